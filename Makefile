@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Both start with `make install`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SYSTEM_PACKAGES :=
+
+.PHONY: install demo test unit integration lock clean
+
+install: $(VENV)/.installed
+	@$(BIN)/sanpalang kafka fetch >/dev/null
+
+$(VENV)/.installed: pyproject.toml constraints.txt ops/install-system.sh
+	@bash ops/install-system.sh $(SYSTEM_PACKAGES)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+demo: install
+	$(BIN)/sanpalang demo
+
+test: install
+	$(BIN)/sanpalang schemas check
+	$(BIN)/pytest -q tests
+
+unit: install
+	$(BIN)/pytest -q tests/unit
+
+integration: install
+	$(BIN)/pytest -q tests/integration
+
+# Re-pin every Python dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/sanpalang-lock && $(PYTHON) -m venv /tmp/sanpalang-lock
+	/tmp/sanpalang-lock/bin/pip install -q --upgrade pip
+	/tmp/sanpalang-lock/bin/pip install -q '.[dev]'
+	/tmp/sanpalang-lock/bin/pip freeze --exclude sanpalang > constraints.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info

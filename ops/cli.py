@@ -1,0 +1,132 @@
+"""The ``sanpalang`` command: one entry point for running, administering and measuring the hub.
+
+Settings are read here, once, and passed down; each sub-command imports its implementation only
+when it runs, so ``sanpalang --help`` stays instant and no module connects at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from ops.settings import Settings, SettingsError
+
+__all__ = ["main"]
+
+
+def progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _kafka(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.is_external:
+        if args.action == "status":
+            from ops.kafka.connection import resolve_connection
+            from ops.kafka.probe import describe_cluster
+            print(describe_cluster(resolve_connection(settings)))
+            return 0
+        progress(f"SANPALANG_KAFKA_BOOTSTRAP={settings.external_bootstrap}: using that cluster, "
+                 "nothing local is started or stopped")
+        return 0
+    from ops.kafka import local
+    if args.action == "fetch":
+        print(local.ensure_jars(settings, progress))
+    elif args.action == "up":
+        state = local.up(settings, nodes=args.nodes, sasl=args.sasl, progress=progress)
+        print(state.bootstrap)
+    elif args.action == "down":
+        local.down(settings, progress=progress)
+    else:
+        status = local.status(settings)
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0
+
+
+def _topics(args: argparse.Namespace, settings: Settings) -> int:
+    from schemas.catalogue import load_catalogue
+    catalogue = load_catalogue()
+    if args.action == "list":
+        for topic in catalogue.topics:
+            print(f"{topic.name:24} {topic.partitions:>2}p  {topic.cleanup_policy:8} "
+                  f"writers={','.join(topic.writers) or 'admin'}  readers={','.join(topic.readers)}")
+        return 0
+    from ops.admin import apply_catalogue
+    from ops.kafka.connection import resolve_connection
+    apply_catalogue(settings, resolve_connection(settings), catalogue, progress)
+    return 0
+
+
+def _schemas(args: argparse.Namespace, settings: Settings) -> int:
+    from schemas import guard
+    code, text = guard.check_command() if args.action == "check" else guard.lock_command()
+    print(text)
+    return code
+
+
+def _tail(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.kafka.connection import resolve_connection
+    from ops.tail import tail
+    tail(resolve_connection(settings), args.topic, from_beginning=args.from_beginning,
+         follow=not args.no_follow, max_messages=args.max)
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.demo import run_demo
+    return run_demo(settings, progress)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sanpalang", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    kafka = sub.add_parser("kafka", help="run a local Apache Kafka broker or cluster")
+    kafka.add_argument("action", choices=["up", "down", "status", "fetch"],
+                       help="fetch only downloads the jars (make install runs it)")
+    kafka.add_argument("--nodes", type=int, choices=[1, 3], default=1, help="1 node, or a 3-node KRaft cluster")
+    kafka.add_argument("--sasl", action="store_true", help="SASL/SCRAM-SHA-512, ACLs, deny by default")
+    kafka.set_defaults(run=_kafka)
+
+    topics = sub.add_parser("topics", help="the topic catalogue: list it, or apply it to the cluster")
+    topics.add_argument("action", choices=["apply", "list"])
+    topics.set_defaults(run=_topics)
+
+    schema = sub.add_parser("schemas", help="check schemas/ against the lock file, or relock it")
+    schema.add_argument("action", choices=["check", "lock"])
+    schema.set_defaults(run=_schemas)
+
+    tail = sub.add_parser("tail", help="print a topic's messages decoded, as JSON lines")
+    tail.add_argument("topic")
+    tail.add_argument("--from-beginning", "-b", action="store_true", help="start at the oldest message")
+    tail.add_argument("--no-follow", "-e", action="store_true", help="exit at the end of the topic")
+    tail.add_argument("--max", "-n", type=int, default=None, help="stop after this many messages")
+    tail.set_defaults(run=_tail)
+
+    demo = sub.add_parser("demo", help="run the hub's main job locally")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"sanpalang: {err}", file=sys.stderr)
+        return 2
+    run: Callable[[argparse.Namespace, Settings], int] = args.run
+    try:
+        return run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the message is written for the operator; the trace is noise here
+        if type(err).__module__.split(".")[0] in ("ops", "schemas", "connectors", "streams"):
+            print(f"sanpalang: {err}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""``sanpalang tail TOPIC``: print a topic's messages decoded, one JSON object a line (like kcat -C).
+
+Undecodable messages are printed too, with the codec's reason and the raw bytes, so a broken
+producer is visible instead of silently skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import uuid
+from typing import Any, Callable
+
+import schemas
+from ops.kafka.connection import KafkaConnection
+from ops.kafka.reading import messages
+from schemas.catalogue import SCHEMA_TOPIC
+
+__all__ = ["tail", "to_json_line"]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode()}
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    return value
+
+
+def to_json_line(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> str:
+    """One message as a JSON line: where it sits, its key, its schema and its decoded value."""
+    line: dict[str, Any] = {"topic": topic, "partition": partition, "offset": offset,
+                            "key": key.decode("utf-8", "replace") if key is not None else None}
+    if value is None:
+        line["value"] = None
+    elif topic == SCHEMA_TOPIC:
+        line["value"] = json.loads(value)
+    else:
+        try:
+            name, record = schemas.decode(value)
+            line["schema"], line["value"] = name, _jsonable(record)
+        except schemas.CodecError as err:
+            line["error"], line["raw"] = str(err), _jsonable(value)
+    return json.dumps(line, ensure_ascii=False)
+
+
+def tail(connection: KafkaConnection, topic: str, *, from_beginning: bool, follow: bool,
+         max_messages: int | None, emit: Callable[[str], None] = print) -> int:
+    """Print messages; without ``follow`` stop at the end offsets seen at start. Returns the count."""
+    count = 0
+    for message in messages(connection, topic, from_beginning=from_beginning, follow=follow):
+        emit(to_json_line(message.topic, message.partition, message.offset, message.key, message.value))
+        count += 1
+        if max_messages is not None and count >= max_messages:
+            break
+    return count
