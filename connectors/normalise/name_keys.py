@@ -1,0 +1,72 @@
+"""A folding key for matching names across agencies' ad-hoc romanisations.
+
+Each agency romanises Thai, Burmese, Khmer and Lao names its own way. `name_key` maps the common
+variants onto one key so the person matcher can block and compare on it. It is deliberately
+small and predictable (a fixed list of rewrites, applied in order, per word) rather than a
+phonetic algorithm: an operator must be able to see why two names met.
+
+1. Thai script is romanised first (RTGS, `romanise_thai`); accents are removed (Nguyễn -> nguyen);
+   only a-z remain, words split on spaces, hyphens and dots.
+2. Aspirates: ph -> p, th -> t, kh -> k           (Phongsak / Pongsak, Suthep / Sutep)
+3. ch -> c and j -> c                             (Jaidee / Chaidi, RTGS "ch" for จ)
+4. v -> w                                         (Vichai / Wichai)
+5. Long vowels: ee, ii -> i ; oo, ou, uu -> u     (Jaidee / Jaidi, Somboon / Sombun, Souk / Suk)
+6. y after a vowel, not before one -> i           (Somchay / Somchai)
+7. w after a vowel, not before one -> u           (Kyaw / Kyau)
+8. Doubled letters once                           (Nattapong / Natapong)
+
+Pairs that do NOT fold, on purpose (folding them would merge distinct names): e/i
+(Thida / Theda), o/oe (Mo / Moe), a final -r or -n (Thandar / Thanda), r/l, and joined versus
+split words (Aungkyaw / Aung Kyaw). Myanmar, Khmer and Lao script have no key (no letters
+survive) and are refused: match those on the exact text or their Latin spelling.
+Word order is kept; `order_free=True` sorts the words, for given/family swaps.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from connectors.normalise._text import clean
+from connectors.normalise.errors import NormaliseError
+from connectors.normalise.names import romanise_thai
+from connectors.normalise.scripts import Script, script_of_char
+
+__all__ = ["name_key"]
+
+_VOWELS = "aeiou"
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
+        (r"ch", "c"), (r"j", "c"),
+        (r"v", "w"),
+        (r"ee|ii", "i"), (r"oo|ou|uu", "u"),
+        (rf"(?<=[{_VOWELS}])y(?![{_VOWELS}])", "i"),
+        (rf"(?<=[{_VOWELS}])w(?![{_VOWELS}])", "u"),
+        (r"([a-z])\1+", r"\1"),
+    )
+)
+
+
+def name_key(value: str, *, order_free: bool = False, field: str = "name") -> str:
+    """The matching key of a name (lower-case ASCII words, folded as described above)."""
+    text = clean(value, field)
+    words = []
+    for word in re.split(r"[\s\-.]+", text):
+        if any(script_of_char(c) is Script.THAI for c in word):
+            word = romanise_thai(word) or ""
+        ascii_word = "".join(
+            c for c in unicodedata.normalize("NFKD", word.lower()) if "a" <= c <= "z"
+        )
+        if ascii_word:
+            words.append(_fold(ascii_word))
+    if not words:
+        raise NormaliseError(field, value, "has no Latin or Thai letters to build a matching key from")
+    return " ".join(sorted(words) if order_free else words)
+
+
+def _fold(word: str) -> str:
+    for pattern, replacement in _RULES:
+        word = pattern.sub(replacement, word)
+    return word
