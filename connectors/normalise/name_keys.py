@@ -10,10 +10,11 @@ phonetic algorithm: an operator must be able to see why two names met.
 2. Aspirates: ph -> p, th -> t, kh -> k           (Phongsak / Pongsak, Suthep / Sutep)
 3. ch -> c and j -> c                             (Jaidee / Chaidi, RTGS "ch" for จ)
 4. v -> w                                         (Vichai / Wichai)
-5. Long vowels: ee, ii -> i ; oo, ou, uu -> u     (Jaidee / Jaidi, Somboon / Sombun, Souk / Suk)
-6. y after a vowel, not before one -> i           (Somchay / Somchai)
-7. w after a vowel, not before one -> u           (Kyaw / Kyau)
+5. y after a vowel, not before one -> i           (Somchay / Somchai)
+6. w after a vowel, not before one -> u           (Kyaw / Kyau)
+7. Long vowels: ee, ii -> i ; oo, ou, uu -> u     (Jaidee / Jaidi, Somboon / Sombun, Souk / Suk)
 8. Doubled letters once                           (Nattapong / Natapong)
+The rules are repeated until the word no longer changes, so a key is its own key.
 
 Pairs that do NOT fold, on purpose (folding them would merge distinct names): e/i
 (Thida / Theda), o/oe (Mo / Moe), a final -r or -n (Thandar / Thanda), r/l, and joined versus
@@ -41,9 +42,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ph", "p"), (r"th", "t"), (r"kh", "k"),
         (r"ch", "c"), (r"j", "c"),
         (r"v", "w"),
-        (r"ee|ii", "i"), (r"oo|ou|uu", "u"),
         (rf"(?<=[{_VOWELS}])y(?![{_VOWELS}])", "i"),
         (rf"(?<=[{_VOWELS}])w(?![{_VOWELS}])", "u"),
+        (r"ee|ii", "i"), (r"oo|ou|uu", "u"),
         (r"([a-z])\1+", r"\1"),
     )
 )
@@ -67,6 +68,11 @@ def name_key(value: str, *, order_free: bool = False, field: str = "name") -> st
 
 
 def _fold(word: str) -> str:
-    for pattern, replacement in _RULES:
-        word = pattern.sub(replacement, word)
-    return word
+    """Apply the rules until nothing changes, so that a key folds to itself."""
+    while True:
+        folded = word
+        for pattern, replacement in _RULES:
+            folded = pattern.sub(replacement, folded)
+        if folded == word:
+            return word
+        word = folded

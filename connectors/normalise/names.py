@@ -143,7 +143,9 @@ def _checked(value: object, field: str) -> str:
 
 
 def _strip_honorific(text: str, nationality: str | None) -> tuple[str | None, str]:
-    """(honorific as written, rest of the name)."""
+    """(honorific as written, rest of the name); rest is "" when the text is only a title."""
+    if text in _THAI_TITLES or text.lower().rstrip(".") in _honorifics(nationality, detect_script(text)):
+        return text, ""
     for title in _THAI_TITLES:
         if not text.startswith(title):
             continue
