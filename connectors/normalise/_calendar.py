@@ -23,10 +23,10 @@ BE_OFFSET = 543
 # Plausible C.E. years for anything an agency records (births included). Outside: refused.
 MIN_CE_YEAR = 1850
 MAX_CE_YEAR = 2150
-# Four-digit years from here up are B.E. (2400 B.E. = 1857 C.E.), up to here C.E.; between the
-# two nothing is plausible in either era, so such a year is refused rather than guessed.
-_BE_FROM = 2400
-_CE_UP_TO = 2200
+# Four-digit years from here up are B.E., up to here C.E.; between the two (2151-2392) nothing
+# is plausible in either era, so such a year is refused rather than guessed.
+_BE_FROM = MIN_CE_YEAR + BE_OFFSET  # 2393 B.E. = 1850 C.E.
+_CE_UP_TO = MAX_CE_YEAR
 
 
 class Era(str, Enum):
@@ -95,11 +95,11 @@ def era_of_marker(match: re.Match[str]) -> Era:
 def resolve_year(field: str, value: str, year_text: str, era: Era | None, *, thai_month: bool = False) -> tuple[int, Era]:
     """C.E. year and the era it was read in, from a year as written.
 
-    Four digits: the era given, else decided by range (>= 2400 B.E., <= 2200 C.E.).
+    Four digits: the era given, else decided by range (>= 2393 B.E., <= 2150 C.E.).
     Two digits: only read when the era is B.E. (given, marked, or implied by a Thai month
     name, as Thai writing does: "2 ส.ค. 61" is B.E. 2561); otherwise ambiguous and refused.
     """
-    y = int(year_text)
+    y = int(year_text)  # ASCII digits only: the patterns use [0-9]
     if len(year_text) == 2:
         if era is Era.BE or (era is None and thai_month):
             y, era = 2500 + y, Era.BE

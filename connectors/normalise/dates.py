@@ -36,17 +36,17 @@ _LEAD_RE = re.compile(r"^(?:" + _WEEKDAYS + r"\s?)+")
 
 _END = r"(?![0-9])"
 _DATE_RES = [
-    re.compile(r"(?P<y>\d{4})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<d>\d{1,2})" + _END),
-    re.compile(r"(?P<d>\d{1,2})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<y>\d{4}|\d{2})" + _END),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _END),
-    re.compile(r"(?P<d>\d{1,2})\s?[-/.]?\s?" + MONTH_RE + r"\s?[-/.,]?\s?(?P<y>\d{4}|\d{2})" + _END),
-    re.compile(MONTH_RE + r"\s?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s?,?\s?(?P<y>\d{4})" + _END),
+    re.compile(r"(?P<y>[0-9]{4})\s?[-/.]\s?(?P<m>[0-9]{1,2})\s?[-/.]\s?(?P<d>[0-9]{1,2})" + _END),
+    re.compile(r"(?P<d>[0-9]{1,2})\s?[-/.]\s?(?P<m>[0-9]{1,2})\s?[-/.]\s?(?P<y>[0-9]{4}|[0-9]{2})" + _END),
+    re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})" + _END),
+    re.compile(r"(?P<d>[0-9]{1,2})\s?[-/.]?\s?" + MONTH_RE + r"\s?[-/.,]?\s?(?P<y>[0-9]{4}|[0-9]{2})" + _END),
+    re.compile(MONTH_RE + r"\s?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\s?,?\s?(?P<y>[0-9]{4})" + _END),
 ]
 
 _TIME_RE = re.compile(
-    r"(?:t|เวลา|at|,)?\s?(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:[.,](?P<f>\d{1,6}))?)?)?"
+    r"(?:t|เวลา|at|,)?\s?(?P<h>[0-9]{1,2})(?:[:.](?P<mi>[0-9]{2})(?:[:.](?P<s>[0-9]{2})(?:[.,](?P<f>[0-9]{1,6}))?)?)?"
     r"\s?(?P<suffix>น\.?|นาฬิกา|hrs?\.?|h)?\s?(?P<ampm>[ap]\.?\s?m\.?)?"
-    r"\s?(?P<tz>z|(?:(?:utc|gmt)\s?)?[+-]\d{1,2}(?::?\d{2})?|utc|gmt)?"
+    r"\s?(?P<tz>z|(?:(?:utc|gmt)\s?)?[+-][0-9]{1,2}(?::?[0-9]{2})?|utc|gmt)?"
 )
 
 
@@ -141,7 +141,7 @@ def _offset(field: str, value: str, written: str | None) -> tzinfo | None:
         return None
     if written in ("z", "utc", "gmt"):
         return timezone.utc
-    m = re.fullmatch(r"(?:utc|gmt)?\s?([+-])(\d{1,2}):?(\d{2})?", written)
+    m = re.fullmatch(r"(?:utc|gmt)?\s?([+-])([0-9]{1,2}):?([0-9]{2})?", written)
     assert m is not None  # guaranteed by _TIME_RE
     hours, minutes = int(m.group(2)), int(m.group(3) or 0)
     if hours > 14 or minutes > 59 or (hours == 14 and minutes):

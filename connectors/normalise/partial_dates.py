@@ -59,17 +59,17 @@ _ESTIMATE_SUFFIX = re.compile(r"\s?(?:\(?(?:est\.?|estimated|approx\.?|ประ
 _BORN_PREFIX = re.compile(r"^(?:ปีเกิด|เกิดปี|เกิด|ปี|born in|born|year|yob)\s?:?\s?")
 _AGE_UNIT = r"(?P<unit>ปี|years?|yrs?\.?|y\.?|เดือน|months?|mos?\.?)"
 _AGE_RES = [
-    re.compile(r"(?:อายุ|age|aged)?\s?:?\s?(?P<n>\d{1,3})\s?" + _AGE_UNIT + r"(?:\s?old)?"),
-    re.compile(r"(?:อายุ|age|aged)\s?:?\s?(?P<n>\d{1,3})"),
+    re.compile(r"(?:อายุ|age|aged)?\s?:?\s?(?P<n>[0-9]{1,3})\s?" + _AGE_UNIT + r"(?:\s?old)?"),
+    re.compile(r"(?:อายุ|age|aged)\s?:?\s?(?P<n>[0-9]{1,3})"),
 ]
-_ZERO_DMY = re.compile(r"(?P<d>\d{1,2})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<y>\d{4}|\d{2})")
-_ZERO_YMD = re.compile(r"(?P<y>\d{4})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<d>\d{1,2})")
+_ZERO_DMY = re.compile(r"(?P<d>[0-9]{1,2})\s?[-/.]\s?(?P<m>[0-9]{1,2})\s?[-/.]\s?(?P<y>[0-9]{4}|[0-9]{2})")
+_ZERO_YMD = re.compile(r"(?P<y>[0-9]{4})\s?[-/.]\s?(?P<m>[0-9]{1,2})\s?[-/.]\s?(?P<d>[0-9]{1,2})")
 _MONTH_YEAR_RES = [
-    re.compile(r"(?P<m>\d{1,2})\s?[-/.]\s?(?P<y>\d{4})"),
-    re.compile(r"(?P<y>\d{4})\s?[-/.]\s?(?P<m>\d{1,2})"),
-    re.compile(MONTH_RE + r"\s?[-/.,]?\s?(?P<y>\d{4}|\d{2})"),
+    re.compile(r"(?P<m>[0-9]{1,2})\s?[-/.]\s?(?P<y>[0-9]{4})"),
+    re.compile(r"(?P<y>[0-9]{4})\s?[-/.]\s?(?P<m>[0-9]{1,2})"),
+    re.compile(MONTH_RE + r"\s?[-/.,]?\s?(?P<y>[0-9]{4}|[0-9]{2})"),
 ]
-_YEAR_RE = re.compile(r"(?P<y>\d{4})")
+_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})")
 
 _EXPECTED = ("expected a date of birth (02/08/2530, 2 ส.ค. 2530), a month and year (ส.ค. 2530, "
              "08/1987), a year (2530, 1987), an estimate (ประมาณ 2530) or an age (อายุ 25 ปี, 25 years)")
@@ -105,7 +105,7 @@ def parse_age(value: str, *, as_of: date, field: str = "age") -> Age:
     """An age column: a bare number of years (`25`) or any age form `parse_date_of_birth` reads."""
     text, _ = prepare_date_text(value, field)
     text, estimated = _strip_estimate(text)
-    if re.fullmatch(r"\d{1,3}", text):
+    if re.fullmatch(r"[0-9]{1,3}", text):
         return _age(field, value, int(text), "years", as_of, estimated)
     age = _match_age(field, value, text, as_of, estimated)
     if age is None:

@@ -23,7 +23,7 @@ from connectors.normalise.nationality import alpha2_of
 __all__ = ["normalise_phone"]
 
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
-_ALLOWED = re.compile(r"[0-9+\-().\s/]+(?:\s?(?:ext\.?|x|ต่อ)\s?\d{1,6})?")
+_ALLOWED = re.compile(r"[0-9+\-().\s/]+(?:\s?(?:ext\.?|x|ต่อ)\s?[0-9]{1,6})?")
 # International call prefixes dialled from Thailand (001, 007, 008, 009) and the generic 00.
 _THAI_IDD = re.compile(r"^00[1789]")
 
@@ -33,7 +33,7 @@ def normalise_phone(value: str, *, nationality: str | None = None, field: str = 
     text = clean(value, field)
     if not _ALLOWED.fullmatch(text.lower()):
         raise NormaliseError(field, value, "expected a phone number: digits, spaces, '-', '+', '(' and ')' only")
-    text = re.split(r"\s?(?:ext\.?|x|ต่อ)\s?(?=\d)", text.lower())[0]  # an extension is not kept
+    text = re.split(r"\s?(?:ext\.?|x|ต่อ)\s?(?=[0-9])", text.lower())[0]  # an extension is not kept
     digits = re.sub(r"\D", "", text)
     if not 6 <= len(digits) <= 15:
         raise NormaliseError(field, value, f"has {len(digits)} digits; a phone number has 6 to 15 (short service numbers are not accepted)")

@@ -40,7 +40,7 @@ class Province:
 
 _PREFIX = re.compile(r"^(?:จังหวัด|จ\.|จ\s|changwat\s|province\s?(?:of\s)?)\s?")
 _SUFFIX = re.compile(r"\s(?:province|changwat)$")
-_CODE = re.compile(r"^(?:th\s?[-_]?\s?(\d{2}|s)|(\d{2}))$")
+_CODE = re.compile(r"^(?:th\s?[-_]?\s?([0-9]{2}|s)|([0-9]{2}))$")
 
 
 def provinces() -> tuple[Province, ...]:
