@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from connectors.normalise.errors import NormaliseError
 
@@ -29,7 +29,7 @@ _BE_FROM = MIN_CE_YEAR + BE_OFFSET  # 2393 B.E. = 1850 C.E.
 _CE_UP_TO = MAX_CE_YEAR
 
 
-class Era(str, Enum):
+class Era(StrEnum):
     """Which era a source writes years in. Pass it when the source is known to use one."""
 
     BE = "BE"  # Buddhist Era, พ.ศ.
@@ -99,6 +99,7 @@ def resolve_year(field: str, value: str, year_text: str, era: Era | None, *, tha
     Two digits: only read when the era is B.E. (given, marked, or implied by a Thai month
     name, as Thai writing does: "2 ส.ค. 61" is B.E. 2561); otherwise ambiguous and refused.
     """
+    era = Era(era) if era is not None else None  # accept "BE" / "CE" strings from settings too
     y = int(year_text)  # ASCII digits only: the patterns use [0-9]
     if len(year_text) == 2:
         if era is Era.BE or (era is None and thai_month):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from connectors.normalise._calendar import MONTH_RE, Era, make_date, month_number, resolve_year
 from connectors.normalise.dates import match_full_date, prepare_date_text
@@ -26,7 +26,7 @@ __all__ = ["Precision", "PartialDate", "Age", "MAX_AGE", "parse_date_of_birth", 
 MAX_AGE = 130
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How much of a `PartialDate` is known."""
 
     DAY = "Day"

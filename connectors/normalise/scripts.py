@@ -9,12 +9,12 @@ letters by Unicode block is enough: these scripts do not share blocks.
 from __future__ import annotations
 
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Script", "detect_script", "script_of_char"]
 
 
-class Script(str, Enum):
+class Script(StrEnum):
     THAI = "Thai"
     LATIN = "Latin"
     MYANMAR = "Myanmar"

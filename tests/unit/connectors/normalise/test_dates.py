@@ -97,6 +97,9 @@ class TestEraDecision:
         with pytest.raises(NormaliseError, match="Is it a B.E. year"):
             parse_date("02/08/2561", era=Era.CE)
 
+    def test_accepts_the_hint_as_a_plain_string(self):
+        assert parse_date("02/08/61", era="BE") == AUG_2
+
     def test_the_written_marker_wins_over_the_hint(self):
         assert parse_date("2 ส.ค. พ.ศ. 2561", era=Era.CE) == AUG_2
 
