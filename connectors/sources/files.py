@@ -1,0 +1,175 @@
+"""Reading dropped export files: bytes in, source records out. Pure: no clock, no paths, no Kafka.
+
+The file-drop shell (``filedrop.py``) watches a directory and moves files; everything it decides
+about their content lives here, so that a unit test can feed any bytes at all:
+
+* ``scan`` reads the content once, as a stream of chunks: its SHA-256 (the checkpoint's identity),
+  its encoding (UTF-8, UTF-8 with BOM, else TIS-620 / Windows-874) and whether it is readable at all.
+* ``read_records`` streams the records of a readable file from a binary stream, each with its
+  record number and physical line span. A bad line becomes a record without fields and with the
+  reason (a dead letter); only a file whose header cannot be read raises ``UnreadableFile``.
+* ``ready_files`` and ``free_name`` are the watcher's two small decisions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import BinaryIO, Container, Iterable, Iterator, Mapping
+
+from connectors.records import Origin, SourceRecord
+from connectors.sources._reading import (MAX_RECORD_BYTES, FileRecord, UnreadableFile, csv_records, jsonl_records,
+                                         physical_lines)
+
+__all__ = ["MAX_RECORD_BYTES", "FileRecord", "Observation", "Scan", "UnreadableFile", "WHOLE_FILE", "file_format",
+           "free_name", "read_bytes", "read_records", "ready_files", "rejection", "scan"]
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+HEAD_BYTES = 256 * 1024
+WHOLE_FILE = "whole file"
+_BOM = codecs.BOM_UTF8
+_MAGIC = ((b"PK\x03\x04", "a ZIP archive (an .xlsx workbook?)"), (b"\xd0\xcf\x11\xe0", "an old Excel/Office document"),
+          (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"\xff\xfe", "UTF-16 text"),
+          (b"\xfe\xff", "UTF-16 text"), (b"SQLite format 3\x00", "an SQLite database"))
+_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 26, 27}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one directory listing saw of a file."""
+
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One pass over a file's bytes: identity, encoding, and why it cannot be read (if so)."""
+
+    sha256: str
+    size: int
+    head: bytes                 # the first 256 KiB: what a whole-file dead letter carries
+    encoding: str | None        # "utf-8", "utf-8-sig" or "cp874"; None when unreadable
+    problem: str | None = None
+
+    @property
+    def source_id(self) -> str:
+        return f"file:{self.sha256}"
+
+
+def file_format(name: str) -> str | None:
+    """"csv" or "jsonl" for a file the watcher should read; None for dotfiles, partial copies, others."""
+    if name.startswith(".") or name.endswith((".part", ".tmp")):
+        return None
+    dot = name.rfind(".")
+    return FORMATS.get(name[dot:].lower()) if dot > 0 else None
+
+
+def ready_files(previous: Mapping[str, Observation], current: Mapping[str, Observation]) -> list[str]:
+    """Files seen unchanged (size and mtime) by two consecutive listings, oldest first."""
+    stable = [name for name, seen in current.items() if previous.get(name) == seen and file_format(name)]
+    return sorted(stable, key=lambda name: (current[name].mtime_ns, name))
+
+
+def free_name(name: str, taken: Container[str]) -> str:
+    """``name`` if free, else ``stem.2.ext``, ``stem.3.ext``... (a re-dropped file never overwrites)."""
+    if name not in taken:
+        return name
+    dot = name.rfind(".")
+    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    n = 2
+    while f"{stem}.{n}{ext}" in taken:
+        n += 1
+    return f"{stem}.{n}{ext}"
+
+
+# --- one pass: digest, encoding, binary? --------------------------------------------------------
+
+def scan(chunks: Iterable[bytes]) -> Scan:
+    """Digest and classify a file's content, read once as a stream of chunks."""
+    digest, size, head = hashlib.sha256(), 0, bytearray()
+    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+    cp874 = codecs.getincrementaldecoder("cp874")("strict")
+    utf8_error = cp874_error = None
+    for chunk in chunks:
+        digest.update(chunk)
+        if len(head) < HEAD_BYTES:
+            head += chunk[:HEAD_BYTES - len(head)]
+        for decoder, error in ((utf8, utf8_error), (cp874, cp874_error)):
+            if error is None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as err:
+                    error = f"byte 0x{chunk[err.start]:02x} at offset {size + err.start}"
+                if decoder is utf8:
+                    utf8_error = error
+                else:
+                    cp874_error = error
+        size += len(chunk)
+    utf8_error = utf8_error or _final(utf8, size)
+    cp874_error = cp874_error or _final(cp874, size)
+    head_bytes = bytes(head)
+    problem = _binary(head_bytes)
+    encoding = None
+    if problem is None:
+        if utf8_error is None:
+            encoding = "utf-8-sig" if head_bytes.startswith(_BOM) else "utf-8"
+        elif cp874_error is None:
+            encoding = "cp874"
+        else:
+            problem = (f"the text is neither UTF-8 (invalid {utf8_error}) nor TIS-620 / Windows-874 "
+                       f"(undefined {cp874_error})")
+    if encoding and b"\r" in head_bytes and b"\n" not in head_bytes and size > 0:
+        encoding, problem = None, "lines end in CR only (old Mac format); export with LF or CRLF line ends"
+    return Scan(digest.hexdigest(), size, head_bytes, encoding, problem)
+
+
+def _final(decoder: codecs.IncrementalDecoder, size: int) -> str | None:
+    try:
+        decoder.decode(b"", final=True)
+        return None
+    except UnicodeDecodeError:
+        return f"truncated character at the end (offset {size})"
+
+
+def _binary(head: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return f"this is {what}, not CSV or JSON Lines text"
+    sample = head[:8192]
+    controls = sum(1 for b in sample if b in _CONTROL)
+    if sample and ((controls * 20 > len(sample) and controls >= 16) or b"\x00" in sample[:sample.find(b"\n") + 1 or len(sample)]):
+        return f"binary data, not text ({controls} control bytes in the first {len(sample)})"
+    return None
+
+
+def rejection(name: str, found: Scan, reason: str) -> SourceRecord:
+    """The one record that stands for a whole unreadable file: its head, where, why and its size."""
+    return SourceRecord(Origin("file", name, WHOLE_FILE), found.head, None,
+                        f"the file cannot be read: {reason} (size {found.size} bytes; "
+                        f"the first {min(found.size, HEAD_BYTES)} bytes are attached)")
+
+
+# --- records ------------------------------------------------------------------------------------
+
+def read_records(name: str, kind: str, found: Scan, stream: BinaryIO) -> Iterator[FileRecord]:
+    """Every record of a readable file, bad ones included; ``UnreadableFile`` before the first if none can be."""
+    if found.encoding is None:
+        raise UnreadableFile(found.problem or "the file cannot be decoded")
+    lines = physical_lines(stream, found.encoding)
+    if kind == "csv":
+        return csv_records(name, lines)
+    return jsonl_records(name, lines)
+
+
+def read_bytes(name: str, data: bytes) -> tuple[Scan, list[FileRecord] | SourceRecord]:
+    """Everything at once (tests, small files): the scan and the records, or the whole-file dead letter."""
+    found = scan([data[i:i + 65536] for i in range(0, len(data), 65536)])
+    if found.problem:
+        return found, rejection(name, found, found.problem)
+    try:
+        return found, list(read_records(name, file_format(name) or "csv", found, io.BytesIO(data)))
+    except UnreadableFile as err:
+        return found, rejection(name, found, str(err))

@@ -1,0 +1,36 @@
+"""The file reader (files.py, _reading.py) stays pure: no broker, database, filesystem, clock or environment."""
+
+import ast
+from pathlib import Path
+
+import connectors.sources._reading as reading
+import connectors.sources.files as files
+
+FORBIDDEN_MODULES = {"faust", "kafka", "aiokafka", "sqlalchemy", "aiohttp", "prometheus_client", "os", "time",
+                     "pathlib", "shutil", "asyncio", "socket", "random", "subprocess"}
+FORBIDDEN_NAMES = {"now", "today", "utcnow", "getenv", "environ", "open"}
+TREE = ast.Module(body=[node for module in (files, reading)
+                        for node in ast.parse(Path(module.__file__).read_text(encoding="utf-8")).body], type_ignores=[])
+
+
+class TestFileReaderPurity:
+    def test_imports_nothing_that_touches_the_outside(self):
+        imported = set()
+        for node in ast.walk(TREE):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+        assert not imported & FORBIDDEN_MODULES
+
+    def test_reads_neither_clock_nor_environment_nor_opens_files(self):
+        names = {n.attr for n in ast.walk(TREE) if isinstance(n, ast.Attribute)}
+        names |= {n.id for n in ast.walk(TREE) if isinstance(n, ast.Name)}
+        assert not names & FORBIDDEN_NAMES
+
+    def test_modules_stay_small(self):
+        for module in (files, reading):
+            assert len(Path(module.__file__).read_text(encoding="utf-8").splitlines()) < 300
+
+    def test_exports_exactly_its_public_api(self):
+        assert all(hasattr(files, name) for name in files.__all__)
