@@ -127,13 +127,16 @@ class Codec:
                              "(C3 01 marker + 8-byte CRC-64-AVRO fingerprint)")
         fp = data[2:HEADER_SIZE]
         name, writer, reader = self._reader_for(fp)
+        if len(data) == HEADER_SIZE:
+            raise CodecError(f"no body: {name} header (fingerprint {fp.hex()}) without a record", schema_name=name)
         body = BytesIO(data)
         body.seek(HEADER_SIZE)
         try:
             record = schemaless_reader(body, writer, reader)
         except Exception as exc:  # EOFError, StructError, IndexError, UnicodeDecodeError, resolution errors
-            raise CodecError(f"cannot decode {name} body (fingerprint {fp.hex()}): truncated or corrupt "
-                             f"({type(exc).__name__}: {exc})", schema_name=name) from exc
+            cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise CodecError(f"cannot decode {name} body (fingerprint {fp.hex()}): truncated or corrupt ({cause})",
+                             schema_name=name) from exc
         if body.tell() != len(data):
             raise CodecError(f"{name} body (fingerprint {fp.hex()}) has {len(data) - body.tell()} "
                              "trailing bytes after the record", schema_name=name)

@@ -170,7 +170,7 @@ def _references(obj: Any) -> Iterable[str]:
             yield from _references(obj["items"])
         elif kind == "map":
             yield from _references(obj["values"])
-        elif isinstance(kind, (str, list, dict)) and kind not in NAMED and kind not in ("enum", "fixed"):
+        elif kind not in NAMED:  # a primitive with a logical type, or a wrapped reference
             yield from _references(kind)
 
 
@@ -244,7 +244,7 @@ def from_json(raw: Mapping[str, dict], schema: Any, value: Any) -> Any:
         return [from_json(raw, schema["items"], item) for item in value]
     if kind == "map":
         return {key: from_json(raw, schema["values"], item) for key, item in value.items()}
-    if isinstance(kind, (str, list, dict)) and kind not in NAMED and kind not in ("enum", "fixed"):
+    if kind not in NAMED and (isinstance(kind, (list, dict)) or kind not in PRIMITIVES):
         return from_json(raw, kind, value)
     return value
 
