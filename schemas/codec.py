@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import fastavro.write
 from fastavro import schemaless_reader, schemaless_writer
+from fastavro.read import SchemaResolutionError
 from fastavro.schema import parse_schema
 from fastavro.validation import validate
 
@@ -75,7 +76,11 @@ class Codec:
                 "fetch it from the schema topic or upgrade", fingerprint=hex_fp)
         name, schema = pending
         self.add_writer_schema(schema)
-        return self._readers[fp]
+        try:
+            return self._readers[fp]
+        except KeyError:
+            raise CodecError(f"schemas.lock.json: the {name} version locked as {fp.hex()} has another fingerprint; "
+                             "the lock is corrupt", fingerprint=fp.hex(), schema_name=name) from None
 
     def add_writer_schema(self, schema: str | Mapping[str, Any]) -> str:
         """Make a writer schema known (e.g. one fetched from the schema topic); returns its full name.
@@ -127,13 +132,17 @@ class Codec:
                              "(C3 01 marker + 8-byte CRC-64-AVRO fingerprint)")
         fp = data[2:HEADER_SIZE]
         name, writer, reader = self._reader_for(fp)
-        if len(data) == HEADER_SIZE:
-            raise CodecError(f"no body: {name} header (fingerprint {fp.hex()}) without a record", schema_name=name)
         body = BytesIO(data)
         body.seek(HEADER_SIZE)
         try:
             record = schemaless_reader(body, writer, reader)
-        except Exception as exc:  # EOFError, StructError, IndexError, UnicodeDecodeError, resolution errors
+        except SchemaResolutionError as exc:
+            raise CodecError(f"cannot resolve writer schema {fp.hex()} of {name} onto this build's {name}: {exc}",
+                             fingerprint=fp.hex(), schema_name=name) from exc
+        except Exception as exc:  # EOFError, StructError, IndexError, UnicodeDecodeError, OverflowError, ...
+            if len(data) == HEADER_SIZE:
+                raise CodecError(f"no body: {name} header (fingerprint {fp.hex()}) without a record",
+                                 schema_name=name) from exc
             cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             raise CodecError(f"cannot decode {name} body (fingerprint {fp.hex()}): truncated or corrupt ({cause})",
                              schema_name=name) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import fastavro
 import pytest
 from fastavro.schema import load_schema, to_parsing_canonical_form
 
@@ -177,7 +178,6 @@ class TestHelpers:
         parsed = json.loads(text)
         assert parsed["doc"] and "persons" in text
         assert text.count('"name":"Agency"') == 1  # defined once, referred to by full name after
-        import fastavro
         fastavro.parse_schema(parsed)  # no external references left
 
     def test_fingerprint_is_the_int_of_the_hex(self):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
 
+import fastavro
 import pytest
 
 import schemas
@@ -86,7 +88,6 @@ class TestOldAndNewProducersCoexist:
         foreign = {"type": "record", "name": "Thing", "namespace": "partner.x", "fields": [{"name": "a", "type": "int"}]}
         codec = Codec()
         codec.add_writer_schema(json.dumps(foreign))
-        import fastavro, io
         body = io.BytesIO()
         fastavro.schemaless_writer(body, fastavro.parse_schema(foreign), {"a": 7})
         data = b"\xc3\x01" + bytes.fromhex(fingerprint_hex(canonical_form(foreign))) + body.getvalue()
@@ -307,3 +308,18 @@ class TestCommands:
         (folder / "test.evo.Bad.avsc").write_text("{not json")
         code, text = check_command(folder, tmp_path / "lock.json")
         assert code == 1 and "test.evo.Bad.avsc: not valid JSON" in text
+
+
+class TestUnresolvableWriter:
+    def test_a_writer_that_cannot_be_resolved_onto_the_current_schema_says_so(self, tmp_path):
+        current = Registry(write_types(tmp_path / "cur", V1, STATUS_V1))
+        incompatible = copy.deepcopy(V1)
+        incompatible["fields"][0]["type"] = "int"
+        incompatible["fields"][2]["type"] = STATUS_V1
+        codec = Codec(current, lock={})
+        codec.add_writer_schema(incompatible)
+        body = io.BytesIO()
+        fastavro.schemaless_writer(body, fastavro.parse_schema(incompatible), {"id": 1, "seen_at": AT, "status": "Open"})
+        data = b"\xc3\x01" + bytes.fromhex(fingerprint_hex(canonical_form(incompatible))) + body.getvalue()
+        with pytest.raises(CodecError, match=f"cannot resolve writer schema .* of {NAME} onto this build's {NAME}"):
+            codec.decode(data)
