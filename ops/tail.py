@@ -6,11 +6,7 @@ producer is visible instead of silently skipped.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import decimal
 import json
-import uuid
 from typing import Any, Callable
 
 import schemas
@@ -19,20 +15,6 @@ from ops.kafka.reading import messages
 from schemas.catalogue import SCHEMA_TOPIC
 
 __all__ = ["tail", "to_json_line"]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return {"base64": base64.b64encode(value).decode()}
-    if isinstance(value, (uuid.UUID, decimal.Decimal)):
-        return str(value)
-    return value
 
 
 def to_json_line(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> str:
@@ -46,9 +28,9 @@ def to_json_line(topic: str, partition: int, offset: int, key: bytes | None, val
     else:
         try:
             name, record = schemas.decode(value)
-            line["schema"], line["value"] = name, _jsonable(record)
+            line["schema"], line["value"] = name, schemas.jsonable(record)
         except schemas.CodecError as err:
-            line["error"], line["raw"] = str(err), _jsonable(value)
+            line["error"], line["raw"] = str(err), schemas.jsonable(value)
     return json.dumps(line, ensure_ascii=False)
 
 
