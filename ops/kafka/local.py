@@ -379,6 +379,18 @@ class ClusterStatus:
     sasl: bool
     kafka_version: str | None
 
+    def describe(self) -> str:
+        """Human lines: the version first, because that is what people check after an upgrade."""
+        version = f"Kafka {self.kafka_version}" if self.kafka_version else "Kafka (jars not downloaded yet)"
+        if not self.nodes:
+            return f"{version}: no local cluster; start one with `sanpalang kafka up`"
+        alive = sum(node.alive for node in self.nodes)
+        lines = [f"{version}: {alive} of {len(self.nodes)} node(s) running at {self.bootstrap} "
+                 f"({'SASL/SCRAM-SHA-512' if self.sasl else 'PLAINTEXT'})"]
+        lines += [f"  node {n.node_id}  port {n.port}  pid {n.pid or '-'}  {'running' if n.alive else 'stopped'}"
+                  for n in self.nodes]
+        return "\n".join(lines)
+
 
 def status(settings: Settings) -> ClusterStatus:
     state = _read_state(settings)

@@ -1,0 +1,134 @@
+"""Session fixtures: real Kafka brokers, started through ``ops.kafka.local.up`` like ``sanpalang kafka up``.
+
+Each broker shape gets its own temporary ``SANPALANG_HOME`` and ports away from a developer's
+broker on 9092 (plain 29092, SASL 29192, 3-node 29292..29313), but the real jar cache, so the jars
+are downloaded once per machine. A broker starts on the first test that asks for it and stops at
+the end of the session. When another session on the same machine holds a port block, the next
+free block (+1000) is used instead of failing. Without Java or Maven the broker tests fail in CI
+(``CI=true``) and are skipped elsewhere, naming the packages to install.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from ops.kafka import local
+from ops.kafka.connection import KafkaConnection, resolve_connection
+from ops.settings import Settings
+
+PLAIN_PORT, SASL_PORT, CLUSTER3_PORT = 29092, 29192, 29292
+PORT_BLOCK_ATTEMPTS = 5
+
+
+def _shared_cache() -> Path:
+    return Settings.from_env().cache
+
+
+def _require_tools(settings: Settings) -> None:
+    missing = local.missing_packages(settings)
+    if not missing:
+        return
+    message = (f"the broker tests need {', '.join(missing)}: "
+               f"sudo apt-get install -y {' '.join(missing)}")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI=true: a missing broker fails the run)", pytrace=False)
+    pytest.skip(message)
+
+
+def _loud(line: str) -> None:
+    """Jar downloads take minutes on a fresh machine: show them past pytest's capture."""
+    print(f"[kafka] {line}", file=sys.__stderr__, flush=True)
+
+
+class Brokers:
+    """Starts each broker shape on first use, and stops every started one at session end."""
+
+    def __init__(self, root: Path, cache: Path) -> None:
+        self._root, self._cache = root, cache
+        self._started: dict[str, Settings] = {}
+
+    def get(self, name: str, port: int, *, nodes: int = 1, sasl: bool = False) -> Settings:
+        if name not in self._started:
+            self._started[name] = self._up(name, port, nodes, sasl)
+        return self._started[name]
+
+    def _up(self, name: str, port: int, nodes: int, sasl: bool) -> Settings:
+        settings = Settings(home=self._root / name, cache=self._cache, kafka_port=port)
+        _require_tools(settings)
+        local.ensure_jars(settings, progress=_loud)
+        for attempt in range(PORT_BLOCK_ATTEMPTS):
+            try:
+                local.up(settings, nodes=nodes, sasl=sasl)
+                return settings
+            except local.PortInUseError:
+                if attempt == PORT_BLOCK_ATTEMPTS - 1:
+                    raise
+                settings = settings.with_(kafka_port=settings.kafka_port + 1000)
+        raise AssertionError("unreachable")
+
+    def down_all(self) -> None:
+        for settings in self._started.values():
+            local.down(settings)
+
+
+@pytest.fixture(scope="session")
+def kafka_jar_cache() -> Path:
+    """The machine's shared jar cache (``SANPALANG_CACHE`` or ~/.cache/sanpalang)."""
+    return _shared_cache()
+
+
+@pytest.fixture(scope="session")
+def kafka_brokers(tmp_path_factory: pytest.TempPathFactory, kafka_jar_cache: Path) -> Iterator[Brokers]:
+    brokers = Brokers(tmp_path_factory.mktemp("sanpalang-kafka"), kafka_jar_cache)
+    try:
+        yield brokers
+    finally:
+        brokers.down_all()
+
+
+@pytest.fixture(scope="session")
+def kafka_settings(kafka_brokers: Brokers) -> Settings:
+    """Settings of a plain single-node broker (PLAINTEXT, port 29092)."""
+    return kafka_brokers.get("plain", PLAIN_PORT)
+
+
+@pytest.fixture(scope="session")
+def kafka_connection(kafka_settings: Settings) -> KafkaConnection:
+    return resolve_connection(kafka_settings)
+
+
+@pytest.fixture(scope="session")
+def sasl_settings(kafka_brokers: Brokers) -> Settings:
+    """Settings of a single-node SASL/SCRAM-SHA-512 broker with StandardAuthorizer (port 29192)."""
+    return kafka_brokers.get("sasl", SASL_PORT, sasl=True)
+
+
+@pytest.fixture(scope="session")
+def sasl_connection(sasl_settings: Settings) -> KafkaConnection:
+    """The SASL broker, as its admin (a super user)."""
+    return resolve_connection(sasl_settings)
+
+
+@pytest.fixture(scope="session")
+def cluster3_settings(kafka_brokers: Brokers) -> Settings:
+    """Settings of a 3-node KRaft cluster (client ports 29292, 29302, 29312)."""
+    return kafka_brokers.get("cluster3", CLUSTER3_PORT, nodes=3)
+
+
+@pytest.fixture(scope="session")
+def cluster3_connection(cluster3_settings: Settings) -> KafkaConnection:
+    return resolve_connection(cluster3_settings)
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    """A short topic / group prefix of this test, unique per run, so tests cannot disturb each other."""
+    slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
+    return f"{slug[:24].rstrip('-')}-{secrets.token_hex(3)}"
