@@ -23,7 +23,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 from ops.kafka.connection import KafkaConnection, state_file
 from ops.settings import Settings
@@ -31,7 +31,7 @@ from ops.settings import Settings
 __all__ = [
     "ClusterSpec", "ClusterState", "ClusterStatus", "KafkaSetupError", "KafkaStartError", "NodeSpec",
     "NodeStatus", "PortInUseError", "down", "ensure_jars", "format_command", "jars_version",
-    "missing_packages", "node_command", "plan_cluster", "render_properties", "server_properties",
+    "missing_packages", "new_cluster_id", "node_command", "plan_cluster", "render_properties", "server_properties",
     "start_node", "status", "stop_node", "up",
 ]
 
@@ -241,9 +241,8 @@ def ensure_jars(settings: Settings, progress: Progress = _silent) -> Path:
     libs = settings.kafka_libs
     if jars_version(libs) != settings.kafka_version:
         _resolve_jars(settings, progress)
-    if binding := _missing_slf4j_binding(libs):
-        progress(f"adding the SLF4J 1 logging binding {binding}")
-        _run_maven(["dependency:copy", f"-Dartifact={binding}", f"-DoutputDirectory={libs}"], progress)
+    else:
+        _add_slf4j_binding(libs, progress)
     return libs
 
 
@@ -257,6 +256,7 @@ def _resolve_jars(settings: Settings, progress: Progress) -> None:
     try:
         _run_maven(["dependency:copy-dependencies", f"-DoutputDirectory={staging}",
                     f"-Dkafka.version={settings.kafka_version}"], progress)
+        _add_slf4j_binding(staging, progress)
         try:
             staging.rename(libs)
         except OSError:
@@ -265,6 +265,12 @@ def _resolve_jars(settings: Settings, progress: Progress) -> None:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     progress(f"Kafka {settings.kafka_version} jars ready")
+
+
+def _add_slf4j_binding(libs: Path, progress: Progress) -> None:
+    if binding := _missing_slf4j_binding(libs):
+        progress(f"adding the SLF4J 1 logging binding {binding}")
+        _run_maven(["dependency:copy", f"-Dartifact={binding}", f"-DoutputDirectory={libs}"], progress)
 
 
 def _missing_slf4j_binding(libs: Path) -> str | None:
@@ -335,8 +341,8 @@ class ClusterState:
     def with_pid(self, node_id: int, pid: int | None) -> "ClusterState":
         return ClusterState(**{**asdict(self), "pids": {**self.pids, node_id: pid}})
 
-    def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = {
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "bootstrap": self.bootstrap, "security_protocol": self.security_protocol, "host": self.host,
             "nodes": self.nodes, "sasl": self.sasl, "kafka_version": self.kafka_version,
             "cluster_id": self.cluster_id, "started_at": self.started_at.isoformat(),
@@ -348,17 +354,15 @@ class ClusterState:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> "ClusterState":
-        admin: dict = data.get("admin") or {}  # type: ignore[assignment]
-        ports: dict = data["ports"]  # type: ignore[assignment]
-        pids: dict = data["pids"]  # type: ignore[assignment]
+    def from_json(cls, data: Mapping[str, Any]) -> "ClusterState":
+        admin = data.get("admin") or {}
         return cls(
-            bootstrap=str(data["bootstrap"]), security_protocol=str(data["security_protocol"]),
-            host=str(data["host"]), nodes=int(data["nodes"]), sasl=bool(data["sasl"]),  # type: ignore[arg-type]
-            kafka_version=data.get("kafka_version"), cluster_id=str(data["cluster_id"]),  # type: ignore[arg-type]
-            ports={int(n): (p["client"], p["controller"]) for n, p in ports.items()},
-            pids={int(n): pid for n, pid in pids.items()},
-            started_at=datetime.fromisoformat(str(data["started_at"])),
+            bootstrap=data["bootstrap"], security_protocol=data["security_protocol"], host=data["host"],
+            nodes=data["nodes"], sasl=data["sasl"], kafka_version=data.get("kafka_version"),
+            cluster_id=data["cluster_id"],
+            ports={int(n): (p["client"], p["controller"]) for n, p in data["ports"].items()},
+            pids={int(n): pid for n, pid in data["pids"].items()},
+            started_at=datetime.fromisoformat(data["started_at"]),
             admin_username=admin.get("username"), admin_password=admin.get("password"))
 
 
@@ -403,12 +407,12 @@ def status(settings: Settings) -> ClusterStatus:
 
 
 def _read_state(settings: Settings) -> ClusterState | None:
+    """An unreadable state counts as none: ``up`` then starts afresh, after stopping whatever the
+    pid files still name."""
     path = state_file(settings)
     try:
         return ClusterState.from_json(json.loads(path.read_text()))
-    except FileNotFoundError:
-        return None
-    except (ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -487,7 +491,7 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
 
 
 def _resume(settings: Settings, state: ClusterState, nodes: int, sasl: bool, progress: Progress) -> ClusterState:
-    wanted = plan_cluster(settings.kafka_host, settings.kafka_port, nodes, sasl, "-" if sasl else None)
+    wanted = plan_cluster(settings.kafka_host, settings.kafka_port, nodes)
     if (state.nodes, state.sasl, state.bootstrap) != (nodes, sasl, wanted.bootstrap):
         raise KafkaSetupError(
             f"a {_shape(state.nodes, state.sasl)} is already running at {state.bootstrap}; run "

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import stat
+import subprocess
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -173,3 +176,27 @@ class TestFailures:
             with pytest.raises(local.PortInUseError, match=f"port {port} on 127.0.0.1 is already in use"):
                 local.up(settings)
         assert not list(settings.kafka_dir.glob("node-*"))
+
+    def test_a_state_left_by_a_crashed_cluster_is_cleaned_up_by_the_next_up(
+            self, tmp_path: Path, kafka_jar_cache: Path) -> None:
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=_free_port_pair())
+        dead_pid = _finished_pid()
+        node_dir = settings.kafka_dir / "node-1"
+        (node_dir / "data").mkdir(parents=True)
+        (node_dir / "kafka.pid").write_text(f"{dead_pid}\n")
+        crashed = local.ClusterState("127.0.0.1:1", "PLAINTEXT", "127.0.0.1", 1, False, "4.1.2", "crashed",
+                                     {1: (1, 2)}, {1: dead_pid}, datetime.now(timezone.utc))
+        state_file(settings).write_text(json.dumps(crashed.to_json()))
+        assert not local.status(settings).running
+        try:
+            state = local.up(settings)
+            assert state.cluster_id != "crashed" and local.status(settings).running
+        finally:
+            local.down(settings)
+        assert not state_file(settings).exists() and not node_dir.exists()
+
+
+def _finished_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -187,3 +187,18 @@ class TestStatusText:
         status = local.ClusterStatus(False, [], None, False, None)
         assert status.describe() == ("Kafka (jars not downloaded yet): no local cluster; "
                                      "start one with `sanpalang kafka up`")
+
+
+class TestMissingTools:
+    def test_names_the_debian_packages_of_java_and_maven(self, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("PATH", str(tmp_path))
+        settings = Settings(home=tmp_path, cache=tmp_path / "cache")
+        assert local.missing_packages(settings) == ["openjdk-17-jre-headless", "maven"]
+
+    def test_without_root_says_what_to_install_instead_of_installing(self, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.setattr(local.os, "geteuid", lambda: 1000)
+        with pytest.raises(local.KafkaSetupError, match="apt-get install -y openjdk-17-jre-headless maven"):
+            local.ensure_jars(Settings(home=tmp_path, cache=tmp_path / "cache"))
