@@ -9,7 +9,8 @@ so rows sharing a watermark value are neither skipped nor repeated, and a row up
 ``sql:<table>`` -> ``{"watermark": ..., "pk": ...}`` (JSON: ISO text for timestamps), committed
 with the batch's events; nothing else is stored. Each row becomes one ``SourceRecord`` whose fields
 are the row as JSON values (timestamps as ISO text, decimals as text), the same as its raw bytes,
-so a dead letter replays exactly as it was first read.
+so a dead letter replays exactly as it was first read. On SQLite, timestamp columns are read and
+compared as the text they are stored as.
 
 Known limit of any watermark poll: a row committed late with a watermark below one already read
 (a long transaction, a clock step backwards) is not seen until it is updated again. Rows whose
@@ -58,6 +59,8 @@ class SqlPollSource(Source):
         self.source_id = f"sql:{schema + '.' if schema else ''}{table}"
         self._engine: Engine | None = None
         self._table: sa.Table | None = None
+        self._selected: list[Any] = []
+        self._order: list[Any] = []
         self._position: dict[str, Any] | None = None
 
     async def open(self) -> None:
@@ -82,11 +85,11 @@ class SqlPollSource(Source):
         self.degraded_reason = None
         if not rows:
             return False
-        wm, pk = self._columns()
-        records = [row_record(self.table_name, row, [c.name for c in pk]) for row in rows]
+        assert self.key
+        records = [row_record(self.table_name, row, self.key) for row in rows]
         last = rows[-1]
-        keys = [to_json_value(last[c.name]) for c in pk]
-        self._position = {"watermark": to_json_value(last[wm.name]), "pk": keys[0] if len(keys) == 1 else keys}
+        keys = [to_json_value(last[k]) for k in self.key]
+        self._position = {"watermark": to_json_value(last[self.watermark]), "pk": keys[0] if len(keys) == 1 else keys}
         await self.submit(records, (self.source_id, self._position))
         return len(rows) >= self.batch_size
 
@@ -104,6 +107,9 @@ class SqlPollSource(Source):
             raise SourceError(f"table {self.table_name} has no primary key{' column ' + str(missing) if missing else ''}"
                               "; name the column(s) that identify a row")
         self.key = key
+        stored = _as_stored if self._engine.dialect.name == "sqlite" else (lambda column: column)
+        self._selected = [stored(c).label(c.name) for c in table.c]
+        self._order = [stored(table.c[self.watermark])] + [stored(table.c[k]) for k in key]
         with self._engine.connect() as conn:
             nulls = conn.execute(sa.select(sa.func.count()).where(table.c[self.watermark].is_(None))).scalar()
         if nulls:
@@ -111,22 +117,26 @@ class SqlPollSource(Source):
                         self.table_name, self.watermark)
         return table
 
-    def _columns(self) -> tuple[sa.Column, list[sa.Column]]:
-        assert self._table is not None and self.key
-        return self._table.c[self.watermark], [self._table.c[k] for k in self.key]
-
     def _fetch(self, position: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-        assert self._engine is not None and self._table is not None
-        wm, pk = self._columns()
-        query = sa.select(self._table).order_by(wm, *pk).limit(self.batch_size)
+        assert self._engine is not None
+        query = sa.select(*self._selected).order_by(*self._order).limit(self.batch_size)
         if position is None:
-            query = query.where(wm.is_not(None))
+            query = query.where(self._order[0].is_not(None))
         else:
-            keys = position["pk"] if len(pk) > 1 else [position["pk"]]
-            values = [from_json_value(wm, position["watermark"])] + [from_json_value(c, v) for c, v in zip(pk, keys)]
-            query = query.where(after([wm, *pk], values))
+            keys = position["pk"] if len(self._order) > 2 else [position["pk"]]
+            values = [position["watermark"], *keys]
+            query = query.where(after(self._order, [from_json_value(c, v) for c, v in zip(self._order, values)]))
         with self._engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _as_stored(column: sa.Column) -> Any:
+    """SQLite keeps timestamps as text in whatever format the writing application chose; read and
+    compare them as that text (SQLAlchemy would re-format a bound value, and '07:00:00' is not
+    '07:00:00.000000' to SQLite)."""
+    if isinstance(column.type, (sa.DateTime, sa.Date, sa.Time)):
+        return sa.type_coerce(column, sa.String)
+    return column
 
 
 def after(columns: Sequence[Any], values: Sequence[Any]) -> Any:

@@ -52,7 +52,7 @@ class TestSqlPolling:
         insert(engine, table, ("B", "b", T0), ("A", "a", T0), ("C", "c", T0 - dt.timedelta(hours=1)))
         publisher = FakePublisher()
         assert [r for r, _ in polled(engine, publisher)] == ["C", "A", "B"]
-        assert publisher.checkpoints["sql:crossings"] == {"watermark": "2025-03-05T07:00:00", "pk": "B"}
+        assert publisher.checkpoints["sql:crossings"] == {"watermark": "2025-03-05 07:00:00.000000", "pk": "B"}
 
     def test_rows_sharing_a_watermark_across_batches_are_neither_skipped_nor_repeated(self, tmp_path):
         engine, table = crossings(tmp_path)
@@ -62,7 +62,7 @@ class TestSqlPolling:
     def test_a_restart_reads_only_rows_after_the_checkpoint(self, tmp_path):
         engine, table = crossings(tmp_path)
         insert(engine, table, ("A", "a", T0), ("B", "b", T0))
-        publisher = FakePublisher({"sql:crossings": {"watermark": T0.isoformat(), "pk": "A"}})
+        publisher = FakePublisher({"sql:crossings": {"watermark": "2025-03-05 07:00:00.000000", "pk": "A"}})
         assert [r for r, _ in polled(engine, publisher)] == ["B"]
 
     def test_an_updated_row_is_read_again_as_a_new_version(self, tmp_path):
@@ -73,12 +73,22 @@ class TestSqlPolling:
         later = T0 + dt.timedelta(minutes=5)
         with engine.begin() as conn:
             conn.execute(table.update().where(table.c.crossing_id == "A").values(name="a2", updated_at=later))
-        assert polled(engine, publisher) == [("A", T0.isoformat()), ("A", later.isoformat())]
+        assert polled(engine, publisher) == [("A", "2025-03-05 07:00:00.000000"), ("A", "2025-03-05 07:05:00.000000")]
 
     def test_rows_without_a_watermark_are_not_read(self, tmp_path):
         engine, table = crossings(tmp_path)
         insert(engine, table, ("A", "a", None), ("B", "b", T0))
         assert [r for r, _ in polled(engine, FakePublisher())] == ["B"]
+
+    def test_sqlite_timestamps_written_by_another_application_are_compared_as_stored(self, tmp_path):
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE crossings (crossing_id TEXT PRIMARY KEY, updated_at TIMESTAMP)")
+            conn.exec_driver_sql("INSERT INTO crossings VALUES ('A', '2025-03-05 07:00:00'), "
+                                 "('B', '2025-03-05 07:00:00'), ('C', '2025-03-05T07:00:00Z'), ('D', '2025-03-05 07:00:00')")
+        got = polled(engine, FakePublisher(), polls=3, batch_size=2)
+        assert got == [("A", "2025-03-05 07:00:00"), ("B", "2025-03-05 07:00:00"), ("D", "2025-03-05 07:00:00"),
+                       ("C", "2025-03-05T07:00:00Z")]
 
     def test_an_integer_id_can_be_the_watermark(self, tmp_path):
         engine = sa.create_engine(f"sqlite:///{tmp_path / 'ids.db'}")
