@@ -66,7 +66,7 @@ def _existing_topics(admin: KafkaAdminClient, names: Iterable[str]) -> dict[str,
     present = [n for n in names if n in set(admin.list_topics())]
     if not present:
         return {}
-    described = {t["topic"]: len(t["partitions"]) for t in admin.describe_topics(present)}
+    described = {t["name"]: len(t["partitions"]) for t in admin.describe_topics(present)}
     configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, n) for n in present],
                                      config_filter="all")
     by_name: dict[str, dict[str, str]] = {}

@@ -6,15 +6,21 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from kafka import KafkaConsumer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import TopicAuthorizationFailedError
 from kafka.structs import TopicPartition
 
 from ops.kafka.connection import KafkaConnection
 
-__all__ = ["TopicMissingError", "messages"]
+__all__ = ["TopicDeniedError", "TopicMissingError", "messages"]
 
 
 class TopicMissingError(LookupError):
     """The topic is not on the cluster; usually `sanpalang topics apply` has not run."""
+
+
+class TopicDeniedError(PermissionError):
+    """The principal may not read the topic: the catalogue does not list it among the readers."""
 
 
 @contextmanager
@@ -22,6 +28,9 @@ def _assigned(connection: KafkaConnection, topic: str) -> Iterator[tuple[KafkaCo
     consumer = KafkaConsumer(enable_auto_commit=False, **connection.kafka_python())
     try:
         ids = consumer.partitions_for_topic(topic)
+        if not ids and _denied(connection, topic):
+            raise TopicDeniedError(f"{connection.username or 'this client'} may not read topic {topic!r}; "
+                                   "the readers of each topic are listed by `sanpalang topics list`")
         if not ids:
             raise TopicMissingError(f"topic {topic!r} does not exist on {connection.bootstrap}; "
                                     "create the catalogue's topics with `sanpalang topics apply`")
@@ -30,6 +39,16 @@ def _assigned(connection: KafkaConnection, topic: str) -> Iterator[tuple[KafkaCo
         yield consumer, partitions
     finally:
         consumer.close()
+
+
+def _denied(connection: KafkaConnection, topic: str) -> bool:
+    """True when the broker refuses to describe the topic to this principal (rather than not having it)."""
+    admin = KafkaAdminClient(**connection.kafka_python())
+    try:
+        (described,) = admin.describe_topics([topic])
+        return described["error_code"] == TopicAuthorizationFailedError.errno
+    finally:
+        admin.close()
 
 
 def messages(connection: KafkaConnection, topic: str, *, from_beginning: bool = True,
