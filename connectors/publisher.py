@@ -52,7 +52,8 @@ class Publisher:
     """One transactional producer per connector process, shared by all its sources."""
 
     def __init__(self, connection: KafkaConnection, agency: str, instance: str, metrics: ConnectorMetrics,
-                 *, max_batch: int = 5000, linger_s: float = 0.002, max_backoff_s: float = 5.0) -> None:
+                 *, max_batch: int = 5000, linger_s: float = 0.002, max_backoff_s: float = 5.0,
+                 commit_timeout_s: float = 10.0) -> None:
         self._connection = connection
         self.agency = agency
         self.transactional_id = f"{agency}.connector.{instance}"
@@ -60,8 +61,10 @@ class Publisher:
         self._max_batch = max_batch
         self._linger_s = linger_s
         self._max_backoff_s = max_backoff_s
+        self._commit_timeout_s = commit_timeout_s
         self._producer: AIOKafkaProducer | None = None
         self._queue: list[_Pending] = []
+        self._in_flight: list[_Pending] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._checkpoints: dict[str, dict[str, Any]] = {}
@@ -100,15 +103,27 @@ class Publisher:
     # -- the commit loop ---------------------------------------------------------------------
 
     async def _run(self) -> None:
+        try:
+            await self._commit_loop()
+        except BaseException as err:
+            # A dead loop must not leave sources waiting for ever: fail what waits, with the cause.
+            for pending in self._in_flight + self._queue:
+                if not pending.done.done():
+                    pending.done.set_exception(PublisherStopped(f"publisher stopped: {err!r}"))
+            self._in_flight, self._queue = [], []
+            raise
+
+    async def _commit_loop(self) -> None:
         while True:
             await self._wake.wait()
             if self._linger_s:
                 await asyncio.sleep(self._linger_s)
             self._wake.clear()
             while self._queue:
-                batch = self._take_batch()
-                await self._commit_until_done(batch)
-                self._settle(batch)
+                self._in_flight = self._take_batch()
+                await self._commit_until_done(self._in_flight)
+                self._settle(self._in_flight)
+                self._in_flight = []
 
     def _take_batch(self) -> list[_Pending]:
         batch, size = [], 0
@@ -122,7 +137,8 @@ class Publisher:
         backoff = 0.2
         while True:
             try:
-                await self._commit(batch)
+                # aiokafka waits for a commit without a deadline while the broker is away
+                await asyncio.wait_for(self._commit(batch), self._commit_timeout_s)
                 if self.degraded_reason:
                     log.warning("%s connector: broker reachable again", self.agency)
                 self._set_degraded(None)
@@ -213,7 +229,7 @@ class Publisher:
             await consumer.seek_to_beginning(*partitions)
             end = await consumer.end_offsets(partitions)
             found: dict[str, dict[str, Any]] = {}
-            while any(await consumer.position(tp) < end[tp] for tp in partitions):
+            while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
                 for records in (await consumer.getmany(timeout_ms=500)).values():
                     for record in records:
                         found[record.key.decode()] = json.loads(record.value)
