@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SYSTEM_PACKAGES :=
+SYSTEM_PACKAGES := postgresql
 
 .PHONY: install demo test unit integration lock clean
 
