@@ -51,6 +51,7 @@ def plan_topics(catalogue: Catalogue, existing: Mapping[str, ExistingTopic],
                 broker_count: int) -> list[TopicChange]:
     """Changes that bring the cluster to the catalogue; empty when it already matches."""
     changes: list[TopicChange] = []
+    lowered: list[str] = []
     for topic in catalogue.topics:
         replication = effective_replication(topic, broker_count)
         wanted = topic.configs(replication)
@@ -58,9 +59,7 @@ def plan_topics(catalogue: Catalogue, existing: Mapping[str, ExistingTopic],
         if have is None:
             changes.append(TopicChange("create", topic.name, topic.partitions, replication, wanted))
             if replication < topic.replication:
-                changes.append(TopicChange(
-                    "warn", topic.name, message=f"replication lowered from {topic.replication} to "
-                    f"{replication}: the cluster has {broker_count} broker(s)"))
+                lowered.append(topic.name)
             continue
         if have.partitions < topic.partitions:
             changes.append(TopicChange("add-partitions", topic.name, topic.partitions))
@@ -71,6 +70,10 @@ def plan_topics(catalogue: Catalogue, existing: Mapping[str, ExistingTopic],
         differing = {k: v for k, v in wanted.items() if have.configs.get(k) != v}
         if differing:
             changes.append(TopicChange("alter-configs", topic.name, configs=differing))
+    if lowered:
+        changes.append(TopicChange(
+            "warn", f"{len(lowered)} new topic(s)", message=f"replication lowered to {broker_count}, "
+            f"the number of brokers in this cluster (production wants 3)"))
     return changes
 
 
