@@ -85,5 +85,6 @@ class Publication:
     value: bytes
     dead_letter: bool = False
     reason_code: str = ""
+    problems: tuple[str, ...] = ()
     event_id: str = ""
     headers: tuple[tuple[str, bytes], ...] = field(default=())

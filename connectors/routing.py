@@ -20,8 +20,11 @@ Mapper = Callable[[object, Origin], Sequence[Event]]
 
 
 def dead_letter(agency: str, record: SourceRecord, code: str, reason: str,
-                received_at: dt.datetime) -> Publication:
-    """The DLQ message for ``record``: its original bytes, where it came from, and why."""
+                received_at: dt.datetime, problems: Sequence[str] = ()) -> Publication:
+    """The DLQ message for ``record``: its original bytes, where it came from, and why.
+
+    ``problems`` (one per field) travel with the publication so the HTTP intake can answer with them.
+    """
     letter = {
         "agency": agency,
         "origin": {"kind": record.origin.kind, "location": record.origin.location},
@@ -32,7 +35,8 @@ def dead_letter(agency: str, record: SourceRecord, code: str, reason: str,
         "connector_version": CONNECTOR_VERSION,
     }
     return Publication(f"dlq.{agency}.v1", record.origin.location.encode(),
-                       schemas.encode("sanpalang.hub.DeadLetter", letter), dead_letter=True, reason_code=code)
+                       schemas.encode("sanpalang.hub.DeadLetter", letter), dead_letter=True, reason_code=code,
+                       problems=tuple(problems) or (reason,))
 
 
 def route(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.datetime) -> list[Publication]:
@@ -50,7 +54,7 @@ def route(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.dat
         return [Publication(f"intake.{agency}.v1", e.key, schemas.encode(e.schema, e.record),
                             event_id=e.event_id) for e in events]
     except MappingError as err:
-        return [dead_letter(agency, record, err.code, str(err), received_at)]
+        return [dead_letter(agency, record, err.code, str(err), received_at, err.problems)]
     except schemas.SchemaError as err:
         return [dead_letter(agency, record, "schema-mismatch", f"the event does not fit its schema: {err}",
                             received_at)]

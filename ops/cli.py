@@ -73,6 +73,30 @@ def _tail(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not port.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
+    return host or "127.0.0.1", int(port)
+
+
+def _connect(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import logging
+    from pathlib import Path
+
+    from connectors.runner import ConnectorPlan, http_token, run_connector
+    if args.show_token:
+        print(http_token(settings, args.agency))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    plan = ConnectorPlan(args.agency, http=args.http, watch=Path(args.watch) if args.watch else None,
+                         sql_url=args.sql, table=args.table, watermark=args.watermark, metrics=args.metrics,
+                         instance=args.name)
+    asyncio.run(run_connector(settings, plan, progress))
+    return 0
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import run_demo
     return run_demo(settings, progress)
@@ -103,6 +127,19 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--no-follow", "-e", action="store_true", help="exit at the end of the topic")
     tail.add_argument("--max", "-n", type=int, default=None, help="stop after this many messages")
     tail.set_defaults(run=_tail)
+
+    connect = sub.add_parser("connect", help="run an agency's connector: HTTP intake, file drop, SQL polling")
+    connect.add_argument("agency", choices=["police", "labour", "immigration", "social"])
+    connect.add_argument("--http", type=_address, metavar="HOST:PORT", help="serve POST /v1/records here")
+    connect.add_argument("--watch", metavar="DIR", help="publish CSV / JSON Lines exports dropped here")
+    connect.add_argument("--sql", metavar="URL", help="poll a table of this database (SQLAlchemy URL)")
+    connect.add_argument("--table", help="the table to poll")
+    connect.add_argument("--watermark", default="updated_at", help="increasing column of the table")
+    connect.add_argument("--metrics", type=_address, metavar="HOST:PORT",
+                         help="/metrics and /health without --http")
+    connect.add_argument("--name", default="main", help="instance name, unique per agency (transactional id)")
+    connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")
+    connect.set_defaults(run=_connect)
 
     demo = sub.add_parser("demo", help="run the hub's main job locally")
     demo.set_defaults(run=_demo)
