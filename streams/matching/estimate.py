@@ -1,0 +1,190 @@
+"""Estimating m, u and the prior from the data, the way Splink's documentation recommends.
+
+- **u** from random pairs: two records drawn at random are almost never the same person, so the
+  share of random pairs at each level is that level's u (plus half a pair of smoothing, so an
+  unseen level gets a small u rather than zero).
+- **m** by expectation-maximisation (EM) with u held fixed, once per blocking key over the pairs
+  that key brings together; a column the key itself blocks on is left out of that session (its
+  agreement there says nothing). A column's m is the mean over the sessions that estimated it.
+  With `matches` (pairs of record positions known to be the same person), m is counted on them.
+- **prior**: EM over the union of blocked pairs with m and u fixed gives the expected number of
+  matches; divided by the number of all possible pairs, the chance two random records match.
+
+Randomness comes only from `random.Random(seed)`: the same records and seed give the same
+`Parameters` (and so the same version).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+from streams.matching.comparisons import NULL
+from streams.matching.params import MIN_PROBABILITY, Parameters, default_parameters
+from streams.matching.spec import Spec
+from streams.matching.store import RecordStore
+
+__all__ = ["estimate_parameters"]
+
+
+def estimate_parameters(
+    spec: Spec,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    seed: int = 0,
+    u_pairs: int = 100_000,
+    em_pairs: int = 100_000,
+    matches: Iterable[tuple[int, int]] | None = None,
+    iterations: int = 40,
+) -> Parameters:
+    """Parameters for `spec` estimated on `records` (a sample of the persons is enough)."""
+    rng = random.Random(seed)
+    store = RecordStore(spec)
+    for record in records:
+        codes = store.encode(record)
+        store.append(codes, store.block_keys(codes))
+    n = len(store)
+    if n < 2:
+        raise ValueError("at least two records are needed to estimate parameters")
+    start = default_parameters(spec)
+    columns = spec.columns
+    sizes = [len(c.levels) for _, c in spec.fields]
+    u = _u_from_random_pairs(store, sizes, rng, u_pairs)
+    pairs_by_key = _blocked_pairs(store, rng, em_pairs)
+    if matches is not None:
+        m = _m_from_matches(store, sizes, matches)
+        method = "labels"
+    else:
+        m = _m_by_em(store, spec, sizes, pairs_by_key, [list(start.m[c]) for c in columns], u, iterations)
+        method = "em"
+    all_pairs = set().union(*pairs_by_key) if pairs_by_key else set()
+    prior = _prior(store, sizes, all_pairs, m, u, n)
+    return Parameters(
+        spec.digest, prior,
+        {c: tuple(v) for c, v in zip(columns, m)}, {c: tuple(v) for c, v in zip(columns, u)},
+        method, seed,
+        {"records": n, "u_pairs": min(u_pairs, n * (n - 1) // 2), "blocked_pairs": len(all_pairs)},
+    )
+
+
+def _smooth(counts: Sequence[float], total: float) -> list[float]:
+    k = len(counts)
+    return [max((c + 0.5 / k) / (total + 0.5), MIN_PROBABILITY) for c in counts]
+
+
+def _u_from_random_pairs(store: RecordStore, sizes: list[int], rng: random.Random, pairs: int) -> list[list[float]]:
+    n = len(store)
+    counts = [[0] * s for s in sizes]
+    for _ in range(min(pairs, n * (n - 1) // 2)):
+        a = rng.randrange(n)
+        b = rng.randrange(n - 1)
+        b += b >= a
+        for column, level in enumerate(store.levels_between(a, b)):
+            if level != NULL:
+                counts[column][level] += 1
+    return [_smooth(c, sum(c)) for c in counts]
+
+
+def _blocked_pairs(store: RecordStore, rng: random.Random, cap: int) -> list[set[tuple[int, int]]]:
+    """Per blocking key, the record pairs sharing a block (a random sample of at most `cap`)."""
+    members: list[dict[int, list[int]]] = [{} for _ in store.spec.blocking]
+    for record in range(len(store)):
+        for k, hashes in enumerate(store.block_keys_by_key(store.codes_of(record))):
+            for h in hashes:
+                members[k].setdefault(h, []).append(record)
+    result = []
+    for by_hash in members:
+        blocks = [sorted(set(b)) for b in by_hash.values() if len(b) > 1]
+        possible = sum(len(b) * (len(b) - 1) // 2 for b in blocks)
+        if possible <= 4 * cap:
+            pairs = [p for block in blocks for p in combinations(block, 2)]
+        else:
+            pairs = _sampled_pairs(blocks, rng, 4 * cap)
+        if len(pairs) > cap:
+            pairs = rng.sample(sorted(set(pairs)), cap)
+        result.append(set(pairs))
+    return result
+
+
+def _sampled_pairs(blocks: list[list[int]], rng: random.Random, count: int) -> list[tuple[int, int]]:
+    weights = [len(b) * (len(b) - 1) // 2 for b in blocks]
+    out = set()
+    for block in rng.choices(blocks, weights=weights, k=count):
+        a, b = rng.sample(block, 2)
+        if a != b:
+            out.add((min(a, b), max(a, b)))
+    return sorted(out)
+
+
+def _patterns(store: RecordStore, pairs: Iterable[tuple[int, int]]) -> Counter:
+    return Counter(tuple(store.levels_between(a, b)) for a, b in sorted(pairs))
+
+
+def _m_by_em(store, spec: Spec, sizes, pairs_by_key, m_start, u, iterations) -> list[list[float]]:
+    position = {c: i for i, c in enumerate(spec.columns)}
+    estimates: list[list[list[float]]] = [[] for _ in sizes]
+    for key, pairs in zip(spec.blocking, pairs_by_key):
+        if not pairs:
+            continue
+        blocked = {position[c] for c, _ in key.parts}
+        active = [i for i in range(len(sizes)) if i not in blocked]
+        m, _ = _em(_patterns(store, pairs), active, [list(x) for x in m_start], u, 0.1, iterations, fit_m=True)
+        for i in active:
+            estimates[i].append(m[i])
+    return [
+        [sum(e[level] for e in estimates[i]) / len(estimates[i]) for level in range(sizes[i])]
+        if estimates[i] else list(m_start[i])
+        for i in range(len(sizes))
+    ]
+
+
+def _em(patterns: Counter, active: list[int], m, u, share: float, iterations: int, *, fit_m: bool):
+    """EM over level patterns: returns (m, share of matches among the pairs)."""
+    items = list(patterns.items())
+    total = sum(patterns.values())
+    for _ in range(iterations):
+        m_counts = [[0.0] * len(m[i]) for i in range(len(m))]
+        matched = 0.0
+        for pattern, count in items:
+            pm, pu = share, 1.0 - share
+            for i in active:
+                level = pattern[i]
+                if level != NULL:
+                    pm *= m[i][level]
+                    pu *= u[i][level]
+            p = pm / (pm + pu) if pm + pu > 0 else 0.0
+            matched += p * count
+            for i in active:
+                if pattern[i] != NULL:
+                    m_counts[i][pattern[i]] += p * count
+        new_share = min(max(matched / total, 1e-9), 1 - 1e-9)
+        if fit_m:
+            for i in active:
+                seen = sum(m_counts[i])
+                if seen > 0:
+                    m[i] = _smooth(m_counts[i], seen)
+        done = abs(new_share - share) < 1e-7
+        share = new_share
+        if done:
+            break
+    return m, share
+
+
+def _m_from_matches(store: RecordStore, sizes, matches) -> list[list[float]]:
+    counts = [[0] * s for s in sizes]
+    for a, b in matches:
+        for column, level in enumerate(store.levels_between(a, b)):
+            if level != NULL:
+                counts[column][level] += 1
+    return [_smooth(c, sum(c)) for c in counts]
+
+
+def _prior(store, sizes, pairs, m, u, n: int) -> float:
+    if not pairs:
+        return max(1.0 / (n * (n - 1) / 2), MIN_PROBABILITY)
+    _, share = _em(_patterns(store, pairs), list(range(len(sizes))), m, u, 0.1, 200, fit_m=False)
+    expected = share * len(pairs)
+    return min(max(expected / (n * (n - 1) / 2), 1e-12), 0.5)

@@ -1,0 +1,187 @@
+"""Compact storage of indexed records: interned values, a blocking index, and union-find clusters.
+
+A million persons must fit in a few hundred megabytes, so nothing is kept per record as a dict:
+each column is an `array('i')` of codes into that column's table of distinct prepared values
+(code 0 is "missing"), the blocking index maps a 64-bit hash of (key number, key values) to one
+record number or an `array('i')` of them, and clusters are a parent array (union-find, the
+oldest record of a cluster is its root). Comparison levels of value pairs are cached per column.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping
+from itertools import product
+from typing import Any
+
+from streams.matching.comparisons import NULL, DateComparison, NameComparison
+from streams.matching.spec import Spec
+
+__all__ = ["RecordStore"]
+
+_CACHE_LIMIT = 400_000  # cached level pairs per column before the cache is cleared
+
+
+class RecordStore:
+    """Records appended in order (record number = position), compared by column codes."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.comparisons = [c for _, c in spec.fields]
+        n = len(self.comparisons)
+        self._codes = [array("i") for _ in range(n)]
+        self._values: list[list[Any]] = [[None] for _ in range(n)]
+        self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
+        self._cache: list[dict[int, int]] = [{} for _ in range(n)]
+        self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
+        self._index: dict[int, Any] = {}
+        self.parent = array("i")
+        position = {column: i for i, column in enumerate(spec.columns)}
+        self._keys = [
+            (k, tuple((position[c], t) for c, t in key.parts), key.sorted_pair)
+            for k, key in enumerate(spec.blocking)
+        ]
+        self._swaps = [
+            (i, position[c.swap_with]) for i, c in enumerate(self.comparisons)
+            if isinstance(c, NameComparison) and c.swap_with is not None and position[c.swap_with] > i
+        ]
+        self.block_size = spec.block_size
+        self.max_candidates = spec.candidates
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    # -- values --------------------------------------------------------------------------
+    def encode(self, record: Mapping[str, Any]) -> list[int]:
+        """Prepare and intern each column of a raw record; 0 where the value is missing."""
+        codes = []
+        for i, (column, comparison) in enumerate(self.spec.fields):
+            value = comparison.prepare(record.get(column))
+            if value is None:
+                codes.append(0)
+                continue
+            lookup = self._lookup[i]
+            code = lookup.get(value)
+            if code is None:
+                code = len(self._values[i])
+                self._values[i].append(value)
+                lookup[value] = code
+            codes.append(code)
+        return codes
+
+    def value(self, column: int, code: int) -> Any:
+        return self._values[column][code]
+
+    def codes_of(self, record: int) -> list[int]:
+        return [codes[record] for codes in self._codes]
+
+    # -- blocking ------------------------------------------------------------------------
+    def block_keys(self, codes: list[int]) -> list[int]:
+        """Hashes of every blocking key this record files under (none for a key with a gap)."""
+        return [h for hashes in self.block_keys_by_key(codes) for h in hashes]
+
+    def block_keys_by_key(self, codes: list[int]) -> list[list[int]]:
+        """The hashes per blocking key of the spec, in the spec's order."""
+        out = []
+        for k, parts, sorted_pair in self._keys:
+            values = []
+            for column, transform in parts:
+                code = codes[column]
+                if not code:
+                    out.append([])
+                    break
+                values.append(self.comparisons[column].block_values(self._values[column][code], transform))
+            else:
+                hashes = []
+                for combo in product(*values):
+                    if sorted_pair:
+                        combo = tuple(sorted(combo))
+                    hashes.append(hash((k, *combo)))
+                out.append(hashes)
+        return out
+
+    def candidates(self, keys: list[int]) -> list[int]:
+        """Records sharing a block, those sharing most keys first (then most recent), capped."""
+        counts: dict[int, int] = {}
+        index, size = self._index, self.block_size
+        for key in keys:
+            block = index.get(key)
+            if block is None:
+                continue
+            if type(block) is int:
+                counts[block] = counts.get(block, 0) + 1
+            else:
+                for record in block[-size:]:
+                    counts[record] = counts.get(record, 0) + 1
+        if len(counts) <= self.max_candidates:
+            return list(counts)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], -item[0]))
+        return [record for record, _ in ranked[: self.max_candidates]]
+
+    def blocks(self) -> list[list[int]]:
+        """Every block with two or more records (for estimation)."""
+        return [list(b) for b in self._index.values() if type(b) is not int]
+
+    def append(self, codes: list[int], keys: list[int], parent: int | None = None) -> int:
+        """Store a record; its cluster root is `parent` (a root) or itself."""
+        record = len(self.parent)
+        for column, code in enumerate(codes):
+            self._codes[column].append(code)
+        self.parent.append(record if parent is None else parent)
+        index, limit = self._index, 2 * self.block_size
+        for key in dict.fromkeys(keys):
+            block = index.get(key)
+            if block is None:
+                index[key] = record
+            elif type(block) is int:
+                index[key] = array("i", (block, record))
+            else:
+                block.append(record)
+                if len(block) > limit:
+                    del block[: self.block_size]
+        return record
+
+    # -- comparing -----------------------------------------------------------------------
+    def levels(self, codes: list[int], other: int) -> list[int]:
+        """The comparison level of each column between a record's codes and a stored record."""
+        out = []
+        for column, comparison in enumerate(self.comparisons):
+            a, b = codes[column], self._codes[column][other]
+            if not a or not b:
+                out.append(NULL)
+                continue
+            if a == b and self._equal_is_exact[column]:
+                out.append(0)
+                continue
+            key = (a << 32) | b if a < b else (b << 32) | a
+            cache = self._cache[column]
+            level = cache.get(key)
+            if level is None:
+                level = comparison.compare(self._values[column][a], self._values[column][b])
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = level
+            out.append(level)
+        for f, g in self._swaps:
+            if out[f] > 0 and out[g] > 0 and codes[f] and codes[g]:
+                mine_f, mine_g = self._values[f][codes[f]], self._values[g][codes[g]]
+                other_f = self._values[f][self._codes[f][other]] if self._codes[f][other] else ()
+                other_g = self._values[g][self._codes[g][other]] if self._codes[g][other] else ()
+                if set(mine_f) & set(other_g) and set(mine_g) & set(other_f):
+                    out[f] = out[g] = 1
+        return out
+
+    def levels_between(self, a: int, b: int) -> list[int]:
+        return self.levels(self.codes_of(a), b)
+
+    # -- clusters ------------------------------------------------------------------------
+    def find(self, record: int) -> int:
+        parent = self.parent
+        while parent[record] != record:
+            parent[record] = parent[parent[record]]
+            record = parent[record]
+        return record
+
+    def union_into(self, survivor: int, other: int) -> None:
+        """Join the cluster rooted at `other` into the one rooted at `survivor`."""
+        self.parent[other] = survivor
