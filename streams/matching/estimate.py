@@ -52,7 +52,7 @@ def estimate_parameters(
     start = default_parameters(spec)
     columns = spec.columns
     sizes = [len(c.levels) for _, c in spec.fields]
-    u = _u_from_random_pairs(store, sizes, rng, u_pairs)
+    u = _u_from_random_pairs(store, sizes, rng, u_pairs, [list(start.u[c]) for c in columns])
     pairs_by_key = _blocked_pairs(store, rng, em_pairs)
     if matches is not None:
         m = _m_from_matches(store, sizes, matches)
@@ -75,7 +75,8 @@ def _smooth(counts: Sequence[float], total: float) -> list[float]:
     return [max((c + 0.5 / k) / (total + 0.5), MIN_PROBABILITY) for c in counts]
 
 
-def _u_from_random_pairs(store: RecordStore, sizes: list[int], rng: random.Random, pairs: int) -> list[list[float]]:
+def _u_from_random_pairs(store: RecordStore, sizes: list[int], rng: random.Random, pairs: int,
+                        u_start: list[list[float]]) -> list[list[float]]:
     n = len(store)
     counts = [[0] * s for s in sizes]
     for _ in range(min(pairs, n * (n - 1) // 2)):
@@ -85,7 +86,7 @@ def _u_from_random_pairs(store: RecordStore, sizes: list[int], rng: random.Rando
         for column, level in enumerate(store.levels_between(a, b)):
             if level != NULL:
                 counts[column][level] += 1
-    return [_smooth(c, sum(c)) for c in counts]
+    return [_smooth(c, sum(c)) if sum(c) else list(start) for c, start in zip(counts, u_start)]
 
 
 def _blocked_pairs(store: RecordStore, rng: random.Random, cap: int) -> list[set[tuple[int, int]]]:
