@@ -37,8 +37,8 @@ _SEPARATORS = re.compile(r"[\s\-./_]+")
 
 
 def as_alternatives(raw: Any) -> tuple[Any, ...]:
-    """A raw value as a tuple of non-blank alternatives (None, "" and NaN drop out)."""
-    items = raw if isinstance(raw, (list, tuple, set, frozenset)) else (raw,)
+    """A raw value (a list holds alternatives; a tuple is one value) as non-blank alternatives."""
+    items = raw if isinstance(raw, (list, set, frozenset)) else (raw,)
     out = []
     for item in items:
         if item is None or (isinstance(item, float) and item != item):

@@ -208,8 +208,8 @@ def _key(parts: tuple[tuple[str, str | None], ...], kinds: Mapping[str, Comparis
 
 
 def derive_blocking(fields: tuple[tuple[str, Comparison], ...]) -> tuple[BlockingKey, ...]:
-    """Blocking keys from the kinds: each identifier and postcode alone, each date alone, each
-    name with the birth year (or alone when there is no date), and two name columns together."""
+    """Blocking keys from the kinds: each identifier, date and postcode alone, two name columns
+    together, each name with the birth year and alone (the block size cap keeps it cheap)."""
     kinds = dict(fields)
     by_kind: dict[str, list[str]] = {}
     for column, comparison in fields:
@@ -222,7 +222,9 @@ def derive_blocking(fields: tuple[tuple[str, Comparison], ...]) -> tuple[Blockin
     if len(names) >= 2:
         keys.append(((names[0], None), (names[1], None)))
     for name in names:
-        keys.append(((name, None), (dates[0], "year")) if dates else ((name, None),))
+        if dates:
+            keys.append(((name, None), (dates[0], "year")))
+        keys.append(((name, None),))
     if not keys:
         keys = [((c, None),) for c, _ in fields[:2]]
     return tuple(_key(k, kinds) for k in keys)

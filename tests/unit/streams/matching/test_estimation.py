@@ -1,0 +1,73 @@
+"""m/u estimation: reproducible with a seed, versioned, and sensible on generated data."""
+
+import pytest
+
+from streams.matching import Parameters, SpecError, default_parameters, estimate_parameters, parse_spec
+from streams.matching.synthetic import febrl_like
+
+SPEC = parse_spec("""
+[fields]
+given_name = { kind = "name", swap_with = "surname" }
+surname = "name"
+date_of_birth = { kind = "date", format = "%Y%m%d" }
+soc_sec_id = "identifier"
+postcode = "postcode"
+state = "categorical"
+""")
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return [row for _, row in febrl_like(300, 300, seed=7)]
+
+
+def estimate(rows, seed=1, **kwargs):
+    return estimate_parameters(SPEC, rows, seed=seed, u_pairs=20_000, em_pairs=20_000, **kwargs)
+
+
+class TestEstimation:
+    def test_same_seed_same_parameters(self, rows):
+        first, second = estimate(rows), estimate(rows)
+        assert first == second and first.version == second.version
+        assert first.to_json() == second.to_json()
+
+    def test_another_seed_gives_another_version(self, rows):
+        assert estimate(rows, seed=1).version != estimate(rows, seed=2).version
+
+    def test_agreement_weighs_for_a_match_and_disagreement_against(self, rows):
+        weights = dict(zip(SPEC.columns, estimate(rows).weights(SPEC)))
+        for column in SPEC.columns:
+            assert weights[column][0] > 0 > weights[column][-1], column
+
+    def test_the_prior_is_near_the_true_share_of_matching_pairs(self, rows):
+        true_pairs, all_pairs = 300, 600 * 599 / 2  # about one duplicate per original
+        prior = estimate(rows).prior
+        assert true_pairs / all_pairs / 4 < prior < true_pairs / all_pairs * 4
+
+    def test_m_can_be_counted_on_labelled_pairs(self, rows):
+        truth = [number for number, _ in febrl_like(300, 300, seed=7)]
+        first = {}
+        pairs = []
+        for position, number in enumerate(truth):
+            if number in first:
+                pairs.append((first[number], position))
+            first.setdefault(number, position)
+        params = estimate(rows, matches=pairs)
+        assert params.method == "labels" and params.m["soc_sec_id"][0] > 0.5
+
+
+class TestParameterFile:
+    def test_a_saved_file_reads_back_to_the_same_version(self, rows, tmp_path):
+        params = estimate(rows)
+        params.save(tmp_path / "params.json")
+        assert Parameters.load(tmp_path / "params.json").version == params.version
+
+    def test_an_edited_file_no_longer_matches_its_version(self, rows):
+        text = estimate(rows).to_json().replace('"method": "em"', '"method": "edited"')
+        with pytest.raises(ValueError, match="does not match its content"):
+            Parameters.from_json(text)
+
+    def test_parameters_of_another_spec_are_refused(self):
+        other = parse_spec('[fields]\nname = "name"\n')
+        with pytest.raises(SpecError, match="another spec"):
+            default_parameters(other).weights(SPEC)

@@ -1,0 +1,78 @@
+"""The incremental matcher: stable ids, merges into the older person, possible links for review."""
+
+import pytest
+
+from streams.matching import DecisionKind, Matcher, parse_spec
+
+SPEC = parse_spec("""
+[fields]
+name = "name"
+dob = "date"
+sex = "categorical"
+nationality = "categorical"
+thai_id = "identifier"
+passport = "identifier"
+
+[thresholds]
+link = 6.0
+possible = -4.0
+""")
+
+
+def person(name, dob=None, sex="Male", nationality="THA", thai_id=None, passport=None):
+    return {"name": name, "dob": dob, "sex": sex, "nationality": nationality, "thai_id": thai_id, "passport": passport}
+
+
+@pytest.fixture
+def matcher():
+    return Matcher(SPEC)
+
+
+class TestIncrementalMatcher:
+    def test_the_first_record_of_a_person_is_new(self, matcher):
+        decision = matcher.add(person("Somchai Jaidee", "1979-11-03"))
+        assert decision.kind is DecisionKind.NEW and decision.merged == ()
+
+    def test_person_ids_stay_stable_as_records_arrive(self, matcher):
+        first = matcher.add(person("Somchai Jaidee", "1979-11-03", thai_id="3570100012345"))
+        other = matcher.add(person("Aye Aye Khaing", "2008", sex="Female", nationality="MMR"))
+        again = matcher.add(person("Somchay Jaidee", "1979-11-03", thai_id="3570100012345"))
+        later = [matcher.add(person(f"Person {chr(65 + i)} Number", f"19{50 + i}-01-01")) for i in range(5)]
+        assert again.kind is DecisionKind.LINKED and again.person_id == first.person_id
+        assert matcher.person_of(first.record) == first.person_id
+        assert matcher.person_of(other.record) == other.person_id
+        assert len({first.person_id, other.person_id, *(d.person_id for d in later)}) == 7
+
+    def test_a_record_linking_two_persons_merges_them_into_the_older(self, matcher):
+        older = matcher.add(person("Kyaw Zaw Win", "1990-05-01", nationality="MMR", thai_id="0012345678901"))
+        younger = matcher.add(person("Kyau Zaw Win", None, nationality="MMR", passport="MA123456"))
+        assert younger.kind is not DecisionKind.LINKED and younger.person_id != older.person_id
+        bridge = matcher.add(person("Kyaw Zaw Win", "1990-05-01", nationality="MMR",
+                                    thai_id="0012345678901", passport="MA123456"))
+        assert bridge.kind is DecisionKind.LINKED
+        assert bridge.person_id == older.person_id
+        assert bridge.merged == (younger.person_id,)
+        assert matcher.person_of(younger.record) == older.person_id
+
+    def test_ambiguous_evidence_gives_a_possible_link_not_a_link(self, matcher):
+        known = matcher.add(person("Aung Kyaw", ("1990-01-01", "Year"), nationality="MMR"))
+        vague = matcher.add(person("Aung Kyaw", ("1989-01-01", "Estimated"), nationality="MMR"))
+        assert vague.kind is DecisionKind.POSSIBLE
+        assert vague.candidate_id == known.person_id and vague.person_id != known.person_id
+        assert SPEC.possible_weight <= vague.weight < SPEC.link_weight
+
+    def test_nothing_in_common_starts_a_new_person(self, matcher):
+        matcher.add(person("Somchai Jaidee", "1979-11-03", thai_id="3570100012345"))
+        assert matcher.add(person("Mali Srisuk", "2001-02-14", sex="Female")).kind is DecisionKind.NEW
+
+    def test_the_same_records_in_the_same_order_give_the_same_decisions(self):
+        records = [person("Somchai Jaidee", "1979-11-03"), person("Somchay Jaidee", "1979-11-03"),
+                   person("Mali Srisuk", "2001-02-14"), person("Jaidee Somchai", "1979-11-03")]
+        runs = [[Matcher(SPEC).add(r) for r in records] for _ in range(2)]
+        first, second = ([(d.person_id, d.kind, d.weight) for d in run] for run in runs)
+        assert first == second
+
+    def test_a_namespace_keeps_ids_of_two_matchers_apart(self):
+        a = Matcher(SPEC, namespace="prs-a").add(person("Somchai Jaidee"))
+        b = Matcher(SPEC, namespace="prs-b").add(person("Somchai Jaidee"))
+        assert a.person_id != b.person_id and a.person_id.startswith("prs-a_")
