@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from connectors.normalise import NormaliseError, name_key, thai_id_check_digit
-from streams.matching.strings import jaro_winkler, one_edit, one_substitution, one_transposition
+from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
     "NULL", "Comparison", "IdentifierComparison", "NameComparison", "DateComparison",
@@ -68,6 +68,8 @@ class Comparison:
 
     def compare(self, a: Any, b: Any) -> int:
         """Best (lowest) level over every pair of alternatives."""
+        if len(a) == 1 and len(b) == 1:
+            return self.compare_one(a[0], b[0])
         best = len(self.levels) - 1
         for x in a:
             for y in b:
@@ -110,13 +112,10 @@ class IdentifierComparison(Comparison):
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
             return 0
-        if len(x) == len(y) == 13 and x.isdigit() and y.isdigit() and _thai_valid(x) and _thai_valid(y):
+        near = edit_class(x, y)
+        if near < 3 and len(x) == len(y) == 13 and x.isdigit() and y.isdigit() and _thai_valid(x) and _thai_valid(y):
             return 3
-        if one_transposition(x, y):
-            return 1
-        if one_edit(x, y):
-            return 2
-        return 3
+        return near
 
 
 def _thai_valid(value: str) -> bool:
@@ -235,13 +234,13 @@ class DateComparison(Comparison):
         if px == "X" or py == "X":
             if dx == dy:
                 return 0
-            return 2 if (one_substitution(dx, dy) or one_transposition(dx, dy)) else 5
+            return 2 if _one_digit(dx, dy) else 5
         if px == py == "D":
             if dx == dy:
                 return 0
             if yx == yy and mx == ddy and ddx == my:
                 return 1
-            if one_substitution(dx, dy) or one_transposition(dx, dy):
+            if _one_digit(dx, dy):
                 return 2
             return 4 if abs((date(yx, mx, ddx) - date(yy, my, ddy)).days) <= 366 else 5
         if px != "E" and py != "E":
@@ -253,6 +252,11 @@ class DateComparison(Comparison):
         if transform == "year":
             return tuple(dict.fromkeys(str(v[1]) for v in value if v[4] != "X"))
         return tuple(dict.fromkeys(v[0] for v in value))
+
+
+def _one_digit(x: str, y: str) -> bool:
+    """One digit slipped or two neighbours swapped, the length unchanged."""
+    return len(x) == len(y) and edit_class(x, y) in (1, 2)
 
 
 def _date_value(y: int, m: int, d: int, precision: str) -> tuple:
@@ -275,10 +279,9 @@ class PostcodeComparison(Comparison):
         return _key_text(item) or None
 
     def compare_one(self, x: str, y: str) -> int:
-        if x == y:
-            return 0
-        if one_edit(x, y):
-            return 1
+        near = edit_class(x, y)
+        if near < 3:
+            return min(near, 1)
         return 2 if x[:2] == y[:2] else 3
 
     def block_values(self, value: Any, transform: str | None = None) -> tuple[str, ...]:

@@ -54,14 +54,15 @@ def estimate_parameters(
     sizes = [len(c.levels) for _, c in spec.fields]
     u = _u_from_random_pairs(store, sizes, rng, u_pairs, [list(start.u[c]) for c in columns])
     pairs_by_key = _blocked_pairs(store, rng, em_pairs)
+    all_pairs = set().union(*pairs_by_key) if pairs_by_key else set()
+    vectors = {pair: tuple(store.levels_between(*pair)) for pair in sorted(all_pairs)}
     if matches is not None:
         m = _m_from_matches(store, sizes, matches)
         method = "labels"
     else:
-        m = _m_by_em(store, spec, sizes, pairs_by_key, [list(start.m[c]) for c in columns], u, iterations)
+        m = _m_by_em(vectors, spec, sizes, pairs_by_key, [list(start.m[c]) for c in columns], u, iterations)
         method = "em"
-    all_pairs = set().union(*pairs_by_key) if pairs_by_key else set()
-    prior = _prior(store, sizes, all_pairs, m, u, n)
+    prior = _prior(vectors, sizes, all_pairs, m, u, n)
     return Parameters(
         spec.digest, prior,
         {c: tuple(v) for c, v in zip(columns, m)}, {c: tuple(v) for c, v in zip(columns, u)},
@@ -120,11 +121,11 @@ def _sampled_pairs(blocks: list[list[int]], rng: random.Random, count: int) -> l
     return sorted(out)
 
 
-def _patterns(store: RecordStore, pairs: Iterable[tuple[int, int]]) -> Counter:
-    return Counter(tuple(store.levels_between(a, b)) for a, b in sorted(pairs))
+def _patterns(vectors: dict, pairs: Iterable[tuple[int, int]]) -> Counter:
+    return Counter(vectors[pair] for pair in pairs)
 
 
-def _m_by_em(store, spec: Spec, sizes, pairs_by_key, m_start, u, iterations) -> list[list[float]]:
+def _m_by_em(vectors, spec: Spec, sizes, pairs_by_key, m_start, u, iterations) -> list[list[float]]:
     position = {c: i for i, c in enumerate(spec.columns)}
     estimates: list[list[list[float]]] = [[] for _ in sizes]
     for key, pairs in zip(spec.blocking, pairs_by_key):
@@ -132,7 +133,7 @@ def _m_by_em(store, spec: Spec, sizes, pairs_by_key, m_start, u, iterations) -> 
             continue
         blocked = {position[c] for c, _ in key.parts}
         active = [i for i in range(len(sizes)) if i not in blocked]
-        m, _ = _em(_patterns(store, pairs), active, [list(x) for x in m_start], u, 0.1, iterations, fit_m=True)
+        m, _ = _em(_patterns(vectors, pairs), active, [list(x) for x in m_start], u, 0.1, iterations, fit_m=True)
         for i in active:
             estimates[i].append(m[i])
     return [
@@ -183,9 +184,9 @@ def _m_from_matches(store: RecordStore, sizes, matches) -> list[list[float]]:
     return [_smooth(c, sum(c)) for c in counts]
 
 
-def _prior(store, sizes, pairs, m, u, n: int) -> float:
+def _prior(vectors, sizes, pairs, m, u, n: int) -> float:
     if not pairs:
         return max(1.0 / (n * (n - 1) / 2), MIN_PROBABILITY)
-    _, share = _em(_patterns(store, pairs), list(range(len(sizes))), m, u, 0.1, 200, fit_m=False)
+    _, share = _em(_patterns(vectors, pairs), list(range(len(sizes))), m, u, 0.1, 200, fit_m=False)
     expected = share * len(pairs)
     return min(max(expected / (n * (n - 1) / 2), 1e-12), 0.5)

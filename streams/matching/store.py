@@ -33,7 +33,10 @@ class RecordStore:
         self._values: list[list[Any]] = [[None] for _ in range(n)]
         self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
         self._cache: list[dict[int, int]] = [{} for _ in range(n)]
+        self._raw_codes: list[dict[str, int]] = [{} for _ in range(n)]  # raw text -> code, bounded
         self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
+        self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
+                                 [c.compare for c in self.comparisons]))
         self._index: dict[int, Any] = {}
         self.parent = array("i")
         position = {column: i for i, column in enumerate(spec.columns)}
@@ -56,16 +59,25 @@ class RecordStore:
         """Prepare and intern each column of a raw record; 0 where the value is missing."""
         codes = []
         for i, (column, comparison) in enumerate(self.spec.fields):
-            value = comparison.prepare(record.get(column))
-            if value is None:
-                codes.append(0)
+            raw = record.get(column)
+            known = self._raw_codes[i]
+            if isinstance(raw, str) and raw in known:
+                codes.append(known[raw])
                 continue
-            lookup = self._lookup[i]
-            code = lookup.get(value)
-            if code is None:
-                code = len(self._values[i])
-                self._values[i].append(value)
-                lookup[value] = code
+            value = comparison.prepare(raw)
+            if value is None:
+                code = 0
+            else:
+                lookup = self._lookup[i]
+                code = lookup.get(value)
+                if code is None:
+                    code = len(self._values[i])
+                    self._values[i].append(value)
+                    lookup[value] = code
+            if isinstance(raw, str):
+                if len(known) >= _CACHE_LIMIT:
+                    known.clear()
+                known[raw] = code
             codes.append(code)
         return codes
 
@@ -145,23 +157,22 @@ class RecordStore:
     def levels(self, codes: list[int], other: int) -> list[int]:
         """The comparison level of each column between a record's codes and a stored record."""
         out = []
-        for column, comparison in enumerate(self.comparisons):
-            a, b = codes[column], self._codes[column][other]
+        append = out.append
+        for a, (column_codes, values, cache, equal_is_exact, compare) in zip(codes, self._columns):
+            b = column_codes[other]
             if not a or not b:
-                out.append(NULL)
-                continue
-            if a == b and self._equal_is_exact[column]:
-                out.append(0)
-                continue
-            key = (a << 32) | b if a < b else (b << 32) | a
-            cache = self._cache[column]
-            level = cache.get(key)
-            if level is None:
-                level = comparison.compare(self._values[column][a], self._values[column][b])
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                cache[key] = level
-            out.append(level)
+                append(NULL)
+            elif a == b and equal_is_exact:
+                append(0)
+            else:
+                key = (a << 32) | b if a < b else (b << 32) | a
+                level = cache.get(key)
+                if level is None:
+                    level = compare(values[a], values[b])
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = level
+                append(level)
         for f, g in self._swaps:
             if out[f] > 0 and out[g] > 0 and codes[f] and codes[g]:
                 mine_f, mine_g = self._values[f][codes[f]], self._values[g][codes[g]]

@@ -7,20 +7,41 @@ without it, only slower.
 
 from __future__ import annotations
 
-__all__ = ["jaro_winkler", "one_substitution", "one_transposition", "one_insertion", "one_edit"]
+__all__ = ["jaro_winkler", "edit_class", "one_substitution", "one_transposition", "one_insertion", "one_edit"]
 
 try:  # pragma: no cover - exercised whichever way the environment is
+    from rapidfuzz.distance import OSA as _RapidOSA
     from rapidfuzz.distance import JaroWinkler as _RapidJaroWinkler
 
     def jaro_winkler(a: str, b: str) -> float:
         """Jaro-Winkler similarity (prefix weight 0.1, prefix up to 4), 1.0 for equal strings."""
         return _RapidJaroWinkler.similarity(a, b)
 
+    def edit_class(a: str, b: str) -> int:
+        """0 equal, 1 one neighbouring swap, 2 one other edit, 3 further apart."""
+        if a == b:
+            return 0
+        if _RapidOSA.distance(a, b, score_cutoff=1) > 1:
+            return 3
+        return 1 if one_transposition(a, b) else 2
+
 except ImportError:  # pragma: no cover
 
     def jaro_winkler(a: str, b: str) -> float:
         """Jaro-Winkler similarity (prefix weight 0.1, prefix up to 4), 1.0 for equal strings."""
         return _jaro_winkler_py(a, b)
+
+    def edit_class(a: str, b: str) -> int:
+        """0 equal, 1 one neighbouring swap, 2 one other edit, 3 further apart."""
+        return _edit_class_py(a, b)
+
+
+def _edit_class_py(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if one_transposition(a, b):
+        return 1
+    return 2 if one_edit(a, b) else 3
 
 
 def _jaro_winkler_py(a: str, b: str) -> float:
@@ -69,7 +90,9 @@ def one_transposition(a: str, b: str) -> bool:
     """Same length, equal except two neighbouring characters swapped (12345 / 13245)."""
     if len(a) != len(b) or a == b:
         return False
-    first = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)
+    first = 0
+    while a[first] == b[first]:
+        first += 1
     return (
         first + 1 < len(a)
         and a[first] == b[first + 1]
