@@ -1,0 +1,146 @@
+"""Pure operations on one `Case` value: open it from a fact, add a fact, merge cases, rename a
+merged person. Each returns a new case; derived fields are refreshed by `refresh`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+from datetime import datetime
+
+from streams.cases.ages import widen
+from streams.cases.events import Fact, FactPerson
+from streams.cases.model import Case, CaseOrg, CasePerson, Mark, TimelineEntry
+from streams.cases.stage import lead_province_of, provinces_of, stage_of, status_of
+
+__all__ = ["new_case", "add_fact", "merge_cases", "rename_persons", "refresh", "timeline_entry"]
+
+
+def timeline_entry(fact: Fact) -> TimelineEntry:
+    return TimelineEntry(fact.event_id, fact.event_type, fact.agency, fact.occurred_at, fact.province)
+
+
+def _insort(items: tuple, new: list, key) -> tuple:
+    out = list(items)
+    for item in new:
+        bisect.insort_right(out, item, key=key)
+    return tuple(out)
+
+
+def _timeline_key(entry: TimelineEntry):
+    return entry.occurred_at, entry.event_id
+
+
+def _mark_key(mark: Mark):
+    return mark.at
+
+
+def _ended(a: datetime | None, b: datetime | None) -> datetime | None:
+    return None if a is None or b is None else max(a, b)
+
+
+def _combine(a: CasePerson, b: CasePerson) -> CasePerson:
+    """Two records of one person in a case (same id, or ids the matcher merged)."""
+    dob = widen(a.dob, b.dob)
+    return CasePerson(
+        a.person_id, tuple(sorted(set(a.roles) | set(b.roles))),
+        (b.nationality or a.nationality) if b.last_at >= a.last_at else (a.nationality or b.nationality),
+        dob[0] if dob else None, dob[1] if dob else None,
+        min(a.first_at, b.first_at), max(a.last_at, b.last_at), a.joinable or b.joinable,
+        _ended(a.ended_at, b.ended_at))
+
+
+def _persons(case_persons: tuple[CasePerson, ...], fact: Fact, extra: tuple[FactPerson, ...]) -> tuple[CasePerson, ...]:
+    at = fact.occurred_at
+    joiners, ends = set(fact.joiners), set(fact.ends)
+    by_id = {p.person_id: p for p in case_persons}
+    for fp in (*fact.persons, *extra):
+        record = CasePerson(fp.person_id, (fp.role,), fp.nationality, fp.dob[0] if fp.dob else None,
+                            fp.dob[1] if fp.dob else None, at, at, fp.person_id in joiners,
+                            at if fp.person_id in ends else None)
+        old = by_id.get(fp.person_id)
+        if old is None:
+            by_id[fp.person_id] = record
+        else:
+            ended = at if fp.person_id in ends else old.ended_at
+            by_id[fp.person_id] = _combine(old, record)._replace(ended_at=ended)
+    return tuple(by_id.values())
+
+
+def _orgs(case_orgs: tuple[CaseOrg, ...], fact: Fact) -> tuple[CaseOrg, ...]:
+    by_key = {o.org_key: o for o in case_orgs}
+    for key in fact.orgs:
+        by_key[key.key] = CaseOrg(key.key, key.kind, key.name or by_key.get(key.key, key).name, key.registered)
+    return tuple(by_key.values())
+
+
+def new_case(case_id: str, fact: Fact, now: datetime, *, extra_persons: tuple[FactPerson, ...] = (),
+             extra_timeline: tuple[TimelineEntry, ...] = ()) -> Case:
+    """A case opened by `fact`."""
+    empty = Case(case_id, fact.occurred_at, now, fact.province, (fact.province,), "Reported", "Active")
+    return add_fact(empty, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
+
+
+def add_fact(case: Case, fact: Fact, now: datetime, *, extra_persons: tuple[FactPerson, ...] = (),
+             extra_timeline: tuple[TimelineEntry, ...] = ()) -> Case:
+    """The case with one more event (an event already in it changes nothing)."""
+    if case.has_event(fact.event_id):
+        return case
+    refs = case.refs
+    if fact.agency_case_ref and (fact.agency, fact.agency_case_ref) not in refs:
+        refs = (*refs, (fact.agency, fact.agency_case_ref))
+    new_entries = [timeline_entry(fact), *(e for e in extra_timeline if not case.has_event(e.event_id))]
+    updated = replace(
+        case,
+        opened_at=min(case.opened_at, fact.occurred_at, *(e.occurred_at for e in extra_timeline)),
+        persons=_persons(case.persons, fact, extra_persons),
+        orgs=_orgs(case.orgs, fact),
+        refs=refs,
+        timeline=_insort(case.timeline, new_entries, _timeline_key),
+        marks=_insort(case.marks, list(fact.marks), _mark_key))
+    return refresh(updated, now)
+
+
+def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
+    """One case from several: the survivor's id, everything of the others."""
+    persons = {p.person_id: p for p in survivor.persons}
+    orgs = {o.org_key: o for o in survivor.orgs}
+    refs = dict.fromkeys(survivor.refs)
+    seen = {e.event_id for e in survivor.timeline}
+    timeline, marks = list(survivor.timeline), list(survivor.marks)
+    for other in others:
+        for person in other.persons:
+            persons[person.person_id] = _combine(persons[person.person_id], person) \
+                if person.person_id in persons else person
+        for org in other.orgs:
+            orgs.setdefault(org.org_key, org)
+        refs.update(dict.fromkeys(other.refs))
+        timeline.extend(e for e in other.timeline if e.event_id not in seen)
+        seen.update(e.event_id for e in other.timeline)
+        marks.extend(other.marks)
+    merged = replace(
+        survivor, opened_at=min(c.opened_at for c in (survivor, *others)),
+        persons=tuple(persons.values()), orgs=tuple(orgs.values()), refs=tuple(refs),
+        timeline=tuple(sorted(timeline, key=_timeline_key)), marks=tuple(sorted(marks, key=_mark_key)))
+    return refresh(merged, now)
+
+
+def rename_persons(case: Case, merged_ids: set[str], into: str, now: datetime) -> Case:
+    """The case with the matcher's merged person ids replaced by the surviving id."""
+    if not any(p.person_id in merged_ids for p in case.persons) and \
+            not any(m.subject in merged_ids for m in case.marks):
+        return case
+    persons: dict[str, CasePerson] = {}
+    for person in case.persons:
+        person = person._replace(person_id=into) if person.person_id in merged_ids else person
+        old = persons.get(person.person_id)
+        persons[person.person_id] = _combine(old, person) if old else person
+    marks = tuple(m._replace(subject=into) if m.subject in merged_ids else m for m in case.marks)
+    return refresh(replace(case, persons=tuple(persons.values()), marks=marks), now)
+
+
+def refresh(case: Case, now: datetime) -> Case:
+    """Derived fields recomputed: stage, status, lead province, provinces, updated_at."""
+    stage = stage_of(case)
+    return replace(case, stage=stage, status=status_of(stage), lead_province=lead_province_of(case.timeline),
+                   provinces=provinces_of(case.timeline), updated_at=now)

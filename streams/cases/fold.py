@@ -1,0 +1,195 @@
+"""Folding events into cases.
+
+**The join rule.** An event joins the cases it shares, in this order:
+
+1. an **agency case reference** (same agency, same reference): always;
+2. a **person on the side of the exploited** (a role in `JOIN_ROLES`, or the person the event is
+   about, unless a suspect): the person's latest case in which they took part that way, if the
+   event happened within `person_window` of their last event there - and, for an event that starts
+   a new situation (`NEW_SITUATION`: a rescue, a report, an inspection, an intake ...), only while
+   their part in it has not ended (shelter exit, repatriation, deportation) and the case is not
+   Closed: a victim trafficked again gets a new case, which rule 7 links;
+3. a **registered organisation** (employer / vessel / premises by registration) that the event
+   flags: the case where it was last flagged within `org_window`, unless Closed (only for events
+   that can open cases; names alone never join).
+
+No case: the event opens one if it can (`OPENING`, or indicators / mismatch), with the id
+`case_id_for(event_id)`; routine events (a border crossing, a port-out) that join nothing are
+dropped. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
+smallest id), the others get `merged_into`. An event already in its case changes nothing, so
+redelivery is harmless; the same events in the same order give the same cases and ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from streams.cases.book import CaseBook, Delta
+from streams.cases.casework import add_fact, merge_cases, new_case, rename_persons
+from streams.cases.config import FoldConfig
+from streams.cases.events import Fact, FactPerson, PersonIds, read_event
+from streams.cases.ids import case_id_for
+from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
+from streams.cases.orgs import OrgKey
+from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, PersonsMerged, Signal
+
+__all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
+
+DEFAULT_CONFIG = FoldConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """What one fold decided. Apply `delta` to the book; publish views of `changed` and the last
+    views of `removed` (merged away, `merged_into` set); send `signals` to the cross-case index."""
+
+    delta: Delta = field(default_factory=Delta)
+    case_id: str | None = None
+    changed: tuple[str, ...] = ()
+    merged: tuple[tuple[str, str], ...] = ()           # (merged-away id, surviving id)
+    removed: tuple[Case, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    duplicate: bool = False
+
+
+def fold(book: CaseBook, name: str, event: Mapping[str, Any], person_ids: PersonIds, now: datetime,
+         config: FoldConfig = DEFAULT_CONFIG) -> Folded:
+    """Fold one decoded event (`schemas.decode` gives `name, event`) into the book's cases."""
+    return fold_fact(book, read_event(name, event, person_ids), now, config)
+
+
+def _ref_key(agency: str, ref: str) -> str:
+    return f"{agency}|{ref}"
+
+
+def _port_in(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, tuple[FactPerson, ...], tuple[TimelineEntry, ...]]:
+    port_in = fact.port_in
+    voyage = book.voyages.get(port_in.voyage_id) if port_in else None
+    if voyage is None:
+        return fact, (), ()
+    delta.voyages[voyage.voyage_id] = None
+    missing, added = set(voyage.crew) - set(port_in.crew), set(port_in.crew) - set(voyage.crew)
+    kinds = [kind for kind, found in (
+        ("CrewAdded", added), ("CrewMissing", missing),
+        ("LicenceMismatch", voyage.licence and port_in.licence and voyage.licence != port_in.licence),
+        ("VmsMismatch", voyage.vms_tracker_id and port_in.vms_tracker_id
+         and voyage.vms_tracker_id != port_in.vms_tracker_id)) if found]
+    if not kinds:
+        return fact, (), ()
+    crew = tuple(sorted(missing | added))
+    mark = Mark(fact.occurred_at, MarkKind.PIPO_MISMATCH, port_in.vessel_key, ",".join(kinds))
+    vessel = OrgKey(port_in.vessel_key, "Vessel", port_in.vessel_key.split(":", 1)[1], True)
+    fact = replace(fact, opens=True, marks=(*fact.marks, mark), joiners=crew,
+                   orgs=tuple({o.key: o for o in (vessel, *fact.orgs)}.values()), flagged=(vessel.key,))
+    out_entry = TimelineEntry(voyage.event_id, "PipoPortOutReported", "labour", voyage.out_at, voyage.province)
+    return fact, tuple(FactPerson(pid, "Crew", None, None) for pid in crew), (out_entry,)
+
+
+def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> str | None:
+    for case_id in reversed(book.person_cases.get(person_id, ())):
+        case = book.case(case_id)
+        person = case.person(person_id) if case else None
+        if person is None or not person.joinable:
+            continue
+        if abs(fact.occurred_at - person.last_at) > config.person_window:
+            return None
+        if fact.new_situation and (person.ended_at is not None or case.stage == "Closed"):
+            return None
+        return case.case_id
+    return None
+
+
+def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
+    found: dict[str, None] = {}
+    if fact.agency_case_ref:
+        case_id = book.refs.get(_ref_key(fact.agency, fact.agency_case_ref))
+        if case_id and book.case(case_id):
+            found[book.resolve(case_id)] = None
+    for person_id in fact.joiners:
+        case_id = _joinable_case(book, person_id, fact, config)
+        if case_id:
+            found[case_id] = None
+    if fact.opens:
+        registered = {o.key for o in fact.orgs if o.registered}
+        for key in fact.flagged:
+            entry = book.org_cases.get(key) if key in registered else None
+            if entry and abs(fact.occurred_at - entry[1]) <= config.org_window:
+                case = book.case(entry[0])
+                if case and case.stage != "Closed":
+                    found[case.case_id] = None
+    return list(found)
+
+
+def _index(book: CaseBook, delta: Delta, case: Case, others: list[Case], fact: Fact | None) -> None:
+    """Point the join indexes at `case` (the survivor) for everything of `others` and `fact`."""
+    cid = case.case_id
+    for other in others:
+        delta.cases[other.case_id] = None
+        delta.merged[other.case_id] = cid
+    view = book.after(delta)
+    for agency, ref in case.refs:
+        if view.refs.get(_ref_key(agency, ref)) != cid:
+            delta.refs[_ref_key(agency, ref)] = cid
+    gone = {o.case_id for o in others}
+    for person in case.persons:
+        old = view.person_cases.get(person.person_id, ())
+        new = tuple(dict.fromkeys([*(c for c in old if c not in gone and c != cid), cid]))
+        if new != old:
+            delta.person_cases[person.person_id] = new
+    for org in case.orgs:
+        entry = view.org_cases.get(org.org_key)
+        flagged_now = fact is not None and org.org_key in fact.flagged and org.registered
+        if entry and entry[0] in gone:
+            entry = (cid, entry[1])
+            delta.org_cases[org.org_key] = entry
+        if flagged_now:
+            last = max(entry[1], fact.occurred_at) if entry and entry[0] == cid else fact.occurred_at
+            delta.org_cases[org.org_key] = (cid, last)
+    delta.cases[cid] = case
+
+
+def _merge_signals(case: Case, others: list[Case]) -> list[Signal]:
+    return [CaseMerged(o.case_id, case.case_id,
+                       tuple(dict.fromkeys([*(p.person_id for p in o.persons), *(g.org_key for g in o.orgs)])))
+            for o in others]
+
+
+def _oldest_first(cases: list[Case]) -> list[Case]:
+    return sorted(cases, key=lambda c: (c.opened_at, c.case_id))
+
+
+def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DEFAULT_CONFIG) -> Folded:
+    """Fold an already read event (see `read_event`)."""
+    delta = Delta()
+    if fact.voyage is not None:
+        delta.voyages[fact.voyage.voyage_id] = fact.voyage
+    fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
+    candidates = [book.case(c) for c in _candidates(book, fact, config)]
+    own = book.case(case_id_for(fact.event_id))
+    if own is not None or any(c.has_event(fact.event_id) for c in candidates):
+        return Folded(duplicate=True, case_id=(own or next(c for c in candidates if c.has_event(fact.event_id))).case_id)
+    signals: list[Signal] = []
+    others: list[Case] = []
+    if candidates:
+        survivor, *others = _oldest_first(candidates)
+        case = merge_cases(survivor, others, now) if others else survivor
+        case = add_fact(case, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
+        signals.extend(_merge_signals(case, others))
+    elif fact.opens:
+        case = new_case(case_id_for(fact.event_id), fact, now, extra_persons=extra_persons,
+                        extra_timeline=extra_timeline)
+    else:
+        flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)
+                 for o in fact.orgs if o.key in fact.flagged]
+        return Folded(delta=delta, signals=tuple(flags))
+    _index(book, delta, case, others, fact)
+    signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, case.lead_province)
+                   for pid, kind in fact.appearances)
+    signals.extend(OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, case.case_id, fact.province)
+                   for o in fact.orgs if o.key in fact.flagged)
+    return Folded(delta=delta, case_id=case.case_id, changed=(case.case_id,),
+                  merged=tuple((o.case_id, case.case_id) for o in others), removed=tuple(others),
+                  signals=tuple(signals))

@@ -1,0 +1,66 @@
+"""Hub keys of organisations, vessels and premises.
+
+- a vessel with a Marine Department registration: ``vessel:<registration>`` (upper case, no spaces);
+- an organisation with a juristic or business registration number: ``org:<number>`` whatever its
+  kind, so that the company a labour inspector records as an employer and the police record as the
+  premises is one key (digits only when the number has digits);
+- otherwise ``<kind>:<province>:<name>``, the name folded (case, spaces, punctuation): a key by
+  name, which never joins cases (names are spelt too many ways) but feeds the hotspot rule.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+__all__ = ["OrgKey", "org_key", "fold_name", "vessel_key"]
+
+
+class OrgKey(NamedTuple):
+    key: str
+    kind: str
+    name: str
+    registered: bool
+
+
+def fold_name(name: str) -> str:
+    """Name folded for a key: case-folded, letters/marks/digits kept, every other run a hyphen."""
+    out: list[str] = []
+    dash = False
+    for char in unicodedata.normalize("NFC", name.casefold()):
+        if unicodedata.category(char)[0] in "LMN":
+            out.append(char)
+            dash = False
+        elif out and not dash:
+            out.append("-")
+            dash = True
+    return "".join(out).strip("-")
+
+
+def _compact(value: str | None) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def org_key(org: Mapping[str, Any], event_province: str) -> OrgKey | None:
+    """The hub key of one envelope organisation; None when it has neither registration nor name."""
+    kind = sys.intern(str(org.get("kind") or "Other"))
+    name = str(org.get("name") or "").strip()
+    vessel = _compact(org.get("vessel_registration"))
+    if vessel:
+        return OrgKey(f"vessel:{vessel}", kind, name, True)
+    registration = _compact(org.get("registration_number"))
+    if registration:
+        digits = "".join(c for c in registration if c.isdigit())
+        return OrgKey(f"org:{digits or registration}", kind, name, True)
+    folded = fold_name(name)
+    if not folded:
+        return None
+    province = (org.get("province") or event_province or "").lower()
+    return OrgKey(f"{kind.lower()}:{province}:{folded}", kind, name, False)
+
+
+def vessel_key(registration: str) -> str:
+    """Key of a vessel named by its registration in event details (PIPO reports)."""
+    return f"vessel:{_compact(registration)}"

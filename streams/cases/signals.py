@@ -1,0 +1,52 @@
+"""What the fold tells the cross-case rules (7, 8, 12): small facts keyed by the subject they are
+about, so that a worker can send them to an index partitioned by person id or organisation key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+__all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "Signal"]
+
+
+class PersonSeen(NamedTuple):
+    """A person appeared in a case: kind `appeared` (rescue, screening, inspection, hotline),
+    `identified` (screened Actual), `left-shelter`, or `suspect`. Key: person_id."""
+
+    person_id: str
+    kind: str
+    at: datetime
+    case_id: str
+    province: str
+
+
+class OrgFlagged(NamedTuple):
+    """An agency flagged an organisation (rule 8). Key: org_key. `case_id` None when the flagging
+    event joined no case (a routine immigration detention at an employer)."""
+
+    org_key: str
+    kind: str
+    name: str
+    at: datetime
+    agency: str
+    case_id: str | None
+    province: str
+
+
+class CaseMerged(NamedTuple):
+    """Case `from_case` merged into `into_case`; `subjects` are the person ids and organisation keys
+    whose index entries mention it (send one copy per subject)."""
+
+    from_case: str
+    into_case: str
+    subjects: tuple[str, ...]
+
+
+class PersonsMerged(NamedTuple):
+    """The matcher merged persons `merged` into `into`. Key: each merged id, then `into`."""
+
+    merged: tuple[str, ...]
+    into: str
+
+
+Signal = PersonSeen | OrgFlagged | CaseMerged | PersonsMerged

@@ -1,0 +1,95 @@
+"""Where a case stands: NRM stage, HTCDS case status, lead province, provinces - derived from the
+case's marks and timeline every time it changes (so a merge needs no special rule).
+
+Stage is the furthest step any mark has reached, in the order of DOMAIN.md:
+
+| rank | stage | reached by |
+|---|---|---|
+| 0 | Reported | any event (hotline report, tip, inspection, complaint, ...) |
+| 1 | Screening | rescue, s.29 custody, Ror.Bor.1 referral, MDT screening scheduled, temporary shelter, outcome Possible |
+| 2 | Identified / NotAVictim | MDT outcome Actual (Identified wins) / only NotAVictim outcomes |
+| 3 | Protection | long-term or private shelter, support plan, rights informed, consent recorded |
+| 4 | Prosecution | criminal case opened |
+| 5 | Repatriation / Reintegration | repatriation approved or done, shelter exit Repatriated / Reintegrated (the later wins) |
+| 6 | Closed | every person screened Possible or Actual has left the situation (shelter exit other than a transfer, repatriation done, deportation) |
+
+Status (HTCDS): Closed when Closed; FollowUp at NotAVictim, Repatriation and Reintegration; else Active.
+
+Lead province: where the case was opened, unless a PSDHS office (an MSDHS `social` event) takes
+part: then the province of the first such event, the PSDHS leading the team (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from streams.cases.model import Case, Mark, MarkKind as K, TimelineEntry
+
+__all__ = ["STAGES", "stage_of", "status_of", "lead_province_of", "provinces_of", "latest_outcome"]
+
+STAGES = ("Reported", "Screening", "Identified", "NotAVictim", "Protection", "Prosecution",
+          "Repatriation", "Reintegration", "Closed")
+
+_RANK = {K.RESCUED: 1, K.CUSTODY: 1, K.EXTENSION: 1, K.SCREENING_SCHEDULED: 1, K.RIGHTS: 3,
+         K.SUPPORT_PLAN: 3, K.CARE_REFUSED: 3, K.POLICE_CASE: 4, K.REPATRIATION_APPROVED: 5,
+         K.REPATRIATED: 5}
+_VICTIM_OUTCOMES = ("ActualVictimOfTrafficking", "PossibleVictimOfTrafficking")
+
+
+def _mark_stage(mark: Mark) -> tuple[int, str]:
+    kind, value = mark.kind, mark.value
+    if kind == K.OUTCOME:
+        return {"ActualVictimOfTrafficking": (2, "Identified"), "NotAVictimOfTrafficking": (2, "NotAVictim"),
+                "PossibleVictimOfTrafficking": (1, "Screening")}.get(value or "", (0, "Reported"))
+    if kind == K.ROR_BOR_1:
+        return (1, "Screening") if value == "referred" else (0, "Reported")
+    if kind == K.SHELTER:
+        return (1, "Screening") if value == "Temporary" else (3, "Protection")
+    if kind == K.SHELTER_EXIT:
+        return {"Repatriated": (5, "Repatriation"), "Reintegrated": (5, "Reintegration")}.get(value or "", (0, "Reported"))
+    rank = _RANK.get(kind, 0)
+    return rank, ("Reported", "Screening", "Identified", "Protection", "Prosecution", "Repatriation")[rank]
+
+
+def latest_outcome(marks: tuple[Mark, ...], person_id: str) -> str | None:
+    """The person's latest MDT screening outcome in these marks, if screened."""
+    outcome = None
+    for mark in marks:
+        if mark.kind == K.OUTCOME and mark.subject == person_id:
+            outcome = mark.value
+    return outcome
+
+
+def _closed(case: Case) -> bool:
+    victims = [p for p in case.persons if latest_outcome(case.marks, p.person_id) in _VICTIM_OUTCOMES]
+    return bool(victims) and all(p.ended_at is not None for p in victims)
+
+
+def stage_of(case: Case) -> str:
+    if _closed(case):
+        return "Closed"
+    best, stage = 0, "Reported"
+    identified = False
+    for mark in case.marks:                      # oldest first: a later mark of equal rank wins
+        rank, name = _mark_stage(mark)
+        identified |= name == "Identified"
+        if rank >= best:
+            best, stage = rank, name
+    if stage == "NotAVictim" and identified:
+        return "Identified"
+    return stage
+
+
+def status_of(stage: str) -> str:
+    if stage == "Closed":
+        return "Closed"
+    return "FollowUp" if stage in ("NotAVictim", "Repatriation", "Reintegration") else "Active"
+
+
+def lead_province_of(timeline: tuple[TimelineEntry, ...]) -> str:
+    for entry in timeline:
+        if entry.agency == "social":
+            return entry.province
+    return timeline[0].province if timeline else ""
+
+
+def provinces_of(timeline: tuple[TimelineEntry, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(entry.province for entry in timeline))

@@ -1,0 +1,50 @@
+"""The `sanpalang.hub.CaseView` record of a case, ready for `schemas.encode`: pseudonymised (hub
+person ids, roles, screening outcome, minor or not, nationality - never a name or an identifier)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from streams.cases.ages import is_minor_on, local_date
+from streams.cases.model import Case
+from streams.cases.stage import latest_outcome
+
+__all__ = ["case_view", "is_minor_in"]
+
+
+def is_minor_in(case: Case, person_id: str) -> bool | None:
+    """Under 18 (or possibly, on an imprecise date of birth) at exploitation. The hub cannot know
+    when exploitation began; it takes the case's earliest event as the latest day it can have
+    happened, so that anyone possibly under 18 on that day counts as a minor."""
+    person = case.person(person_id)
+    return is_minor_on(person.dob, local_date(case.first_event_at)) if person else None
+
+
+def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iterable[tuple[str, datetime]] = (),
+              merged_into: str | None = None) -> dict[str, Any]:
+    """The CaseView record; `deadlines` are (rule key, due_at) pairs from the rules."""
+    return {
+        "case_id": case.case_id,
+        "merged_into": merged_into,
+        "lead_province": case.lead_province,
+        "provinces": list(case.provinces),
+        "stage": case.stage,
+        "status": case.status,
+        "persons": [{
+            "person_id": p.person_id,
+            "roles": sorted(set(p.roles)),
+            "trafficking_status": latest_outcome(case.marks, p.person_id),
+            "is_minor": is_minor_in(case, p.person_id),
+            "nationality": p.nationality,
+        } for p in case.persons],
+        "organisations": [{"org_key": o.org_key, "kind": o.kind, "name": o.name} for o in case.orgs],
+        "agency_case_refs": [{"agency": agency, "ref": ref} for agency, ref in case.refs],
+        "timeline": [{"event_id": e.event_id, "event_type": e.event_type, "agency": e.agency,
+                      "occurred_at": e.occurred_at, "province": e.province} for e in case.timeline],
+        "deadlines": [{"rule": rule, "due_at": due_at} for rule, due_at in sorted(deadlines, key=lambda d: (d[1], d[0]))],
+        "open_alert_ids": sorted(open_alert_ids),
+        "opened_at": case.opened_at,
+        "updated_at": case.updated_at,
+    }
