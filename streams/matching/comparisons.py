@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -143,12 +144,7 @@ class NameComparison(Comparison):
         return ("exact", "order_free", "subset", *(f"jw>={t:g}" for t in self.thresholds), "else")
 
     def prepare_one(self, item: Any) -> str | None:
-        text = str(item)
-        try:
-            return name_key(text)
-        except NormaliseError:
-            folded = " ".join(text.casefold().split())
-            return folded or None
+        return _fold_name(str(item))
 
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
@@ -174,10 +170,20 @@ class NameComparison(Comparison):
         return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
 
 
+@lru_cache(maxsize=100_000)
+def _fold_name(text: str) -> str | None:
+    try:
+        return name_key(text)
+    except NormaliseError:
+        folded = " ".join(text.casefold().split())
+        return folded or None
+
+
 # A prepared date: (digits YYYYMMDD or as written, year, month, day, precision) with precision
 # D (day), M (month), Y (year), E (estimated year, or an age), X (not a valid date: digits only).
 _PRECISIONS = {"Day": "D", "Month": "M", "Year": "Y", "Estimated": "E", "D": "D", "M": "M", "Y": "Y", "E": "E"}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ class DateComparison(Comparison):
     one_digit: the written digits differ by one slip or a neighbouring swap (also for invalid
     dates); year_only: agree as far as the vaguer side is known (only a year, or a month);
     within_1_year: at most one year apart (an age or an estimate, or a wrong day and month); else.
-    Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`), text in `format`, or a
+    Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`, `19900802`), text in `format`, or a
     `(date, precision)` pair with precision Day / Month / Year / Estimated.
     """
 
@@ -215,7 +221,7 @@ class DateComparison(Comparison):
                 digits = re.sub(r"\D", "", text)
                 return (digits, 0, 0, 0, "X") if digits else None
             return _date_value(d.year, d.month, d.day, precision)
-        m = _ISO.match(text)
+        m = _ISO.match(text) or _COMPACT.match(text)
         if not m:
             digits = re.sub(r"\D", "", text)
             return (digits, 0, 0, 0, "X") if digits else None

@@ -36,7 +36,7 @@ def estimate_parameters(
     *,
     seed: int = 0,
     u_pairs: int = 100_000,
-    em_pairs: int = 100_000,
+    em_pairs: int = 50_000,
     matches: Iterable[tuple[int, int]] | None = None,
     iterations: int = 40,
 ) -> Parameters:

@@ -88,8 +88,9 @@ class Matcher:
         codes = store.encode(record)
         keys = store.block_keys(codes)
         best: dict[int, float] = {}
+        score = store.scorer(codes, self._weights, self._prior)
         for candidate in store.candidates(keys):
-            weight = self.score(codes, candidate)
+            weight = score(candidate)
             root = store.find(candidate)
             if weight > best.get(root, float("-inf")):
                 best[root] = weight

@@ -19,7 +19,8 @@ from streams.matching.spec import Spec
 
 __all__ = ["RecordStore"]
 
-_CACHE_LIMIT = 400_000  # cached level pairs per column before the cache is cleared
+_CACHE_LIMIT = 100_000  # cached level pairs per column before the cache is cleared
+_RAW_LIMIT = 20_000  # raw values remembered per column (names and dates repeat; ids do not)
 
 
 class RecordStore:
@@ -33,7 +34,7 @@ class RecordStore:
         self._values: list[list[Any]] = [[None] for _ in range(n)]
         self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
         self._cache: list[dict[int, int]] = [{} for _ in range(n)]
-        self._raw_codes: list[dict[str, int]] = [{} for _ in range(n)]  # raw text -> code, bounded
+        self._raw_codes: list[dict[Any, int]] = [{} for _ in range(n)]  # raw value -> code, bounded
         self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
                                  [c.compare for c in self.comparisons]))
@@ -61,9 +62,15 @@ class RecordStore:
         for i, (column, comparison) in enumerate(self.spec.fields):
             raw = record.get(column)
             known = self._raw_codes[i]
-            if isinstance(raw, str) and raw in known:
-                codes.append(known[raw])
-                continue
+            memo = raw if isinstance(raw, (str, tuple)) else tuple(raw) if isinstance(raw, list) else None
+            if memo is not None:
+                try:
+                    code = known.get(memo)
+                except TypeError:  # an unhashable alternative: prepare it every time
+                    memo, code = None, None
+                if code is not None:
+                    codes.append(code)
+                    continue
             value = comparison.prepare(raw)
             if value is None:
                 code = 0
@@ -74,10 +81,10 @@ class RecordStore:
                     code = len(self._values[i])
                     self._values[i].append(value)
                     lookup[value] = code
-            if isinstance(raw, str):
-                if len(known) >= _CACHE_LIMIT:
+            if memo is not None:
+                if len(known) >= _RAW_LIMIT:
                     known.clear()
-                known[raw] = code
+                known[memo] = code
             codes.append(code)
         return codes
 
@@ -181,6 +188,41 @@ class RecordStore:
                 if set(mine_f) & set(other_g) and set(mine_g) & set(other_f):
                     out[f] = out[g] = 1
         return out
+
+    def scorer(self, codes: list[int], weights: list[list[float]], base: float):
+        """A function of a stored record number giving the match weight against `codes`
+        (`base` plus the weight of each column's level; missing values add nothing)."""
+        if self._swaps:
+            def with_swaps(other: int) -> float:
+                total = base
+                for column, level in enumerate(self.levels(codes, other)):
+                    if level != NULL:
+                        total += weights[column][level]
+                return total
+            return with_swaps
+        active = [(a, column_codes, values, cache, equal_is_exact, compare, weights[i])
+                  for i, (a, (column_codes, values, cache, equal_is_exact, compare))
+                  in enumerate(zip(codes, self._columns)) if a]
+
+        def score(other: int) -> float:
+            total = base
+            for a, column_codes, values, cache, equal_is_exact, compare, column_weights in active:
+                b = column_codes[other]
+                if not b:
+                    continue
+                if a == b and equal_is_exact:
+                    total += column_weights[0]
+                    continue
+                key = (a << 32) | b if a < b else (b << 32) | a
+                level = cache.get(key)
+                if level is None:
+                    level = compare(values[a], values[b])
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = level
+                total += column_weights[level]
+            return total
+        return score
 
     def levels_between(self, a: int, b: int) -> list[int]:
         return self.levels(self.codes_of(a), b)

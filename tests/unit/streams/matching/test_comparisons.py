@@ -115,3 +115,11 @@ class TestStrings:
     def test_one_edit_is_one_substitution_insertion_deletion_or_swap(self):
         assert all(one_edit("12345", x) for x in ("12845", "1245", "123456", "13245"))
         assert not one_edit("12345", "12345") and not one_edit("12345", "21354")
+
+
+class TestDateInputs:
+    def test_compact_and_iso_dates_are_the_same_day(self):
+        assert level(DateComparison(), "19900802", "1990-08-02") == "exact"
+
+    def test_a_month_and_year_agree_with_a_day_in_that_month(self):
+        assert level(DateComparison(), "1990-08", "1990-08-02") == "year_only"
