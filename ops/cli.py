@@ -97,6 +97,16 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    if args.name == "intake":
+        from ops.bench_intake import report, run_intake_bench
+        result = run_intake_bench(settings, args.records, progress)
+        print(json.dumps(result) if args.json else report(result))
+        return 0
+    raise SystemExit(f"unknown benchmark {args.name!r}")
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import run_demo
     return run_demo(settings, progress)
@@ -140,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     connect.add_argument("--name", default="main", help="instance name, unique per agency (transactional id)")
     connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")
     connect.set_defaults(run=_connect)
+
+    bench = sub.add_parser("bench", help="measure: figures next to their limit, from the same run")
+    bench.add_argument("name", choices=["intake"])
+    bench.add_argument("--records", type=int, default=20_000, help="records per source")
+    bench.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    bench.set_defaults(run=_bench)
 
     demo = sub.add_parser("demo", help="run the hub's main job locally")
     demo.set_defaults(run=_demo)

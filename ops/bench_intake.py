@@ -1,0 +1,237 @@
+"""``sanpalang bench intake``: records/s into the broker per source kind, against the raw limit.
+
+Every figure comes from the same run on the same broker: the raw limit is a plain idempotent
+producer (acks=all) sending the very bytes the sources end up publishing; each source is then run
+end to end (read, map, encode, transactional commit with its checkpoint) on the same number of
+records, and its rate is reported next to its ratio to the raw limit. The broker is a dedicated
+local one (its own home and port) unless ``SANPALANG_KAFKA_BOOTSTRAP`` names a cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from aiokafka import AIOKafkaProducer
+
+from connectors.agencies import mapper_for
+from connectors.metrics import ConnectorMetrics
+from connectors.publisher import Publisher
+from connectors.records import Origin, SourceRecord
+from connectors.routing import route
+from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
+from connectors.sources.files import read_bytes
+from ops.admin import apply_catalogue
+from ops.kafka.connection import KafkaConnection, resolve_connection
+from ops.settings import Settings
+from schemas.catalogue import load_catalogue
+
+__all__ = ["run_intake_bench"]
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "connectors" / "agencies" / "examples"
+GOALS = {"file": 0.5, "sql": 0.5, "http": 0.25}
+HTTP_BATCH, HTTP_CLIENTS = 200, 4
+
+
+# -- the records: copies of the agencies' own example exports, each with its own id ---------
+
+def police_records(count: int, run: str) -> list[dict[str, Any]]:
+    rescue = json.loads((EXAMPLES / "police.json").read_text())["records"][0]
+    return [{**rescue, "record_id": f"{run}-P{i}"} for i in range(count)]
+
+
+def labour_csv(count: int, run: str) -> bytes:
+    source = (EXAMPLES / "inspection_74_25680305.csv").read_bytes().decode("cp874")
+    header, row = list(csv.reader(io.StringIO(source)))[:2]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for i in range(count):
+        writer.writerow([f"{run}-L{i}", *row[1:]])
+    return out.getvalue().encode("cp874")
+
+
+def crossing_rows(count: int) -> list[dict[str, Any]]:
+    at = dt.datetime(2025, 3, 1, 8, 0)
+    return [{"id": i + 1, "updated_at": at + dt.timedelta(seconds=i), "crossed_at": at, "checkpoint": "Mae Sot",
+             "checkpoint_code": "MST", "province_code": "63", "direction": "OUT", "doc_type": "BORDER_PASS",
+             "doc_no": f"BP{i:08d}", "doc_country": "MMR", "foreign_country": "MMR", "first_name": "Aung Kyaw",
+             "last_name": None, "name_th": None, "nationality": "MM", "birth_date": "1994", "sex": "M"}
+            for i in range(count)]
+
+
+# -- measurements ------------------------------------------------------------------------------
+
+async def _raw_rate(connection: KafkaConnection, messages: list[tuple[str, bytes, bytes]]) -> float:
+    producer = AIOKafkaProducer(acks="all", enable_idempotence=True, linger_ms=5, max_batch_size=256 * 1024,
+                                **connection.aiokafka())
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        futures = [await producer.send(topic, value, key=key) for topic, key, value in messages]
+        await asyncio.gather(*futures)
+        return len(messages) / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+async def _with_source(connection: KafkaConnection, agency: str, make, done: Callable[[Any, Publisher], bool],
+                       count: int, before: Callable[[Any], Any] | None = None) -> float:
+    metrics = ConnectorMetrics(agency)
+    publisher = Publisher(connection, agency, f"bench-{uuid.uuid4().hex[:6]}", metrics)
+    await publisher.start()
+    source = make(SourceContext(agency, mapper_for(agency), publisher, metrics))
+    task = asyncio.create_task(source.run())
+    try:
+        started = time.perf_counter()
+        if before:
+            await before(source)
+        while not done(source, publisher):
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        return count / (time.perf_counter() - started)
+    finally:
+        await source.stop()
+        await asyncio.gather(task, return_exceptions=True)
+        await publisher.stop()
+
+
+HTTP_CLIENT = """
+import asyncio, json, sys, aiohttp
+url, token, batches = sys.argv[1], sys.argv[2], json.load(sys.stdin)
+async def worker(session, mine):
+    for batch in mine:
+        async with session.post(url, json=batch, headers={"Authorization": "Bearer " + token}) as r:
+            assert r.status == 202, (r.status, await r.text())
+async def main():
+    async with aiohttp.ClientSession() as s:
+        await asyncio.gather(*(worker(s, batches[i::%d]) for i in range(%d)))
+asyncio.run(main())
+""" % (HTTP_CLIENTS, HTTP_CLIENTS)
+
+
+async def _http_rate(connection: KafkaConnection, records: list[dict[str, Any]]) -> float:
+    tokens = {a: uuid.uuid4().hex for a in load_catalogue().agencies}
+    batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
+
+    async def post_all(source: HttpIntake) -> None:
+        while source.bound_port is None:
+            await asyncio.sleep(0.01)
+        client = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", HTTP_CLIENT, f"http://127.0.0.1:{source.bound_port}/v1/records", tokens["police"],
+            stdin=subprocess.PIPE)
+        await client.communicate(json.dumps(batches).encode())
+        if client.returncode:
+            raise RuntimeError("the HTTP load client failed")
+
+    finished = asyncio.Event()
+
+    async def before(source: HttpIntake) -> None:
+        await post_all(source)
+        finished.set()
+
+    return await _with_source(connection, "police", lambda ctx: HttpIntake(ctx, "127.0.0.1", 0, tokens),
+                              lambda _s, _p: finished.is_set(), len(records), before)
+
+
+async def _measure(connection: KafkaConnection, count: int, workdir: Path, emit: Callable[[str], None]) -> dict:
+    run = f"B{uuid.uuid4().hex[:6]}"
+    police, labour, crossings = police_records(count, run), labour_csv(count, run), crossing_rows(count)
+    received = dt.datetime.now(dt.timezone.utc)
+    _, labour_rows = read_bytes(f"inspection_{run}.csv", labour)
+    encoded = [
+        *(p for r in labour_rows for p in route("labour", r.record, mapper_for("labour"), received)),
+        *(p for r in police for p in route("police", SourceRecord(Origin("http", "bench", "0"), b"", r),
+                                           mapper_for("police"), received)),
+        *(p for r in crossings for p in route("immigration", SourceRecord(
+            Origin("sql", "crossings", str(r["id"])), b"", _jsonable(r)), mapper_for("immigration"), received))]
+    dead = [p for p in encoded if p.dead_letter]
+    if dead:
+        raise RuntimeError(f"bench records dead-lettered: {dead[0].problems}")
+    emit(f"raw limit: producing {len(encoded)} pre-encoded events")
+    raw = await _raw_rate(connection, [(p.topic, p.key, p.value) for p in encoded])
+
+    watch = workdir / "drop"
+    watch.mkdir()
+    (watch / f"inspection_{run}.csv.part").write_bytes(labour)
+    emit(f"file source: {count} labour records in one Windows-874 CSV")
+
+    async def drop(_source: FileDropSource) -> None:
+        (watch / f"inspection_{run}.csv.part").rename(watch / f"inspection_{run}.csv")
+
+    file_rate = await _with_source(connection, "labour", lambda ctx: FileDropSource(ctx, watch, interval_s=0.05),
+                                   lambda _s, _p: (watch / "done" / f"inspection_{run}.csv").exists(), count, drop)
+
+    emit(f"sql source: {count} immigration crossings rows in SQLite")
+    url = f"sqlite:///{workdir / 'immigration.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql((EXAMPLES / "immigration.sql").read_text().split("CREATE INDEX")[0])
+        conn.execute(sa.table("crossings", *[sa.column(k) for k in crossings[0]]).insert(), crossings)
+    engine.dispose()
+    def sql_done(_source: SqlPollSource, publisher: Publisher) -> bool:
+        position = publisher.checkpoint("sql:crossings") or {}
+        return str(position.get("pk")) == str(count)
+
+    sql_rate = await _with_source(connection, "immigration",
+                                  lambda ctx: SqlPollSource(ctx, url, "crossings", watermark="updated_at",
+                                                            interval_s=0.05), sql_done, count)
+    emit(f"http source: {count} police records in batches of {HTTP_BATCH} from {HTTP_CLIENTS} clients")
+    http_rate = await _http_rate(connection, police)
+    rates = {"file": file_rate, "sql": sql_rate, "http": http_rate}
+    return {"raw_rate": raw, "records": count,
+            "sources": {k: {"rate": v, "ratio": v / raw, "goal_ratio": GOALS[k]} for k, v in rates.items()},
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in row.items()}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_intake_bench(settings: Settings, count: int, emit: Callable[[str], None]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="sanpalang-bench-") as tmp:
+        workdir = Path(tmp)
+        local_settings = None
+        if not settings.is_external:
+            from ops.kafka import local
+            local_settings = settings.with_(home=workdir / "home", kafka_port=_free_port())
+            emit(f"starting a dedicated broker on port {local_settings.kafka_port}")
+            local.up(local_settings, progress=emit)
+        try:
+            target = local_settings or settings
+            connection = resolve_connection(target)
+            apply_catalogue(target, connection, load_catalogue(), progress=lambda _: None)
+            return asyncio.run(_measure(connection, count, workdir, emit))
+        finally:
+            if local_settings:
+                local.down(local_settings)
+
+
+def report(result: dict) -> str:
+    lines = [f"raw producer limit: {result['raw_rate']:,.0f} records/s ({result['records']:,} records per source)"]
+    for kind, figures in result["sources"].items():
+        verdict = "meets" if figures["ratio"] >= figures["goal_ratio"] else "BELOW"
+        lines.append(f"{kind:>5} source: {figures['rate']:>9,.0f} records/s  ratio {figures['ratio']:.2f} "
+                     f"(goal >= {figures['goal_ratio']:.2f}: {verdict})")
+    lines.append(f"peak RSS: {result['peak_rss_mb']:.0f} MB")
+    return "\n".join(lines)
