@@ -1,0 +1,153 @@
+"""The cross-case index of rules 7, 8 and 12: one small entry per person and per organisation,
+fed by the fold's signals, so that it can live in a table partitioned by its own key.
+
+- `PersonEntry` (key: hub person id): when the person appeared in which case (`appeared`,
+  `identified`, `left-shelter`, `suspect`), with the case's lead province. Rules 7 and 12.
+- `OrgEntry` (key: organisation key): which agency flagged it when, in which case. Rule 8.
+
+Entries are immutable; `absorb` returns a new entry. `prune` drops what no window can need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import NamedTuple
+
+from streams.cases import CaseMerged, OrgFlagged, PersonSeen
+from streams.rules.case_rules import local_time
+from streams.rules.spec import Finding
+from streams.rules.windows import RuleWindows
+
+__all__ = ["Seen", "Flag", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
+           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces"]
+
+
+class Seen(NamedTuple):
+    at: datetime
+    kind: str
+    case_id: str
+    province: str
+
+
+class Flag(NamedTuple):
+    at: datetime
+    agency: str
+    case_id: str | None
+    province: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    person_id: str
+    seen: tuple[Seen, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OrgEntry:
+    org_key: str
+    kind: str = "Other"
+    name: str = ""
+    flags: tuple[Flag, ...] = ()
+
+
+def _rename(case_id: str | None, signal: CaseMerged) -> str | None:
+    return signal.into_case if case_id == signal.from_case else case_id
+
+
+def absorb_person(entry: PersonEntry | None, signals: Iterable[PersonSeen | CaseMerged], person_id: str) -> PersonEntry:
+    entry = entry or PersonEntry(person_id)
+    seen = set(entry.seen)
+    for signal in signals:
+        if isinstance(signal, PersonSeen):
+            seen.add(Seen(signal.at, signal.kind, signal.case_id, signal.province))
+        elif isinstance(signal, CaseMerged):
+            seen = {s._replace(case_id=_rename(s.case_id, signal)) for s in seen}
+    return replace(entry, seen=tuple(sorted(seen)))
+
+
+def absorb_org(entry: OrgEntry | None, signals: Iterable[OrgFlagged | CaseMerged], org_key: str) -> OrgEntry:
+    entry = entry or OrgEntry(org_key)
+    flags = set(entry.flags)
+    kind, name = entry.kind, entry.name
+    for signal in signals:
+        if isinstance(signal, OrgFlagged):
+            flags.add(Flag(signal.at, signal.agency, signal.case_id, signal.province))
+            kind, name = signal.kind, signal.name or name
+        elif isinstance(signal, CaseMerged):
+            flags = {f._replace(case_id=_rename(f.case_id, signal)) for f in flags}
+    return replace(entry, kind=kind, name=name, flags=tuple(sorted(flags, key=lambda f: (f.at, f.agency, f.case_id or ""))))
+
+
+def merge_person_entries(into: PersonEntry | None, merged: Iterable[PersonEntry | None], person_id: str) -> PersonEntry:
+    """The entry of `person_id` after the matcher merged other persons into it."""
+    seen = set(into.seen if into else ())
+    for other in merged:
+        if other is not None:
+            seen.update(other.seen)
+    return PersonEntry(person_id, tuple(sorted(seen)))
+
+
+def prune_person(entry: PersonEntry, now: datetime, w: RuleWindows) -> PersonEntry | None:
+    keep = now - max(w.repeat_victim, w.suspect_provinces)
+    seen = tuple(s for s in entry.seen if s.at >= keep)
+    return replace(entry, seen=seen) if seen else None
+
+
+def prune_org(entry: OrgEntry, now: datetime, w: RuleWindows) -> OrgEntry | None:
+    flags = tuple(f for f in entry.flags if f.at >= now - w.hotspot)
+    return replace(entry, flags=flags) if flags else None
+
+
+def repeat_victim(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
+    """default (365 days): a person once identified (screened Actual) or who left a shelter appears
+    again, in another case, in a rescue, screening, inspection or hotline event within 365 days.
+    One alert per new case; operators resolve it."""
+    before = [s for s in entry.seen if s.kind in ("identified", "left-shelter")]
+    raised: set[str] = set()
+    for seen in entry.seen:
+        if seen.kind != "appeared" or seen.case_id in raised:
+            continue
+        for prior in before:
+            if prior.case_id != seen.case_id and prior.at < seen.at <= prior.at + w.repeat_victim:
+                what = "identified as a victim" if prior.kind == "identified" else "left a shelter"
+                raised.add(seen.case_id)
+                yield Finding("repeat", entry.person_id, seen.at, None,
+                              f"{what} on {local_time(prior.at)} in case {prior.case_id}, appears again",
+                              case_id=seen.case_id, province=seen.province)
+                break
+
+
+def _first_pair(items: list, differ, within) -> tuple | None:
+    for j, later in enumerate(items):
+        for earlier in items[:j]:
+            if differ(earlier, later) and later.at - earlier.at <= within:
+                return earlier, later
+    return None
+
+
+def multi_agency_hotspot(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
+    """default (90 days): the same employer, vessel or premises flagged by two or more agencies
+    within 90 days of each other. Immediate; operators resolve it."""
+    pair = _first_pair(list(entry.flags), lambda a, b: a.agency != b.agency, w.hotspot)
+    if pair:
+        first, second = pair
+        agencies = sorted({f.agency for f in entry.flags if abs(f.at - second.at) <= w.hotspot})
+        cases = sorted({f.case_id for f in entry.flags if f.case_id})
+        yield Finding("hotspot", entry.org_key, second.at, None,
+                      f"{entry.name or entry.org_key} flagged by {', '.join(agencies)}"
+                      + (f" (cases {', '.join(cases)})" if cases else ""), case_id=None, province=second.province)
+
+
+def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
+    """default (180 days): one suspect in cases led by two or more provinces within 180 days.
+    Immediate; operators resolve it."""
+    suspect = [s for s in entry.seen if s.kind == "suspect"]
+    pair = _first_pair(suspect, lambda a, b: a.case_id != b.case_id and a.province != b.province,
+                       w.suspect_provinces)
+    if pair:
+        first, second = pair
+        where = sorted({f"{s.province} (case {s.case_id})" for s in suspect})
+        yield Finding("provinces", entry.person_id, second.at, None, f"suspect in {', '.join(where)}",
+                      case_id=None, province=second.province)

@@ -1,0 +1,152 @@
+"""The alert lifecycle: Firing -> Acknowledged (an operator) -> Resolved (by itself, or an operator).
+
+`reconcile(existing, desired, now)` compares the stored alerts of one scope (a case, a person, an
+organisation) with what `evaluate` wants, and returns the alerts that change - never a second alert
+for one (rule, case, subject): the id is `alert_id_for(rule, case, subject)`.
+
+- desired firing, no alert yet: a new Firing alert (raised at the first step reached: event time);
+- desired firing, alert open: severity only goes up (warn -> critical), which fires an acknowledged
+  alert again; due date, province and message follow;
+- desired firing, alert resolved: reopened (same id) only for a new episode - the condition began
+  again, or reached a higher severity, after the resolution; an operator's resolution of a
+  condition that still holds stands;
+- desired not firing (pending or cleared), alert open: resolved by itself at `cleared_at` (the
+  event that cleared it), else `now`;
+- no desired state at all: left alone (evidence can age out of an index; operators resolve those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from streams.cases.serial import from_ms, ms
+from streams.rules.evaluate import AlertState
+from streams.rules.spec import RUNBOOK, Severity
+
+__all__ = ["Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede",
+           "alert_record", "is_open"]
+
+FIRING, ACKNOWLEDGED, RESOLVED = "Firing", "Acknowledged", "Resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    alert_id: str
+    rule_number: int
+    rule_key: str
+    severity: Severity
+    state: str
+    province: str
+    case_id: str | None
+    subject: str
+    raised_at: datetime
+    due_at: datetime | None
+    resolved_at: datetime | None
+    message: str
+    acknowledged_at: datetime | None = None
+    resolution: str | None = None             # "auto", "operator", "merged"
+    version: int = 1                          # bumped on every change (idempotent sinks)
+
+    @property
+    def runbook_key(self) -> str:
+        return f"{RUNBOOK}#{self.rule_key}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.symbol
+        for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
+            data[key] = ms(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Alert":
+        values = dict(data)
+        values["severity"] = Severity.of(values["severity"])
+        for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
+            values[key] = from_ms(values.get(key))
+        return cls(**values)
+
+
+def is_open(alert: Alert) -> bool:
+    return alert.state != RESOLVED
+
+
+def alert_record(alert: Alert) -> dict[str, Any]:
+    """The `sanpalang.hub.Alert` record, ready for `schemas.encode`."""
+    return {
+        "alert_id": alert.alert_id, "rule_number": alert.rule_number, "rule_key": alert.rule_key,
+        "severity": alert.severity.symbol, "state": alert.state, "province": alert.province,
+        "case_id": alert.case_id, "subject": alert.subject, "raised_at": alert.raised_at,
+        "due_at": alert.due_at, "resolved_at": alert.resolved_at, "runbook_key": alert.runbook_key,
+        "message": alert.message,
+    }
+
+
+def _bump(alert: Alert, **changes: Any) -> Alert:
+    return replace(alert, version=alert.version + 1, **changes)
+
+
+def _new(state: AlertState) -> Alert:
+    return Alert(state.alert_id, state.rule.number, state.rule.key, state.severity, FIRING, state.province,
+                 state.case_id, state.subject, state.raised_at, state.due_at, None, state.message)
+
+
+def _update(alert: Alert, state: AlertState) -> Alert | None:
+    if not is_open(alert):
+        new_episode = state.raised_at > alert.resolved_at
+        escalated = state.severity > alert.severity and state.severity_at > alert.resolved_at
+        if alert.resolution == "merged" or not (new_episode or escalated):
+            return None
+        raised = state.raised_at if new_episode else alert.raised_at
+        return _bump(alert, state=FIRING, severity=state.severity, raised_at=raised, resolved_at=None,
+                     resolution=None, acknowledged_at=None, due_at=state.due_at, province=state.province,
+                     message=state.message)
+    severity = max(alert.severity, state.severity)
+    changes: dict[str, Any] = {}
+    if severity > alert.severity:
+        changes.update(severity=severity, state=FIRING, acknowledged_at=None)
+    for name in ("due_at", "province", "message"):
+        if getattr(alert, name) != getattr(state, name):
+            changes[name] = getattr(state, name)
+    return _bump(alert, **changes) if changes else None
+
+
+def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable[AlertState],
+              now: datetime) -> list[Alert]:
+    """The alerts that change in one scope (see the module doc); apply them, publish them."""
+    current = dict(existing) if isinstance(existing, Mapping) else {a.alert_id: a for a in existing}
+    changed: list[Alert] = []
+    for state in desired:
+        alert = current.get(state.alert_id)
+        if state.firing:
+            new = _new(state) if alert is None else _update(alert, state)
+        elif alert is not None and is_open(alert):
+            new = _bump(alert, state=RESOLVED, resolved_at=max(state.cleared_at or now, alert.raised_at), resolution="auto",
+                        message=state.message)
+        else:
+            new = None
+        if new is not None:
+            current[new.alert_id] = new
+            changed.append(new)
+    return changed
+
+
+def acknowledge(alert: Alert, at: datetime) -> Alert:
+    """An operator acknowledges a firing alert (anything else is unchanged)."""
+    return _bump(alert, state=ACKNOWLEDGED, acknowledged_at=at) if alert.state == FIRING else alert
+
+
+def resolve(alert: Alert, at: datetime) -> Alert:
+    """An operator resolves an open alert."""
+    return _bump(alert, state=RESOLVED, resolved_at=at, resolution="operator") if is_open(alert) else alert
+
+
+def supersede(alert: Alert, at: datetime, by: str) -> Alert:
+    """An open alert whose case or subject was merged away: resolved, pointing at its successor."""
+    if not is_open(alert):
+        return alert
+    return _bump(alert, state=RESOLVED, resolved_at=at, resolution="merged",
+                 message=f"{alert.message} Merged: see {by}.")
