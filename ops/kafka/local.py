@@ -1,16 +1,16 @@
 """A real local Apache Kafka 4.1 KRaft cluster, started from Maven jars (``sanpalang kafka up``).
 
 Kafka has no embedded mode, so the hub starts the real broker: jars resolved once by Maven into
-``settings.kafka_libs``, storage formatted by ``kafka.tools.StorageTool``, each node a background
-``java -cp 'libs/*' kafka.Kafka`` in its own session with a pid file and its logs under
-``settings.kafka_dir/node-<n>/``. ``cluster.json`` (see ``connection.state_file``) tells every other
-command how to reach it. The configuration is rendered by pure functions so that it can be tested
-without a JVM; everything that touches processes, ports and files is the thin shell below them.
+``settings.kafka_libs`` (``ops.kafka.jars``), storage formatted by ``kafka.tools.StorageTool``, each
+node a background ``java -cp 'libs/*' kafka.Kafka`` in its own session with a pid file and its logs
+under ``settings.kafka_dir/node-<n>/``. ``cluster.json`` (see ``connection.state_file``) tells every
+other command how to reach it. What each node is told is decided by the pure ``ops.kafka.config``;
+this module is the thin shell that touches processes, ports and files. The public names of all three
+modules are importable from here.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -19,13 +19,16 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Mapping
 
+from ops.kafka.config import (ADMIN_USER, ClusterSpec, ClusterState, ClusterStatus, KafkaSetupError,
+                              KafkaStartError, NodeSpec, NodeStatus, PortInUseError, format_command,
+                              jars_version, last_lines, new_cluster_id, node_command, plan_cluster,
+                              render_properties, server_properties)
 from ops.kafka.connection import KafkaConnection, state_file
+from ops.kafka.jars import Progress, ensure_jars, find_tool, missing_packages, silent
 from ops.settings import Settings
 
 __all__ = [
@@ -35,366 +38,11 @@ __all__ = [
     "start_node", "status", "stop_node", "up",
 ]
 
-Progress = Callable[[str], None]
-ADMIN_USER = "admin"
-SCRAM = "SCRAM-SHA-512"
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 60.0
-DEBIAN_PACKAGES = {"java": "openjdk-17-jre-headless", "mvn": "maven"}
-JVM_OPTIONS = ("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-               "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true")
-LOG4J_CONFIG = Path(__file__).with_name("log4j2.xml")
-POM = Path(__file__).with_name("pom.xml")
-
-
-def _silent(_: str) -> None:
-    pass
-
-
-class KafkaSetupError(RuntimeError):
-    """The machine or the local state cannot run a broker yet; the message says what to do."""
-
-
-class PortInUseError(KafkaSetupError):
-    """Another program listens on a port the local cluster needs; found before anything starts."""
-
-
-class KafkaStartError(RuntimeError):
-    """A broker exited or did not answer in time; the message carries the last lines of its log."""
-
-
-# --- Pure: the shape of a cluster and the configuration of its nodes -------------------------
-
-class NodeSpec(NamedTuple):
-    node_id: int
-    client_port: int
-    controller_port: int
-
-
-@dataclass(frozen=True)
-class ClusterSpec:
-    """Where each node listens and how clients authenticate; every node's properties derive from it."""
-
-    host: str
-    nodes: tuple[NodeSpec, ...]
-    sasl: bool = False
-    admin_password: str | None = None
-
-    @property
-    def bootstrap(self) -> str:
-        return ",".join(f"{self.host}:{n.client_port}" for n in self.nodes)
-
-    @property
-    def security_protocol(self) -> str:
-        return "SASL_PLAINTEXT" if self.sasl else "PLAINTEXT"
-
-    @property
-    def voters(self) -> str:
-        return ",".join(f"{n.node_id}@{self.host}:{n.controller_port}" for n in self.nodes)
-
-    def node(self, node_id: int) -> NodeSpec:
-        return next(n for n in self.nodes if n.node_id == node_id)
-
-
-def plan_cluster(host: str, base_port: int, nodes: int = 1, sasl: bool = False,
-                 admin_password: str | None = None) -> ClusterSpec:
-    """Node n takes client port ``base + 10*(n-1)`` and the next port for its controller."""
-    if not 1 <= nodes <= 9:
-        raise KafkaSetupError(f"--nodes {nodes}: a local cluster has 1 to 9 nodes (1 or 3 are the usual)")
-    if sasl and not admin_password:
-        raise KafkaSetupError("a SASL cluster needs an admin password")
-    specs = tuple(NodeSpec(n, base_port + 10 * (n - 1), base_port + 10 * (n - 1) + 1)
-                  for n in range(1, nodes + 1))
-    if specs[-1].controller_port > 65535:
-        raise KafkaSetupError(f"port {base_port} leaves no room for {nodes} node(s) below 65536")
-    return ClusterSpec(host, specs, sasl, admin_password if sasl else None)
-
-
-def server_properties(spec: ClusterSpec, node_id: int, data_dir: Path) -> dict[str, str]:
-    """The broker+controller configuration of one node, light enough for a 2-core laptop."""
-    node = spec.node(node_id)
-    replicas = min(len(spec.nodes), 3)
-    min_isr = "2" if replicas == 3 else "1"
-    protocol = spec.security_protocol
-    props = {
-        "process.roles": "broker,controller",
-        "node.id": str(node_id),
-        "controller.quorum.voters": spec.voters,
-        "listeners": f"CLIENT://{spec.host}:{node.client_port},CONTROLLER://{spec.host}:{node.controller_port}",
-        "advertised.listeners": f"CLIENT://{spec.host}:{node.client_port}",
-        "listener.security.protocol.map": f"CLIENT:{protocol},CONTROLLER:{protocol}",
-        "inter.broker.listener.name": "CLIENT",
-        "controller.listener.names": "CONTROLLER",
-        "log.dirs": str(data_dir),
-        "num.partitions": "1",
-        "default.replication.factor": str(replicas),
-        "offsets.topic.replication.factor": str(replicas),
-        "offsets.topic.num.partitions": "10",
-        "transaction.state.log.replication.factor": str(replicas),
-        "transaction.state.log.min.isr": min_isr,
-        "transaction.state.log.num.partitions": "10",
-        "share.coordinator.state.topic.replication.factor": str(replicas),
-        "share.coordinator.state.topic.min.isr": min_isr,
-        "share.coordinator.state.topic.num.partitions": "10",
-        "group.initial.rebalance.delay.ms": "0",
-        "auto.create.topics.enable": "false",
-        "num.network.threads": "2",
-        "num.io.threads": "2",
-        "num.recovery.threads.per.data.dir": "1",
-        "background.threads": "4",
-        "log.segment.bytes": str(16 * 1024 * 1024),
-        "log.cleaner.dedupe.buffer.size": str(16 * 1024 * 1024),
-    }
-    if spec.sasl:
-        props.update(_sasl_properties(spec.admin_password or ""))
-    return props
-
-
-def _sasl_properties(password: str) -> dict[str, str]:
-    """SCRAM for clients and replication; PLAIN on the controller listener, where SCRAM cannot work
-    because the credentials live in the metadata log the controllers are still electing over."""
-    scram_jaas = ('org.apache.kafka.common.security.scram.ScramLoginModule required '
-                  f'username="{ADMIN_USER}" password="{password}";')
-    plain_jaas = ('org.apache.kafka.common.security.plain.PlainLoginModule required '
-                  f'username="{ADMIN_USER}" password="{password}" user_{ADMIN_USER}="{password}";')
-    return {
-        "sasl.enabled.mechanisms": SCRAM,
-        "sasl.mechanism.inter.broker.protocol": SCRAM,
-        "listener.name.client.sasl.enabled.mechanisms": SCRAM,
-        f"listener.name.client.{SCRAM.lower()}.sasl.jaas.config": scram_jaas,
-        "sasl.mechanism.controller.protocol": "PLAIN",
-        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
-        "listener.name.controller.plain.sasl.jaas.config": plain_jaas,
-        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-        "allow.everyone.if.no.acl.found": "false",
-        "super.users": f"User:{ADMIN_USER}",
-    }
-
-
-def render_properties(props: Mapping[str, str]) -> str:
-    """Java .properties text; backslashes and line breaks escaped so a value cannot inject a key."""
-    def escape(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
-    return "".join(f"{key}={escape(value)}\n" for key, value in props.items())
-
-
-def format_command(java: Path, libs: Path, spec: ClusterSpec, cluster_id: str, props: Path) -> list[str]:
-    """StorageTool without ``--standalone``: the voters are static, listed in the properties."""
-    command = [str(java), "-Xmx256m", *_log_options(props.parent), "-cp", f"{libs}/*",
-               "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)]
-    if spec.sasl:
-        command += ["--add-scram", f"{SCRAM}=[name={ADMIN_USER},password={spec.admin_password}]"]
-    return command
-
-
-def node_command(java: Path, libs: Path, props: Path) -> list[str]:
-    return [str(java), *JVM_OPTIONS, *_log_options(props.parent), "-cp", f"{libs}/*", "kafka.Kafka", str(props)]
-
-
-def _log_options(node_dir: Path) -> list[str]:
-    return [f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", f"-Dkafka.logs.dir={node_dir / 'logs'}"]
-
-
-def jars_version(libs: Path) -> str | None:
-    """The Kafka version the cached jars really are, read from the ``kafka_2.13-<v>.jar`` name."""
-    jars = sorted(libs.glob("kafka_2.13-*.jar")) if libs.is_dir() else []
-    return jars[0].name.removeprefix("kafka_2.13-").removesuffix(".jar") if jars else None
-
-
-def new_cluster_id() -> str:
-    """Kafka's own format (base64url of a random UUID); never starting with '-', which the CLI parser
-    would take for an option."""
-    while (cid := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
-        pass
-    return cid
-
-
-# --- Jars and tools ----------------------------------------------------------------------------
-
-def missing_packages(settings: Settings) -> list[str]:
-    """Debian packages to install before a broker can run here (Maven only while jars are missing)."""
-    needed = ["java"] if jars_version(settings.kafka_libs) else ["java", "mvn"]
-    return [DEBIAN_PACKAGES[tool] for tool in needed if not shutil.which(tool)]
-
-
-def _install_tools(settings: Settings, progress: Progress) -> None:
-    packages = missing_packages(settings)
-    if not packages:
-        return
-    apt = shutil.which("apt-get")
-    if os.geteuid() != 0 or not apt:
-        raise KafkaSetupError(f"Kafka needs Java 17 and Maven; install them first: "
-                              f"sudo apt-get install -y {' '.join(packages)}")
-    progress(f"installing {' '.join(packages)} with apt-get (running as root)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for args in (["update"], ["install", "-y", "--no-install-recommends", *packages]):
-        done = subprocess.run([apt, *args], env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True)
-        if done.returncode:
-            raise KafkaSetupError(f"apt-get {args[0]} failed; install {' '.join(packages)} by hand:\n"
-                                  + _last_lines(done.stdout + done.stderr, 20))
-
-
-def ensure_jars(settings: Settings, progress: Progress = _silent) -> Path:
-    """Resolve the broker's jars once per machine and version; later calls return at once."""
-    _install_tools(settings, progress)
-    libs = settings.kafka_libs
-    if jars_version(libs) != settings.kafka_version:
-        _resolve_jars(settings, progress)
-    else:
-        _add_slf4j_binding(libs, progress)
-    return libs
-
-
-def _resolve_jars(settings: Settings, progress: Progress) -> None:
-    """Copy into a staging directory and rename it into place, so a half download is never used."""
-    libs = settings.kafka_libs
-    libs.parent.mkdir(parents=True, exist_ok=True)
-    staging = libs.parent / f".libs-{secrets.token_hex(4)}"
-    progress(f"downloading Kafka {settings.kafka_version} jars from Maven Central into {libs} "
-             "(minutes the first time)")
-    try:
-        _run_maven(["dependency:copy-dependencies", f"-DoutputDirectory={staging}",
-                    f"-Dkafka.version={settings.kafka_version}"], progress)
-        _add_slf4j_binding(staging, progress)
-        try:
-            staging.rename(libs)
-        except OSError:
-            if jars_version(libs) != settings.kafka_version:
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    progress(f"Kafka {settings.kafka_version} jars ready")
-
-
-def _add_slf4j_binding(libs: Path, progress: Progress) -> None:
-    if binding := _missing_slf4j_binding(libs):
-        progress(f"adding the SLF4J 1 logging binding {binding}")
-        _run_maven(["dependency:copy", f"-Dartifact={binding}", f"-DoutputDirectory={libs}"], progress)
-
-
-def _missing_slf4j_binding(libs: Path) -> str | None:
-    """Kafka 4.x pins slf4j-api 1.7 (SLF4J 2 waits for Kafka 5, KIP-1064), whose log4j2 binding is
-    ``log4j-slf4j-impl``; with only ``log4j-slf4j2-impl`` the broker would log nothing at all."""
-    if not any(libs.glob("slf4j-api-1.*.jar")) or any(libs.glob("log4j-slf4j-impl-*.jar")):
-        return None
-    cores = sorted(libs.glob("log4j-core-*.jar"))
-    version = cores[0].name.removeprefix("log4j-core-").removesuffix(".jar") if cores else "2.25.3"
-    return f"org.apache.logging.log4j:log4j-slf4j-impl:{version}"
-
-
-def _run_maven(goal: list[str], progress: Progress) -> None:
-    """Stream Maven's downloads as progress lines: a fresh machine fetches ~90 jars."""
-    command = [_tool("mvn"), "-B", "-Dstyle.color=never", "-f", str(POM), *goal]
-    output: list[str] = []
-    downloaded = 0
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, text=True) as maven:
-        assert maven.stdout is not None
-        for line in maven.stdout:
-            output.append(line)
-            message = line.removeprefix("[INFO] ")
-            if message.startswith("Downloaded from"):
-                downloaded += 1
-                url, _, size = message.partition(" (")
-                if url.endswith(".jar"):
-                    progress(f"  [{downloaded}] {url.rsplit('/', 1)[-1]} ({size.split(' at ')[0]})")
-    if maven.returncode:
-        raise KafkaSetupError("Maven could not resolve the Kafka jars (network? a proxy belongs in "
-                              "~/.m2/settings.xml):\n" + _last_lines("".join(output), 30))
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if not path:
-        raise KafkaSetupError(f"`{name}` is not on PATH; install {DEBIAN_PACKAGES[name]}")
-    return str(Path(path).resolve())
-
-
-def _last_lines(text: str, count: int) -> str:
-    return "\n".join("    " + line for line in text.rstrip().splitlines()[-count:])
 
 
 # --- What is running: the state file and the status --------------------------------------------
-
-@dataclass(frozen=True)
-class ClusterState:
-    """What ``cluster.json`` records; ``resolve_connection`` reads bootstrap, security_protocol, admin."""
-
-    bootstrap: str
-    security_protocol: str
-    host: str
-    nodes: int
-    sasl: bool
-    kafka_version: str | None
-    cluster_id: str
-    ports: dict[int, tuple[int, int]]
-    pids: dict[int, int | None]
-    started_at: datetime
-    admin_username: str | None = None
-    admin_password: str | None = field(default=None, repr=False)
-
-    @property
-    def connection(self) -> KafkaConnection:
-        return KafkaConnection(self.bootstrap, self.security_protocol, self.admin_username, self.admin_password)
-
-    def with_pid(self, node_id: int, pid: int | None) -> "ClusterState":
-        return ClusterState(**{**asdict(self), "pids": {**self.pids, node_id: pid}})
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "bootstrap": self.bootstrap, "security_protocol": self.security_protocol, "host": self.host,
-            "nodes": self.nodes, "sasl": self.sasl, "kafka_version": self.kafka_version,
-            "cluster_id": self.cluster_id, "started_at": self.started_at.isoformat(),
-            "ports": {str(n): {"client": c, "controller": k} for n, (c, k) in self.ports.items()},
-            "pids": {str(n): pid for n, pid in self.pids.items()},
-        }
-        if self.sasl:
-            data["admin"] = {"username": self.admin_username, "password": self.admin_password}
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "ClusterState":
-        admin = data.get("admin") or {}
-        return cls(
-            bootstrap=data["bootstrap"], security_protocol=data["security_protocol"], host=data["host"],
-            nodes=data["nodes"], sasl=data["sasl"], kafka_version=data.get("kafka_version"),
-            cluster_id=data["cluster_id"],
-            ports={int(n): (p["client"], p["controller"]) for n, p in data["ports"].items()},
-            pids={int(n): pid for n, pid in data["pids"].items()},
-            started_at=datetime.fromisoformat(data["started_at"]),
-            admin_username=admin.get("username"), admin_password=admin.get("password"))
-
-
-class NodeStatus(NamedTuple):
-    node_id: int
-    pid: int | None
-    alive: bool
-    port: int | None
-
-
-@dataclass(frozen=True)
-class ClusterStatus:
-    """For ``sanpalang kafka status``; ``kafka_version`` comes from the jars, not from the state."""
-
-    running: bool
-    nodes: list[NodeStatus]
-    bootstrap: str | None
-    sasl: bool
-    kafka_version: str | None
-
-    def describe(self) -> str:
-        """Human lines: the version first, because that is what people check after an upgrade."""
-        version = f"Kafka {self.kafka_version}" if self.kafka_version else "Kafka (jars not downloaded yet)"
-        if not self.nodes:
-            return f"{version}: no local cluster; start one with `sanpalang kafka up`"
-        alive = sum(node.alive for node in self.nodes)
-        lines = [f"{version}: {alive} of {len(self.nodes)} node(s) running at {self.bootstrap} "
-                 f"({'SASL/SCRAM-SHA-512' if self.sasl else 'PLAINTEXT'})"]
-        lines += [f"  node {n.node_id}  port {n.port}  pid {n.pid or '-'}  {'running' if n.alive else 'stopped'}"
-                  for n in self.nodes]
-        return "\n".join(lines)
-
 
 def status(settings: Settings) -> ClusterStatus:
     state = _read_state(settings)
@@ -440,7 +88,7 @@ def _write_state(settings: Settings, state: ClusterState) -> None:
 
 # --- Starting and stopping nodes ---------------------------------------------------------------
 
-def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Progress = _silent,
+def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Progress = silent,
        extra_properties: Mapping[str, str] | None = None) -> ClusterState:
     """Start ``nodes`` combined broker+controller nodes and return once every one answers metadata.
 
@@ -462,7 +110,7 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
                         secrets.token_hex(16) if sasl else None)
     _check_ports(spec.host, [port for node in spec.nodes for port in node[1:]])
     libs = ensure_jars(settings, progress)
-    java = Path(_tool("java"))
+    java = Path(find_tool("java"))
     for node in spec.nodes:
         node_dir = _node_dir(settings, node.node_id)
         (node_dir / "logs").mkdir(parents=True, mode=0o700)
@@ -506,7 +154,7 @@ def _shape(nodes: int, sasl: bool) -> str:
     return f"{nodes}-node {'SASL ' if sasl else ''}cluster"
 
 
-def down(settings: Settings, progress: Progress = _silent) -> None:
+def down(settings: Settings, progress: Progress = silent) -> None:
     """Stop every local node (SIGTERM; SIGKILL after 60 s) and delete its data, logs and state.
 
     The data goes too: the local cluster is for development and tests, where a clean next ``up``
@@ -522,7 +170,7 @@ def down(settings: Settings, progress: Progress = _silent) -> None:
     state_file(settings).unlink(missing_ok=True)
 
 
-def stop_node(settings: Settings, node_id: int, progress: Progress = _silent) -> None:
+def stop_node(settings: Settings, node_id: int, progress: Progress = silent) -> None:
     """Stop one node with SIGTERM and wait, keeping its data: the failover half of a test."""
     state = _require_state(settings, node_id)
     pid = _node_pids(settings).get(node_id)
@@ -532,14 +180,14 @@ def stop_node(settings: Settings, node_id: int, progress: Progress = _silent) ->
     _write_state(settings, state.with_pid(node_id, None))
 
 
-def start_node(settings: Settings, node_id: int, progress: Progress = _silent) -> None:
+def start_node(settings: Settings, node_id: int, progress: Progress = silent) -> None:
     """Restart a stopped node with its own properties and data; returns once it answers metadata."""
     state = _require_state(settings, node_id)
     if node_id in _node_pids(settings):
         return
     _check_ports(state.host, state.ports[node_id])
     progress(f"starting Kafka node {node_id}")
-    pid = _launch(settings, Path(_tool("java")), settings.kafka_libs, node_id)
+    pid = _launch(settings, Path(find_tool("java")), settings.kafka_libs, node_id)
     try:
         node_bootstrap = f"{state.host}:{state.ports[node_id][0]}"
         _wait_ready(settings, KafkaConnection(node_bootstrap, state.security_protocol, state.admin_username,
@@ -598,7 +246,7 @@ def _format_storage(settings: Settings, java: Path, libs: Path, spec: ClusterSpe
             run.kill()
             output, _ = run.communicate()
         if run.returncode:
-            failures.append(f"  node {node_id}:\n" + _last_lines(output.decode(errors="replace"), 30))
+            failures.append(f"  node {node_id}:\n" + last_lines(output.decode(errors="replace"), 30))
     if failures:
         raise KafkaStartError("formatting the Kafka storage failed:\n" + "\n".join(failures))
 
@@ -740,7 +388,7 @@ def _log_tail(settings: Settings, node_id: int, count: int = 30) -> str:
     parts = []
     for path in (logs / "server.log", logs / "console.log"):
         if text := _read_end(path).strip():
-            parts.append(f"  last lines of {path}:\n" + _last_lines(text, count))
+            parts.append(f"  last lines of {path}:\n" + last_lines(text, count))
     return "\n".join(parts) or f"  (node {node_id} wrote nothing under {logs})"
 
 

@@ -1,19 +1,23 @@
-"""What the local broker is told: ports, quorum, replication and security, rendered without a JVM."""
+"""What the local broker is told (ports, quorum, replication, security), rendered without a JVM, and its jar cache."""
 
 from __future__ import annotations
 
+import ast
 import json
 import string
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
-from ops.kafka import local
+from ops.kafka import config, jars, local
 from ops.kafka.connection import resolve_connection, state_file
 from ops.settings import Settings
 
 JAVA, LIBS = Path("/usr/bin/java"), Path("/cache/kafka/4.1.2/libs")
+KAFKA_JAR = "kafka_2.13-{}.jar"
+Maven = Callable[[list[str], Any], None]
 
 
 def _parse(text: str) -> dict[str, str]:
@@ -22,31 +26,55 @@ def _parse(text: str) -> dict[str, str]:
 
 
 def _props(nodes: int = 1, node_id: int = 1, sasl: bool = False, port: int = 9092) -> dict[str, str]:
-    spec = local.plan_cluster("127.0.0.1", port, nodes, sasl, "s3cret" if sasl else None)
-    return local.server_properties(spec, node_id, Path(f"/home/kafka/node-{node_id}/data"))
+    spec = config.plan_cluster("127.0.0.1", port, nodes, sasl, "s3cret" if sasl else None)
+    return config.server_properties(spec, node_id, Path(f"/home/kafka/node-{node_id}/data"))
+
+
+def _jars_in(folder: Path, *names: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).touch()
+
+
+def _fake_maven(*names: str) -> Maven:
+    """Stands in for `mvn dependency:copy-dependencies`: writes the named jars into -DoutputDirectory."""
+    def run(goal: list[str], progress: Any) -> None:
+        options = dict(arg.split("=", 1) for arg in goal if arg.startswith("-D"))
+        _jars_in(Path(options["-DoutputDirectory"]), *(n.format(options["-Dkafka.version"]) for n in names))
+    return run
+
+
+def _refuse_maven(goal: list[str], progress: Any) -> None:
+    raise AssertionError(f"Maven ran: {goal}")
+
+
+def _offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, maven: Maven) -> Settings:
+    monkeypatch.setattr(jars, "_install_tools", lambda settings, progress: None)
+    monkeypatch.setattr(jars, "_run_maven", maven)
+    return Settings(home=tmp_path, cache=tmp_path / "cache")
 
 
 class TestPlanCluster:
     def test_a_single_node_takes_the_port_and_the_next_for_its_controller(self) -> None:
-        spec = local.plan_cluster("127.0.0.1", 9092)
-        assert spec.nodes == (local.NodeSpec(1, 9092, 9093),)
+        spec = config.plan_cluster("127.0.0.1", 9092)
+        assert spec.nodes == (config.NodeSpec(1, 9092, 9093),)
         assert (spec.bootstrap, spec.voters) == ("127.0.0.1:9092", "1@127.0.0.1:9093")
 
     def test_node_n_of_three_is_ten_ports_further(self) -> None:
-        spec = local.plan_cluster("127.0.0.1", 29292, nodes=3)
+        spec = config.plan_cluster("127.0.0.1", 29292, nodes=3)
         assert [tuple(n) for n in spec.nodes] == [(1, 29292, 29293), (2, 29302, 29303), (3, 29312, 29313)]
         assert spec.bootstrap == "127.0.0.1:29292,127.0.0.1:29302,127.0.0.1:29312"
         assert spec.voters == "1@127.0.0.1:29293,2@127.0.0.1:29303,3@127.0.0.1:29313"
 
     def test_refuses_no_nodes_and_ports_past_65535(self) -> None:
-        with pytest.raises(local.KafkaSetupError, match="1 to 9 nodes"):
-            local.plan_cluster("127.0.0.1", 9092, nodes=0)
-        with pytest.raises(local.KafkaSetupError, match="below 65536"):
-            local.plan_cluster("127.0.0.1", 65530, nodes=3)
+        with pytest.raises(config.KafkaSetupError, match="1 to 9 nodes"):
+            config.plan_cluster("127.0.0.1", 9092, nodes=0)
+        with pytest.raises(config.KafkaSetupError, match="below 65536"):
+            config.plan_cluster("127.0.0.1", 65530, nodes=3)
 
     def test_sasl_needs_an_admin_password(self) -> None:
-        with pytest.raises(local.KafkaSetupError, match="admin password"):
-            local.plan_cluster("127.0.0.1", 9092, sasl=True)
+        with pytest.raises(config.KafkaSetupError, match="admin password"):
+            config.plan_cluster("127.0.0.1", 9092, sasl=True)
 
 
 class TestServerProperties:
@@ -102,35 +130,35 @@ class TestServerProperties:
 class TestRenderProperties:
     def test_round_trips_every_key(self) -> None:
         props = _props(nodes=3, sasl=True)
-        assert _parse(local.render_properties(props)) == props
+        assert _parse(config.render_properties(props)) == props
 
     def test_a_line_break_in_a_value_cannot_add_a_key(self) -> None:
-        text = local.render_properties({"a": "x\nsuper.users=User:mallory"})
+        text = config.render_properties({"a": "x\nsuper.users=User:mallory"})
         assert text.splitlines() == ["a=x\\nsuper.users=User:mallory"]
 
 
 class TestCommands:
     def test_format_omits_standalone_because_the_voters_are_static(self) -> None:
-        spec = local.plan_cluster("127.0.0.1", 9092)
-        command = local.format_command(JAVA, LIBS, spec, "cid", Path("/k/node-1/server.properties"))
+        spec = config.plan_cluster("127.0.0.1", 9092)
+        command = config.format_command(JAVA, LIBS, spec, "cid", Path("/k/node-1/server.properties"))
         assert command[0] == "/usr/bin/java" and command[command.index("-cp") + 1] == "/cache/kafka/4.1.2/libs/*"
         assert command[-6:] == ["kafka.tools.StorageTool", "format", "-t", "cid", "-c", "/k/node-1/server.properties"]
         assert "--standalone" not in command and "--add-scram" not in command
 
     def test_format_of_a_sasl_node_creates_the_admin_scram_user(self) -> None:
-        spec = local.plan_cluster("127.0.0.1", 9092, sasl=True, admin_password="s3cret")
-        command = local.format_command(JAVA, LIBS, spec, "cid", Path("/k/node-1/server.properties"))
+        spec = config.plan_cluster("127.0.0.1", 9092, sasl=True, admin_password="s3cret")
+        command = config.format_command(JAVA, LIBS, spec, "cid", Path("/k/node-1/server.properties"))
         assert command[-2:] == ["--add-scram", "SCRAM-SHA-512=[name=admin,password=s3cret]"]
 
     def test_a_node_runs_kafka_with_a_bounded_heap_and_file_logging(self) -> None:
-        command = local.node_command(JAVA, LIBS, Path("/k/node-1/server.properties"))
+        command = config.node_command(JAVA, LIBS, Path("/k/node-1/server.properties"))
         assert command[-2:] == ["kafka.Kafka", "/k/node-1/server.properties"]
         assert {"-Xmx512m", "-XX:+UseG1GC", "-Dkafka.logs.dir=/k/node-1/logs"} <= set(command)
         log4j = next(arg for arg in command if arg.startswith("-Dlog4j2.configurationFile="))
         assert Path(log4j.split("=", 1)[1]).is_file()
 
     def test_cluster_ids_are_kafka_shaped_and_never_look_like_an_option(self) -> None:
-        ids = [local.new_cluster_id() for _ in range(300)]
+        ids = [config.new_cluster_id() for _ in range(300)]
         alphabet = set(string.ascii_letters + string.digits + "-_")
         assert all(len(cid) == 22 and set(cid) <= alphabet and not cid.startswith("-") for cid in ids)
 
@@ -139,20 +167,45 @@ class TestJars:
     def test_the_version_is_read_from_the_kafka_jar(self, tmp_path: Path) -> None:
         (tmp_path / "kafka_2.13-4.1.2.jar").touch()
         (tmp_path / "kafka-clients-4.1.2.jar").touch()
-        assert local.jars_version(tmp_path) == "4.1.2"
-        assert local.jars_version(tmp_path / "missing") is None
+        assert config.jars_version(tmp_path) == "4.1.2"
+        assert config.jars_version(tmp_path / "missing") is None
 
-    def test_slf4j_1_without_its_log4j_binding_asks_for_log4j_slf4j_impl(self, tmp_path: Path) -> None:
+    def test_only_the_slf4j_1_log4j_binding_counts_as_a_binding(self, tmp_path: Path) -> None:
         for jar in ("slf4j-api-1.7.36.jar", "log4j-core-2.25.3.jar", "log4j-slf4j2-impl-2.25.3.jar"):
             (tmp_path / jar).touch()
-        assert local._missing_slf4j_binding(tmp_path) == "org.apache.logging.log4j:log4j-slf4j-impl:2.25.3"
+        assert not jars.has_slf4j_binding(tmp_path)
         (tmp_path / "log4j-slf4j-impl-2.25.3.jar").touch()
-        assert local._missing_slf4j_binding(tmp_path) is None
+        assert jars.has_slf4j_binding(tmp_path)
+        assert not jars.has_slf4j_binding(tmp_path / "missing")
+
+    def test_a_complete_cache_is_used_without_maven(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        settings = _offline(tmp_path, monkeypatch, maven=_refuse_maven)
+        _jars_in(settings.kafka_libs, KAFKA_JAR.format(settings.kafka_version), "log4j-slf4j-impl-2.25.3.jar")
+        assert jars.ensure_jars(settings) == settings.kafka_libs
+
+    def test_a_cache_without_the_binding_is_resolved_again_into_a_fresh_folder(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        fresh = (KAFKA_JAR, "slf4j-api-1.7.36.jar", "log4j-slf4j-impl-2.25.3.jar")
+        settings = _offline(tmp_path, monkeypatch, maven=_fake_maven(*fresh))
+        libs = settings.kafka_libs
+        _jars_in(libs, KAFKA_JAR.format(settings.kafka_version), "slf4j-api-1.7.36.jar", "log4j-slf4j2-impl-2.25.3.jar")
+        messages: list[str] = []
+        assert jars.ensure_jars(settings, messages.append) == libs
+        assert sorted(jar.name for jar in libs.iterdir()) == sorted(j.format(settings.kafka_version) for j in fresh)
+        assert [entry.name for entry in libs.parent.iterdir()] == ["libs"]
+        assert any("lack the SLF4J 1 binding log4j-slf4j-impl" in message for message in messages)
+
+    def test_maven_resolving_no_binding_fails_clearly_and_caches_nothing(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        settings = _offline(tmp_path, monkeypatch, maven=_fake_maven(KAFKA_JAR, "log4j-slf4j2-impl-2.25.3.jar"))
+        with pytest.raises(config.KafkaSetupError, match="no SLF4J 1 binding"):
+            jars.ensure_jars(settings)
+        assert not settings.kafka_libs.parent.exists() or not list(settings.kafka_libs.parent.iterdir())
 
 
 class TestStateFile:
-    def _state(self, sasl: bool) -> local.ClusterState:
-        return local.ClusterState(
+    def _state(self, sasl: bool) -> config.ClusterState:
+        return config.ClusterState(
             bootstrap="127.0.0.1:9092", security_protocol="SASL_PLAINTEXT" if sasl else "PLAINTEXT",
             host="127.0.0.1", nodes=1, sasl=sasl, kafka_version="4.1.2", cluster_id="cid",
             ports={1: (9092, 9093)}, pids={1: 4242}, started_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
@@ -160,7 +213,7 @@ class TestStateFile:
 
     def test_round_trips_through_json(self) -> None:
         state = self._state(sasl=True)
-        assert local.ClusterState.from_json(json.loads(json.dumps(state.to_json()))) == state
+        assert config.ClusterState.from_json(json.loads(json.dumps(state.to_json()))) == state
 
     def test_keeps_the_contract_that_resolve_connection_reads(self, tmp_path: Path) -> None:
         settings = Settings(home=tmp_path)
@@ -176,15 +229,15 @@ class TestStateFile:
 
 class TestStatusText:
     def test_names_the_kafka_version_and_each_node(self) -> None:
-        status = local.ClusterStatus(True, [local.NodeStatus(1, 10, True, 9092), local.NodeStatus(2, None, False, 9102)],
-                                     "127.0.0.1:9092,127.0.0.1:9102", False, "4.1.2")
+        nodes = [config.NodeStatus(1, 10, True, 9092), config.NodeStatus(2, None, False, 9102)]
+        status = config.ClusterStatus(True, nodes, "127.0.0.1:9092,127.0.0.1:9102", False, "4.1.2")
         assert status.describe().splitlines() == [
             "Kafka 4.1.2: 1 of 2 node(s) running at 127.0.0.1:9092,127.0.0.1:9102 (PLAINTEXT)",
             "  node 1  port 9092  pid 10  running",
             "  node 2  port 9102  pid -  stopped"]
 
     def test_says_how_to_start_when_nothing_runs(self) -> None:
-        status = local.ClusterStatus(False, [], None, False, None)
+        status = config.ClusterStatus(False, [], None, False, None)
         assert status.describe() == ("Kafka (jars not downloaded yet): no local cluster; "
                                      "start one with `sanpalang kafka up`")
 
@@ -194,11 +247,40 @@ class TestMissingTools:
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("PATH", str(tmp_path))
         settings = Settings(home=tmp_path, cache=tmp_path / "cache")
-        assert local.missing_packages(settings) == ["openjdk-17-jre-headless", "maven"]
+        assert jars.missing_packages(settings) == ["openjdk-17-jre-headless", "maven"]
 
     def test_without_root_says_what_to_install_instead_of_installing(self, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("PATH", str(tmp_path))
-        monkeypatch.setattr(local.os, "geteuid", lambda: 1000)
-        with pytest.raises(local.KafkaSetupError, match="apt-get install -y openjdk-17-jre-headless maven"):
-            local.ensure_jars(Settings(home=tmp_path, cache=tmp_path / "cache"))
+        monkeypatch.setattr(jars.os, "geteuid", lambda: 1000)
+        with pytest.raises(config.KafkaSetupError, match="apt-get install -y openjdk-17-jre-headless maven"):
+            jars.ensure_jars(Settings(home=tmp_path, cache=tmp_path / "cache"))
+
+
+class TestModules:
+    PURE_FORBIDDEN = {"faust", "kafka", "aiokafka", "sqlalchemy", "aiohttp", "prometheus_client", "os", "time",
+                      "shutil", "socket", "signal", "subprocess", "secrets"}
+
+    def test_the_configuration_starts_no_process_and_reads_no_clock(self) -> None:
+        tree = ast.parse(Path(config.__file__).read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        assert not imported & self.PURE_FORBIDDEN
+        assert not names & {"now", "today", "utcnow", "getenv", "environ", "open", "write_text", "mkdir"}
+
+    def test_the_shell_still_offers_every_public_name(self) -> None:
+        used_elsewhere = {"up", "down", "status", "ensure_jars", "missing_packages", "PortInUseError",
+                          "KafkaStartError", "KafkaSetupError", "stop_node", "start_node", "ClusterState"}
+        assert used_elsewhere <= set(local.__all__)
+        assert all(hasattr(local, name) for name in local.__all__)
+        for module in (config, jars):
+            assert all(getattr(local, name) is getattr(module, name) for name in module.__all__
+                       if name in local.__all__)
+
+    def test_the_pure_and_jar_modules_stay_small(self) -> None:
+        for module in (config, jars):
+            assert len(Path(module.__file__).read_text(encoding="utf-8").splitlines()) < 300
