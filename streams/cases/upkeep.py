@@ -53,8 +53,10 @@ def merge_persons(book: CaseBook, merged: Iterable[str], into: str, now: datetim
     others: list[Case] = []
     signals: list[Signal] = [PersonsMerged(tuple(sorted(merged_ids)), into)]
     active = _active(list(current.values()), into, config)
+    survivor_id = None
     if active:
         survivor, *others = _oldest_first(active)
+        survivor_id = survivor.case_id
         current[survivor.case_id] = merge_cases(survivor, others, now)
         changed.add(survivor.case_id)
         for other in others:
@@ -65,7 +67,6 @@ def merge_persons(book: CaseBook, merged: Iterable[str], into: str, now: datetim
     for person_id in merged_ids:
         if person_id in book.person_cases:
             delta.person_cases[person_id] = None
-    survivor_id = active[0].case_id if active else None
     for case in _oldest_first([c for c in current.values() if c.case_id in changed]):
         _index(book, delta, case, others if case.case_id == survivor_id else [], None)
     return Folded(delta=delta, case_id=survivor_id, changed=tuple(sorted(changed)),
