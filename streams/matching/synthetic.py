@@ -109,9 +109,37 @@ _THAI = [
     ("แก้วมณี", ["Kaeomani", "Kaewmanee"]), ("สุขใจ", ["Sukchai", "Sukjai"]), ("รักษ์ไทย", ["Rakthai", "Rakthai"]),
     ("อรุณ", ["Arun", "Aroon"]), ("นภา", ["Napha", "Napa"]), ("วันดี", ["Wandi", "Wandee"]),
 ]
-_BURMESE = ["Aung", "Kyaw", "Kyau", "Thida", "Hla", "Moe", "Zaw", "Win", "Myint", "Aye", "Khaing", "Htun", "Nyein",
-            "Su", "Mya", "Thant", "Tin", "Naing", "Phyo", "Ei", "Khin", "Soe", "Lwin", "Oo", "San", "Wai", "Yadanar"]
-_KHMER = ["Sok", "Chan", "Srey", "Dara", "Vannak", "Sophea", "Pisey", "Rith", "Vuthy", "Kosal", "Bopha", "Chenda"]
+_BURMESE = ["Aung", "Kyaw", "Thida", "Hla", "Moe", "Zaw", "Win", "Myint", "Aye", "Khaing", "Htun", "Nyein",
+            "Su", "Mya", "Thant", "Tin", "Naing", "Phyo", "Ei", "Khin", "Soe", "Lwin", "Oo", "San", "Wai", "Yadanar",
+            "Thura", "Nandar", "Ko", "Min", "Htet", "Paing", "Zin", "Mar", "Hnin", "Wutyi", "Yamin", "Lin", "Htoo",
+            "Pyae", "Sone", "Ohn", "Maung", "Myo", "Thet", "Khine", "Nwe", "Shwe", "Sandar", "Ye", "Yan", "Kaung",
+            "Sithu", "Hein", "Htay", "Chit", "Pyone", "Swe", "Thiri", "Wint", "Ngwe", "Tun", "Lay", "May", "Nu", "Bo"]
+_KHMER = ["Sok", "Chan", "Srey", "Dara", "Vannak", "Sophea", "Pisey", "Rith", "Vuthy", "Kosal", "Bopha", "Chenda",
+          "Sokha", "Vichet", "Sreymom", "Piseth", "Ratha", "Chhay", "Sothea", "Kanha", "Leakhena", "Nary", "Mony",
+          "Phalla", "Samnang", "Sovann", "Thida", "Veasna", "Rotha", "Kimsan", "Sina", "Makara", "Bunthoeun"]
+# Romanised Thai syllables, spelt with ph/th/kh/ch and long vowels so that variants can drop them.
+_THAI_SYLLABLES = ["som", "chai", "sak", "wit", "phong", "suk", "si", "nok", "kaeo", "thong", "di", "ma", "ni",
+                   "rat", "chan", "phon", "nat", "thi", "ya", "wan", "ka", "phat", "sa", "rin", "thep", "bun",
+                   "mi", "prae", "run", "khun", "phim", "chit", "rak", "sap", "pha", "ying", "thip", "kan", "lak",
+                   "sin", "wong", "kham", "saeng", "duang", "chon", "phai", "ngam", "sut", "tham", "ratsami"]
+_VARIANTS = (("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "j"), ("oo", "u"), ("ee", "i"))
+
+
+def _thai_latin(rng: random.Random, syllables: int) -> str:
+    return "".join(rng.choice(_THAI_SYLLABLES) for _ in range(syllables)).capitalize()
+
+
+def _variant(rng: random.Random, name: str) -> str:
+    """Another ad-hoc spelling that `name_key` folds back (Phongsak / Pongsak, Somchai / Somchay)."""
+    out = name.lower()
+    for long_, short in _VARIANTS:
+        if long_ in out and rng.random() < 0.5:
+            out = out.replace(long_, short)
+    if out.endswith("ai") and rng.random() < 0.3:
+        out = out[:-1] + "y"
+    if out.endswith("i") and rng.random() < 0.3:
+        out += "e"
+    return " ".join(w.capitalize() for w in out.split())
 
 
 def _thai_id(rng: random.Random, first: str) -> str:
@@ -129,9 +157,12 @@ def agency_persons(persons: int = 1000, records: int = 2000, *, seed: int = 0,
     people = []
     for number in range(persons):
         nationality = rng.choices(["THA", "MMR", "KHM", "LAO"], weights=(5, 3, 1, 1))[0]
-        if nationality in ("THA", "LAO"):
+        if nationality in ("THA", "LAO") and rng.random() < 0.1:
             given, family = rng.choice(_THAI), rng.choice(_THAI)
             names = {"thai": f"{given[0]} {family[0]}", "latin": [f"{g} {f}" for g in given[1] for f in family[1]]}
+        elif nationality in ("THA", "LAO"):
+            latin = f"{_thai_latin(rng, rng.choice((1, 2, 2)))} {_thai_latin(rng, rng.choice((2, 3, 3)))}"
+            names = {"thai": None, "latin": [latin] + [_variant(rng, latin) for _ in range(2)]}
         elif nationality == "MMR":
             words = [rng.choice(_BURMESE) for _ in range(rng.choice((2, 2, 3)))]
             names = {"thai": None, "latin": [" ".join(words)]}

@@ -32,7 +32,7 @@ class TestFebrlLikeData:
     def test_links_corrupted_duplicates_with_f1_above_the_floor(self):
         data = list(febrl_like(1000, 1000, seed=11))
         scores, _ = run(FEBRL_SPEC, [row for _, row in data], [number for number, _ in data])
-        assert scores.f1 >= 0.97, scores
+        assert scores.f1 >= 0.98, scores
         assert scores.precision >= 0.98, scores
 
 
@@ -41,6 +41,6 @@ class TestAgencyPersons:
         data = list(agency_persons(500, 1000, seed=5))
         records = [person_record(person, occurred_at=on) for _, person, on in data]
         scores, decisions = run(persons_spec(), records, [number for number, _, _ in data])
-        assert scores.precision >= 0.9, scores
-        assert scores.recall >= 0.6, scores
+        assert scores.precision >= 0.95, scores
+        assert scores.recall >= 0.8, scores
         assert any(d.kind is DecisionKind.POSSIBLE for d in decisions)
