@@ -194,7 +194,7 @@ def _labour(r: _Reader, d: Mapping[str, Any]) -> None:
         r.flag([d["employer_org_ref"]])
     elif t == "RorBor1ScreeningSubmitted" and (indicators or d.get("referred_to_mdt")):
         r.opens = True
-        referred = "referred" if indicators and d.get("referred_to_mdt") else "held"
+        referred = "referred" if indicators and d.get("referred_to_mdt") else "unreferred"
         r.focus(d["person_ref"], K.ROR_BOR_1, referred, appearance="appeared")
         if indicators and d.get("employer_org_ref"):
             r.flag([d["employer_org_ref"]])

@@ -40,7 +40,7 @@ class MarkKind:
     DEPORTATION_SCHEDULED = "deportation-scheduled"   # until_at: scheduled time
     DEPORTED = "deported"
     INSPECTED = "inspected"                  # worker with forced-labour indicators
-    ROR_BOR_1 = "ror-bor-1"                  # value: "referred" (indicators + referral) or "held"
+    ROR_BOR_1 = "ror-bor-1"                  # value: "referred" (indicators + referral) or "unreferred"
     COMPLAINT = "complaint"
     PIPO_MISMATCH = "pipo-mismatch"          # subject: vessel key; value: mismatch kinds; until_at: port-in
     SCREENING_SCHEDULED = "screening-scheduled"

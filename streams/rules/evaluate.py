@@ -2,9 +2,12 @@
 
 For each finding, step i of its clock is reached at ``anchor_at + window_i`` (at once for an
 immediate step). A finding cleared at `cleared_at` reaches only the steps before that. Findings of
-one rule on one (case, subject) are one alert: the strongest severity reached by a finding still
-holding; raised at the first step reached in the current episode; due at the earliest deadline
-still running. Everything is computed from event times (`anchor_at`, `cleared_at`) so that a replay
+one rule on one (case, subject) are one alert. Each finding that fired is open from its first step
+until it cleared; overlapping stretches form an **episode**. The current episode (one still open
+at `now`) gives the alert's severity (the strongest reached in it: severity never drops while
+open) and `raised_at` (its start); the last closed episode is reported too (`past_*`,
+`cleared_at`), so that a replay that jumps over a whole episode still records the alert that live
+timers would have raised and resolved. Everything is computed from event times (`anchor_at`, `cleared_at`) so that a replay
 gives the same alerts; `now` only says how far the clocks have run.
 """
 
@@ -47,6 +50,9 @@ class AlertState:
     clocks: tuple[str, ...] = ()             # clocks whose findings fire now
     holds: bool = True                       # some finding still holds (its deadline runs)
     deadlines: tuple[datetime, ...] = ()     # every deadline of the findings still holding
+    past_severity: Severity | None = None    # the last episode that fired and cleared, if any:
+    past_raised_at: datetime | None = None   # its severity and start (its end is cleared_at)
+    past_due_at: datetime | None = None      # and the deadline it watched
 
     @cached_property
     def alert_id(self) -> str:
@@ -77,6 +83,63 @@ def _run(rule: RuleSpec, finding: Finding, now: datetime, w: RuleWindows) -> _Ru
     return _Run(finding, reached, pending, due, end is None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Episode:
+    """Runs whose firing intervals overlap: one continuous stretch of an alert being open."""
+
+    start: datetime
+    end: datetime | None
+    runs: tuple[_Run, ...]
+
+    @property
+    def top(self) -> tuple[Severity, datetime]:
+        """The strongest severity reached in the episode, and when it was first reached."""
+        best = max(sev for r in self.runs for _, sev in r.reached)
+        return best, min(t for r in self.runs for t, sev in r.reached if sev == best)
+
+
+def _episodes(runs: list[_Run]) -> list[_Episode]:
+    spans = sorted(((r.reached[0][0], r.finding.cleared_at if not r.holds else None, r) for r in runs if r.reached),
+                   key=lambda s: s[0])
+    out: list[_Episode] = []
+    for start, end, run in spans:
+        last = out[-1] if out else None
+        if last is not None and (last.end is None or start <= last.end):
+            merged_end = None if last.end is None or end is None else max(last.end, end)
+            out[-1] = _Episode(last.start, merged_end, (*last.runs, run))
+        else:
+            out.append(_Episode(start, end, (run,)))
+    return out
+
+
+def _state(rule: RuleSpec, cid: str | None, subject: str, province: str, runs: list[_Run]) -> AlertState:
+    holding = [r for r in runs if r.holds]
+    deadlines = tuple(sorted({r.due_at for r in holding if r.due_at}))
+    nexts = [t for r in holding for t in r.pending]
+    episodes = _episodes(runs)
+    current = episodes[-1] if episodes and episodes[-1].end is None else None
+    past = next((e for e in reversed(episodes) if e.end is not None), None)
+    common = dict(due_at=deadlines[0] if deadlines else None, next_at=min(nexts) if nexts else None,
+                  holds=bool(holding), deadlines=deadlines)
+    if current is not None:
+        severity, severity_at = current.top
+        firing = [r for r in current.runs if r.holds]
+        lead = min((r for r in firing), key=lambda r: (-r.reached[-1][1], r.reached[-1][0]))
+        due = common["due_at"]
+        message = f"{rule.title}: {lead.finding.detail}" + (f"; due {local_time(due)}" if due else "") + "."
+        return AlertState(rule, cid, subject, lead.finding.province or province, severity, raised_at=current.start,
+                          severity_at=severity_at, message=message,
+                          clocks=tuple(sorted({r.finding.clock for r in firing})), **common)
+    cleared_at = past.end if past else max((r.finding.cleared_at for r in runs if not r.holds), default=None)
+    detail = (holding or [r for r in runs if r.finding.cleared_at == cleared_at] or runs)[0].finding.detail
+    past_severity, _ = past.top if past else (None, None)
+    return AlertState(rule, cid, subject, province, None, cleared_at=cleared_at,
+                      message=f"{rule.title}: {'cleared; ' if not holding else ''}{detail}.",
+                      past_severity=past_severity, past_raised_at=past.start if past else None,
+                      past_due_at=min((r.due_at for r in past.runs if r.due_at), default=None) if past else None,
+                      **common)
+
+
 def evaluate_findings(rule: RuleSpec, findings: Iterable[Finding], now: datetime, w: RuleWindows,
                       case_id: str | None = None, province: str = "") -> list[AlertState]:
     """Alert states of one rule from its findings (grouped by case and subject)."""
@@ -86,33 +149,8 @@ def evaluate_findings(rule: RuleSpec, findings: Iterable[Finding], now: datetime
         groups.setdefault(key, []).append(_run(rule, finding, now, w))
     states = []
     for (cid, subject), runs in sorted(groups.items(), key=lambda g: (g[0][0] or "", g[0][1])):
-        holding = [r for r in runs if r.holds]
-        firing = [r for r in holding if r.reached]
-        cleared = [r for r in runs if not r.holds]
-        deadlines = tuple(sorted({r.due_at for r in holding if r.due_at}))
         prov = next((r.finding.province for r in runs if r.finding.province), None) or province
-        if firing:
-            top = max(r.reached[-1][1] for r in firing)
-            lead = min((r for r in firing if r.reached[-1][1] == top), key=lambda r: r.reached[-1][0])
-            dues = [r.due_at for r in holding if r.due_at]
-            nexts = [t for r in holding for t in r.pending]
-            due = min(dues) if dues else None
-            message = f"{rule.title}: {lead.finding.detail}" + (f"; due {local_time(due)}" if due else "") + "."
-            states.append(AlertState(
-                rule, cid, subject, lead.finding.province or prov, top,
-                raised_at=min(r.reached[0][0] for r in firing), severity_at=lead.reached[-1][0], due_at=due,
-                next_at=min(nexts) if nexts else None, message=message,
-                clocks=tuple(sorted({r.finding.clock for r in firing})), deadlines=deadlines))
-        elif holding:
-            dues = [r.due_at for r in holding if r.due_at]
-            states.append(AlertState(rule, cid, subject, prov, None, due_at=min(dues) if dues else None,
-                                     next_at=min(t for r in holding for t in r.pending) if any(r.pending for r in holding) else None,
-                                     cleared_at=max((r.finding.cleared_at for r in cleared), default=None),
-                                     message=f"{rule.title}: {holding[0].finding.detail}.", deadlines=deadlines))
-        else:
-            last = max(runs, key=lambda r: r.finding.cleared_at)
-            states.append(AlertState(rule, cid, subject, prov, None, cleared_at=last.finding.cleared_at,
-                                     message=f"{rule.title}: cleared; {last.finding.detail}.", holds=False))
+        states.append(_state(rule, cid, subject, prov, runs))
     return states
 
 

@@ -11,7 +11,8 @@ for one (rule, case, subject): the id is `alert_id_for(rule, case, subject)`.
   again, or reached a higher severity, after the resolution; an operator's resolution of a
   condition that still holds stands;
 - desired not firing (pending or cleared), alert open: resolved by itself at `cleared_at` (the
-  event that cleared it), else `now`;
+  event that cleared it), else `now`; no alert, or a resolved one, but an episode fired and cleared
+  since (a replay jumping over it): that episode is recorded as a resolved alert;
 - no desired state at all: left alone (evidence can age out of an index; operators resolve those).
 """
 
@@ -114,6 +115,26 @@ def _update(alert: Alert, state: AlertState) -> Alert | None:
     return _bump(alert, **changes) if changes else None
 
 
+def _settle(alert: Alert | None, state: AlertState, now: datetime) -> Alert | None:
+    """An alert whose condition does not fire now: resolve it, or record an episode that fired and
+    cleared between two evaluations (as live timers would have)."""
+    past = state.past_severity
+    if alert is None:
+        if past is None:
+            return None
+        return Alert(state.alert_id, state.rule.number, state.rule.key, past, RESOLVED, state.province,
+                     state.case_id, state.subject, state.past_raised_at, state.past_due_at, state.cleared_at,
+                     state.message, resolution="auto")
+    if is_open(alert):
+        severity = max(alert.severity, past) if past is not None else alert.severity
+        return _bump(alert, state=RESOLVED, severity=severity, resolved_at=max(state.cleared_at or now, alert.raised_at),
+                     resolution="auto", message=state.message)
+    if past is not None and alert.resolution != "merged" and state.past_raised_at > alert.resolved_at:
+        return _bump(alert, severity=past, raised_at=state.past_raised_at, resolved_at=state.cleared_at,
+                     acknowledged_at=None, resolution="auto", message=state.message, due_at=state.past_due_at)
+    return None
+
+
 def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable[AlertState],
               now: datetime) -> list[Alert]:
     """The alerts that change in one scope (see the module doc); apply them, publish them."""
@@ -123,11 +144,8 @@ def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable
         alert = current.get(state.alert_id)
         if state.firing:
             new = _new(state) if alert is None else _update(alert, state)
-        elif alert is not None and is_open(alert):
-            new = _bump(alert, state=RESOLVED, resolved_at=max(state.cleared_at or now, alert.raised_at), resolution="auto",
-                        message=state.message)
         else:
-            new = None
+            new = _settle(alert, state, now)
         if new is not None:
             current[new.alert_id] = new
             changed.append(new)

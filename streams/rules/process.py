@@ -204,9 +204,8 @@ def on_person_merge(hub: Hub, merged: Iterable[str], into: str, now: datetime, *
 def on_tick(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS) -> Outcome:
     """Evaluate every scope whose timer is due (the worker's timer fires at `min(timers)`)."""
     out = _Out()
-    for scope, at in sorted(hub.rules.timers.items(), key=lambda item: (item[1], item[0])):
-        if at > now:
-            continue
+    due = sorted((at, scope) for scope, at in hub.rules.timers.items() if at <= now)
+    for _, scope in due:
         case = hub.cases.case(scope.split(":", 1)[1]) if scope.startswith("case:") else None
         if case is None:
             hub.rules.timers.pop(scope, None)

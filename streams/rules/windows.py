@@ -61,13 +61,13 @@ class RuleWindows:
                 raise ValueError(f"RuleWindows.{early} must not be longer than {late}")
 
     def __getitem__(self, name: str) -> timedelta:
-        if name not in self.names():
+        if name not in _NAMES:
             raise KeyError(f"no rule window {name!r}")
         return getattr(self, name)
 
     @classmethod
     def names(cls) -> frozenset[str]:
-        return frozenset(f.name for f in fields(cls))
+        return _NAMES
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str | timedelta]) -> "RuleWindows":
@@ -76,6 +76,9 @@ class RuleWindows:
         if unknown:
             raise ValueError(f"unknown rule windows: {', '.join(sorted(unknown))}")
         return cls(**{k: v if isinstance(v, timedelta) else parse_duration(v) for k, v in values.items()})
+
+
+_NAMES = frozenset(f.name for f in fields(RuleWindows))
 
 
 def parse_duration(text: str) -> timedelta:

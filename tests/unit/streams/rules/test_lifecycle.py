@@ -95,6 +95,21 @@ class TestLifecycle:
         closed = resolve(alert, at(1))
         assert resolve(closed, at(2)) is closed and acknowledge(closed, at(2)) is closed
 
+    def test_a_replay_that_jumps_over_a_whole_episode_still_records_it(self):
+        feed = Feed()
+        feed.send(event("CustodyStarted", at(0), A),
+                  event("MdtScreeningCompleted", at(1, 6), A, outcome="PossibleVictimOfTrafficking"))
+        (alert,) = feed.alerts_of(CUSTODY)
+        assert (alert["state"], alert["severity"], alert["raised_at"], alert["resolved_at"], alert["due_at"]) == (
+            "Resolved", "Critical", at(0, 18), at(1, 6), at(1))
+
+    def test_overlapping_clocks_are_one_episode_raised_when_the_first_fired(self):
+        feed = Feed()
+        feed.send(event("MdtScreeningCompleted", at(0), A, outcome="ActualVictimOfTrafficking"),
+                  event("RightsInformed", at(20), A))
+        (alert,) = feed.alerts_of("rights-prosecution-handoff")
+        assert (alert["state"], alert["raised_at"]) == ("Firing", at(1))      # rights at 24 h, police from day 7
+
     def test_a_condition_that_cleared_before_firing_raises_nothing(self):
         assert reconcile({}, [state(None, cleared=at(0, 5))], at(1)) == []
 
