@@ -130,7 +130,9 @@ class NameComparison(Comparison):
     exact: same folded words in the same order; order_free: the same words in another order
     (given and family swapped), or two name columns swapped (`swap_with`); subset: every word
     of the shorter name is in the longer (a single name, a missing family name); then one
-    level per Jaro-Winkler threshold on the folded text; else. Names without Latin or Thai
+    level per Jaro-Winkler threshold on the folded text; else. With `tf` (the default), an exact
+    match weighs no more than log2(m / share of indexed records with that name), so a name a
+    thousand records carry is weaker evidence than the average name. Names without Latin or Thai
     letters (Myanmar, Khmer, Lao script) are compared on their exact text.
     """
 
@@ -138,6 +140,7 @@ class NameComparison(Comparison):
     transforms: ClassVar[frozenset[str]] = frozenset({"words", "first_letter"})
     thresholds: tuple[float, ...] = (0.92, 0.8)
     swap_with: str | None = None
+    tf: bool = True  # an exact match on a common name weighs less (term frequency)
 
     @property
     def levels(self) -> tuple[str, ...]:  # type: ignore[override]

@@ -67,7 +67,8 @@ def estimate_parameters(
         spec.digest, prior,
         {c: tuple(v) for c, v in zip(columns, m)}, {c: tuple(v) for c, v in zip(columns, u)},
         method, seed,
-        {"records": n, "u_pairs": min(u_pairs, n * (n - 1) // 2), "blocked_pairs": len(all_pairs)},
+        {"u_pairs": min(u_pairs, n * (n - 1) // 2), "blocked_pairs": len(all_pairs)},
+        records=n,
     )
 
 

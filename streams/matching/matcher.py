@@ -2,7 +2,8 @@
 
 `Matcher.add(record)` compares the record with the candidates the blocking index gives (records
 sharing a key, those sharing most keys first, capped by the spec's limits), scores each pair
-(prior log2 odds + the weight of each column's level), and keeps each candidate person's best
+(prior log2 odds + the weight of each column's level; the prior falls as 1/size once the index
+outgrows the data the parameters were estimated on), and keeps each candidate person's best
 score. Then:
 
 - best >= link: **Linked** to that person. Every other person also scoring >= link is the same
@@ -20,12 +21,12 @@ the clock or draws random numbers: the same records in the same order give the s
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from streams.matching.comparisons import NULL
 from streams.matching.params import Parameters, default_parameters
 from streams.matching.spec import Spec
 from streams.matching.store import RecordStore
@@ -64,6 +65,8 @@ class Matcher:
         self.store = RecordStore(spec)
         self._weights = self.params.weights(spec)
         self._prior = self.params.prior_weight
+        self._prior_size = self.params.records or 0
+        self._log2_m_exact = [math.log2(self.params.m[c][0]) for c in spec.columns]
         self.link_weight = spec.link_weight
         self.possible_weight = spec.possible_weight
 
@@ -75,20 +78,14 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.store)
 
-    def score(self, codes: list[int], other: int) -> float:
-        weight = self._prior
-        for column, level in enumerate(self.store.levels(codes, other)):
-            if level != NULL:
-                weight += self._weights[column][level]
-        return weight
-
     def add(self, record: Mapping[str, Any]) -> Decision:
         """Match one record against everything indexed so far, then index it."""
         store = self.store
         codes = store.encode(record)
         keys = store.block_keys(codes)
         best: dict[int, float] = {}
-        score = store.scorer(codes, self._weights, self._prior)
+        prior = self._prior if len(store) <= self._prior_size else self.params.prior_weight_at(len(store))
+        score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
         for candidate in store.candidates(keys):
             weight = score(candidate)
             root = store.find(candidate)
@@ -96,7 +93,7 @@ class Matcher:
                 best[root] = weight
         if not best:
             number = store.append(codes, keys)
-            return Decision(number, self.person_id(number), DecisionKind.NEW, self._prior)
+            return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
         top_root, top_weight = max(best.items(), key=lambda item: (item[1], -item[0]))
         if top_weight >= self.link_weight:
             linked = sorted(root for root, weight in best.items() if weight >= self.link_weight)

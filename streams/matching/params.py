@@ -59,6 +59,7 @@ class Parameters:
     method: str = "default"
     seed: int | None = None
     notes: Mapping[str, Any] = field(default_factory=dict)
+    records: int | None = None  # size of the data the prior was estimated on
 
     @property
     def version(self) -> str:
@@ -68,6 +69,18 @@ class Parameters:
     @property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
+
+    def prior_weight_at(self, indexed: int) -> float:
+        """The prior's log2 odds for a pair drawn from an index of `indexed` records.
+
+        Each record has about `prior * records` matches among the `records` the prior was
+        estimated on; in a larger index the same matches are spread over more records, so the
+        chance that one given candidate is the match falls as 1/size. Never above the prior.
+        """
+        if not self.records or indexed <= self.records:
+            return self.prior_weight
+        prior = self.prior * self.records / indexed
+        return math.log2(prior / (1 - prior))
 
     def weights(self, spec: Spec) -> list[list[float]]:
         """log2(m/u) per column of the spec (spec order), per level."""
@@ -102,6 +115,7 @@ class Parameters:
             "u": {c: [_round(v) for v in vs] for c, vs in sorted(self.u.items())},
             "method": self.method,
             "seed": self.seed,
+            "records": self.records,
             "notes": dict(self.notes),
         }
 
@@ -116,6 +130,7 @@ class Parameters:
             m={c: tuple(map(float, v)) for c, v in data["m"].items()},
             u={c: tuple(map(float, v)) for c, v in data["u"].items()},
             method=data.get("method", "default"), seed=data.get("seed"), notes=data.get("notes", {}),
+            records=data.get("records"),
         )
         if data.get("version") not in (None, params.version):
             raise ValueError(f"parameter file version {data['version']} does not match its content ({params.version})")

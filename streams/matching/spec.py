@@ -3,7 +3,7 @@
 ```toml
 [fields]                      # column = kind, or an inline table with the kind's options
 given_name    = { kind = "name", swap_with = "surname" }
-surname       = "name"
+surname       = "name"        # names: tf = false turns off the term-frequency adjustment
 date_of_birth = { kind = "date", format = "%Y%m%d" }
 soc_sec_id    = "identifier"
 postcode      = "postcode"
@@ -47,7 +47,7 @@ KINDS: dict[str, type[Comparison]] = {
     "name": NameComparison, "date": DateComparison, "identifier": IdentifierComparison,
     "postcode": PostcodeComparison, "categorical": CategoricalComparison, "text": TextComparison,
 }
-_OPTIONS = {"name": {"thresholds", "swap_with"}, "text": {"thresholds"}, "date": {"format"}}
+_OPTIONS = {"name": {"thresholds", "swap_with", "tf"}, "text": {"thresholds"}, "date": {"format"}}
 _SECTIONS = {"fields", "blocking", "thresholds", "limits"}
 
 

@@ -9,6 +9,7 @@ oldest record of a cluster is its root). Comparison levels of value pairs are ca
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Mapping
 from itertools import product
@@ -20,6 +21,7 @@ from streams.matching.spec import Spec
 __all__ = ["RecordStore"]
 
 _CACHE_LIMIT = 100_000  # cached level pairs per column before the cache is cleared
+_TF_MIN_SIZE = 10_000  # a smaller index counts as this big for term frequencies (small counts are noise)
 _RAW_LIMIT = 20_000  # raw values remembered per column (names and dates repeat; ids do not)
 
 
@@ -35,6 +37,8 @@ class RecordStore:
         self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
         self._cache: list[dict[int, int]] = [{} for _ in range(n)]
         self._raw_codes: list[dict[Any, int]] = [{} for _ in range(n)]  # raw value -> code, bounded
+        # records per value code, for the columns with a term-frequency adjustment
+        self._counts = [array("i", [0]) if getattr(c, "tf", False) else None for c in self.comparisons]
         self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
                                  [c.compare for c in self.comparisons]))
@@ -81,6 +85,8 @@ class RecordStore:
                     code = len(self._values[i])
                     self._values[i].append(value)
                     lookup[value] = code
+                    if self._counts[i] is not None:
+                        self._counts[i].append(0)
             if memo is not None:
                 if len(known) >= _RAW_LIMIT:
                     known.clear()
@@ -146,6 +152,9 @@ class RecordStore:
         record = len(self.parent)
         for column, code in enumerate(codes):
             self._codes[column].append(code)
+            counts = self._counts[column]
+            if counts is not None and code:
+                counts[code] += 1
         self.parent.append(record if parent is None else parent)
         index, limit = self._index, 2 * self.block_size
         for key in dict.fromkeys(keys):
@@ -187,6 +196,22 @@ class RecordStore:
                 other_g = self._values[g][self._codes[g][other]] if self._codes[g][other] else ()
                 if set(mine_f) & set(other_g) and set(mine_g) & set(other_f):
                     out[f] = out[g] = 1
+        return out
+
+    def tf_weights(self, codes: list[int], weights: list[list[float]], log2_m_exact: list[float]) -> list[list[float]]:
+        """The weights for this record: an exact match on a value shared by a larger share of
+        the indexed records than u says is capped at log2(m / that share)."""
+        size = max(len(self.parent), _TF_MIN_SIZE)
+        out = weights
+        for column, counts in enumerate(self._counts):
+            code = codes[column]
+            if counts is None or not code or not counts[code]:
+                continue
+            capped = log2_m_exact[column] - math.log2(counts[code] / size)
+            if capped < weights[column][0]:
+                if out is weights:
+                    out = list(weights)
+                out[column] = [capped, *weights[column][1:]]
         return out
 
     def scorer(self, codes: list[int], weights: list[list[float]], base: float):

@@ -76,3 +76,23 @@ class TestIncrementalMatcher:
         a = Matcher(SPEC, namespace="prs-a").add(person("Somchai Jaidee"))
         b = Matcher(SPEC, namespace="prs-b").add(person("Somchai Jaidee"))
         assert a.person_id != b.person_id and a.person_id.startswith("prs-a_")
+
+
+class TestEvidenceWeights:
+    def test_a_name_many_indexed_records_carry_weighs_less_than_a_rare_one(self):
+        matcher = Matcher(SPEC)
+        for i in range(3000):
+            matcher.add(person("Aung Kyaw", f"{1950 + i % 50}-01-01", nationality="MMR"))
+        matcher.add(person("Wanchai Srisuk", "1990-01-01"))
+        common = matcher.add(person("Aung Kyaw", "1971-06-05", sex="Female", nationality="MMR"))
+        rare = matcher.add(person("Wanchai Srisuk", "1971-06-05", sex="Female"))
+        assert rare.weight > common.weight + 5
+
+    def test_the_prior_falls_as_the_index_outgrows_the_estimation_sample(self):
+        from dataclasses import replace
+
+        from streams.matching import default_parameters
+
+        params = replace(default_parameters(SPEC), records=1000)
+        assert params.prior_weight_at(500) == params.prior_weight
+        assert params.prior_weight_at(8000) == pytest.approx(params.prior_weight - 3, abs=0.01)
