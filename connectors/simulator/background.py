@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from connectors.simulator import places
-from connectors.simulator.scenarios import INDICATORS
+from connectors.simulator.flows import INDICATORS
 from connectors.simulator.story import Sim, Story, days, hours, midnight
 
 __all__ = ["background"]

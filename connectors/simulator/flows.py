@@ -15,8 +15,10 @@ from datetime import datetime
 from connectors.simulator.model import Organisation, Person
 from connectors.simulator.story import Fact, Story, days, hours
 
-__all__ = ["Care", "LANGUAGES", "care", "identify", "nationality_for", "victims"]
+__all__ = ["Care", "INDICATORS", "LANGUAGES", "care", "identify", "nationality_for", "rescue_at", "suspect_person",
+           "victims"]
 
+INDICATORS = ("ยึดเอกสาร", "หนี้สิน", "ทำงานเกินเวลา", "ไม่จ่ายค่าจ้าง", "ข่มขู่", "กักขัง", "หลอกลวง")
 LANGUAGES = {"MMR": "พม่า", "KHM": "เขมร", "LAO": "ลาว", "THA": "ไทย"}
 _NATIONALITIES = {"TH-57": ("MMR", "LAO"), "TH-63": ("MMR",), "TH-74": ("MMR", "KHM"), "TH-90": ("MMR", "KHM"),
                   "TH-10": ("LAO", "KHM", "MMR", "THA"), "TH-85": ("MMR",), "TH-20": ("KHM", "LAO", "MMR")}
@@ -100,3 +102,17 @@ def care(st: Story, rescue: Fact, people: list[Person], *, custody: tuple[Person
     for suspect in suspects:
         st.suspect(t0 + days(rng.uniform(1, 5)), province, suspect, [(o, o.kind.lower()) for o in linked])
     return out
+
+
+def suspect_person(st: Story) -> Person:
+    return st.person("THA", age=(30, 58), kind="suspect", registered=1.0)
+
+
+def rescue_at(st: Story, t0: datetime, province: str, people: list[Person], suspects=(), setting: str | None = None):
+    """A rescue at a premises, factory or vessel (chosen by `setting` or at random)."""
+    setting = setting or st.rng.choice(("premises", "employer"))
+    place = st.org({"premises": "Premises", "employer": "Employer", "vessel": "Vessel"}[setting], province)
+    exploitation = ("sexual",) if setting == "premises" else ("forced_labour",)
+    fact = st.rescue(t0, province, people, suspects, [(place, setting)], exploitation=exploitation,
+                     atpd=st.rng.random() < 0.5)
+    return fact, place, exploitation

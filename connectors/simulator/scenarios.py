@@ -1,5 +1,7 @@
 """The scenario catalogue: small scripted stories over agencies and provinces, each declaring the
-alerts it must raise (by the readings of `rules.py`) - or none.
+alerts it must raise (by the readings of `rules.py`) - or none. The stories of rules 1-6 and the
+benign ones are here; those that span agencies, provinces or weeks (rules 7-12) in
+`scenarios_multi.py`.
 
 A script is `script(st, t0, provinces)`: it writes facts from `t0` on, in its provinces, through
 the `Story` pen, and declares its expected alerts. `Kind.span` bounds how many days after `t0` its
@@ -13,14 +15,16 @@ from datetime import datetime
 from typing import Callable
 
 from connectors.simulator import places
-from connectors.simulator.flows import LANGUAGES, care, identify, nationality_for, victims
-from connectors.simulator.model import Person
-from connectors.simulator.story import Story, days, hours, midnight
+from connectors.simulator.flows import (INDICATORS, LANGUAGES, care, identify, nationality_for, rescue_at,
+                                        suspect_person, victims)
+from connectors.simulator.scenarios_multi import (hotline_then_exit, hotspot, identified_repatriated,
+                                                  pipo_crew_mismatch, repatriation_no_exit, repeat_victim,
+                                                  rights_missing, suspect_two_provinces)
+from connectors.simulator.story import Story, days, hours
 
-__all__ = ["KINDS", "Kind"]
+__all__ = ["INDICATORS", "KINDS", "Kind"]
 
 W, C = "Warning", "Critical"
-INDICATORS = ("ยึดเอกสาร", "หนี้สิน", "ทำงานเกินเวลา", "ไม่จ่ายค่าจ้าง", "ข่มขู่", "กักขัง", "หลอกลวง")
 
 
 @dataclass(frozen=True)
@@ -33,29 +37,15 @@ class Kind:
     rules: tuple[int, ...] = ()                    # rules it must fire (empty: none)
 
 
-def _suspect(st: Story) -> Person:
-    return st.person("THA", age=(30, 58), kind="suspect", registered=1.0)
-
-
-def _rescue(st: Story, t0: datetime, province: str, people: list[Person], suspects=(), setting: str | None = None):
-    """A rescue at a premises, factory or vessel (chosen by `setting` or at random)."""
-    setting = setting or st.rng.choice(("premises", "employer"))
-    place = st.org({"premises": "Premises", "employer": "Employer", "vessel": "Vessel"}[setting], province)
-    exploitation = ("sexual",) if setting == "premises" else ("forced_labour",)
-    fact = st.rescue(t0, province, people, suspects, [(place, setting)], exploitation=exploitation,
-                     atpd=st.rng.random() < 0.5)
-    return fact, place, exploitation
-
-
 def screened_in_time(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     people = victims(st, p, st.rng.randint(1, 3))
-    suspect = _suspect(st)
+    suspect = suspect_person(st)
     if st.rng.random() < 0.5:   # a hotline report first, naming some of them loosely
         st.hotline(t0 - hours(st.rng.uniform(20, 90)), p, st.person("THA", kind="caller"), people[:1], urgent=True)
     if st.rng.random() < 0.5:   # one of them crossed in some days before
         st.crossing(t0 - days(st.rng.uniform(3, 9)), p, people[0], "IN")
-    rescue, place, exploitation = _rescue(st, t0, p, people, (suspect,))
+    rescue, place, exploitation = rescue_at(st, t0, p, people, (suspect,))
     care(st, rescue, people, custody=tuple(people[:1]) if st.rng.random() < 0.5 else (), suspects=(suspect,),
          linked=(place,), exploitation=exploitation)
 
@@ -98,7 +88,7 @@ def custody_extension_overrun(st: Story, t0: datetime, provinces: list[str]) -> 
 def nrm_overrun(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1)
-    rescue, _, _ = _rescue(st, t0, p, [person])
+    rescue, _, _ = rescue_at(st, t0, p, [person])
     stay = st.shelter_in(t0 + hours(st.rng.uniform(2, 8)), p, person)
     scheduled = st.mdt_scheduled(stay.at + days(3), p, person, stay.at + days(16))
     done = st.mdt_completed(scheduled, stay.at + days(16) + hours(2), "possible")
@@ -110,7 +100,7 @@ def nrm_overrun(st: Story, t0: datetime, provinces: list[str]) -> None:
 def rescue_no_handoff(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     people = victims(st, p, st.rng.randint(1, 2))
-    rescue, place, exploitation = _rescue(st, t0, p, people)
+    rescue, place, exploitation = rescue_at(st, t0, p, people)
     late = people[0]
     flows = care(st, rescue, people, skip_handoff=(late,), exploitation=exploitation)
     stay = st.shelter_in(t0 + hours(30), p, late)
@@ -123,8 +113,8 @@ def minor_rescued(st: Story, t0: datetime, provinces: list[str]) -> None:
     nationality = nationality_for(st, p)
     minor = st.person(nationality, age=(13, 15), sex="F")
     people = [minor] + victims(st, p, st.rng.randint(0, 1), sex="F", nationality=nationality)
-    suspect = _suspect(st)
-    rescue, place, exploitation = _rescue(st, t0, p, people, (suspect,), setting="premises")
+    suspect = suspect_person(st)
+    rescue, place, exploitation = rescue_at(st, t0, p, people, (suspect,), setting="premises")
     care(st, rescue, people, suspects=(suspect,), linked=(place,), exploitation=exploitation)
     st.expect(4, minor, rescue, [(W, t0)], "person under 18 on an event")
 
@@ -142,7 +132,7 @@ def potential_victim_detained(st: Story, t0: datetime, provinces: list[str]) -> 
     p = provinces[0]
     people = victims(st, p, st.rng.randint(1, 3), sex="M", migrant=True)
     first = people[0]
-    rescue, place, exploitation = _rescue(st, t0, p, people, setting="vessel")
+    rescue, place, exploitation = rescue_at(st, t0, p, people, setting="vessel")
     care(st, rescue, people[1:], exploitation=exploitation, police_case=False)
     st.shelter_in(t0 + hours(5), p, first)
     scheduled = st.mdt_scheduled(t0 + hours(20), p, first, t0 + days(4))
@@ -167,129 +157,6 @@ def labour_referral_unscheduled(st: Story, t0: datetime, provinces: list[str]) -
               "Ror.Bor.1 referred, no MDT screening scheduled", resolves_at=scheduled.at)
 
 
-def repeat_victim(st: Story, t0: datetime, provinces: list[str]) -> None:
-    first, second = provinces[0], provinces[-1]
-    person = victims(st, first, 1)[0]
-    rescue, place, exploitation = _rescue(st, t0, first, [person])
-    flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
-    left = st.shelter_out(flow.stay, flow.outcome.at + days(st.rng.uniform(8, 12)), "Reintegrated")
-    case_b = st.new_case()
-    st.case = case_b
-    others = victims(st, second, st.rng.randint(0, 2), nationality=person.nationality)
-    again, place2, exploitation2 = _rescue(st, left.at + days(st.rng.uniform(8, 15)), second, [person] + others)
-    care(st, again, [person] + others, exploitation=exploitation2)
-    st.expect(7, person, again, [(W, again.at)], "left a shelter, rescued again", related=(rescue.case,))
-
-
-def hotspot(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    employer = st.org("Employer", p, "1020")
-    workers = victims(st, p, st.rng.randint(1, 3))
-    suspect = _suspect(st)
-    labour_first = st.rng.random() < 0.6
-    t_labour = t0 if labour_first else t0 + days(st.rng.uniform(10, 30))
-    t_police = t0 + days(st.rng.uniform(10, 30)) if labour_first else t0
-    day = midnight(t_labour)   # inspection exports carry the date only: 00:00 Bangkok that day
-    listed = workers[:2] if labour_first else []   # identified persons must not reappear in an inspection (rule 7)
-    inspection = st.labour("inspection", day, p, listed, [(employer, "employer")], date_only=True,
-                           indicators=tuple(st.rng.sample(INDICATORS[:4], 2)), isic="1020")
-    rescue = st.rescue(t_police, p, workers, (suspect,), [(employer, "employer")], exploitation=("forced_labour",),
-                       atpd=True)
-    care(st, rescue, workers, suspects=(suspect,), linked=(employer,))
-    second = rescue if labour_first else inspection
-    st.expect(8, employer, second, [(W, second.at)], "employer flagged by labour and police within 90 days")
-
-
-def pipo_crew_mismatch(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    vessel = st.org("Vessel", p)
-    nationality = nationality_for(st, p)
-    crew = [st.person(nationality, sex="M", kind="crew", registered=0.8, passport=0.5)
-            for _ in range(st.rng.randint(5, 9))] + [st.person("THA", age=(35, 55), sex="M", kind="crew")]
-    owner = st.sim.world.organisations[vessel.owner]
-    vessel.voyages += 1
-    voyage = f"{vessel.vessel_registration}-{vessel.voyages:03d}"
-    st.labour("pipo_out", t0, p, crew, [(vessel, "vessel"), (owner, "owner")], role="crew", voyage=voyage)
-    back = t0 + days(st.rng.uniform(6, 14))
-    if st.rng.random() < 0.6:
-        missing = crew[0]
-        port_in = st.labour("pipo_in", back, p, crew[1:], [(vessel, "vessel"), (owner, "owner")], role="crew",
-                            voyage=voyage)
-        st.labour("pipo_finding", back + hours(2), p, [missing], [(vessel, "vessel")], role="crew", voyage=voyage,
-                  mismatches=("ลูกเรือไม่ครบ",))
-    else:
-        port_in = st.labour("pipo_in", back, p, crew, [(vessel, "vessel"), (owner, "owner")], role="crew",
-                            voyage=voyage, vms=f"VMS-TH-{st.rng.randrange(10 ** 6, 10 ** 7)}")
-        st.labour("pipo_finding", back + hours(1), p, [], [(vessel, "vessel")], voyage=voyage, mismatches=("VMS ไม่ตรง",))
-    st.expect(9, vessel, port_in, [(W, port_in.at)], "port-in crew or VMS differs from port-out")
-
-
-def hotline_then_exit(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    (person,) = victims(st, p, 1, sex="F", migrant=True)
-    caller = st.person(st.rng.choice(("THA", person.nationality)), kind="caller")
-    st.hotline(t0, p, caller if st.rng.random() < 0.7 else None, [person], urgent=st.rng.random() < 0.5)
-    out = st.crossing(t0 + days(st.rng.uniform(2, 12)), p, person, "OUT")
-    st.expect(10, person, out, [(W, out.at)], "hotline victim crossed out within 30 days")
-
-
-def repatriation_no_exit(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    (person,) = victims(st, p, 1, migrant=True)
-    rescue, place, exploitation = _rescue(st, t0, p, [person])
-    flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
-    approved = st.social("repatriation_approved", flow.outcome.at + days(st.rng.uniform(6, 9)), p, person,
-                         destination=person.nationality)
-    st.expect(10, person, approved, [(W, approved.at + days(30))], "repatriation approved, no exit in 30 days")
-
-
-def rights_missing(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    (person,) = victims(st, p, 1)
-    if st.rng.random() < 0.5:
-        rescue, place, exploitation = _rescue(st, t0, p, [person])
-        flow = care(st, rescue, [person], no_rights=(person,), exploitation=exploitation)[person.pid]
-        late = st.social("rights_informed", flow.outcome.at + hours(40), p, person)
-        st.expect(11, person, flow.outcome, [(W, flow.outcome.at + hours(24))], "identified, rights not informed",
-                  resolves_at=late.at)
-        return
-    employer = st.org("Employer", p)
-    st.labour("rorbor1", t0, p, [person], [(employer, "employer")], referred=True,
-              indicators=tuple(st.rng.sample(INDICATORS, 2)), language=LANGUAGES[person.nationality])
-    flow = identify(st, person, p, t0, delay=(2, 8), wait=(12, 24))
-    st.expect(11, person, flow.outcome, [(W, flow.outcome.at + days(7))], "identified, no police case in 7 days")
-
-
-def suspect_two_provinces(st: Story, t0: datetime, provinces: list[str]) -> None:
-    suspect = _suspect(st)
-    first, second = provinces[0], provinces[1]
-    people = victims(st, first, st.rng.randint(1, 2))
-    rescue, place, exploitation = _rescue(st, t0, first, people, (suspect,))
-    care(st, rescue, people, suspects=(suspect,), linked=(place,), exploitation=exploitation)
-    case_a = st.case
-    st.case = st.new_case()
-    others = victims(st, second, st.rng.randint(1, 2))
-    t1 = t0 + days(st.rng.uniform(15, 35))
-    rescue2, place2, exploitation2 = _rescue(st, t1, second, others)
-    care(st, rescue2, others, exploitation=exploitation2)
-    named = st.suspect(t1 + hours(st.rng.uniform(10, 40)), second, suspect, [(place2, place2.kind.lower())],
-                       arrested=True)
-    st.expect(12, suspect, named, [(W, named.at)], "suspect named in cases of two provinces", related=(case_a,))
-
-
-def identified_repatriated(st: Story, t0: datetime, provinces: list[str]) -> None:
-    p = provinces[0]
-    (person,) = victims(st, p, 1, migrant=True)
-    rescue, place, exploitation = _rescue(st, t0, p, [person])
-    flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
-    approved = st.social("repatriation_approved", flow.outcome.at + days(st.rng.uniform(8, 12)), p, person,
-                         key=st.sim.new_key("repatriation"), destination=person.nationality)
-    leaves = approved.at + days(st.rng.uniform(5, 12))
-    st.shelter_out(flow.stay, leaves - hours(4), "Repatriated")
-    st.crossing(leaves, p, person, "OUT")
-    st.social("repatriation_completed", leaves + hours(1), p, person, key=approved.key, destination=person.nationality)
-
-
 def benign_screening(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (worker,) = victims(st, p, 1)
@@ -304,7 +171,7 @@ def benign_screening(st: Story, t0: datetime, provinces: list[str]) -> None:
 def consent_refused(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1)
-    _rescue(st, t0, p, [person])
+    rescue_at(st, t0, p, [person])
     st.social("consent", t0 + hours(st.rng.uniform(2, 10)), p, person, given=False,
               scopes=("shelter_and_assistance",))
 

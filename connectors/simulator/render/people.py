@@ -36,9 +36,9 @@ def person_object(person: Person, on: date, rng: random.Random, *, thai: float |
         out["nationality"] = text.nationality(person, rng, "latin")
     if partial:
         return out
-    if person.thai_id and rng.random() < (0.8 if not person.migrant else 0.5):
+    if person.thai_id and rng.random() < (0.8 if not person.migrant else 0.35):
         out["pink_card" if person.migrant else "thai_id"] = text.id13(person.thai_id, rng)
-    if person.passport and rng.random() < 0.5:
+    if person.passport and rng.random() < 0.35:
         out["passport"] = person.passport if rng.random() < 0.7 else f"{person.passport[:1]} {person.passport[1:]}"
         if person.migrant and rng.random() < 0.5:
             out["passport_country"] = text.nationality(person, rng, "code")
@@ -56,7 +56,7 @@ def thai_columns(person: Person, on: date, rng: random.Random) -> dict[str, str]
            "หนังสือเดินทาง": "", "โทรศัพท์": ""}
     if spelt.full[:1] > "\u0e00" and rng.random() < 0.4:
         out["ชื่อภาษาอังกฤษ"] = latin_spelling(person.name, rng).full
-    if person.thai_id and rng.random() < 0.7:
+    if person.thai_id and rng.random() < (0.8 if not person.migrant else 0.45):
         out["เลขประจำตัว"] = text.id13(person.thai_id, rng)
     if person.passport and rng.random() < 0.3:
         out["หนังสือเดินทาง"] = person.passport
