@@ -2,24 +2,24 @@
 hub person ids in place of the event's local person references.
 
 Which events can open a case, which mark a *new* situation, which persons join cases and which
-organisations they flag are declared here, per event type, in the tables below.
+organisations they flag are declared here (tables) and in readers.py (per event type).
 """
 
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from streams.cases.ages import DobRange, dob_range
-from streams.cases.model import JOIN_ROLES, WHOLE_CASE, Mark, MarkKind as K, Voyage
-from streams.cases.orgs import OrgKey, org_key, vessel_key
+from streams.cases.ages import DobRange, dob_range, is_minor_on, local_date
+from streams.cases.model import Mark, MarkKind as K, Voyage
+from streams.cases.orgs import OrgKey
+from streams.cases.readers import CREW_LISTS, READERS, PortIn, Reader, as_utc
 
 __all__ = ["Fact", "FactPerson", "PortIn", "PersonIds", "read_event", "as_utc",
-           "OPENING", "OPENING_WITH_INDICATORS", "NEW_SITUATION", "CREW_LISTS"]
+           "OPENING", "NEW_SITUATION", "CREW_LISTS"]
 
 PersonIds = Mapping[tuple[str, str], str]
 """(event_id, person_ref) -> hub person id, from the matcher (persons.links.v1)."""
@@ -29,11 +29,9 @@ OPENING = frozenset({
     "SuspectIdentified", "TicacTipReceived", "HotlineReportReceived", "MdtScreeningScheduled",
     "MdtScreeningCompleted", "ShelterIntakeRecorded", "ShelterExitRecorded", "RightsInformed",
     "SupportPlanCreated", "RepatriationApproved", "RepatriationCompleted", "ConsentRecorded"})
-"""Events that open a case when they join none: each is about a trafficking situation."""
-OPENING_WITH_INDICATORS = frozenset({
-    "InspectionCompleted", "RorBor1ScreeningSubmitted", "WorkerComplaintFiled",
-    "PipoInspectionFindingRecorded", "PipoPortInReported"})
-"""Events that open a case only with indicators, a referral or a mismatch; routine otherwise."""
+"""Events that open a case when they join none: each is about a trafficking situation. Others open
+one only with indicators, a referral or a mismatch (readers.py) - or when they name a person who
+is, or may be, under 18 (rule 4: any event). Routine events otherwise join or are dropped."""
 NEW_SITUATION = frozenset({
     "RescueConducted", "CustodyStarted", "TicacTipReceived", "HotlineReportReceived",
     "InspectionCompleted", "RorBor1ScreeningSubmitted", "WorkerComplaintFiled",
@@ -41,19 +39,6 @@ NEW_SITUATION = frozenset({
     "ShelterIntakeRecorded"})
 """Events that start a new situation for a person whose part in an earlier one ended: they do not
 join that earlier case through that person (a repeat victim gets a new case, and rule 7)."""
-CREW_LISTS = frozenset({"PipoPortOutReported", "PipoPortInReported"})
-"""Routine crew lists: their persons join nothing and enter a case only when mismatched."""
-_FLAG_ALL_ORGS = frozenset({"CriminalCaseOpened", "TicacTipReceived", "HotlineReportReceived",
-                            "DetentionAdmitted"})
-
-
-def as_utc(value: datetime | int) -> datetime:
-    """An aware UTC datetime from a decoded timestamp (aware datetime, or int milliseconds)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: event times must be timezone-aware")
-        return value.astimezone(timezone.utc)
-    return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
 
 
 class FactPerson(NamedTuple):
@@ -61,14 +46,6 @@ class FactPerson(NamedTuple):
     role: str
     nationality: str | None
     dob: DobRange | None
-
-
-class PortIn(NamedTuple):
-    voyage_id: str
-    vessel_key: str
-    crew: tuple[str, ...]
-    vms_tracker_id: str | None
-    licence: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +58,7 @@ class Fact:
     agency_case_ref: str | None
     persons: tuple[FactPerson, ...]
     orgs: tuple[OrgKey, ...]
-    flagged: tuple[str, ...]                 # org keys this event flags (rule 8, joins)
+    flagged: tuple[str, ...]                 # org keys this event flags (joins; rule 8 unless not signalled)
     joiners: tuple[str, ...]                 # person ids that join cases
     marks: tuple[Mark, ...]
     opens: bool
@@ -90,209 +67,40 @@ class Fact:
     appearances: tuple[tuple[str, str], ...] = ()   # (person id, kind) for the person index
     voyage: Voyage | None = None             # a port-out to remember
     port_in: PortIn | None = None            # a port-in to compare
+    signals_flags: bool = True               # False: flags join cases but are no rule 8 flag
 
 
-class _Reader:
-    def __init__(self, event_type: str, record: Mapping[str, Any], person_ids: PersonIds):
-        env = record["envelope"]
-        self.type, self.record, self.env = event_type, record, env
-        self.event_id = env["event_id"]
-        self.at = as_utc(env["occurred_at"])
-        self.province = sys.intern(env["province"])
-        self._ids = person_ids
-        self.roles = {p["person_ref"]: p.get("role") or "Other" for p in env.get("persons") or ()}
-        self.orgs: dict[str, OrgKey] = {}
-        for org in env.get("organisations") or ():
-            key = org_key(org, self.province)
-            if key is not None:
-                self.orgs[org["org_ref"]] = key
-        self.marks: list[Mark] = []
-        self.flagged: list[str] = []
-        self.focal: list[str] = []
-        self.appearances: list[tuple[str, str]] = []
-        self.ends: list[str] = []
-        self.opens = event_type in OPENING
-        self.voyage: Voyage | None = None
-        self.port_in: PortIn | None = None
-
-    def pid(self, ref: str) -> str:
-        found = self._ids.get((self.event_id, ref))
-        if found:
-            return found
-        return "unlinked:" + str(uuid.uuid5(uuid.NAMESPACE_OID, f"{self.event_id}/{ref}"))
-
-    def mark(self, kind: str, subject: str, value: str | None = None, until: Any = None) -> None:
-        self.marks.append(Mark(self.at, kind, subject, value, as_utc(until) if until is not None else None))
-
-    def focus(self, ref: str | None, kind: str | None = None, value: str | None = None,
-              appearance: str | None = None, until: Any = None) -> str | None:
-        if not ref:
-            return None
-        pid = self.pid(ref)
-        self.focal.append(ref)
-        if kind:
-            self.mark(kind, pid, value, until)
-        if appearance:
-            self.appearances.append((pid, appearance))
-        return pid
-
-    def flag(self, refs: Any = None) -> None:
-        keys = self.orgs.values() if refs is None else (self.orgs[r] for r in refs if r in self.orgs)
-        self.flagged.extend(k.key for k in keys)
-
-    def victims(self) -> list[str]:
-        return [ref for ref, role in self.roles.items() if role in JOIN_ROLES]
-
-
-def _police(r: _Reader, d: Mapping[str, Any]) -> None:
-    t = r.type
-    if t == "RescueConducted":
-        for ref in d.get("rescued_person_refs") or ():
-            r.focus(ref, K.RESCUED, appearance="appeared")
-        r.flag(d.get("premises_org_refs") or ())
-    elif t == "CustodyStarted":
-        r.focus(d["person_ref"], K.CUSTODY, r.event_id)
-    elif t == "CustodyExtensionGranted":
-        r.focus(d["person_ref"], K.EXTENSION, d.get("custody_event_id"), until=d["extended_until"])
-    elif t == "CriminalCaseOpened":
-        victims = d.get("victim_person_refs") or ()
-        for ref in victims:
-            r.focus(ref, K.POLICE_CASE)
-        if not victims:
-            r.mark(K.POLICE_CASE, WHOLE_CASE)
-        for ref in d.get("suspect_person_refs") or ():
-            r.mark(K.SUSPECT, r.pid(ref))
-    elif t == "SuspectIdentified":
-        r.mark(K.SUSPECT, r.pid(d["person_ref"]))
-        r.flag(d.get("linked_org_refs") or ())
-    elif t == "TicacTipReceived":
-        for ref in r.victims():
-            r.focus(ref, K.TIP)
-
-
-def _immigration(r: _Reader, d: Mapping[str, Any]) -> None:
-    t = r.type
-    if t == "BorderCrossingRecorded":
-        direction = d.get("direction")
-        kind = K.BORDER_OUT if direction == "Out" else K.BORDER_IN if direction == "In" else None
-        r.focus(d["person_ref"], kind)
-    elif t == "DetentionAdmitted":
-        r.focus(d["person_ref"], K.DETENTION)
-    elif t == "DeportationScheduled":
-        r.focus(d["person_ref"], K.DEPORTATION_SCHEDULED, until=d.get("scheduled_at"))
-    elif t == "DeportationExecuted":
-        r.ends.append(r.focus(d["person_ref"], K.DEPORTED))
-
-
-def _labour(r: _Reader, d: Mapping[str, Any]) -> None:
-    t = r.type
-    indicators = bool(d.get("indicators"))
-    if t == "InspectionCompleted" and indicators:
-        r.opens = True
-        for ref in d.get("worker_person_refs") or ():
-            r.focus(ref, K.INSPECTED, appearance="appeared")
-        r.flag([d["employer_org_ref"]])
-    elif t == "RorBor1ScreeningSubmitted" and (indicators or d.get("referred_to_mdt")):
-        r.opens = True
-        referred = "referred" if indicators and d.get("referred_to_mdt") else "unreferred"
-        r.focus(d["person_ref"], K.ROR_BOR_1, referred, appearance="appeared")
-        if indicators and d.get("employer_org_ref"):
-            r.flag([d["employer_org_ref"]])
-    elif t == "RorBor1ScreeningSubmitted":
-        r.focus(d["person_ref"])
-    elif t == "WorkerComplaintFiled":
-        r.opens = indicators
-        r.focus(d["person_ref"], K.COMPLAINT if indicators else None)
-        if indicators and d.get("employer_org_ref"):
-            r.flag([d["employer_org_ref"]])
-    elif t == "EmployerChanged":
-        r.focus(d["person_ref"])
-    elif t == "PipoInspectionFindingRecorded" and d.get("mismatch_kinds"):
-        r.opens = True
-        vessel = vessel_key(d["vessel_registration"])
-        r.mark(K.PIPO_MISMATCH, vessel, ",".join(sorted(d["mismatch_kinds"])))
-        for ref in d.get("person_refs") or ():
-            r.focus(ref)
-        r.flagged.append(vessel)
-        if vessel not in {k.key for k in r.orgs.values()}:
-            r.orgs["#vessel"] = OrgKey(vessel, "Vessel", d["vessel_registration"], True)
-    elif t in CREW_LISTS:
-        crew = tuple(sorted({r.pid(ref) for ref in d.get("crew_person_refs") or ()}))
-        vessel = vessel_key(d["vessel_registration"])
-        if t == "PipoPortOutReported":
-            r.voyage = Voyage(d["voyage_id"], vessel, r.at, crew, d.get("vms_tracker_id"),
-                              d.get("fishing_licence"), r.province, r.event_id)
-        else:
-            r.port_in = PortIn(d["voyage_id"], vessel, crew, d.get("vms_tracker_id"), d.get("fishing_licence"))
-            r.opens = False   # opens only when the fold finds a mismatch
-
-
-def _social(r: _Reader, d: Mapping[str, Any]) -> None:
-    t = r.type
-    ref = d.get("person_ref")
-    if t == "HotlineReportReceived":
-        for victim in r.victims():
-            r.focus(victim, K.HOTLINE, appearance="appeared")
-    elif t == "MdtScreeningScheduled":
-        r.focus(ref, K.SCREENING_SCHEDULED, appearance="appeared")
-    elif t == "MdtScreeningCompleted":
-        outcome = d["outcome"]
-        pid = r.focus(ref, K.OUTCOME, outcome, appearance="appeared")
-        if outcome == "ActualVictimOfTrafficking":
-            r.appearances.append((pid, "identified"))
-        if outcome in ("ActualVictimOfTrafficking", "PossibleVictimOfTrafficking"):
-            r.flag()
-    elif t == "ShelterIntakeRecorded":
-        r.focus(ref, K.SHELTER, d.get("shelter_kind"))
-    elif t == "ShelterExitRecorded":
-        reason = d.get("exit_reason")
-        pid = r.focus(ref, K.SHELTER_EXIT, reason, appearance="left-shelter")
-        if reason != "Transferred":
-            r.ends.append(pid)
-    elif t == "RightsInformed":
-        r.focus(ref, K.RIGHTS)
-    elif t == "SupportPlanCreated":
-        r.focus(ref, K.SUPPORT_PLAN)
-    elif t == "RepatriationApproved":
-        r.focus(ref, K.REPATRIATION_APPROVED)
-    elif t == "RepatriationCompleted":
-        r.ends.append(r.focus(ref, K.REPATRIATED))
-    elif t == "ConsentRecorded":
-        refused = not d.get("consent_given") and "ShelterAndAssistance" in (d.get("scopes") or ())
-        r.focus(ref, K.CARE_REFUSED if refused else None)
-    elif ref:
-        r.focus(ref)
-
-
-_BY_AGENCY = {"police": _police, "immigration": _immigration, "labour": _labour, "social": _social}
+def _person(r: Reader, p: Mapping[str, Any]) -> FactPerson:
+    dob = dob_range(p.get("date_of_birth"), p.get("dob_precision"), p.get("age_years"), r.at)
+    return FactPerson(r.pid(p["person_ref"]), sys.intern(p.get("role") or "Other"), p.get("nationality"), dob)
 
 
 def read_event(name: str, record: Mapping[str, Any], person_ids: PersonIds) -> Fact:
     """The fact of one decoded event (`schemas.decode` output: full schema name and record)."""
     event_type = sys.intern(name.rsplit(".", 1)[-1])
-    r = _Reader(event_type, record, person_ids)
+    r = Reader(event_type, record, person_ids, event_type in OPENING)
     agency = sys.intern(str(r.env.get("agency") or name.split(".")[1]))
-    _BY_AGENCY.get(agency, lambda *_: None)(r, record)
-    if event_type in _FLAG_ALL_ORGS:
-        r.flag()
+    READERS.get(agency, lambda *_: None)(r, record)
+    everyone = [_person(r, p) for p in r.env.get("persons") or ()]
+    today = local_date(r.at)
+    minors = [fp for fp in everyone if is_minor_on(fp.dob, today)]
     crew_list = event_type in CREW_LISTS
+    persons = [fp for fp in everyone if fp in minors] if crew_list else everyone
     joiners: dict[str, None] = {}
     for ref in [*r.focal, *([] if crew_list else r.victims())]:
         if r.roles.get(ref) != "Suspect":
             joiners[r.pid(ref)] = None
-    persons: list[FactPerson] = []
-    if not crew_list:
-        for p in r.env.get("persons") or ():
-            dob = dob_range(p.get("date_of_birth"), p.get("dob_precision"), p.get("age_years"), r.at)
-            persons.append(FactPerson(r.pid(p["person_ref"]), sys.intern(p.get("role") or "Other"),
-                                      p.get("nationality"), dob))
-        for pid in [m.subject for m in r.marks if m.kind == K.SUSPECT]:
-            r.appearances.append((pid, "suspect"))
+    joiners.update((fp.person_id, None) for fp in minors if fp.role != "Suspect")
+    for fp in everyone:
+        if fp.role == "Suspect" and not any(m.kind == K.SUSPECT and m.subject == fp.person_id for m in r.marks):
+            r.mark(K.SUSPECT, fp.person_id)
+    r.appearances.extend((m.subject, "suspect") for m in r.marks if m.kind == K.SUSPECT)
     ref = r.env.get("agency_case_ref")
     return Fact(
         event_id=r.event_id, event_type=event_type, agency=agency, province=r.province,
         occurred_at=r.at, agency_case_ref=ref or None, persons=tuple(persons),
         orgs=tuple(dict.fromkeys(r.orgs.values())), flagged=tuple(dict.fromkeys(r.flagged)),
-        joiners=tuple(joiners), marks=tuple(r.marks), opens=r.opens,
+        joiners=tuple(joiners), marks=tuple(r.marks), opens=r.opens or bool(minors),
         new_situation=event_type in NEW_SITUATION, ends=tuple(p for p in r.ends if p),
-        appearances=tuple(dict.fromkeys(r.appearances)), voyage=r.voyage, port_in=r.port_in)
+        appearances=tuple(dict.fromkeys(r.appearances)), voyage=r.voyage, port_in=r.port_in,
+        signals_flags=r.signals_flags)

@@ -186,10 +186,11 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
                  for o in fact.orgs if o.key in fact.flagged]
         return Folded(delta=delta, signals=tuple(flags))
     _index(book, delta, case, others, fact)
-    signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, case.lead_province)
+    signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, fact.province)
                    for pid, kind in fact.appearances)
-    signals.extend(OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, case.case_id, fact.province)
-                   for o in fact.orgs if o.key in fact.flagged)
+    if fact.signals_flags:
+        signals.extend(OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, case.case_id, fact.province)
+                       for o in fact.orgs if o.key in fact.flagged)
     return Folded(delta=delta, case_id=case.case_id, changed=(case.case_id,),
                   merged=tuple((o.case_id, case.case_id) for o in others), removed=tuple(others),
                   signals=tuple(signals))

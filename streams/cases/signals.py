@@ -11,7 +11,8 @@ __all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "Signal"]
 
 class PersonSeen(NamedTuple):
     """A person appeared in a case: kind `appeared` (rescue, screening, inspection, hotline),
-    `identified` (screened Actual), `left-shelter`, or `suspect`. Key: person_id."""
+    `identified` (screened Actual), `left-shelter`, or `suspect`; `province` is the event's.
+    Key: person_id."""
 
     person_id: str
     kind: str

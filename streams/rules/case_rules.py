@@ -89,8 +89,8 @@ def nrm_reflection(case: Case, w: RuleWindows) -> Iterator[Finding]:
 
 def care_handoff(case: Case, w: RuleWindows) -> Iterator[Finding]:
     """default: a rescued person, or one screened Possible or Actual, is handed to care (shelter
-    intake, support plan, or a recorded refusal) within 24 h, 12 h for a minor. Cleared by the
-    hand-off, or by a later NotAVictim outcome."""
+    intake, support plan, or a recorded refusal) within 24 h, 12 h for a minor (one warning step).
+    Cleared by the hand-off, or by a later NotAVictim outcome."""
     for person in case.persons:
         pid = person.person_id
         starts = [m for m in _of(case, pid, K.RESCUED, K.OUTCOME) if m.kind == K.RESCUED or m.value in (ACTUAL, POSSIBLE)]
@@ -166,17 +166,17 @@ def labour_screening(case: Case, w: RuleWindows) -> Iterator[Finding]:
 def pipo_crew_mismatch(case: Case, w: RuleWindows) -> Iterator[Finding]:
     """Royal Ordinance on Fisheries B.E. 2558 port-in/port-out control; the 1 h window is a default:
     the port-in crew differs from the port-out crew of the voyage, or an ID / VMS / licence
-    mismatch is found. Immediate; inspect within 1 h of port-in, before the crew disperses."""
+    mismatch is found. Immediate, due 1 h after port-in: inspect before the crew disperses."""
     for mark in case.marks_of(K.PIPO_MISMATCH):
         yield Finding("mismatch", mark.subject, mark.at, None, f"{mark.value} at {local_time(mark.at)}")
 
 
 def cross_border(case: Case, w: RuleWindows) -> Iterator[Finding]:
-    """default (30 days): a person reported to the hotline leaves the country within 30 days of the
-    report (immediate, critical), or a person whose repatriation was approved has not left 30 days
-    later (cleared by the exit: border exit, repatriation or deportation)."""
+    """default (30 days): a person reported to the hotline leaves the country (border exit or
+    deportation) within 30 days of the report (immediate), or a person whose repatriation was
+    approved has not left 30 days later (cleared by the exit: border exit, repatriation, deportation)."""
     for report in case.marks_of(K.HOTLINE):
-        for exit_ in _of(case, report.subject, K.BORDER_OUT):
+        for exit_ in _of(case, report.subject, K.BORDER_OUT, K.DEPORTED):
             if report.at < exit_.at <= report.at + w.cross_border:
                 yield Finding("exit-after-report", report.subject, exit_.at, None,
                               f"left Thailand at {local_time(exit_.at)}, {(exit_.at - report.at).days} days after a hotline report")

@@ -19,10 +19,10 @@ RULES: tuple[RuleSpec, ...] = (
              {"reflection": Clock((Step(W, "nrm_warn"), Step(C, "nrm_limit")), referral=_SOCIAL_SCREEN)},
              c.nrm_reflection, "Hold the MDT identification interview before day 15 of the shelter stay."),
     RuleSpec(3, "care-handoff-missing", "Rescued, no care hand-off", "default", "case",
-             {"adult": Clock((Step(W, "handoff"), Step(C, "handoff_critical")), due_after="handoff",
+             {"adult": Clock((Step(W, "handoff"),),
                              referral=Referral("social", "AdditionalServicesRequired", "A rescued person has no shelter or support plan.",
                                                "Arrange a shelter intake or support plan, or record the person's refusal.")),
-              "minor": Clock((Step(W, "handoff_minor"), Step(C, "handoff")), due_after="handoff_minor",
+              "minor": Clock((Step(W, "handoff_minor"),),
                              referral=Referral("social", "AdditionalServicesRequired", "A rescued child has no shelter or support plan.",
                                                "Place the child in a shelter with a support plan now."))},
              c.care_handoff, "Call the PSDHS duty officer: shelter intake or support plan, or record the refusal."),
@@ -48,13 +48,13 @@ RULES: tuple[RuleSpec, ...] = (
              {"hotspot": Clock((Step(W),))},
              x.multi_agency_hotspot, "Convene a joint inspection by the flagging agencies.", resolves_itself=False),
     RuleSpec(9, "pipo-crew-mismatch", "PIPO crew mismatch", "Royal Ordinance on Fisheries B.E. 2558", "case",
-             {"mismatch": Clock((Step(C),), due_after="pipo_port_in", referral=Referral(
+             {"mismatch": Clock((Step(W),), due_after="pipo_port_in", referral=Referral(
                  "labour", "Other", "Port-in crew or vessel documents do not match the port-out report.",
                  "Inspect the vessel and interview the crew before they leave the port."))},
              c.pipo_crew_mismatch, "Board and inspect within the hour; account for every crew member of the port-out list.",
              resolves_itself=False),
     RuleSpec(10, "cross-border-movement", "Cross-border movement", "default", "case",
-             {"exit-after-report": Clock((Step(C),), referral=Referral(
+             {"exit-after-report": Clock((Step(W),), referral=Referral(
                  "immigration", "MigrationOrChangeOfLocation", "A person named in a hotline report has left Thailand.",
                  "Check the exit record and alert the destination country's counterpart.")),
               "no-exit": Clock((Step(W, "cross_border"),))},

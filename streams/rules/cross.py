@@ -129,25 +129,28 @@ def _first_pair(items: list, differ, within) -> tuple | None:
 
 def multi_agency_hotspot(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
     """default (90 days): the same employer, vessel or premises flagged by two or more agencies
-    within 90 days of each other. Immediate; operators resolve it."""
+    within 90 days of each other. Immediate, on the case of the flag that made it a hotspot (the
+    other cases are named in the message); operators resolve it."""
     pair = _first_pair(list(entry.flags), lambda a, b: a.agency != b.agency, w.hotspot)
     if pair:
         first, second = pair
         agencies = sorted({f.agency for f in entry.flags if abs(f.at - second.at) <= w.hotspot})
-        cases = sorted({f.case_id for f in entry.flags if f.case_id})
+        cases = sorted({f.case_id for f in entry.flags if f.case_id and f.case_id != second.case_id})
         yield Finding("hotspot", entry.org_key, second.at, None,
                       f"{entry.name or entry.org_key} flagged by {', '.join(agencies)}"
-                      + (f" (cases {', '.join(cases)})" if cases else ""), case_id=None, province=second.province)
+                      + (f" (also cases {', '.join(cases)})" if cases else ""), case_id=second.case_id,
+                      province=second.province)
 
 
 def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
-    """default (180 days): one suspect in cases led by two or more provinces within 180 days.
-    Immediate; operators resolve it."""
+    """default (180 days): one suspect named in cases of two or more provinces (the provinces of the
+    events naming them) within 180 days. Immediate, on the case that named them in the second
+    province; operators resolve it."""
     suspect = [s for s in entry.seen if s.kind == "suspect"]
     pair = _first_pair(suspect, lambda a, b: a.case_id != b.case_id and a.province != b.province,
                        w.suspect_provinces)
     if pair:
         first, second = pair
-        where = sorted({f"{s.province} (case {s.case_id})" for s in suspect})
-        yield Finding("provinces", entry.person_id, second.at, None, f"suspect in {', '.join(where)}",
-                      case_id=None, province=second.province)
+        where = sorted({f"{s.province} (case {s.case_id})" for s in suspect if s.case_id != second.case_id})
+        yield Finding("provinces", entry.person_id, second.at, None, f"suspect also in {', '.join(where)}",
+                      case_id=second.case_id, province=second.province)

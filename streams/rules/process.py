@@ -104,9 +104,9 @@ def _reconcile(rb: RuleBook, scope: str, states: list[AlertState], now: datetime
 def _view(hub: Hub, case: Case, states: list[AlertState]) -> dict[str, Any]:
     rb = hub.rules
     open_ids = [a.alert_id for a in rb.alerts.get(case_scope(case.case_id), ()) if is_open(a)]
-    for person in case.persons:
-        open_ids += [a.alert_id for a in rb.alerts.get(person_scope(person.person_id), ())
-                     if a.case_id == case.case_id and is_open(a)]
+    scopes = [person_scope(p.person_id) for p in case.persons] + [org_scope(o.org_key) for o in case.orgs]
+    for scope in scopes:
+        open_ids += [a.alert_id for a in rb.alerts.get(scope, ()) if a.case_id == case.case_id and is_open(a)]
     return case_view(case, open_alert_ids=open_ids, deadlines=running_deadlines(states))
 
 
@@ -140,6 +140,8 @@ def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _
                           now, out, only=lambda a, s=signal: a.case_id == s.from_case)
                 if subject in rb.orgs or subject in orgs:
                     orgs.setdefault(subject, []).append(signal)
+                    _move(rb, org_scope(subject), org_scope(subject), lambda a, s=signal: (s.into_case, a.subject),
+                          now, out, only=lambda a, s=signal: a.case_id == s.from_case)
         elif isinstance(signal, PersonsMerged):
             entries = [rb.persons.pop(m, None) for m in signal.merged]
             if any(entries) or signal.into in rb.persons:
@@ -157,7 +159,8 @@ def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _
     for key, signals in orgs.items():
         entry = absorb_org(rb.orgs.get(key), signals, key)
         rb.orgs[key] = entry
-        _reconcile(rb, org_scope(key), evaluate_org(entry, now, windows), now, out)
+        changed = _reconcile(rb, org_scope(key), evaluate_org(entry, now, windows), now, out)
+        touched_cases.update(a.case_id for a in changed if a.case_id)
     return touched_cases
 
 

@@ -33,7 +33,6 @@ class RuleWindows:
     nrm_warn: timedelta = 12 * _D                  # rule 2
     nrm_limit: timedelta = 15 * _D                 # rule 2, law (NRM)
     handoff: timedelta = 24 * _H                   # rule 3
-    handoff_critical: timedelta = 48 * _H          # rule 3, default
     handoff_minor: timedelta = 12 * _H             # rule 3, default
     labour_referral_warn: timedelta = 24 * _H      # rule 6, default
     labour_referral_critical: timedelta = 48 * _H  # rule 6, default
@@ -54,7 +53,7 @@ class RuleWindows:
             if getattr(self, name) > limit:
                 raise ValueError(f"RuleWindows.{name} = {getattr(self, name)} is longer than the law allows ({limit})")
         for early, late in (("custody_warn", "custody_limit"), ("nrm_warn", "nrm_limit"),
-                            ("handoff", "handoff_critical"), ("handoff_minor", "handoff"),
+                            ("handoff_minor", "handoff"),
                             ("labour_referral_warn", "labour_referral_critical"),
                             ("custody_limit", "custody_extension_max")):
             if getattr(self, early) > getattr(self, late):

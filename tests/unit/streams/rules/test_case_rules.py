@@ -67,23 +67,23 @@ class TestNrmReflection:
 class TestCareHandoff:
     KEY = "care-handoff-missing"
 
-    def test_warns_24h_after_a_rescue_and_is_critical_at_48h(self):
+    def test_warns_24h_after_a_rescue(self):
         feed = Feed()
         feed.send(event("RescueConducted", at(0), ADULT))
         feed.tick(at(0, 23, 59))
         assert not feed.alerts_of(self.KEY)
         feed.tick(at(1))
         assert (one(feed, self.KEY)["severity"], one(feed, self.KEY)["due_at"]) == ("Warning", at(1))
-        feed.tick(at(2))
-        assert one(feed, self.KEY)["severity"] == "Critical"
+        feed.tick(at(5))
+        assert one(feed, self.KEY)["severity"] == "Warning"          # one window, one step
 
     def test_a_minor_warns_at_12h(self):
         feed = Feed()
         feed.send(event("RescueConducted", at(0), CHILD))
+        feed.tick(at(0, 11, 59))
+        assert not feed.alerts_of(self.KEY)
         feed.tick(at(0, 12))
         assert (one(feed, self.KEY)["severity"], one(feed, self.KEY)["due_at"]) == ("Warning", at(0, 12))
-        feed.tick(at(1))
-        assert one(feed, self.KEY)["severity"] == "Critical"
 
     def test_a_possible_victim_outcome_starts_the_clock(self):
         feed = Feed()
@@ -152,9 +152,14 @@ class TestMinor:
 
     def test_is_critical_in_an_immigration_detention_centre(self):
         feed = Feed()
-        feed.send(event("DetentionAdmitted", at(0), CHILD), event("HotlineReportReceived", at(0, 1), CHILD))
-        feed.send(event("DetentionAdmitted", at(0, 2), CHILD, eid="again"))
+        feed.send(event("HotlineReportReceived", at(0), CHILD), event("DetentionAdmitted", at(0, 2), CHILD))
         assert one(feed, self.KEY)["severity"] == "Critical"
+
+    def test_a_minor_admitted_to_an_idc_opens_a_case_and_is_critical(self):
+        feed = Feed()
+        out = feed.send(event("DetentionAdmitted", at(0), person("K", "Other", age=14)))
+        alert = one(feed, self.KEY)
+        assert (alert["case_id"], alert["severity"], alert["raised_at"]) == (out.case_id, "Critical", at(0))
 
     def test_an_adult_raises_nothing(self):
         feed = Feed()
@@ -238,11 +243,11 @@ class TestPipoCrewMismatch:
         arriving = [person(p, "Crew") for p in port_in_crew]
         return feed, feed.send(event("PipoPortInReported", at(20), *arriving, orgs=(self.VESSEL,), voyage_id="V1", **port_in))
 
-    def test_a_crew_member_missing_at_port_in_is_critical_at_once(self):
+    def test_a_crew_member_missing_at_port_in_fires_at_once_due_within_the_hour(self):
         feed, out = self.voyage(["A", "B"])
         alert = one(feed, self.KEY)
         assert (alert["severity"], alert["subject"], alert["raised_at"], alert["due_at"]) == (
-            "Critical", "vessel:651000123", at(20), at(20, 1))
+            "Warning", "vessel:651000123", at(20), at(20, 1))
         case = feed.hub.cases.cases[out.case_id]
         assert [p.person_id for p in case.persons] == ["C"]
         assert [e.event_type for e in case.timeline] == ["PipoPortOutReported", "PipoPortInReported"]
@@ -255,6 +260,18 @@ class TestPipoCrewMismatch:
     def test_a_different_vms_tracker_is_a_mismatch(self):
         feed, _ = self.voyage(["A", "B", "C"], vms_tracker_id="VMS-OTHER")
         assert "VmsMismatch" in one(feed, self.KEY)["message"]
+
+    def test_the_inspection_finding_after_the_port_in_is_the_same_alert(self):
+        feed, out = self.voyage(["A", "B"])
+        feed.send(event("PipoInspectionFindingRecorded", at(20, 2), person("C", "Crew"), orgs=(self.VESSEL,), voyage_id="V1",
+                        vessel_registration="651000123", mismatch_kinds=["CrewMissing"]))
+        assert one(feed, self.KEY)["case_id"] == out.case_id and len(feed.hub.cases.cases) == 1
+
+    def test_a_minor_on_a_crew_list_opens_a_case(self):
+        feed = Feed()
+        feed.send(event("PipoPortOutReported", at(0), person("A", "Crew"), person("K", "Crew", age=15), voyage_id="V2"))
+        (case,) = feed.hub.cases.cases.values()
+        assert [p.person_id for p in case.persons] == ["K"] and feed.alerts_of("minor-involved")
 
     def test_an_inspection_finding_with_a_mismatch_fires(self):
         feed = Feed()
@@ -271,12 +288,17 @@ class TestPipoCrewMismatch:
 class TestCrossBorder:
     KEY = "cross-border-movement"
 
-    def test_a_reported_person_leaving_within_30_days_is_critical(self):
+    def test_a_reported_person_leaving_within_30_days_fires_at_the_exit(self):
         feed = Feed()
         feed.send(event("HotlineReportReceived", at(0), A),
                   event("BorderCrossingRecorded", at(10), A, direction="Out", province="TH-63"))
         alert = one(feed, self.KEY)
-        assert (alert["severity"], alert["raised_at"]) == ("Critical", at(10))
+        assert (alert["severity"], alert["raised_at"]) == ("Warning", at(10))
+
+    def test_a_deportation_is_an_exit(self):
+        feed = Feed()
+        feed.send(event("HotlineReportReceived", at(0), A), event("DeportationExecuted", at(3), A, destination_country="MMR"))
+        assert one(feed, self.KEY)["raised_at"] == at(3)
 
     def test_leaving_after_30_days_or_entering_raises_nothing(self):
         feed = Feed()

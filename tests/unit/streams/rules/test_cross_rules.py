@@ -36,6 +36,13 @@ class TestRepeatVictim:
                   event("HotlineReportReceived", at(40), A))
         assert one(feed, self.KEY)["state"] == "Firing"
 
+    def test_a_transfer_between_shelters_is_no_leaving(self):
+        feed = Feed()
+        feed.send(event("ShelterIntakeRecorded", at(0), A, shelter_kind="LongTerm"),
+                  event("ShelterExitRecorded", at(10), A, exit_reason="Transferred"),
+                  event("HotlineReportReceived", at(300), A))
+        assert not feed.alerts_of(self.KEY)
+
     def test_more_than_a_year_later_raises_nothing(self):
         feed = self.first_case(Feed())
         feed.send(event("RescueConducted", at(60 + 366), A, eid="again"))   # a year after the shelter exit
@@ -58,14 +65,23 @@ class TestMultiAgencyHotspot:
 
     def test_one_employer_flagged_by_labour_and_police_within_90_days_fires_once(self):
         feed = Feed()
-        feed.send(event("InspectionCompleted", at(0), person("A", "Worker"), orgs=(FACTORY,)),
-                  event("InspectionCompleted", at(10), person("B", "Worker"), orgs=(FACTORY,), eid="second inspection"),
-                  event("RescueConducted", at(70), person("C"), orgs=(FACTORY,)),
-                  event("HotlineReportReceived", at(75), person("D"), orgs=(FACTORY,)))
+        first = feed.send(event("InspectionCompleted", at(0), person("A", "Worker"), orgs=(FACTORY,)),
+                          event("InspectionCompleted", at(10), person("B", "Worker"), orgs=(FACTORY,), eid="second"))
+        second = feed.send(event("RescueConducted", at(70), person("C"), orgs=(FACTORY,)))
+        feed.send(event("HotlineReportReceived", at(75), person("D"), orgs=(FACTORY,)))
         alert = one(feed, self.KEY)
         assert (alert["subject"], alert["case_id"], alert["raised_at"], alert["severity"]) == (
-            "org:0745560001234", None, at(70), "Warning")
-        assert "labour" in alert["message"] and "police" in alert["message"]
+            "org:0745560001234", second.case_id, at(70), "Warning")
+        assert "labour" in alert["message"] and "police" in alert["message"] and first.case_id in alert["message"]
+        assert alert["alert_id"] in feed.views[second.case_id]["open_alert_ids"]
+
+    def test_a_pipo_port_in_mismatch_alone_is_no_labour_flag(self):
+        vessel = org("o1", "Vessel", "Chor Somboon", vessel="651000123")
+        feed = Feed()
+        feed.send(event("PipoPortOutReported", at(0), person("A", "Crew"), orgs=(vessel,), voyage_id="V1"),
+                  event("PipoPortInReported", at(5), orgs=(vessel,), voyage_id="V1"),
+                  event("RescueConducted", at(6), person("A"), orgs=(vessel,)))
+        assert not feed.alerts_of(self.KEY)
 
     def test_one_agency_alone_is_no_hotspot(self):
         feed = Feed()
@@ -92,11 +108,24 @@ class TestSuspectAcrossProvinces:
 
     def test_one_suspect_in_cases_of_two_provinces_fires(self):
         feed = Feed()
-        feed.send(event("SuspectIdentified", at(0), S, ref="TH57/1"),
-                  event("SuspectIdentified", at(40), S, ref="TH10/9", province="TH-10"))
+        first = feed.send(event("SuspectIdentified", at(0), S, ref="TH57/1"))
+        second = feed.send(event("SuspectIdentified", at(40), S, ref="TH10/9", province="TH-10"))
         alert = one(feed, self.KEY)
-        assert (alert["subject"], alert["case_id"], alert["province"], alert["raised_at"]) == ("S", None, "TH-10", at(40))
-        assert len(feed.hub.cases.cases) == 2
+        assert (alert["subject"], alert["case_id"], alert["province"], alert["raised_at"]) == ("S", second.case_id, "TH-10", at(40))
+        assert len(feed.hub.cases.cases) == 2 and first.case_id in alert["message"]
+
+    def test_a_suspect_named_in_a_rescue_counts(self):
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), A, S),
+                  event("RescueConducted", at(20), person("B"), S, province="TH-10"))
+        assert one(feed, self.KEY)["raised_at"] == at(20)
+
+    def test_the_provinces_are_where_the_suspect_was_named(self):
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), A, S, province="TH-57", ref="R1"),
+                  event("ShelterIntakeRecorded", at(0, 5), A, province="TH-10", shelter_kind="Temporary"),
+                  event("SuspectIdentified", at(20), S, province="TH-10", ref="R9"))
+        assert one(feed, self.KEY)["province"] == "TH-10"
 
     def test_cases_of_one_province_raise_nothing(self):
         feed = Feed()
