@@ -9,6 +9,7 @@ worker can keep each in a faust table (or a dict), and a `Delta` of changed keys
 | `org_cases` | registered organisation key | (case id, last flagged at) |
 | `voyages` | PIPO voyage id | `Voyage` (port-out waiting for its port-in) |
 | `merged` | merged-away case id | surviving case id |
+| `org_names` | `"<province>|<folded name>"` | the registered key seen with that name there ("" when several) |
 
 The fold never changes a `CaseBook`: it returns a `Delta`; `CaseBook.apply(delta)` writes it (the
 one mutation, done by the shell; a delta value None deletes the key).
@@ -25,7 +26,7 @@ from streams.cases.model import Case, Voyage
 
 __all__ = ["CaseBook", "Delta", "NAMESPACES"]
 
-NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged")
+NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged", "org_names")
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Delta:
     org_cases: dict[str, tuple[str, datetime] | None] = field(default_factory=dict)
     voyages: dict[str, Voyage | None] = field(default_factory=dict)
     merged: dict[str, str | None] = field(default_factory=dict)
+    org_names: dict[str, str | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in NAMESPACES)
@@ -87,6 +89,7 @@ class CaseBook:
     org_cases: MutableMapping[str, tuple[str, datetime]] = field(default_factory=dict)
     voyages: MutableMapping[str, Voyage] = field(default_factory=dict)
     merged: MutableMapping[str, str] = field(default_factory=dict)
+    org_names: MutableMapping[str, str] = field(default_factory=dict)
 
     def apply(self, delta: Delta) -> None:
         """Write a delta into the namespaces (the shell's one mutation)."""

@@ -70,7 +70,9 @@ def _persons(case_persons: tuple[CasePerson, ...], fact: Fact, extra: tuple[Fact
 def _orgs(case_orgs: tuple[CaseOrg, ...], fact: Fact) -> tuple[CaseOrg, ...]:
     by_key = {o.org_key: o for o in case_orgs}
     for key in fact.orgs:
-        by_key[key.key] = CaseOrg(key.key, key.kind, key.name or by_key.get(key.key, key).name, key.registered)
+        old = by_key.get(key.key)
+        by_key[key.key] = CaseOrg(key.key, key.kind, key.name or (old.name if old else ""),
+                                  key.registered or bool(old and old.registered))
     return tuple(by_key.values())
 
 

@@ -33,7 +33,7 @@ from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
 from streams.cases.ids import case_id_for
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
-from streams.cases.orgs import OrgKey
+from streams.cases.orgs import OrgKey, fold_name
 from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, PersonsMerged, Signal
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
@@ -86,6 +86,43 @@ def _port_in(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, tuple[Fact
                    orgs=tuple({o.key: o for o in (vessel, *fact.orgs)}.values()), flagged=(vessel.key,))
     out_entry = TimelineEntry(voyage.event_id, "PipoPortOutReported", "labour", voyage.out_at, voyage.province)
     return fact, tuple(FactPerson(pid, "Crew", None, None) for pid in crew), (out_entry,)
+
+
+def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
+    """Organisations known by name only take the registered key last seen with the same folded name
+    in the same province (unless several registered keys share it there); registered ones teach
+    the name. A key resolved by name counts for the hotspot rule and the view, never for joins."""
+    renamed: dict[str, str] = {}
+    orgs = []
+    for org in fact.orgs:
+        folded = fold_name(org.name)
+        name_key = f"{org.province or fact.province}|{folded}"
+        if org.registered and folded:
+            known = book.after(delta).org_names.get(name_key)
+            if known is None:
+                delta.org_names[name_key] = org.key
+            elif known and known != org.key:
+                delta.org_names[name_key] = ""
+        elif folded and book.org_names.get(name_key):
+            renamed[org.key] = book.org_names[name_key]
+            org = org._replace(key=book.org_names[name_key])
+        orgs.append(org)
+    if not renamed:
+        return fact
+    flagged = tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged))
+    return replace(fact, orgs=tuple({o.key: o for o in orgs}.values()), flagged=flagged)
+
+
+def _resolve_in_case(fact: Fact, case: Case) -> Fact:
+    """A name-only organisation takes the key of the registered one of the same name in the case it
+    joins (two companies of one name in a province are told apart by the situation)."""
+    registered = {fold_name(o.name): o.org_key for o in case.orgs if o.registered and o.name}
+    renamed = {o.key: registered[fold_name(o.name)] for o in fact.orgs
+               if not o.registered and not o.key.startswith(("org:", "vessel:")) and fold_name(o.name) in registered}
+    if not renamed:
+        return fact
+    orgs = tuple({o.key: o for o in (o._replace(key=renamed.get(o.key, o.key)) for o in fact.orgs)}.values())
+    return replace(fact, orgs=orgs, flagged=tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged)))
 
 
 def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> str | None:
@@ -167,6 +204,7 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     if fact.voyage is not None:
         delta.voyages[fact.voyage.voyage_id] = fact.voyage
     fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
+    fact = _resolve_orgs(book, fact, delta)
     candidates = [book.case(c) for c in _candidates(book, fact, config)]
     own = book.case(case_id_for(fact.event_id))
     if own is not None or any(c.has_event(fact.event_id) for c in candidates):
@@ -176,6 +214,7 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     if candidates:
         survivor, *others = _oldest_first(candidates)
         case = merge_cases(survivor, others, now) if others else survivor
+        fact = _resolve_in_case(fact, case)
         case = add_fact(case, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
         signals.extend(_merge_signals(case, others))
     elif fact.opens:

@@ -23,6 +23,7 @@ class OrgKey(NamedTuple):
     kind: str
     name: str
     registered: bool
+    province: str | None = None       # the organisation's province as recorded, if any
 
 
 def fold_name(name: str) -> str:
@@ -48,17 +49,18 @@ def org_key(org: Mapping[str, Any], event_province: str) -> OrgKey | None:
     kind = sys.intern(str(org.get("kind") or "Other"))
     name = str(org.get("name") or "").strip()
     vessel = _compact(org.get("vessel_registration"))
+    recorded = org.get("province") or None
     if vessel:
-        return OrgKey(f"vessel:{vessel}", kind, name, True)
+        return OrgKey(f"vessel:{vessel}", kind, name, True, recorded)
     registration = _compact(org.get("registration_number"))
     if registration:
         digits = "".join(c for c in registration if c.isdigit())
-        return OrgKey(f"org:{digits or registration}", kind, name, True)
+        return OrgKey(f"org:{digits or registration}", kind, name, True, recorded)
     folded = fold_name(name)
     if not folded:
         return None
     province = (org.get("province") or event_province or "").lower()
-    return OrgKey(f"{kind.lower()}:{province}:{folded}", kind, name, False)
+    return OrgKey(f"{kind.lower()}:{province}:{folded}", kind, name, False, recorded)
 
 
 def vessel_key(registration: str) -> str:

@@ -77,6 +77,7 @@ def book_to_dict(book: CaseBook) -> dict[str, Any]:
         "org_cases": {k: [v[0], ms(v[1])] for k, v in book.org_cases.items()},
         "voyages": {k: voyage_to_list(v) for k, v in book.voyages.items()},
         "merged": dict(book.merged),
+        "org_names": dict(book.org_names),
     }
 
 
@@ -88,4 +89,5 @@ def book_from_dict(data: dict[str, Any]) -> CaseBook:
         org_cases={k: (v[0], from_ms(v[1])) for k, v in data["org_cases"].items()},
         voyages={k: voyage_from_list(v) for k, v in data["voyages"].items()},
         merged=dict(data["merged"]),
+        org_names=dict(data.get("org_names", {})),
     )

@@ -18,9 +18,6 @@ __all__ = ["custody_s29", "nrm_reflection", "care_handoff", "minor_involved", "v
            "labour_screening", "pipo_crew_mismatch", "cross_border", "rights_and_police", "local_time"]
 
 ACTUAL, POSSIBLE, NOT_A_VICTIM = "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking", "NotAVictimOfTrafficking"
-_VICTIM_MARKS = frozenset({K.RESCUED, K.SCREENING_SCHEDULED, K.INSPECTED, K.HOTLINE, K.TIP, K.COMPLAINT,
-                           K.SHELTER})
-_VICTIM_ROLES = frozenset({"PotentialVictim", "Victim", "Child"})
 
 
 def local_time(at: datetime) -> str:
@@ -120,27 +117,34 @@ def minor_involved(case: Case, w: RuleWindows) -> Iterator[Finding]:
             yield Finding("held", person.person_id, held.at, None, f"a minor in {place} since {local_time(held.at)}")
 
 
-def _potential_since(case: Case, person_id: str) -> datetime | None:
-    person = case.person(person_id)
-    since = [m.at for m in case.marks if m.subject == person_id and (
-        m.kind in _VICTIM_MARKS or (m.kind == K.OUTCOME and m.value in (ACTUAL, POSSIBLE))
-        or (m.kind == K.ROR_BOR_1 and m.value == "referred"))]
-    if person and _VICTIM_ROLES & set(person.roles):
-        since.append(person.first_at)
-    return min(since) if since else None
+def _screening_open_or_victim(case: Case, person_id: str, at: datetime) -> datetime | None:
+    """Since when, as of `at` or later, the person has an open screening (rescued, referred to the
+    MDT by a Ror.Bor.1, or an MDT screening scheduled - and no outcome since) or a last outcome
+    Possible / Actual; None when neither."""
+    since = None
+    for mark in case.marks:
+        if mark.subject != person_id:
+            continue
+        opens = mark.kind in (K.RESCUED, K.SCREENING_SCHEDULED) or (mark.kind == K.ROR_BOR_1 and mark.value == "referred")
+        if opens or (mark.kind == K.OUTCOME and mark.value in (ACTUAL, POSSIBLE)):
+            since = since or mark.at
+        elif mark.kind == K.OUTCOME:                     # NotAVictim (or Unknown): closes it
+            if mark.at <= at:
+                since = None
+            else:
+                break
+    return since
 
 
 def victim_detained(case: Case, w: RuleWindows) -> Iterator[Finding]:
-    """ATIPA s.41 and the NRM notification of 2022: a potential victim (screening open, or screened
-    Possible or Actual) must not be held in immigration detention or deported before screening.
-    Immediate; cleared by a NotAVictim outcome, or by a shelter intake after a detention."""
+    """ATIPA s.41 and the NRM notification of 2022: a person with an open screening (rescued,
+    referred to the MDT, or a screening scheduled, without an outcome yet) or screened Possible or
+    Actual must not be held in immigration detention or deported. Immediate; cleared by a
+    NotAVictim outcome, or by a shelter intake after a detention."""
     for held in (m for m in case.marks if m.kind in (K.DETENTION, K.DEPORTATION_SCHEDULED, K.DEPORTED)):
         pid = held.subject
-        since = _potential_since(case, pid)
+        since = _screening_open_or_victim(case, pid, held.at)
         if since is None:
-            continue
-        outcomes = [m for m in _of(case, pid, K.OUTCOME) if m.at <= held.at]
-        if outcomes and outcomes[-1].value == NOT_A_VICTIM:
             continue
         shelter = _first(case, pid, K.SHELTER, after=held.at) if held.kind == K.DETENTION else None
         cleared = _earliest(shelter and shelter.at, _not_a_victim_after(case, pid, held.at))
