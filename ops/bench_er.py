@@ -247,9 +247,11 @@ def run_er_bench(records: Sequence[str], spec: str, id_col: str, *, truth_col: s
     return result
 
 
-def run_er_scale(persons: int = 1_000_000, probe: int = 10_000, *, sample: int = 50_000, seed: int = 0,
-                 as_json: bool = False, emit: Emit = print) -> dict[str, Any]:
-    """Index `persons` synthetic agency persons, then time `probe` more records at full size."""
+def run_er_scale(records: int = 1_000_000, probe: int = 10_000, *, repeat_share: float = 0.3,
+                 sample: int = 50_000, seed: int = 0, as_json: bool = False, emit: Emit = print) -> dict[str, Any]:
+    """Index `records` synthetic agency persons (a `repeat_share` of them people seen before),
+    then time `probe` further records at full size. Parameters are estimated first on a
+    separate `sample` drawn the same way (same share of repeats), as a deployment would."""
     from itertools import islice
 
     from streams.matching import Matcher, estimate_parameters, pairwise_scores
@@ -257,15 +259,17 @@ def run_er_scale(persons: int = 1_000_000, probe: int = 10_000, *, sample: int =
     from streams.matching.synthetic import agency_persons
 
     spec = persons_spec()
-    feed = agency_persons(persons, persons + probe, seed=seed)
-    training = [person_record(p, occurred_at=o) for _, p, o in agency_persons(sample, sample * 2, seed=seed + 1)]
+    people = int(records * (1 - repeat_share))
+    feed = agency_persons(people, records + probe, seed=seed)
+    training = [person_record(p, occurred_at=o)
+                for _, p, o in agency_persons(int(sample * (1 - repeat_share)), sample, seed=seed + 1)]
     started = time.perf_counter()
     params = estimate_parameters(spec, training, seed=seed)
     del training
     trained = time.perf_counter()
     matcher = Matcher(spec, params)
     truth: list[int] = []
-    for number, person, occurred in islice(feed, persons):
+    for number, person, occurred in islice(feed, records):
         matcher.add(person_record(person, occurred_at=occurred))
         truth.append(number)
     indexed = time.perf_counter()
@@ -277,8 +281,8 @@ def run_er_scale(persons: int = 1_000_000, probe: int = 10_000, *, sample: int =
     probe_done = time.perf_counter()
     scores = pairwise_scores(matcher.cluster_roots(), truth)
     result = {
-        "persons_indexed": persons, "probe_records": len(probes),
-        "training_s": round(trained - started, 2), "index_records_per_s": round(persons / (indexed - trained), 1),
+        "records_indexed": records, "persons": people, "probe_records": len(probes),
+        "training_s": round(trained - started, 2), "index_records_per_s": round(records / (indexed - trained), 1),
         "match_records_per_s_at_full_size": round(len(probes) / (probe_done - probe_started), 1),
         "peak_rss_mb": round(_peak_rss_mb(), 1), "limit_rss_mb": 3072, "goal_records_per_s": 1000,
         "precision": round(scores.precision, 4), "recall": round(scores.recall, 4), "f1": round(scores.f1, 4),
@@ -286,8 +290,8 @@ def run_er_scale(persons: int = 1_000_000, probe: int = 10_000, *, sample: int =
     if as_json:
         emit(json.dumps(result, sort_keys=True))
     else:
-        emit(f"er-scale: {persons:,} synthetic persons indexed at {result['index_records_per_s']:,.0f} records/s "
-             f"(training {result['training_s']} s on {sample:,} records)")
+        emit(f"er-scale: {records:,} synthetic person records ({people:,} people) indexed at "
+             f"{result['index_records_per_s']:,.0f} records/s (training {result['training_s']} s on {sample:,} records)")
         emit(f"matching at full size: {result['match_records_per_s_at_full_size']:,.0f} records/s "
              f"(goal >= 1,000: x{result['match_records_per_s_at_full_size'] / 1000:.2f})")
         emit(f"peak RSS: {result['peak_rss_mb']:,.0f} MB (limit 3,072 MB: x{result['peak_rss_mb'] / 3072:.2f}); "
@@ -306,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write-febrl4", metavar="DIR", help="write FEBRL4 A/B CSVs and their spec to DIR")
-    parser.add_argument("--scale", type=int, metavar="PERSONS", help="run er-scale with this many persons")
+    parser.add_argument("--scale", type=int, metavar="RECORDS", help="run er-scale with this many indexed records")
     parser.add_argument("--worker", choices=["ours", "splink"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.write_febrl4:
