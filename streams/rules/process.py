@@ -110,17 +110,19 @@ def _view(hub: Hub, case: Case, states: list[AlertState]) -> dict[str, Any]:
     return case_view(case, open_alert_ids=open_ids, deadlines=running_deadlines(states))
 
 
-def _case(hub: Hub, case: Case, now: datetime, windows: RuleWindows, out: _Out) -> None:
+def _case(hub: Hub, case: Case, now: datetime, windows: RuleWindows, out: _Out, *, view: bool = True) -> None:
+    """Evaluate one case; its view is published when the case changed (`view`) or its alerts did."""
     rb, scope = hub.rules, case_scope(case.case_id)
     states = evaluate(case, now, windows)
-    _reconcile(rb, scope, states, now, out)
+    changed = _reconcile(rb, scope, states, now, out)
     issued = rb.referred.get(case.case_id, ())
     referrals = rule_referrals(case, states, set(issued)) + stage_referrals(case, set(issued))
     if referrals:
         rb.referred[case.case_id] = (*issued, *(r["referral_id"] for r in referrals))
         out.referrals.extend(referrals)
     rb.set_timer(scope, next_deadline(states))
-    out.views[case.case_id] = _view(hub, case, states)
+    if view or changed or case.case_id in out.views:
+        out.views[case.case_id] = _view(hub, case, states)
 
 
 def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _Out) -> set[str]:
@@ -213,7 +215,7 @@ def on_tick(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS) 
         if case is None:
             hub.rules.timers.pop(scope, None)
             continue
-        _case(hub, case, now, windows, out)
+        _case(hub, case, now, windows, out, view=False)
     return out.outcome()
 
 

@@ -21,8 +21,14 @@ def only(feed: Feed):
 class TestCustodyDeadline:
     def test_nothing_fires_before_18h(self):
         feed = custody(Feed())
-        feed.tick(at(0, 17, 59))
+        out = feed.tick(at(0, 17, 59))
         assert not feed.alerts_of(KEY)
+        assert out.case_views == [] and out.alerts == []          # a tick that changes nothing publishes nothing
+
+    def test_a_tick_that_raises_an_alert_republishes_the_case_view(self):
+        feed = custody(Feed())
+        out = feed.tick(at(0, 18))
+        assert [v["open_alert_ids"] for v in out.case_views] == [[only(feed)["alert_id"]]]
 
     def test_warns_at_18h_without_screening(self):
         feed = custody(Feed())
