@@ -4,9 +4,10 @@ Pure: no Kafka, SQL, HTTP, metrics or clock here. See README.md beside this file
 """
 
 from streams.matching.comparisons import (
-    NULL, CategoricalComparison, Comparison, DateComparison, IdentifierComparison, NameComparison,
-    PostcodeComparison, TextComparison,
+    NULL, CategoricalComparison, Comparison, IdentifierComparison, NameComparison, PostcodeComparison,
+    TextComparison,
 )
+from streams.matching.dates import DateComparison
 from streams.matching.estimate import estimate_parameters
 from streams.matching.evaluate import PairwiseScores, pairwise_scores
 from streams.matching.matcher import Decision, DecisionKind, Matcher

@@ -11,7 +11,7 @@ pairs of alternatives counts.
 |--------------|----------------------------------------------------------------------------------|
 | identifier   | exact, transposed, one_edit, else   (check digit aware: see `IdentifierComparison`) |
 | name         | exact, order_free, subset, jw>=t1, jw>=t2 ..., else                               |
-| date         | exact, day_month_swapped, one_digit, year_only, within_1_year, else               |
+| date         | exact, day_month_swapped, one_digit, year_only, within_1_year, else (dates.py)    |
 | postcode     | exact, one_edit, same_area, else                                                  |
 | categorical  | exact, else                                                                       |
 | text         | exact, jw>=0.9, jw>=0.7, else                                                     |
@@ -22,14 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime
 from typing import Any, ClassVar
 
 from connectors.normalise import NormaliseError, name_key, thai_id_check_digit
 from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
-    "NULL", "Comparison", "IdentifierComparison", "NameComparison", "DateComparison",
+    "NULL", "Comparison", "IdentifierComparison", "NameComparison",
     "PostcodeComparison", "CategoricalComparison", "TextComparison", "as_alternatives",
 ]
 
@@ -180,100 +179,6 @@ def _fold_name(text: str) -> str | None:
     except NormaliseError:
         folded = " ".join(text.casefold().split())
         return folded or None
-
-
-# A prepared date: (digits YYYYMMDD or as written, year, month, day, precision) with precision
-# D (day), M (month), Y (year), E (estimated year, or an age), X (not a valid date: digits only).
-_PRECISIONS = {"Day": "D", "Month": "M", "Year": "Y", "Estimated": "E", "D": "D", "M": "M", "Y": "Y", "E": "E"}
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-@dataclass(frozen=True)
-class DateComparison(Comparison):
-    """Dates of birth with their precision (a year, a month, an estimate, an age given instead).
-
-    exact: same day, both known to the day; day_month_swapped: 03/11 against 11/03;
-    one_digit: the written digits differ by one slip or a neighbouring swap (also for invalid
-    dates); year_only: agree as far as the vaguer side is known (only a year, or a month);
-    within_1_year: at most one year apart (an age or an estimate, or a wrong day and month); else.
-    Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`, `19900802`), text in `format`, or a
-    `(date, precision)` pair with precision Day / Month / Year / Estimated.
-    """
-
-    kind: ClassVar[str] = "date"
-    transforms: ClassVar[frozenset[str]] = frozenset({"year"})
-    levels: ClassVar[tuple[str, ...]] = ("exact", "day_month_swapped", "one_digit", "year_only", "within_1_year", "else")
-    format: str | None = None
-
-    def prepare_one(self, item: Any) -> tuple | None:
-        precision = "D"
-        if isinstance(item, tuple) and len(item) == 2:
-            item, precision = item[0], _PRECISIONS.get(str(item[1]), "D")
-            if item is None:
-                return None
-        if isinstance(item, datetime):
-            item = item.date()
-        if isinstance(item, date):
-            return _date_value(item.year, item.month, item.day, precision)
-        text = str(item).strip()
-        if self.format:
-            try:
-                d = datetime.strptime(text, self.format).date()
-            except ValueError:
-                digits = re.sub(r"\D", "", text)
-                return (digits, 0, 0, 0, "X") if digits else None
-            return _date_value(d.year, d.month, d.day, precision)
-        m = _ISO.match(text) or _COMPACT.match(text)
-        if not m:
-            digits = re.sub(r"\D", "", text)
-            return (digits, 0, 0, 0, "X") if digits else None
-        y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
-        if d:
-            try:
-                date(y, mo, d)
-            except ValueError:
-                return (f"{y:04d}{mo:02d}{d:02d}", 0, 0, 0, "X")
-            return _date_value(y, mo, d, precision)
-        return _date_value(y, mo or 1, 1, precision if precision != "D" else ("M" if mo else "Y"))
-
-    def compare_one(self, x: tuple, y: tuple) -> int:
-        dx, yx, mx, ddx, px = x
-        dy, yy, my, ddy, py = y
-        if px == "X" or py == "X":
-            if dx == dy:
-                return 0
-            return 2 if _one_digit(dx, dy) else 5
-        if px == py == "D":
-            if dx == dy:
-                return 0
-            if yx == yy and mx == ddy and ddx == my:
-                return 1
-            if _one_digit(dx, dy):
-                return 2
-            return 4 if abs((date(yx, mx, ddx) - date(yy, my, ddy)).days) <= 366 else 5
-        if px != "E" and py != "E":
-            if yx == yy and ("Y" in (px, py) or mx == my):
-                return 3
-        return 4 if abs(yx - yy) <= 1 else 5
-
-    def block_values(self, value: Any, transform: str | None = None) -> tuple[str, ...]:
-        if transform == "year":
-            return tuple(dict.fromkeys(str(v[1]) for v in value if v[4] != "X"))
-        return tuple(dict.fromkeys(v[0] for v in value))
-
-
-def _one_digit(x: str, y: str) -> bool:
-    """One digit slipped or two neighbours swapped, the length unchanged."""
-    return len(x) == len(y) and edit_class(x, y) in (1, 2)
-
-
-def _date_value(y: int, m: int, d: int, precision: str) -> tuple:
-    if precision == "D":
-        return (f"{y:04d}{m:02d}{d:02d}", y, m, d, "D")
-    if precision == "M":
-        return (f"{y:04d}{m:02d}", y, m, 1, "M")
-    return (f"{y:04d}", y, 1, 1, precision)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from streams.matching.comparisons import (
-    CategoricalComparison, Comparison, DateComparison, IdentifierComparison, NameComparison,
-    PostcodeComparison, TextComparison,
+    CategoricalComparison, Comparison, IdentifierComparison, NameComparison, PostcodeComparison,
+    TextComparison,
 )
+from streams.matching.dates import DateComparison
 
 __all__ = ["SpecError", "Spec", "BlockingKey", "KINDS", "load_spec", "parse_spec"]
 

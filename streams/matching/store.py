@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from itertools import product
 from typing import Any
 
-from streams.matching.comparisons import NULL, DateComparison, NameComparison
+from streams.matching.comparisons import NULL, NameComparison
+from streams.matching.dates import DateComparison
 from streams.matching.spec import Spec
 
 __all__ = ["RecordStore"]
