@@ -9,11 +9,8 @@ only their own records.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
 import uuid
 from pathlib import Path
@@ -26,6 +23,7 @@ from ops.kafka import local
 from ops.kafka.connection import resolve_connection
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
+from tests.integration.postgres import PostgresStartError, PostgresUnavailable, start_postgres, stop_postgres
 
 IN_CI = os.environ.get("CI") == "true"
 OUTAGE_PORT = 29392
@@ -89,52 +87,20 @@ def outage_broker(kafka_jar_cache):
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
-def postgres_bin() -> Path | None:
-    """The newest /usr/lib/postgresql/<version>/bin holding initdb (Debian package postgresql)."""
-    found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
-    if not found:
-        return None
-    return Path(max(found, key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0)).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root (CI runs as root): run its tools as the postgres user."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throwaway PostgreSQL cluster on a free port under a temporary directory."""
-    bindir = postgres_bin()
-    if bindir is None:
-        _missing("PostgreSQL is not installed (Debian package: postgresql)")
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        _missing("the psycopg driver is not installed (PyPI: psycopg[binary])")
     root = Path(tempfile.mkdtemp(prefix="sanpalang-pg-"))
-    root.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    data, port = root / "data", _free_port()
-    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                                 "-E", "UTF8", "--no-sync", "--locale=C"]), check=True, capture_output=True)
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-    started = subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                                           "-o", options, "start"]), capture_output=True, text=True)
-    if started.returncode != 0:
-        log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {started.stderr}\n{log[-2000:]}")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        url = start_postgres(root)
+    except PostgresUnavailable as e:
+        shutil.rmtree(root, ignore_errors=True)
+        _missing(str(e))
+    except PostgresStartError as e:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(str(e))
+    try:
+        yield url
     finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True)
+        stop_postgres(root)
         shutil.rmtree(root, ignore_errors=True)
