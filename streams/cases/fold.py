@@ -28,13 +28,13 @@ from datetime import datetime
 from typing import Any
 
 from streams.cases.book import CaseBook, Delta
-from streams.cases.casework import add_fact, merge_cases, new_case, rename_persons
+from streams.cases.casework import add_fact, merge_cases, new_case
 from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
 from streams.cases.ids import case_id_for
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
 from streams.cases.orgs import OrgKey, fold_name
-from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, PersonsMerged, Signal
+from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
 

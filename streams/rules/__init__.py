@@ -12,7 +12,7 @@ from streams.rules.cross import OrgEntry, PersonEntry, absorb_org, absorb_person
 from streams.rules.evaluate import (AlertState, evaluate, evaluate_findings, evaluate_org, evaluate_person,
                                     next_deadline, running_deadlines)
 from streams.rules.lifecycle import (ACKNOWLEDGED, FIRING, RESOLVED, Alert, acknowledge, alert_record, reconcile,
-                                     resolve, supersede)
+                                     resolve, retire, supersede)
 from streams.rules.process import Hub, Outcome, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.spec import Clock, Finding, Referral, RuleSpec, Severity, SpecError, Step
 from streams.rules.windows import LEGAL_LIMITS, RuleWindows, parse_duration
@@ -23,7 +23,7 @@ __all__ = [
     "RuleWindows", "LEGAL_LIMITS", "parse_duration",
     "AlertState", "evaluate", "evaluate_person", "evaluate_org", "evaluate_findings", "next_deadline",
     "running_deadlines",
-    "Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede", "alert_record",
+    "Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede", "retire", "alert_record",
     "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
     "RuleBook", "case_scope", "person_scope", "org_scope", "rulebook_to_dict", "rulebook_from_dict",
     "Hub", "Outcome", "on_event", "on_person_merge", "on_tick", "on_operator", "on_expire",

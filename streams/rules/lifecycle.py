@@ -28,7 +28,7 @@ from streams.rules.evaluate import AlertState
 from streams.rules.spec import RUNBOOK, Severity
 
 __all__ = ["Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede",
-           "alert_record", "is_open"]
+           "alert_record", "is_open", "retire"]
 
 FIRING, ACKNOWLEDGED, RESOLVED = "Firing", "Acknowledged", "Resolved"
 
@@ -48,7 +48,7 @@ class Alert:
     resolved_at: datetime | None
     message: str
     acknowledged_at: datetime | None = None
-    resolution: str | None = None             # "auto", "operator", "merged"
+    resolution: str | None = None             # "auto", "operator", "merged", "expired"
     version: int = 1                          # bumped on every change (idempotent sinks)
 
     @property
@@ -160,6 +160,14 @@ def acknowledge(alert: Alert, at: datetime) -> Alert:
 def resolve(alert: Alert, at: datetime) -> Alert:
     """An operator resolves an open alert."""
     return _bump(alert, state=RESOLVED, resolved_at=at, resolution="operator") if is_open(alert) else alert
+
+
+def retire(alert: Alert, at: datetime) -> Alert:
+    """An open alert of a case the worker forgets (expiry): resolved, saying so."""
+    if not is_open(alert):
+        return alert
+    return _bump(alert, state=RESOLVED, resolved_at=at, resolution="expired",
+                 message=f"{alert.message} Case expired from the hub's working set.")
 
 
 def supersede(alert: Alert, at: datetime, by: str) -> Alert:

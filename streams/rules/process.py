@@ -31,7 +31,7 @@ from streams.rules.book import RuleBook, case_scope, org_scope, person_scope
 from streams.rules.cross import absorb_org, absorb_person, merge_person_entries, prune_org, prune_person
 from streams.rules.evaluate import (DEFAULT_WINDOWS, AlertState, evaluate, evaluate_org, evaluate_person,
                                     next_deadline, running_deadlines)
-from streams.rules.lifecycle import Alert, acknowledge, alert_record, is_open, reconcile, resolve, supersede
+from streams.rules.lifecycle import Alert, acknowledge, alert_record, is_open, reconcile, resolve, retire, supersede
 from streams.rules.windows import RuleWindows
 
 __all__ = ["Hub", "Outcome", "on_event", "on_person_merge", "on_tick", "on_operator", "on_expire"]
@@ -240,10 +240,15 @@ def on_operator(hub: Hub, alert_id: str, action: str, at: datetime) -> Outcome:
 
 def on_expire(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS,
               config: FoldConfig = DEFAULT_CONFIG) -> Outcome:
-    """Forget expired cases, their alerts and referral memory, and aged cross-case evidence."""
+    """Forget expired cases (their open alerts are published resolved), their referral memory, and
+    aged cross-case evidence."""
     folded = expire(hub.cases, now, config)
     hub.cases.apply(folded.delta)
+    out = _Out()
     for case in folded.removed:
+        for alert in hub.rules.alerts.get(case_scope(case.case_id), ()):
+            if is_open(alert):
+                out.alerts[alert.alert_id] = retire(alert, now)
         _drop_scope(hub.rules, case_scope(case.case_id))
         hub.rules.referred.pop(case.case_id, None)
     for pid, entry in list(hub.rules.persons.items()):
@@ -258,4 +263,4 @@ def on_expire(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS
             del hub.rules.orgs[key]
         elif kept != entry:
             hub.rules.orgs[key] = kept
-    return Outcome()
+    return out.outcome()

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from streams.cases import org_key
 from tests.unit.streams.cases.builders import Feed, at, event, org, person
 
 A, B, C = person("A"), person("B"), person("C")

@@ -162,6 +162,16 @@ class TestLifecycle:
         assert [a["subject"] for a in open_minor] == ["K"]
         assert len(feed.hub.cases.cases) == 1
 
+    def test_an_expired_case_resolves_its_open_alerts(self):
+        from streams.cases import FoldConfig
+        from streams.rules import on_expire
+        feed = Feed()
+        feed.send(event("HotlineReportReceived", at(0), CHILD))
+        out = on_expire(feed.hub, at(800), config=FoldConfig())
+        (alert,) = out.alerts
+        assert (alert["state"], alert["resolved_at"]) == ("Resolved", at(800)) and not feed.hub.cases.cases
+        assert not feed.hub.rules.alerts and not feed.hub.rules.timers
+
     def test_alerts_round_trip_through_their_dict(self):
         (alert,) = reconcile({}, [state()], at(0, 18))
         assert Alert.from_dict(alert.to_dict()) == alert

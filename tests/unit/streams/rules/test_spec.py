@@ -1,7 +1,6 @@
 """The 12 rules are declared specs, validated when created; windows are validated too."""
 
 import re
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
