@@ -17,7 +17,16 @@ from connectors.simulator.render import EVENT_TYPES, Ink, Rendered, text
 from connectors.simulator.render.people import immigration_columns
 from connectors.simulator.story import Fact
 
-__all__ = ["render"]
+__all__ = ["COLUMNS", "render"]
+
+_PERSON = ("doc_type", "doc_no", "doc_country", "first_name", "last_name", "name_th", "nationality", "birth_date", "sex")
+COLUMNS = {   # every column of each table (examples/immigration.sql): a row holds them all, None when empty
+    "crossings": ("id", "updated_at", "crossed_at", "checkpoint", "checkpoint_code", "province_code", "direction",
+                  *_PERSON, "foreign_country"),
+    "detentions": ("id", "updated_at", "detention_no", "admitted_at", "idc_name", "province_code", "reason", *_PERSON),
+    "deportations": ("id", "updated_at", "deportation_no", "detention_id", "status", "scheduled_date", "executed_at",
+                     "destination", "checkpoint", "checkpoint_province", "handed_over_to", "province_code", *_PERSON),
+}
 
 _SYSTEMS = {"crossings": "IMM-BORDER", "detentions": "IDC-REG", "deportations": "IDC-REG"}
 _REASONS = ("illegal entry", "overstay", "เข้าเมืองผิดกฎหมาย", "no travel document", "อยู่เกินกำหนด")
@@ -70,6 +79,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     row.update(immigration_columns(person, t.date(), rng, document=document))
     if document == "CI":
         row["doc_no"] = f"CI{rng.randrange(10 ** 6, 10 ** 7)}"
+    row = {column: row.get(column) for column in COLUMNS[table]}
     event_type = EVENT_TYPES.get(table) or ("DeportationScheduled" if data["status"] == "SCHEDULED"
                                             else "DeportationExecuted")
     return Rendered(row, "immigration-sql", table, _SYSTEMS[table], None, event_type,
