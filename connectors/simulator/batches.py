@@ -1,8 +1,9 @@
 """How a feed is cut into deliveries: HTTP requests, export files, batches of table rows (pure).
 
 Records keep their feed order within each channel. A delivery closes when it holds `batch`
-records, or when `linger` feed positions have passed since its first record (so a quiet channel
-does not hold its records back for long), or at the end of the feed; deliveries are listed in the
+records (at most `HTTP_BATCH` for a request), or when `linger` feed positions have passed since
+its first record (so a quiet channel does not hold its records back for long), or at the end of
+the feed; deliveries are listed in the
 order they close, each with `due` = the feed position that closed it, which the shell turns into
 wall-clock time at its rate. Each record's expected origin location (what a dead letter will name)
 is known here: `POST /v1/records request <id> item <i>`, `<file>:line <n> (record <k>)`,
@@ -27,6 +28,7 @@ from connectors.simulator.render.labour import COLUMNS
 __all__ = ["Delivery", "csv_bytes", "jsonl_bytes", "plan"]
 
 PATH = "/v1/records"
+HTTP_BATCH = 200   # at most this many records per request: the intake takes 1000 and 1 MiB
 
 
 @dataclass
@@ -82,7 +84,7 @@ def plan(records: Sequence[Any], *, batch: int = 100, linger: int | None = None,
         delivery = open_[key]
         delivery.refs.append(record.ref)
         delivery.natives.append(record.native)
-        if len(delivery.refs) >= batch:
+        if len(delivery.refs) >= (min(batch, HTTP_BATCH) if record.channel.endswith("http") else batch):
             close(key, index)
     for key in sorted(open_, key=lambda k: open_[k].first):
         close(key, len(records) - 1)

@@ -9,8 +9,8 @@ files and row batches is `batches.plan` (pure); this module only does the I/O an
 a delivery goes out when the feed position that closes it is due at `rate` records per second
 (`None`: as fast as the targets take them). A channel without a target is skipped and counted.
 
-`simulate(...)` is the entry point of `sanpalang simulate`: generate (`feed.generate`), write the
-truth file (with each record's delivery location), deliver.
+`run.simulate(...)`, the entry point of `sanpalang simulate`, generates, writes the truth file and
+calls `deliver`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -31,10 +31,11 @@ import sqlalchemy as sa
 
 import connectors.agencies
 from connectors.simulator.batches import PATH, Delivery, plan
-from connectors.simulator.feed import FeedRecord, generate
-from connectors.simulator.places import DEFAULT_PROVINCES
+from connectors.simulator.feed import FeedRecord
+from connectors.simulator.story import BANGKOK
 
-__all__ = ["DeliveryError", "Report", "Targets", "deliver", "ensure_tables", "next_row_id", "simulate"]
+__all__ = ["DeliveryError", "Report", "Targets", "deliver", "ensure_tables", "latest_row_at", "next_row_id",
+           "write_atomically"]
 
 DDL = Path(connectors.agencies.__file__).parent / "examples" / "immigration.sql"
 TABLES = ("crossings", "detentions", "deportations")
@@ -154,11 +155,11 @@ async def deliver(records: Sequence[FeedRecord], targets: Targets, *, rate: floa
             for delivery in deliveries:
                 if stop is not None and stop.is_set():
                     break
-                if rate is not None:
-                    await _sleep_until(started + (delivery.due + 1) / rate, stop)
                 if not targets.has(delivery.channel):
                     report.skipped[delivery.channel] += len(delivery.refs)
                     continue
+                if rate is not None:
+                    await _sleep_until(started + (delivery.due + 1) / rate, stop)
                 await _send(delivery, targets, session, engine, report)
                 report.delivered[delivery.channel] += len(delivery.refs)
                 report.locations.update(delivery.locations)
@@ -200,7 +201,7 @@ async def _send(delivery: Delivery, targets: Targets, session: aiohttp.ClientSes
         report.rows += len(delivery.natives)
     else:
         folder = targets.labour_dir if delivery.channel == "labour-file" else targets.social_dir
-        await asyncio.to_thread(_write_atomically, Path(folder) / delivery.target, delivery.data)
+        await asyncio.to_thread(write_atomically, Path(folder) / delivery.target, delivery.data)
         report.files += 1
 
 
@@ -236,7 +237,7 @@ def _insert(engine, table: str, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(statement, [{c: row.get(c) for c in columns} for row in rows])
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as stream:
         stream.write(data)
@@ -245,24 +246,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def simulate(*, seed: int, start_at: datetime, targets: Targets, truth_path: Path | None, scenarios: int = 40,
-             persons: int = 300, days: float = 60, provinces: Sequence[str] = DEFAULT_PROVINCES,
-             rate: float | None = 50.0, batch: int = 100, prefix: str = "", bad: float = 0.01,
-             row_id_base: int | None = None, progress: Callable[[str], None] = print) -> Report:
-    """Generate a feed, write its truth file, deliver it; `sanpalang simulate`."""
-    if row_id_base is None:
-        row_id_base = next_row_id(targets.immigration_sql, targets.immigration_schema) if targets.immigration_sql else 1
-    began = time.perf_counter()
-    feed = generate(seed, start_at=start_at, scenarios=scenarios, persons=persons, days_=days,
-                    provinces=tuple(provinces), prefix=prefix, row_id_base=row_id_base, bad=bad)
-    progress(f"generated {len(feed.records)} records, {len(feed.truth['alerts'])} expected alerts, "
-             f"{len(feed.truth['cases'])} cases in {time.perf_counter() - began:.1f} s")
-    deliveries = plan(feed.records, batch=batch, prefix=prefix)
-    if truth_path is not None:
-        truth = dict(feed.truth, delivery={
-            "batch": batch, "prefix": prefix,
-            "skipped_channels": sorted({d.channel for d in deliveries if not targets.has(d.channel)}),
-            "locations": {ref: loc for d in deliveries for ref, loc in d.locations.items()}})
-        _write_atomically(Path(truth_path), json.dumps(truth, ensure_ascii=False, indent=1).encode("utf-8"))
-        progress(f"truth written to {truth_path}")
-    return asyncio.run(deliver(feed.records, targets, rate=rate, batch=batch, prefix=prefix, progress=progress))
+def latest_row_at(url: str | sa.Engine, schema: str | None = None) -> datetime | None:
+    """The latest `updated_at` in the immigration tables (Bangkok local time, as written), in UTC."""
+    engine = sa.create_engine(url) if isinstance(url, str) else url
+    try:
+        existing = set(sa.inspect(engine).get_table_names(schema=schema))
+        with engine.connect() as conn:
+            found = [conn.execute(sa.text(f"SELECT MAX(updated_at) FROM {_name(t, schema)}")).scalar()
+                     for t in TABLES if t in existing]
+    finally:
+        if isinstance(url, str):
+            engine.dispose()
+    moments = [v if isinstance(v, datetime) else datetime.fromisoformat(str(v)) for v in found if v is not None]
+    return max(moments).replace(tzinfo=BANGKOK).astimezone(timezone.utc) if moments else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Mapping
 
 from connectors.simulator import places
@@ -114,7 +114,8 @@ def _render(sim: Sim, seed: int, prefix: str, row_id_base: int) -> tuple[list[Fe
             note = drop_attribute(out)
         occurred = fact.at
         if fact.kind == "deportations" and out.native["status"] == "SCHEDULED":   # its event time is updated_at
-            occurred = datetime.fromisoformat(out.native["updated_at"]).replace(tzinfo=BANGKOK).astimezone(fact.at.tzinfo)
+            written = datetime.fromisoformat(out.native["updated_at"]).replace(tzinfo=BANGKOK)
+            occurred = written.astimezone(fact.at.tzinfo)
         record_id = out.record_id if "record_id" in out.native or out.agency_has_own_id else None
         records.append(FeedRecord(f"R{index + 1:06d}", fact.agency, fact.kind, out.channel, out.target, out.native,
                                   occurred, out.system, record_id, None if fact.bad else out.event_type, expect, code,

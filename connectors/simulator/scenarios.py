@@ -5,7 +5,7 @@ benign ones are here; those that span agencies, provinces or weeks (rules 7-12) 
 
 A script is `script(st, t0, provinces)`: it writes facts from `t0` on, in its provinces, through
 the `Story` pen, and declares its expected alerts. `Kind.span` bounds how many days after `t0` its
-last fact and last deadline can fall; `Kind.places` says which provinces suit it.
+last fact and last deadline can fall; `Kind.prefer` says which provinces suit it.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def custody_extension_overrun(st: Story, t0: datetime, provinces: list[str]) -> 
 def nrm_overrun(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1)
-    rescue, _, _ = rescue_at(st, t0, p, [person])
+    rescue_at(st, t0, p, [person])
     stay = st.shelter_in(t0 + hours(st.rng.uniform(2, 8)), p, person)
     scheduled = st.mdt_scheduled(stay.at + days(3), p, person, stay.at + days(16))
     done = st.mdt_completed(scheduled, stay.at + days(16) + hours(2), "possible")
@@ -100,7 +100,7 @@ def nrm_overrun(st: Story, t0: datetime, provinces: list[str]) -> None:
 def rescue_no_handoff(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     people = victims(st, p, st.rng.randint(1, 2))
-    rescue, place, exploitation = rescue_at(st, t0, p, people)
+    rescue, _, exploitation = rescue_at(st, t0, p, people)
     late = people[0]
     flows = care(st, rescue, people, skip_handoff=(late,), exploitation=exploitation)
     stay = st.shelter_in(t0 + hours(30), p, late)
@@ -132,7 +132,7 @@ def potential_victim_detained(st: Story, t0: datetime, provinces: list[str]) -> 
     p = provinces[0]
     people = victims(st, p, st.rng.randint(1, 3), sex="M", migrant=True)
     first = people[0]
-    rescue, place, exploitation = rescue_at(st, t0, p, people, setting="vessel")
+    rescue, _, exploitation = rescue_at(st, t0, p, people, setting="vessel")
     care(st, rescue, people[1:], exploitation=exploitation, police_case=False)
     st.shelter_in(t0 + hours(5), p, first)
     scheduled = st.mdt_scheduled(t0 + hours(20), p, first, t0 + days(4))
@@ -163,7 +163,8 @@ def benign_screening(st: Story, t0: datetime, provinces: list[str]) -> None:
     employer = st.org("Employer", p)
     referred = st.rng.random() < 0.7
     st.labour("rorbor1", t0, p, [worker], [(employer, "employer")], referred=referred,
-              indicators=tuple(st.rng.sample(INDICATORS, 1)) if referred else (), language=LANGUAGES[worker.nationality])
+              indicators=tuple(st.rng.sample(INDICATORS, 1)) if referred else (),
+              language=LANGUAGES[worker.nationality])
     if referred:
         identify(st, worker, p, t0, outcome="not_victim", delay=(2, 16), wait=(12, 30))
 

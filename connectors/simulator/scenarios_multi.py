@@ -18,13 +18,13 @@ W = "Warning"
 def repeat_victim(st: Story, t0: datetime, provinces: list[str]) -> None:
     first, second = provinces[0], provinces[-1]
     person = victims(st, first, 1)[0]
-    rescue, place, exploitation = rescue_at(st, t0, first, [person])
+    rescue, _, exploitation = rescue_at(st, t0, first, [person])
     flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
     left = st.shelter_out(flow.stay, flow.outcome.at + days(st.rng.uniform(8, 12)), "Reintegrated")
     case_b = st.new_case()
     st.case = case_b
     others = victims(st, second, st.rng.randint(0, 2), nationality=person.nationality)
-    again, place2, exploitation2 = rescue_at(st, left.at + days(st.rng.uniform(8, 15)), second, [person] + others)
+    again, _, exploitation2 = rescue_at(st, left.at + days(st.rng.uniform(8, 15)), second, [person] + others)
     care(st, again, [person] + others, exploitation=exploitation2)
     st.expect(7, person, again, [(W, again.at)], "left a shelter, rescued again", related=(rescue.case,))
 
@@ -68,7 +68,8 @@ def pipo_crew_mismatch(st: Story, t0: datetime, provinces: list[str]) -> None:
     else:
         port_in = st.labour("pipo_in", back, p, crew, [(vessel, "vessel"), (owner, "owner")], role="crew",
                             voyage=voyage, vms=f"VMS-TH-{st.rng.randrange(10 ** 6, 10 ** 7)}")
-        st.labour("pipo_finding", back + hours(1), p, [], [(vessel, "vessel")], voyage=voyage, mismatches=("VMS ไม่ตรง",))
+        st.labour("pipo_finding", back + hours(1), p, [], [(vessel, "vessel")], voyage=voyage,
+                  mismatches=("VMS ไม่ตรง",))
     st.expect(9, vessel, port_in, [(W, port_in.at)], "port-in crew or VMS differs from port-out")
 
 
@@ -84,7 +85,7 @@ def hotline_then_exit(st: Story, t0: datetime, provinces: list[str]) -> None:
 def repatriation_no_exit(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1, migrant=True)
-    rescue, place, exploitation = rescue_at(st, t0, p, [person])
+    rescue, _, exploitation = rescue_at(st, t0, p, [person])
     flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
     approved = st.social("repatriation_approved", flow.outcome.at + days(st.rng.uniform(6, 9)), p, person,
                          destination=person.nationality)
@@ -95,7 +96,7 @@ def rights_missing(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1)
     if st.rng.random() < 0.5:
-        rescue, place, exploitation = rescue_at(st, t0, p, [person])
+        rescue, _, exploitation = rescue_at(st, t0, p, [person])
         flow = care(st, rescue, [person], no_rights=(person,), exploitation=exploitation)[person.pid]
         late = st.social("rights_informed", flow.outcome.at + hours(40), p, person)
         st.expect(11, person, flow.outcome, [(W, flow.outcome.at + hours(24))], "identified, rights not informed",
@@ -128,7 +129,7 @@ def suspect_two_provinces(st: Story, t0: datetime, provinces: list[str]) -> None
 def identified_repatriated(st: Story, t0: datetime, provinces: list[str]) -> None:
     p = provinces[0]
     (person,) = victims(st, p, 1, migrant=True)
-    rescue, place, exploitation = rescue_at(st, t0, p, [person])
+    rescue, _, exploitation = rescue_at(st, t0, p, [person])
     flow = care(st, rescue, [person], exploitation=exploitation)[person.pid]
     approved = st.social("repatriation_approved", flow.outcome.at + days(st.rng.uniform(8, 12)), p, person,
                          key=st.sim.new_key("repatriation"), destination=person.nationality)

@@ -134,9 +134,9 @@ class Story:
                related: Sequence[str] = ()) -> None:
         kind = "person" if isinstance(subject, Person) else "organisation"
         ident = subject.pid if isinstance(subject, Person) else subject.oid
+        steps = [(s, t.replace(second=0, microsecond=0)) for s, t in ladder]
         self.sim.expected.append(Expected(rule, self.case if case == "same" else case, (kind, ident),
-                                          trigger.province, [(s, t.replace(second=0, microsecond=0)) for s, t in ladder],
-                                          trigger, reading, resolves_at, tuple(related)))
+                                          trigger.province, steps, trigger, reading, resolves_at, tuple(related)))
 
     # police
     def rescue(self, at, province, rescued, suspects=(), places=(), **data) -> Fact:

@@ -19,7 +19,8 @@ from connectors.simulator.story import Fact
 
 __all__ = ["COLUMNS", "render"]
 
-_PERSON = ("doc_type", "doc_no", "doc_country", "first_name", "last_name", "name_th", "nationality", "birth_date", "sex")
+_PERSON = ("doc_type", "doc_no", "doc_country", "first_name", "last_name", "name_th", "nationality", "birth_date",
+           "sex")
 COLUMNS = {   # every column of each table (examples/immigration.sql): a row holds them all, None when empty
     "crossings": ("id", "updated_at", "crossed_at", "checkpoint", "checkpoint_code", "province_code", "direction",
                   *_PERSON, "foreign_country"),

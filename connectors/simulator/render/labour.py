@@ -92,7 +92,8 @@ def render(fact: Fact, ink: Ink) -> Rendered:
                     "วันที่อนุมัติ": when, "นายจ้างเดิม": before.name if before else "",
                     "เลขทะเบียนนายจ้างเดิม": (before.registration or "") if before else "",
                     "นายจ้างใหม่": after.name, "เลขทะเบียนนายจ้างใหม่": after.registration or "",
-                    "เลขใบอนุญาตทำงาน": f"WP-{code}-{t.year}-{ink.number('lab:wp'):06d}", "เหตุผล": rng.choice(_REASONS)})
+                    "เลขใบอนุญาตทำงาน": f"WP-{code}-{t.year}-{ink.number('lab:wp'):06d}",
+                    "เหตุผล": rng.choice(_REASONS)})
         refs_orgs = ([("o1", before.oid), ("o2", after.oid)] if before else [("o1", after.oid)])
     elif kind == "complaint":
         employer = orgs["employer"]

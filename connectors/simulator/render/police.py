@@ -62,7 +62,8 @@ def render(fact: Fact, ink: Ink) -> Rendered:
         native["recorded"] = text.moment(fact.at + hours(rng.uniform(0.2, 6)), "iso")
     native["province"] = province_text(fact.province, rng)
     native["unit"] = unit
-    case_no = ink.case_ref(fact.case, "police", lambda: f"ปคม.{int(code) % 4 + 1}/{year}/{ink.number('police:case'):04d}")
+    case_no = ink.case_ref(fact.case, "police",
+                           lambda: f"ปคม.{int(code) % 4 + 1}/{year}/{ink.number('police:case'):04d}")
     if case_no:
         native["case_no"] = case_no
     persons, refs = [], []

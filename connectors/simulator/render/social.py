@@ -66,7 +66,8 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     data, kind = fact.data, fact.kind
     language = rng.choice(_LANGUAGE[person.nationality])
     if kind == "mdt_scheduled":
-        native.update({"scheduled_for": text.moment(data["when"], "iso"), "location": places.mdt_location(fact.province),
+        native.update({"scheduled_for": text.moment(data["when"], "iso"),
+                       "location": places.mdt_location(fact.province),
                        "member_agencies": ["พม.", "ตำรวจ", "แรงงาน", "สาธารณสุข"][: rng.randint(2, 4)],
                        "interpreter_language": language})
     elif kind == "mdt_completed":

@@ -62,7 +62,7 @@ def moment(at: datetime, style: str) -> str:
     raise ValueError(style)
 
 
-def birth(person: Person, on: date, rng: random.Random, era: str, *, minor_safe: bool = True) -> tuple[str | None, str | None]:
+def birth(person: Person, on: date, rng: random.Random, era: str) -> tuple[str | None, str | None]:
     """(date of birth as written, age as written): one of them, or neither.
 
     `era` is "be" (labour, shelters: 00/00/2540, 2544, ประมาณ 2535), "ce" (police, case management:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections import Counter
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -24,11 +26,11 @@ from connectors.agencies import mapper_for
 from connectors.metrics import ConnectorMetrics
 from connectors.publisher import Publisher
 from connectors.simulator import generate
-from connectors.simulator.deliver import TABLES, Targets, deliver, ensure_tables
+from connectors.simulator.deliver import TABLES, Targets, deliver, ensure_tables, latest_row_at
+from connectors.simulator.run import simulate
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from tests.unit.connectors.simulator.conftest import START
 
-pytestmark = pytest.mark.broker
 AGENCIES = ("police", "immigration", "labour", "social")
 TOKENS = {"police": "police-token", "social": "social-token", "labour": "labour-token", "immigration": "imm-token"}
 
@@ -112,6 +114,7 @@ def database(request, tmp_path, prefix):
     engine.dispose()
 
 
+@pytest.mark.broker
 class TestSimulatorDelivery:
     def test_every_record_lands_on_intake_or_in_the_dlq_exactly_once(self, catalogue, prefix, tmp_path, database):
         base = 1_000_000 + int(prefix[1:], 16) % 900_000 * 1000      # this test's own immigration rows
@@ -166,3 +169,22 @@ class TestSimulatorDelivery:
         assert sum(1 for kind, _ in counts if kind == "dlq") >= 9
         assert not list(labour_dir.glob("*.csv")) and not list(social_dir.glob("*.jsonl"))   # all moved to done/
         assert not list((labour_dir / "rejected").iterdir())
+
+
+class TestSimulateTwice:
+    def test_a_second_run_starts_after_the_first_runs_rows_and_continues_their_ids(self, tmp_path):
+        url = f"sqlite:///{tmp_path / 'immigration.db'}"
+        options = dict(seed=4, start_at=None, targets=Targets(immigration_sql=url), scenarios=4, persons=30,
+                       days=12, rate=None, progress=lambda _: None)
+        first = simulate(truth_path=tmp_path / "first.json", **options)
+        latest = latest_row_at(url)
+        second = simulate(truth_path=tmp_path / "second.json", **options)
+        truths = [json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("first.json", "second.json")]
+        assert first.rows and second.rows
+        assert datetime.fromisoformat(truths[1]["period"]["start_at"]) > latest
+        ids = [[int(r["record_id"].split("/")[1]) for r in t["records"] if r["channel"] == "immigration-sql"]
+               for t in truths]
+        assert min(ids[1]) == max(ids[0]) + 1
+        assert set(truths[1]["delivery"]["locations"]) == {r["ref"] for r in truths[1]["records"]}
+        assert truths[1]["delivery"]["skipped_channels"] == ["labour-file", "police-http", "social-file",
+                                                             "social-http"]

@@ -120,9 +120,9 @@ def evaluate(truth: dict, events: dict[str, Any]) -> list[dict[str, Any]]:
             fire(6, s.case, ("person", pid), [("Warning", warn) if before(warn, done) else None,
                                                ("Critical", crit) if before(crit, done) else None])
         # rule 3: rescue or a Possible / Actual outcome
+        outcome = s.details.get("outcome") if t == "MdtScreeningCompleted" else None
         triggered = _refs(s, "rescued_person_refs") if t == "RescueConducted" else \
-            [_who(s, "person_ref")] if t == "MdtScreeningCompleted" and s.details["outcome"] != "NotAVictimOfTrafficking" \
-            else []
+            [_who(s, "person_ref")] if outcome in ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking") else []
         for pid in triggered:
             minor = _age(births[pid], s.at) < 18
             deadline = s.at + (W["handoff_minor"] if minor else W["handoff"])
