@@ -7,7 +7,7 @@ from streams.matching import (
     CategoricalComparison, DateComparison, IdentifierComparison, NameComparison, PostcodeComparison,
     TextComparison,
 )
-from streams.matching.strings import _jaro_winkler_py, jaro_winkler, one_edit
+from streams.matching.strings import _edit_class_py, _jaro_winkler_py, edit_class, jaro_winkler, one_edit
 
 
 def _thai_id(first12: str) -> str:
@@ -111,6 +111,11 @@ class TestStrings:
     def test_the_pure_python_jaro_winkler_agrees_with_the_fast_one(self):
         for a, b in [("martha", "marhta"), ("dwayne", "duane"), ("somchai", "somcai"), ("a", "b"), ("ab", "")]:
             assert abs(_jaro_winkler_py(a, b) - jaro_winkler(a, b)) < 1e-9
+
+    def test_the_pure_python_edit_classes_agree_with_the_fast_ones(self):
+        pairs = [("12345", "12345"), ("12345", "13245"), ("12345", "12845"), ("12345", "1245"),
+                 ("12345", "123456"), ("12345", "54321"), ("MA123456", "MA124356"), ("", "1")]
+        assert [edit_class(a, b) for a, b in pairs] == [_edit_class_py(a, b) for a, b in pairs] == [0, 1, 2, 2, 2, 3, 1, 2]
 
     def test_one_edit_is_one_substitution_insertion_deletion_or_swap(self):
         assert all(one_edit("12345", x) for x in ("12845", "1245", "123456", "13245"))
