@@ -18,7 +18,8 @@ from connectors.simulator.bad import add_bad_facts, drop_attribute, spoil
 from connectors.simulator.model import World
 from connectors.simulator.render import Ink, Rendered, render
 from connectors.simulator.scenarios import KINDS, Kind
-from connectors.simulator.story import BANGKOK, Fact, Sim, Story, days
+from connectors.simulator.story import BANGKOK, Fact, Sim, Story
+from connectors.simulator.story import days as span
 from connectors.simulator.truth import build_truth
 
 __all__ = ["Feed", "FeedRecord", "generate"]
@@ -49,12 +50,12 @@ class Feed:
     truth: dict[str, Any]
 
 
-def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons: int = 300, days_: float = 60,
+def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons: int = 300, days: float = 60,
              provinces: tuple[str, ...] = places.DEFAULT_PROVINCES, prefix: str = "", row_id_base: int = 1,
              bad: float = 0.01) -> Feed:
     """A seeded feed: `scenarios` scripted stories (each kind of the catalogue once, then at random),
     background traffic for about `persons` people, and a `bad` fraction of declared bad records,
-    over `days_` days from `start_at` (timezone-aware) in `provinces` (ISO 3166-2:TH codes).
+    over `days` days from `start_at` (timezone-aware) in `provinces` (ISO 3166-2:TH codes).
     `prefix` goes in front of every record id, file-visible case number and voyage id (test
     isolation on shared topics); `row_id_base` is the first immigration row id."""
     if start_at.tzinfo is None:
@@ -63,11 +64,11 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
         raise ValueError("give at least one province")
     start_at = start_at.replace(second=0, microsecond=0)
     rng = random.Random(f"{seed}:world")
-    sim = Sim(World(rng), rng, tuple(provinces), start_at, start_at + days(days_))
+    sim = Sim(World(rng), rng, tuple(provinces), start_at, start_at + span(days))
     for number, (kind, chosen) in enumerate(_plan(sim, scenarios), 1):
         sid = f"S{number:03d}"
         st = Story(sim, sid, kind.name, sim.new_case(sid, kind.name))
-        t0 = start_at + days(rng.uniform(3, days_ - kind.span - 1))
+        t0 = start_at + span(rng.uniform(3, days - kind.span - 1))
         kind.script(st, t0, chosen)
     background(sim, persons)
     add_bad_facts(sim, round(bad * len(sim.facts)))
@@ -76,7 +77,7 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
         raise AssertionError(f"{len(late)} facts fall after the end of the period (first: {late[0]})")
     records, rendered = _render(sim, seed, prefix, row_id_base)
     return Feed(tuple(records), build_truth(sim, seed, records, rendered, dict(
-        seed=seed, start_at=start_at.isoformat(), days=days_, scenarios=scenarios, persons=persons,
+        seed=seed, start_at=start_at.isoformat(), days=days, scenarios=scenarios, persons=persons,
         provinces=list(provinces), prefix=prefix, row_id_base=row_id_base, bad=bad)))
 
 

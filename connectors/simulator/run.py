@@ -37,7 +37,7 @@ def simulate(*, seed: int, start_at: datetime | None, targets: Targets, truth_pa
     if row_id_base is None:
         row_id_base = next_row_id(targets.immigration_sql, targets.immigration_schema) if targets.immigration_sql else 1
     began = time.perf_counter()
-    feed = generate(seed, start_at=start_at, scenarios=scenarios, persons=persons, days_=days,
+    feed = generate(seed, start_at=start_at, scenarios=scenarios, persons=persons, days=days,
                     provinces=tuple(provinces), prefix=prefix, row_id_base=row_id_base, bad=bad)
     progress(f"generated {len(feed.records)} records, {len(feed.truth['alerts'])} expected alerts, "
              f"{len(feed.truth['cases'])} cases in {time.perf_counter() - began:.1f} s")

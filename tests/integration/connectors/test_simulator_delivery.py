@@ -118,7 +118,7 @@ def database(request, tmp_path, prefix):
 class TestSimulatorDelivery:
     def test_every_record_lands_on_intake_or_in_the_dlq_exactly_once(self, catalogue, prefix, tmp_path, database):
         base = 1_000_000 + int(prefix[1:], 16) % 900_000 * 1000      # this test's own immigration rows
-        feed = generate(5, start_at=START, scenarios=20, persons=50, days_=50, prefix=prefix, row_id_base=base,
+        feed = generate(5, start_at=START, scenarios=20, persons=50, days=50, prefix=prefix, row_id_base=base,
                         bad=0.02)
         rows = range(base, base + len(feed.records))
         labour_dir, social_dir = tmp_path / "labour", tmp_path / "social"

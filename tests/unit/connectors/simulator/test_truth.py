@@ -37,7 +37,7 @@ class TestExpectedAlerts:
 
     def test_hold_for_other_seeds_periods_and_provinces_too(self):
         for seed, days, provinces in ((11, 50, ("TH-63", "TH-74")), (12, 70, ("TH-90", "TH-10", "TH-57"))):
-            feed = generate(seed, start_at=START + timedelta(days=seed), scenarios=24, persons=120, days_=days,
+            feed = generate(seed, start_at=START + timedelta(days=seed), scenarios=24, persons=120, days=days,
                             provinces=provinces)
             assert _declared(feed.truth) == _evaluated(feed.truth, read_all(feed, batch=25)), seed
 
