@@ -14,9 +14,11 @@ import hashlib
 import json
 import math
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
+from typing import Any, Iterable, Sequence
 
 from connectors.agencies._fields import Reader
 from connectors.normalise import BANGKOK
@@ -31,22 +33,43 @@ EVENT_NAMESPACE = uuid.UUID("3b87a3c0-c40a-5fea-8014-86ddb018078d")
 
 
 def event_id(agency: str, system: str, record_id: str, version: str, event_type: str) -> str:
-    name = json.dumps([agency, system, record_id, version, event_type], ensure_ascii=False, separators=(",", ":"))
-    return str(uuid.uuid5(EVENT_NAMESPACE, name))
+    parts = (agency, system, record_id, version, event_type)
+    if all(type(p) is str for p in parts):  # what json.dumps(ensure_ascii=False) writes for a list of texts
+        name = "[" + ",".join(map(encode_basestring, parts)) + "]"
+    else:
+        name = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+    return uuid5_text(EVENT_NAMESPACE, name)
+
+
+def uuid5_text(namespace: uuid.UUID, name: str) -> str:
+    """`str(uuid.uuid5(namespace, name))`, without building the UUID object on the way."""
+    digest = bytearray(hashlib.sha1(namespace.bytes + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def content_version(fields: Mapping[str, Any]) -> str:
     """The version of a record that has none: a digest of its content (keys sorted, so column
     order does not matter; any change of a value gives a new version)."""
-    canonical = json.dumps(_canonical(fields, 0), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    canonical = _JSON.encode(_canonical(fields, 0))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+_ITSELF = frozenset({str, int, bool, type(None)})
+# json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True), its encoder made once.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
 
 
 def _canonical(value: Any, depth: int) -> Any:
     if depth > 40:
         return repr(value)
     if isinstance(value, Mapping):
-        return [[str(k), _canonical(v, depth + 1)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        if depth < 40:  # a text, whole number, flag or null one level down is itself
+            return [[str(k), v if type(v) in _ITSELF else _canonical(v, depth + 1)] for k, v in items]
+        return [[str(k), _canonical(v, depth + 1)] for k, v in items]
     if isinstance(value, (list, tuple)):
         return [_canonical(v, depth + 1) for v in value]
     if isinstance(value, float) and not math.isfinite(value):

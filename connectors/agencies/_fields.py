@@ -9,8 +9,9 @@ the words of `NormaliseError` (`persons[1].dob '31/02/2561': day 31 does not exi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, TypeVar
 
 from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_moment, \
     to_millis, vocab_key
@@ -26,6 +27,14 @@ MAX_ITEMS = 500  # list entries (persons, crew, labels) in one record
 _LIST_SEPARATORS = str.maketrans({",": ";", "\n": ";", "\r": ";"})
 _YES = {"true", "yes", "y", "1", "ใช่", "มี", "ส่ง", "ส่งต่อ", "จับกุม", "จับกุมแล้ว", "ให้ความยินยอม", "ยินยอม"}
 _NO = {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี", "ไม่ส่ง", "ไม่ส่งต่อ", "ไม่จับกุม", "ไม่ยินยอม", "ปฏิเสธ"}
+
+
+def _free_text(value: object, field: str) -> str:
+    return clean_text(value, field, TEXT_LENGTH, multiline=True)
+
+
+def _identifier(value: object, field: str) -> str:
+    return clean_text(value, field, ID_LENGTH)
 
 
 class Reader:
@@ -58,7 +67,7 @@ class Reader:
         return self.fields.get(key)
 
     def given(self, key: str) -> bool:
-        return not is_blank(self.get(key))
+        return not is_blank(self.fields.get(key))
 
     def problem(self, key: str, value: object, reason: str) -> None:
         self.problems.append(str(NormaliseError(self.name(key), value, reason)))
@@ -81,13 +90,13 @@ class Reader:
 
         Unreadable: a problem, or a note when `lenient` (the value is dropped, the event kept).
         """
-        value = self.get(key)
-        if is_blank(value):
+        value = self.fields.get(key)
+        if value is None or is_blank(value):
             if required:
                 self.missing(key, expected)
             return None
         try:
-            return parse(value, field=self.name(key))
+            return parse(value, field=f"{self.where}{key}")
         except NormaliseError as err:
             if lenient:
                 self.note(f"dropped {err}")
@@ -96,15 +105,15 @@ class Reader:
             return None
 
     def label(self, key: str, *, required: bool = False, max_length: int = LABEL_LENGTH) -> str | None:
-        return self.read(key, lambda v, field: clean_text(v, field, max_length), "a name or label",
-                         required=required)
+        parse = clean_text if type(max_length) is int and max_length == LABEL_LENGTH else \
+            lambda v, field: clean_text(v, field, max_length)
+        return self.read(key, parse, "a name or label", required=required)
 
     def text(self, key: str, *, required: bool = False) -> str | None:
-        return self.read(key, lambda v, field: clean_text(v, field, TEXT_LENGTH, multiline=True), "text",
-                         required=required)
+        return self.read(key, _free_text, "text", required=required)
 
     def ident(self, key: str, *, required: bool = False) -> str | None:
-        return self.read(key, lambda v, field: clean_text(v, field, ID_LENGTH), "an identifier", required=required)
+        return self.read(key, _identifier, "an identifier", required=required)
 
     def moment(self, key: str, *, required: bool = False) -> datetime | None:
         return self.read(key, parse_moment, "a date and time such as 02/08/2561 14:30 or 2018-08-02T14:30:00+07:00",

@@ -82,7 +82,7 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
     dob, precision, age = _birth(r, spec, as_of)
     sex = "Unknown"
     if spec.sex:
-        sex = r.read(spec.sex, lambda v, field: normalise_sex(v, field=field), "a sex", lenient=True) or "Unknown"
+        sex = r.read(spec.sex, normalise_sex, "a sex", lenient=True) or "Unknown"
     ids: list[dict[str, Any]] = []
     for key, kind in spec.id13:
         ids.append(document(r, key, kind or "ThaiId", "THA"))

@@ -25,6 +25,8 @@ PROVINCE, RECORDED = "จังหวัด", "วันที่บันทึ
 _CREW_PARTS = ("ชื่อ", "สัญชาติ", "เลขเอกสาร", "ปีเกิด")
 _CREW_PERSON = PersonFields(name="ชื่อ", nationality="สัญชาติ", dob="ปีเกิด")
 _ISIC = re.compile(r"[0-9]{4}")
+_ENTRIES = re.compile(r"[;\n]")
+_DOCUMENT_SEPARATORS = re.compile(r"[\s\-.]")
 
 
 def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
@@ -60,7 +62,7 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         r.problem(key, value, f"expected entries 'ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด' separated by ';' "
                               f"(at most {TEXT_LENGTH * 4} characters)")
         return []
-    entries = [e for e in re.split(r"[;\n]", value) if e.strip()]
+    entries = [e for e in _ENTRIES.split(value) if e.strip()]
     if len(entries) > MAX_ITEMS:
         r.problem(key, value, f"has {len(entries)} entries; at most {MAX_ITEMS} are accepted")
         return []
@@ -76,7 +78,7 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         ref = f"p{first + len(persons)}"
         person = build_person(part, ref, role, _CREW_PERSON, head.as_of)
         if part.given("เลขเอกสาร"):
-            digits = re.sub(r"[\s\-.]", "", thai_digits_to_ascii(parts[2]))
+            digits = _DOCUMENT_SEPARATORS.sub("", thai_digits_to_ascii(parts[2]))
             doc = document(part, "เลขเอกสาร", "ThaiId" if len(digits) == 13 and digits.isdigit() else "Passport",
                            person["nationality"])
             person["identifiers"].extend([doc] if doc else [])

@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from connectors.normalise._calendar import ERA_RE, MONTH_RE, Era, era_of_marker, make_date, month_number, resolve_year
+from connectors.normalise._calendar import (ERA_RE, MAX_CE_YEAR, MIN_CE_YEAR, MONTH_RE, Era, era_of_marker, make_date,
+                                            month_number, resolve_year)
+from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -75,6 +77,7 @@ def match_full_date(field: str, value: str, text: str, era: Era | None) -> tuple
     return None
 
 
+@memoised(maxsize=8192)
 def parse_date(value: str, *, era: Era | None = None, field: str = "date") -> date:
     """The calendar date written in `value` (a trailing time of day is allowed and ignored).
 
@@ -91,6 +94,7 @@ def parse_date(value: str, *, era: Era | None = None, field: str = "date") -> da
     return day
 
 
+@memoised(maxsize=8192)
 def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, field: str = "datetime") -> datetime:
     """The instant written in `value`, as a UTC-aware datetime.
 
@@ -99,6 +103,10 @@ def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, 
     >>> parse_datetime("2 ส.ค. 2561 14.30 น.").isoformat()
     '2018-08-02T07:30:00+00:00'
     """
+    if era is None and type(value) is str:
+        iso = _iso_datetime(value, tz)
+        if iso is not None:
+            return iso
     text, marked = prepare_date_text(value, field)
     found = match_full_date(field, value, text, marked or era)
     if found is None:
@@ -116,6 +124,35 @@ def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, 
 
 _EXPECTED_DATE = ("expected a date such as 02/08/2561, 2018-08-02, 2 ส.ค. 2561 or 2 August 2018 "
                   "(day first; B.E. or C.E. years)")
+
+
+# What SQL and JSON exports write most (`isoformat()`): read directly when it is a plain C.E. date-time.
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?"
+                  r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))?")
+
+
+def _iso_datetime(value: str, tz: tzinfo) -> datetime | None:
+    """The same instant the general parser reads from an ISO 8601 date-time with a C.E. year and a valid
+    date, time and offset; None for anything else (the general parser then decides, or says what is wrong)."""
+    m = _ISO.fullmatch(value)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = m.groups()
+    if not MIN_CE_YEAR <= int(year) <= MAX_CE_YEAR:
+        return None
+    written: tzinfo | None = timezone.utc if zulu else None
+    if sign:
+        hours, minutes = int(off_h), int(off_m)
+        if hours > 14 or minutes > 59 or (hours == 14 and minutes):
+            return None
+        delta = timedelta(hours=hours, minutes=minutes)
+        written = timezone(-delta if sign == "-" else delta)
+    try:
+        local = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                         int((fraction or "0").ljust(6, "0")), tzinfo=written or tz)
+    except ValueError:  # no such date or time: the general parser names the problem
+        return None
+    return local.astimezone(timezone.utc)
 
 
 def _parse_time(field: str, value: str, rest: str) -> tuple[tuple[int, int, int, int], tzinfo | None] | None:

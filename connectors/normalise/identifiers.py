@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -34,6 +35,7 @@ def thai_id_check_digit(first12: str) -> int:
     return (11 - total % 11) % 10
 
 
+@memoised(maxsize=8192)
 def normalise_thai_id(value: str, *, field: str = "thai_id") -> str:
     """Thirteen digits with a valid check digit, separators and Thai digits removed."""
     digits = _SEPARATORS.sub("", clean(value, field))
@@ -55,6 +57,7 @@ def normalise_migrant_id(value: str, *, field: str = "migrant_id") -> str:
     return normalise_thai_id(value, field=field)
 
 
+@memoised(maxsize=8192)
 def normalise_document_number(value: str, *, field: str = "document_number", min_length: int = 5,
                               max_length: int = 20) -> str:
     """A document number (work permit, border pass, certificate of identity...): upper-case

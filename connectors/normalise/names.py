@@ -23,11 +23,11 @@ Decisions, each because of a matching need downstream:
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 from functools import cache
 
+from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean, is_blank
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.scripts import Script, detect_script, script_of_char
@@ -62,6 +62,7 @@ _PARTICLES = frozenset({"ณ", "na"})  # ณ อยุธยา / na Ayutthaya: 
 _ALLOWED_PUNCTUATION = set(" -'’.,")
 
 
+@memoised(maxsize=16384)  # the same names come back (a crew list, a person in several records)
 def parse_name(value: str, *, family_first: bool = False, nationality: str | None = None,
                field: str = "name") -> PersonName:
     """Split a full name as written in one field."""
@@ -88,6 +89,7 @@ def parse_name(value: str, *, family_first: bool = False, nationality: str | Non
     return _build(field, value, " ".join(tokens[:-1]), tokens[-1], honorific)
 
 
+@memoised(maxsize=16384)
 def name_from_parts(given: str, family: str | None = None, *, honorific: str | None = None,
                     nationality: str | None = None, field: str = "name") -> PersonName:
     """A name from separate given / family (/ title) columns; a title left in `given` is split off.
@@ -139,12 +141,15 @@ def _romanise_word(word: str) -> str | None:
 
 def _checked(value: object, field: str) -> str:
     text = clean(value, field)
-    for ch in text:
-        if ch.isdigit():
-            raise NormaliseError(field, value, "contains a digit; a name has none")
-        if script_of_char(ch) is None and ch not in _ALLOWED_PUNCTUATION:
-            raise NormaliseError(field, value, f"contains {ch!r}; a name has letters, spaces, hyphens, apostrophes and dots only")
-    if not any(script_of_char(ch) for ch in text):
+    chars = set(text)
+    if any(ch.isdigit() or (script_of_char(ch) is None and ch not in _ALLOWED_PUNCTUATION) for ch in chars):
+        for ch in text:  # the first offending character, in reading order
+            if ch.isdigit():
+                raise NormaliseError(field, value, "contains a digit; a name has none")
+            if script_of_char(ch) is None and ch not in _ALLOWED_PUNCTUATION:
+                raise NormaliseError(field, value,
+                                     f"contains {ch!r}; a name has letters, spaces, hyphens, apostrophes and dots only")
+    if not any(script_of_char(ch) for ch in chars):
         raise NormaliseError(field, value, "has no letters; expected a name")
     return text
 
@@ -205,7 +210,7 @@ def _build(field: str, value: object, given: str, family: str | None, honorific:
 
 def _case(text: str) -> str:
     """Title-case Latin text written all upper or all lower; leave anything else as written."""
-    latin = [c for c in text if script_of_char(c) is Script.LATIN]
+    latin = [c for c in set(text) if script_of_char(c) is Script.LATIN]
     if latin and (all(c.isupper() for c in latin) or all(c.islower() for c in latin)):
         return " ".join(word.title() for word in text.split())
     return text

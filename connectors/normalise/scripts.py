@@ -39,6 +39,17 @@ _RANGES = (
 
 def script_of_char(ch: str) -> Script | None:
     """The script of one letter or mark, None for other characters (digits, spaces, punctuation)."""
+    try:
+        return _BY_CHAR[ch]
+    except KeyError:
+        pass
+    script = _script_of_char(ch)
+    if len(_BY_CHAR) < _MAX_CHARS:
+        _BY_CHAR[ch] = script
+    return script
+
+
+def _script_of_char(ch: str) -> Script | None:
     if not ch.isalpha() and not unicodedata.category(ch).startswith("M"):
         return None
     code = ord(ch)
@@ -48,9 +59,15 @@ def script_of_char(ch: str) -> Script | None:
     return Script.OTHER
 
 
+# Each character's script, worked out once: a name is a handful of distinct characters.
+_BY_CHAR: dict[str, Script | None] = {}
+_MAX_CHARS = 20_000
+
+
 def detect_script(text: str) -> Script:
     """The one script all letters of `text` are written in, or MIXED / OTHER."""
-    found = {s for s in map(script_of_char, text) if s is not None}
+    found = set(map(script_of_char, set(text)))
+    found.discard(None)
     if len(found) == 1:
-        return found.pop()
+        return found.pop()  # type: ignore[return-value]
     return Script.MIXED if len(found) > 1 else Script.OTHER

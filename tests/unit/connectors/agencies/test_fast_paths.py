@@ -1,0 +1,151 @@
+"""The agencies' value helpers give exactly what the reference code gives: the per-character loop,
+json.dumps and uuid.uuid5, uncached calls. Speed must not change an event id nor an error message."""
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Mapping
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from connectors.agencies import _common, _values
+from connectors.agencies._common import EVENT_NAMESPACE, content_version, event_id
+from connectors.agencies._values import clean_text, parse_moment, vocab_key
+from connectors.normalise import NormaliseError, thai_digits_to_ascii
+from connectors.normalise._text import FAST_BLOCKS
+
+NEVER = re.compile("(?!)")
+ALPHABET = ("abcXYZ 019 éß\u0301 -_.'/:;|\t\n\r\x0b\x1c\x85\xa0\u2028\u2029\u3000\u200b\ufeff\u00ad\x00\ue000\u0378"
+            "กขนมยรอะาำิีุเแโ่้็์\u0e4d\u0e32๐๑๙ ကမ\u103a ຄກ ក\u17b6 \u1ec7\U0001F600\ud800")
+TEXTS = st.text(alphabet=ALPHABET, max_size=60)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _outcome(fn, *args, **kwargs):
+    try:
+        return ("value", fn(*args, **kwargs))
+    except NormaliseError as err:
+        return ("error", str(err))
+
+
+class TestCleanText:
+    @pytest.mark.parametrize("multiline", [False, True])
+    def test_translates_every_character_it_accepts_as_the_loop_does(self, multiline):
+        plain, table = _values._fast(multiline)
+        for low, high in FAST_BLOCKS:
+            for code in range(low, high + 1):
+                ch = chr(code)
+                reference = _outcome(_values._kept, ch, "f", ch, multiline)
+                if plain.fullmatch(ch):
+                    assert reference == ("value", ch.translate(table)), hex(code)
+                else:
+                    assert reference[0] == "error", hex(code)
+
+    @SETTINGS
+    @given(st.one_of(TEXTS, st.integers(), st.booleans(), st.none()), st.sampled_from([3, 100, 200, 4000]),
+           st.booleans())
+    def test_gives_what_the_uncached_character_loop_gives_first_and_again(self, value, max_length, multiline):
+        with mock.patch.object(_values, "_fast", lambda multiline: (NEVER, {})):
+            reference = _outcome(_values._clean_text, value, "f", max_length, multiline)
+        for field in ("f", "f", "g"):
+            expected = reference if field == "f" else _outcome(_values._clean_text, value, field, max_length,
+                                                                multiline)
+            assert _outcome(clean_text, value, field, max_length, multiline=multiline) == expected
+
+
+def _reference_vocab_key(text):
+    folded = unicodedata.normalize("NFC", thai_digits_to_ascii(text)).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-.")
+
+
+def _reference_canonical(value, depth):
+    if depth > 40:
+        return repr(value)
+    if isinstance(value, Mapping):
+        return [[str(k), _reference_canonical(v, depth + 1)]
+                for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (list, tuple)):
+        return [_reference_canonical(v, depth + 1) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def _reference_version(fields):
+    canonical = json.dumps(_reference_canonical(fields, 0), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXTS, st.dates())
+FIELDS = st.recursive(st.dictionaries(st.one_of(TEXTS, st.integers()), SCALARS, max_size=6),
+                      lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                              st.dictionaries(TEXTS, inner, max_size=3)), max_leaves=20)
+
+
+def _deep(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"k": value, "n": 1}
+    return value
+
+
+class TestIdsAndVersions:
+    @SETTINGS
+    @given(TEXTS)
+    def test_vocabulary_keys_are_the_loops(self, text):
+        assert vocab_key(text) == _reference_vocab_key(text) == vocab_key(text)
+
+    @SETTINGS
+    @given(st.lists(st.one_of(TEXTS, st.text()), min_size=5, max_size=5))
+    def test_event_ids_are_uuid5_of_the_json_array(self, parts):
+        name = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+        try:
+            expected = str(uuid.uuid5(EVENT_NAMESPACE, name))
+        except UnicodeEncodeError:  # a lone surrogate: neither can name it
+            with pytest.raises(UnicodeEncodeError):
+                event_id(*parts)
+            return
+        assert event_id(*parts) == expected
+
+    def test_event_ids_of_other_values_are_still_those_of_their_json(self):
+        expected = str(uuid.uuid5(EVENT_NAMESPACE, json.dumps(["labour", "S", None, 2, "E"], ensure_ascii=False,
+                                                                separators=(",", ":"))))
+        assert event_id("labour", "S", None, 2, "E") == expected  # type: ignore[arg-type]
+
+    @SETTINGS
+    @given(FIELDS)
+    def test_content_versions_are_the_digest_of_the_reference_json(self, fields):
+        assert content_version(fields) == _reference_version(fields)
+
+    @pytest.mark.parametrize("depth", [38, 39, 40, 41, 42])
+    def test_content_versions_of_deep_records_too(self, depth):
+        assert content_version(_deep(depth)) == _reference_version(_deep(depth))
+
+    def test_uuid5_text_is_uuid5(self):
+        for name in ("", "a", "ไทย", "x" * 1000):
+            assert _common.uuid5_text(EVENT_NAMESPACE, name) == str(uuid.uuid5(EVENT_NAMESPACE, name))
+
+
+BANGKOK = timezone(timedelta(hours=7))
+
+
+class TestMoments:
+    @pytest.mark.parametrize("value", ["05/03/2568", "05/03/2568 17:20", "2025-03-01T08:00:01", "1 มี.ค. 2568 22:30",
+                                       "2025-03-02T01:02:11+07:00", "31/02/2568", "soon", 5, None,
+                                       datetime(2025, 3, 1, 8, 0, 0, 123456), date(2025, 3, 1),
+                                       datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc),
+                                       datetime(2025, 3, 1, 8, 0, tzinfo=BANGKOK)])
+    def test_cached_moments_are_the_uncached_ones(self, value):
+        reference = _outcome(parse_moment.__wrapped__, value, field="occurred")
+        for field in ("occurred", "occurred"):
+            assert _outcome(parse_moment, value, field=field) == reference
+        assert _outcome(parse_moment, value, field="x") == _outcome(parse_moment.__wrapped__, value, field="x")
