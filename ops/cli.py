@@ -151,6 +151,11 @@ def _parser() -> argparse.ArgumentParser:
     connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")
     connect.set_defaults(run=_connect)
 
+    from connectors.simulator.command import add_arguments, run as run_simulate
+    simulate = sub.add_parser("simulate", help="generate a seeded multi-agency feed and deliver it through the connectors")
+    add_arguments(simulate)
+    simulate.set_defaults(run=run_simulate)
+
     bench = sub.add_parser("bench", help="measure: figures next to their limit, from the same run")
     bench.add_argument("name", choices=["intake"])
     bench.add_argument("--records", type=int, default=20_000, help="records per source")
