@@ -132,3 +132,28 @@ def unique_name(request: pytest.FixtureRequest) -> str:
     """A short topic / group prefix of this test, unique per run, so tests cannot disturb each other."""
     slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
     return f"{slug[:24].rstrip('-')}-{secrets.token_hex(3)}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free port under a temporary directory (views and SQL source tests)."""
+    import shutil
+    import tempfile
+
+    from tests.integration.postgres import PostgresStartError, PostgresUnavailable, start_postgres, stop_postgres
+    root = Path(tempfile.mkdtemp(prefix="sanpalang-pg-"))
+    try:
+        url = start_postgres(root)
+    except PostgresUnavailable as e:
+        shutil.rmtree(root, ignore_errors=True)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{e} (CI=true: a missing dependency fails the run)", pytrace=False)
+        pytest.skip(str(e))
+    except PostgresStartError as e:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(str(e))
+    try:
+        yield url
+    finally:
+        stop_postgres(root)
+        shutil.rmtree(root, ignore_errors=True)

@@ -23,7 +23,6 @@ from ops.kafka import local
 from ops.kafka.connection import resolve_connection
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
-from tests.integration.postgres import PostgresStartError, PostgresUnavailable, start_postgres, stop_postgres
 
 IN_CI = os.environ.get("CI") == "true"
 OUTAGE_PORT = 29392
@@ -87,20 +86,3 @@ def outage_broker(kafka_jar_cache):
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throwaway PostgreSQL cluster on a free port under a temporary directory."""
-    root = Path(tempfile.mkdtemp(prefix="sanpalang-pg-"))
-    try:
-        url = start_postgres(root)
-    except PostgresUnavailable as e:
-        shutil.rmtree(root, ignore_errors=True)
-        _missing(str(e))
-    except PostgresStartError as e:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(str(e))
-    try:
-        yield url
-    finally:
-        stop_postgres(root)
-        shutil.rmtree(root, ignore_errors=True)

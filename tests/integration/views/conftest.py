@@ -15,31 +15,9 @@ from pathlib import Path
 import pytest
 
 from streams.views import ViewSink
-from tests.integration.postgres import (PostgresStartError, PostgresUnavailable, create_database, start_postgres,
-                                        stop_postgres)
+from tests.integration.postgres import create_database
 
 IN_CI = os.environ.get("CI") == "true"
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throwaway PostgreSQL cluster on a free port under a temporary directory."""
-    root = Path(tempfile.mkdtemp(prefix="sanpalang-pg-"))
-    try:
-        url = start_postgres(root)
-    except PostgresUnavailable as e:
-        shutil.rmtree(root, ignore_errors=True)
-        if IN_CI:
-            pytest.fail(f"{e} (CI=true: a missing dependency fails the run)")
-        pytest.skip(str(e))
-    except PostgresStartError as e:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(str(e))
-    try:
-        yield url
-    finally:
-        stop_postgres(root)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
