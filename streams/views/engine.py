@@ -7,6 +7,9 @@ failing when one upgrades a read lock. PostgreSQL: pre-ping, nothing else.
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,7 @@ def make_engine(url: str | sa.URL, *, writer: bool = False, **kwargs: Any) -> En
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -52,3 +55,19 @@ def make_engine(url: str | sa.URL, *, writer: bool = False, **kwargs: Any) -> En
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to write-ahead logging once (the mode persists in the file).
+
+    SQLite answers "database is locked" at once, without its busy timeout, when another connection
+    is switching the mode at the same moment: several sinks starting together must wait their turn.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
