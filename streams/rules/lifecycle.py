@@ -82,7 +82,8 @@ def alert_record(alert: Alert) -> dict[str, Any]:
         "severity": alert.severity.symbol, "state": alert.state, "province": alert.province,
         "case_id": alert.case_id, "subject": alert.subject, "raised_at": alert.raised_at,
         "due_at": alert.due_at, "resolved_at": alert.resolved_at, "runbook_key": alert.runbook_key,
-        "message": alert.message,
+        "message": alert.message, "acknowledged_at": alert.acknowledged_at, "resolution": alert.resolution,
+        "version": alert.version,
     }
 
 

@@ -58,7 +58,9 @@ class TestReplay:
             live.send(ev)
         replay = Feed()
         replay.send(*EVENTS)
-        assert live.alerts == replay.alerts
+        # the same alerts in the same end states; live ticks may have counted more versions on the way
+        unversioned = lambda alerts: {k: {**a, "version": None} for k, a in alerts.items()}  # noqa: E731
+        assert unversioned(live.alerts) == unversioned(replay.alerts)
         # a referral asks for action now: a replay that already knows the action came sends none
         assert set(replay.referrals) < set(live.referrals)
         assert all(live.referrals[r] == replay.referrals[r] for r in replay.referrals)
