@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SYSTEM_PACKAGES := postgresql
+SYSTEM_PACKAGES := postgresql prometheus prometheus-alertmanager chromium kcat
 
 .PHONY: install demo test unit integration lock clean
 
@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt ops/install-system.sh
 	@bash ops/install-system.sh $(SYSTEM_PACKAGES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	@touch $@
 
 demo: install
@@ -33,7 +33,7 @@ integration: install
 lock:
 	rm -rf /tmp/sanpalang-lock && $(PYTHON) -m venv /tmp/sanpalang-lock
 	/tmp/sanpalang-lock/bin/pip install -q --upgrade pip
-	/tmp/sanpalang-lock/bin/pip install -q '.[dev]'
+	/tmp/sanpalang-lock/bin/pip install -q '.[dev,bench]'
 	/tmp/sanpalang-lock/bin/pip freeze --exclude sanpalang > constraints.txt
 
 clean:

@@ -235,3 +235,14 @@ def report(result: dict) -> str:
                      f"(goal >= {figures['goal_ratio']:.2f}: {verdict})")
     lines.append(f"peak RSS: {result['peak_rss_mb']:.0f} MB")
     return "\n".join(lines)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--records", type=int, default=20_000, help="records per source")
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+
+
+def run(args, settings: Settings) -> int:
+    result = run_intake_bench(settings, args.records, lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps(result) if args.json else report(result))
+    return 0

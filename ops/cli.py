@@ -7,6 +7,7 @@ when it runs, so ``sanpalang --help`` stays instant and no module connects at im
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from typing import Callable, Sequence
 
@@ -97,22 +98,49 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    import json
-    if args.name == "intake":
-        from ops.bench_intake import report, run_intake_bench
-        result = run_intake_bench(settings, args.records, progress)
-        print(json.dumps(result) if args.json else report(result))
-        return 0
-    raise SystemExit(f"unknown benchmark {args.name!r}")
-
-
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import run_demo
     return run_demo(settings, progress)
 
 
-def _parser() -> argparse.ArgumentParser:
+MODULE_COMMANDS: dict[str, tuple[str, str]] = {
+    "simulate": ("connectors.simulator.command",
+                 "generate a seeded multi-agency feed and deliver it through the connectors"),
+    "worker": ("streams.worker.command", "run the stream processors: persons, joint case views, alerts, referrals"),
+    "console": ("console.command", "serve the operator console and the partner API"),
+    "users": ("console.users_command", "add, remove or list console users"),
+    "audit": ("console.audit_command", "verify the hash-chained audit log of reads and alert actions"),
+    "asyncapi": ("ops.asyncapi", "write the AsyncAPI 3.0 document of every topic"),
+}
+"""Sub-commands whose module offers `add_arguments(parser)` and `run(args, settings) -> int`."""
+
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "intake": ("ops.bench_intake", "records/s of each connector source next to a raw producer"),
+    "er": ("ops.bench_er", "entity resolution quality and speed, next to Splink on the same input"),
+    "er-scale": ("ops.bench_er_scale", "matching speed and memory with 1,000,000 indexed persons"),
+    "scenario": ("ops.bench_scenario", "alert precision and recall of the simulator's scenario through the hub"),
+    "pipeline": ("ops.bench_pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
+}
+"""`sanpalang bench NAME`: modules with the same two functions."""
+
+
+def _module_command(sub: argparse._SubParsersAction, name: str, module: str, text: str, chosen: str | None) -> None:
+    """Import the module only when its command runs, so `--help` stays instant."""
+    parser = sub.add_parser(name, help=text, description=text)
+    if name == chosen:
+        implementation = importlib.import_module(module)
+        implementation.add_arguments(parser)
+        parser.set_defaults(run=implementation.run)
+
+
+def _chosen(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    words = [a for a in argv if not a.startswith("-")]
+    command = words[0] if words else None
+    return command, (words[1] if command == "bench" and len(words) > 1 else None)
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    chosen, chosen_bench = _chosen(argv)
     parser = argparse.ArgumentParser(prog="sanpalang", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -151,16 +179,13 @@ def _parser() -> argparse.ArgumentParser:
     connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")
     connect.set_defaults(run=_connect)
 
-    from connectors.simulator.command import add_arguments, run as run_simulate
-    simulate = sub.add_parser("simulate", help="generate a seeded multi-agency feed and deliver it through the connectors")
-    add_arguments(simulate)
-    simulate.set_defaults(run=run_simulate)
+    for name, (module, text) in MODULE_COMMANDS.items():
+        _module_command(sub, name, module, text, chosen)
 
     bench = sub.add_parser("bench", help="measure: figures next to their limit, from the same run")
-    bench.add_argument("name", choices=["intake"])
-    bench.add_argument("--records", type=int, default=20_000, help="records per source")
-    bench.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    bench.set_defaults(run=_bench)
+    benches = bench.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    for name, (module, text) in BENCHMARKS.items():
+        _module_command(benches, name, module, text, chosen_bench)
 
     demo = sub.add_parser("demo", help="run the hub's main job locally")
     demo.set_defaults(run=_demo)
@@ -168,7 +193,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(argv).parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as err:
