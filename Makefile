@@ -8,6 +8,7 @@ SYSTEM_PACKAGES := postgresql prometheus prometheus-alertmanager chromium kcat
 
 install: $(VENV)/.installed
 	@$(BIN)/sanpalang kafka fetch >/dev/null
+	@[ ops/asyncapi/node_modules/.package-lock.json -nt ops/asyncapi/package-lock.json ] || npm ci --prefix ops/asyncapi --no-audit --no-fund --ignore-scripts
 
 $(VENV)/.installed: pyproject.toml constraints.txt ops/install-system.sh
 	@bash ops/install-system.sh $(SYSTEM_PACKAGES)
