@@ -27,7 +27,8 @@ class DateComparison(Comparison):
     one_digit: the written digits differ by one slip or a neighbouring swap (also for invalid
     dates); year_only: agree as far as the vaguer side is known (only a year, or a month);
     within_1_year: at most one year apart (an age or an estimate, or a wrong day and month); else.
-    Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`, `19900802`), text in `format`, or a
+    Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`, `19900802`, `~1990` for an
+    estimated year), text in `format`, or a
     `(date, precision)` pair with precision Day / Month / Year / Estimated.
     """
 
@@ -47,7 +48,9 @@ class DateComparison(Comparison):
         if isinstance(item, date):
             return _date_value(item.year, item.month, item.day, precision)
         text = str(item).strip()
-        if self.format:
+        if text.startswith("~"):  # "~1990": an estimated year (an age given instead of a date)
+            text, precision = text[1:].strip()[:4], "E"
+        if self.format and precision != "E":
             try:
                 d = datetime.strptime(text, self.format).date()
             except ValueError:

@@ -20,7 +20,7 @@ from typing import Any
 
 from streams.matching.spec import Spec, parse_spec
 
-__all__ = ["person_record", "persons_spec", "PERSON_COLUMNS"]
+__all__ = ["person_record", "persons_spec", "persons_text", "PERSON_COLUMNS"]
 
 _ID_COLUMNS = {
     "ThaiId": "national_id", "PinkCard": "national_id", "Passport": "passport",
@@ -30,10 +30,14 @@ PERSON_COLUMNS = ("name", "date_of_birth", "sex", "nationality", *dict.fromkeys(
 _EPOCH = date(1970, 1, 1)
 
 
+def persons_text() -> str:
+    """The text of `streams/matching/persons.toml` (package data)."""
+    return resources.files("streams.matching").joinpath("persons.toml").read_text(encoding="utf-8")
+
+
 def persons_spec() -> Spec:
     """The default spec for agency persons (`streams/matching/persons.toml`)."""
-    text = resources.files("streams.matching").joinpath("persons.toml").read_text(encoding="utf-8")
-    return parse_spec(text)
+    return parse_spec(persons_text())
 
 
 def _as_date(value: Any) -> date | None:

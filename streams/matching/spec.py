@@ -9,6 +9,7 @@ soc_sec_id    = "identifier"
 postcode      = "postcode"
 state         = "categorical"
 address_1     = { kind = "text", thresholds = [0.9, 0.7] }
+aliases       = { kind = "name", separator = "|" }   # any kind: a CSV cell holding alternatives
 
 [blocking]                    # optional: derived from the kinds when absent
 keys = [["given_name", "surname"], ["date_of_birth"], ["soc_sec_id"], ["postcode"], ["surname", "date_of_birth:year"]]
@@ -32,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -49,6 +50,7 @@ KINDS: dict[str, type[Comparison]] = {
     "postcode": PostcodeComparison, "categorical": CategoricalComparison, "text": TextComparison,
 }
 _OPTIONS = {"name": {"thresholds", "swap_with", "tf"}, "text": {"thresholds"}, "date": {"format"}}
+_COMMON_OPTIONS = {"separator"}  # read by the shell that parses text cells, not by the comparison
 _SECTIONS = {"fields", "blocking", "thresholds", "limits"}
 
 
@@ -78,6 +80,7 @@ class Spec:
     block_size: int = 100
     candidates: int = 40
     source: str = ""  # canonical JSON of what was declared, for the parameter version
+    separators: Mapping[str, str] = field(default_factory=dict)  # column -> separator of alternatives in a text cell
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -121,6 +124,8 @@ def parse_spec(data: Mapping[str, Any] | str) -> Spec:
     if not isinstance(raw_fields, Mapping) or not raw_fields:
         raise SpecError("the spec needs a [fields] table naming at least one column and its kind")
     fields = tuple((column, _field(column, value)) for column, value in raw_fields.items())
+    separators = {column: _separator(column, value) for column, value in raw_fields.items()
+                  if isinstance(value, Mapping) and "separator" in value}
     kinds = dict(fields)
     for column, comparison in fields:
         partner = getattr(comparison, "swap_with", None)
@@ -144,7 +149,14 @@ def parse_spec(data: Mapping[str, Any] | str) -> Spec:
         {"fields": raw_fields, "blocking": [str(k) for k in keys], "link": link, "possible": possible},
         sort_keys=True, default=str,
     )
-    return Spec(fields, keys, link, possible, block_size, candidates, source)
+    return Spec(fields, keys, link, possible, block_size, candidates, source, separators)
+
+
+def _separator(column: str, value: Mapping[str, Any]) -> str:
+    separator = value["separator"]
+    if not isinstance(separator, str) or not separator:
+        raise SpecError(f"field {column!r}: separator must be a non-empty string")
+    return separator
 
 
 def _table(data: Mapping[str, Any], name: str, allowed: set[str]) -> Mapping[str, Any]:
@@ -162,7 +174,7 @@ def _field(column: str, value: Any) -> Comparison:
     if isinstance(value, str):
         kind, options = value, {}
     elif isinstance(value, Mapping) and "kind" in value:
-        kind, options = value["kind"], {k: v for k, v in value.items() if k != "kind"}
+        kind, options = value["kind"], {k: v for k, v in value.items() if k != "kind" and k not in _COMMON_OPTIONS}
     else:
         raise SpecError(f"field {column!r}: give a kind (\"name\") or a table with kind = ...")
     if kind not in KINDS:
