@@ -42,7 +42,7 @@ class TestGoodRecords:
 
     def test_with_a_spoilt_attribute_are_kept_and_the_attribute_dropped(self, read, truth_records, feed):
         from connectors.agencies import translate
-        from tests.unit.connectors.simulator.conftest import AGENCY
+        from connectors.simulator.offline import CHANNEL_AGENCY as AGENCY
         spoilt = [ref for ref, t in truth_records.items() if t["expect"] == "intake" and t["note"]]
         assert len(spoilt) >= 3
         for ref in spoilt:

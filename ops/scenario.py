@@ -1,0 +1,70 @@
+"""The simulator's fixed-seed scenario as the hub sees it, and the hub's alerts scored against its truth.
+
+`scenario_feed(seed)` gives the intake publications of every feed record in delivery order (read
+and routed by the real sources' pure code and the agency mappings) and the truth file.
+`score_alerts(truth, alerts, links)` maps each alert's subject back to the true person (through
+the person links: a hub person is the true person most of its source persons are) or the true
+organisation, and compares the (rule, subject) pairs with the truth's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+__all__ = ["SCENARIO_START", "scenario_feed", "score_alerts", "org_keys"]
+
+SCENARIO_START = datetime(2025, 3, 1, tzinfo=timezone(timedelta(hours=7)))
+
+
+def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, **options: Any):
+    """(publications in delivery order, truth). Options go to `connectors.simulator.generate`."""
+    from connectors.simulator import generate
+    from connectors.simulator.offline import read_all
+    feed = generate(seed, start_at=start_at, **options)
+    publications = [p for read in read_all(feed, batch=40).values() for p in read.publications]
+    return publications, feed.truth
+
+
+def org_keys(truth: Mapping[str, Any]) -> dict[str, str]:
+    """Truth organisation id -> the hub's organisation key."""
+    from streams.cases import org_key
+    keys = {}
+    for oid, org in truth["organisations"].items():
+        found = org_key({"kind": org["kind"], "name": org["name"], "registration_number": org["registration"],
+                         "vessel_registration": org["vessel_registration"], "province": org["province"]},
+                        org["province"])
+        if found is not None:
+            keys[oid] = found.key
+    return keys
+
+
+def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Hub person id -> the true person most of its source persons are."""
+    true_of = {(r["event_id"], p["ref"]): p["person"] for r in truth["records"] if r.get("event_id")
+               for p in r["persons"]}
+    votes: dict[str, Counter] = {}
+    for link in links:
+        true = true_of.get((link["source_event_id"], link["person_ref"]))
+        if true is not None:
+            votes.setdefault(link["person_id"], Counter())[true] += 1
+    return {hub: counter.most_common(1)[0][0] for hub, counter in votes.items()}
+
+
+def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
+                 links: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Alert precision and recall: an alert counts when its (rule, true subject) is in the truth,
+    each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out."""
+    keys = {v: k for k, v in org_keys(truth).items()}
+    persons = _true_persons(truth, links)
+    expected = Counter((a["rule"], a["subject"].get("person") or a["subject"]["organisation"]) for a in truth["alerts"])
+    got = Counter((a["rule_number"], persons.get(a["subject"]) or keys.get(a["subject"]) or a["subject"])
+                  for a in alerts if a.get("resolution") != "merged")
+    matched = sum((expected & got).values())
+    total_got, total_expected = sum(got.values()), sum(expected.values())
+    return {"alert_precision": matched / total_got if total_got else 1.0,
+            "alert_recall": matched / total_expected if total_expected else 1.0,
+            "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
+            "missed": sorted(map(list, (expected - got).elements())), "unexpected": sorted(map(list, (got - expected).elements()))}

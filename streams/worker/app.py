@@ -1,0 +1,128 @@
+"""`sanpalang worker`: the faust app `sanpalang-hub`.
+
+- agent `forward`: every intake topic and `operator.actions.v1` onto the lane, as they are
+  (at-least-once: faust flushes the lane sends before it commits the source offsets; the
+  correlator drops an event or action it has already seen). Its partitions spread over workers.
+- task `correlate` (`CorrelateLoop`): the lane through the correlator, outputs and lane offset in
+  one Kafka transaction; one worker at a time holds the lane, any other stands by.
+- task `views` (`ViewsLoop`): the committed outputs into SQL.
+- timer `clock` (leader only, `--clock wall`): a tick onto the lane every `--tick` seconds, so
+  deadlines fire on the wall clock too and a replay sees the same ticks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import faust
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from ops.kafka.connection import KafkaConnection
+from streams.worker.correlate import CorrelateLoop
+from streams.worker.lane import LANE_TOPIC, input_topics, tick_value
+from streams.worker.metrics import WorkerMetrics
+from streams.worker.views import OUTPUT_TOPICS, ViewsLoop
+
+__all__ = ["WorkerOptions", "make_app"]
+
+APP_ID = "sanpalang-hub"
+log = logging.getLogger("sanpalang.worker")
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    database_url: str
+    clock: str = "event"          # "event": deadlines advance with event time only; "wall": ticks too
+    tick_seconds: float = 10.0
+    views: bool = True
+
+
+def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
+    servers = ";".join(f"kafka://{s}" for s in connection.bootstrap.split(","))
+    if not connection.uses_sasl:
+        return servers, None
+    return servers, faust.SASLCredentials(username=connection.username, password=connection.password,
+                                          mechanism="SCRAM-SHA-512")
+
+
+def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
+    broker, credentials = _broker(connection)
+    app = faust.App(APP_ID, broker=broker, broker_credentials=credentials, processing_guarantee="at_least_once",
+                    store="memory://", web_enabled=False, autodiscover=False, topic_allow_declare=False,
+                    consumer_auto_offset_reset="earliest", producer_acks=-1, broker_commit_interval=0.2,
+                    topic_disable_leader=True)
+    metrics = WorkerMetrics.shared()
+    sources = app.topic(*input_topics(), key_type=bytes, value_type=bytes, key_serializer="raw",
+                        value_serializer="raw")
+    lane = app.topic(LANE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
+                     partitions=1)
+
+    @app.agent(sources, concurrency=1)
+    async def forward(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            await lane.send(key=message.key, value=message.value, timestamp=message.timestamp)
+            if message.topic.startswith("intake."):
+                metrics.event(message.topic.split(".")[1])
+
+    @app.task
+    async def correlate() -> None:
+        await CorrelateLoop(connection, metrics=metrics).run()
+
+    if options.views:
+        @app.task
+        async def views() -> None:
+            await ViewsLoop(connection, options.database_url, metrics=metrics).run()
+
+    @app.timer(5.0)
+    async def lag() -> None:
+        await _measure_lag(connection, metrics)
+
+    if options.clock == "wall":
+        producer_holder: dict[str, AIOKafkaProducer] = {}
+
+        @app.timer(options.tick_seconds, on_leader=True)
+        async def clock() -> None:
+            producer = producer_holder.get("p")
+            if producer is None:
+                producer = producer_holder["p"] = AIOKafkaProducer(**connection.aiokafka(), acks="all",
+                                                                   enable_idempotence=True)
+                await producer.start()
+            await producer.send_and_wait(LANE_TOPIC, tick_value(datetime.now(timezone.utc)), key=b"tick")
+    return app
+
+
+async def _measure_lag(connection: KafkaConnection, metrics: WorkerMetrics) -> None:
+    """Messages between each group's committed offset and the end of its topics."""
+    consumer = AIOKafkaConsumer(**connection.aiokafka(), group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        groups = {LANE_TOPIC: "sanpalang-hub-correlate", **{t: "sanpalang-hub-views" for t in OUTPUT_TOPICS},
+                  **{t: APP_ID for t in input_topics()}}
+        await consumer.topics()                      # fetches the metadata partitions_for_topic reads
+        for topic, group in groups.items():
+            partitions = consumer.partitions_for_topic(topic) or set()
+            tps = [TopicPartition(topic, p) for p in partitions]
+            if not tps:
+                continue
+            ends = await consumer.end_offsets(tps)
+            committed = await _committed(connection, group, tps)
+            metrics.lag.labels(topic).set(sum(max(0, ends[tp] - committed.get(tp, 0)) for tp in tps))
+    except Exception as err:  # lag is best effort; the hub goes on
+        log.debug("lag measurement failed: %s", err)
+    finally:
+        await consumer.stop()
+
+
+async def _committed(connection: KafkaConnection, group: str, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+    from aiokafka.admin import AIOKafkaAdminClient
+    admin = AIOKafkaAdminClient(**connection.aiokafka())
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group, partitions=tps)
+        return {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+    finally:
+        await admin.close()
+

@@ -1,0 +1,43 @@
+"""`sanpalang worker`: run the stream processors until stopped (Ctrl-C, SIGTERM)."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["add_arguments", "run"]
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not port.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
+    return host or "127.0.0.1", int(port)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--clock", choices=["event", "wall"], default="wall",
+                        help="wall: deadlines also advance with the wall clock (live); event: only with event "
+                             "time (replays, tests, the scenario benchmark)")
+    parser.add_argument("--tick", type=float, default=10.0, metavar="SECONDS", help="wall-clock tick interval")
+    parser.add_argument("--metrics", type=_address, metavar="HOST:PORT", default=("127.0.0.1", 9464),
+                        help="serve /metrics here (default 127.0.0.1:9464)")
+    parser.add_argument("--no-views", action="store_true", help="do not write the SQL views in this process")
+    parser.add_argument("--loglevel", choices=["crit", "error", "warn", "info", "debug"], default="warn")
+
+
+def run(args: argparse.Namespace, settings) -> int:
+    import faust
+    from prometheus_client import start_http_server
+
+    from ops.kafka.connection import resolve_connection
+    from streams.worker.app import WorkerOptions, make_app
+    from streams.worker.metrics import WorkerMetrics
+
+    connection = resolve_connection(settings)
+    options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
+                            views=not args.no_views)
+    host, port = args.metrics
+    start_http_server(port, addr=host, registry=WorkerMetrics.shared().registry)
+    app = make_app(connection, options)
+    faust.Worker(app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
+    return 0

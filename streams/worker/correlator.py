@@ -1,0 +1,142 @@
+"""The worker's state machine: one lane entry in, the records to publish out. Pure: no Kafka, SQL or
+clock; the faust agents feed it and send what it returns.
+
+    correlator = Correlator()
+    outputs = correlator.event("sanpalang.police.RescueConducted", record)   # decoded intake event
+    outputs = correlator.action(operator_action_record)                      # console decision
+    outputs = correlator.tick(at)                                            # the wall clock, live
+
+Each event's persons are matched first (`persons.links.v1`), merges are folded before the event
+(as `streams.rules.process` asks), then the event; deadlines due by the event's time fire before
+it. `now` only moves forward: the largest event time or tick seen. The same entries in the same
+order give the same outputs, so a worker rebuilds its state by feeding the lane again from the
+start and publishing nothing until it reaches the first entry it has not committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from streams.cases.readers import as_utc
+from streams.matching import Decision, DecisionKind, Matcher
+from streams.matching.persons import person_record, persons_spec
+from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
+from streams.rules.process import Outcome
+
+__all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
+           "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
+
+CASES_TOPIC, ALERTS_TOPIC, LINKS_TOPIC = "cases.provincial.v1", "alerts.v1", "persons.links.v1"
+CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
+                                           "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
+EXPIRE_EVERY_MS = 24 * 3600 * 1000
+
+
+def referrals_topic(agency: str) -> str:
+    return f"referrals.{agency}.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One record to publish: topic, key, Avro schema name, record (as `schemas.encode` takes it)."""
+
+    topic: str
+    key: str
+    schema: str
+    record: dict[str, Any]
+
+
+class Correlator:
+    """Matcher + hub + the time the hub has reached. Not thread-safe: one lane, one owner."""
+
+    def __init__(self, matcher: Matcher | None = None) -> None:
+        self.matcher = matcher or Matcher(persons_spec())
+        self.hub = Hub()
+        self.now: datetime | None = None
+        self._expired_at: datetime | None = None
+        self._actions: set[str] = set()
+        self._events: set[str] = set()
+
+    # --- entries of the lane --------------------------------------------------------------
+    def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
+        envelope = record["envelope"]
+        if envelope["event_id"] in self._events:   # the forwarder is at-least-once
+            return []
+        self._events.add(envelope["event_id"])
+        at = as_utc(envelope["occurred_at"])
+        out = self._advance(at)
+        person_ids: dict[tuple[str, str], str] = {}
+        for person in envelope.get("persons") or ():
+            decision = self.matcher.add(person_record(person, occurred_at=at))
+            person_ids[(envelope["event_id"], person["person_ref"])] = decision.person_id
+            out.append(self._link(envelope, person["person_ref"], decision, at))
+            if decision.merged:
+                out += self._outcome(on_person_merge(self.hub, decision.merged, decision.person_id, self.now))
+        out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
+        return out
+
+    def tick(self, at: datetime) -> list[Output]:
+        """The wall clock reached `at` (live only; recorded in the lane so a replay sees it too)."""
+        return self._advance(at)
+
+    def action(self, action: Mapping[str, Any]) -> list[Output]:
+        """An operator's decision. Alert actions on alerts the hub no longer holds change nothing."""
+        if action["action_id"] in self._actions:
+            return []
+        self._actions.add(action["action_id"])
+        at = as_utc(action["at"])
+        kind = action["kind"]
+        if kind in ("Acknowledge", "Resolve") and action.get("alert_id"):
+            if self.hub.rules.find(action["alert_id"]) is None:
+                return []
+            return self._outcome(on_operator(self.hub, action["alert_id"], kind.lower(), at))
+        if kind == "ConfirmLink" and action.get("person_id") and action.get("candidate_id"):
+            return self._confirm(action["person_id"], action["candidate_id"])
+        return []                            # Escalate, RejectLink: the console records them
+
+    # --- inside -----------------------------------------------------------------------------
+    def _advance(self, at: datetime) -> list[Output]:
+        if self.now is not None and at <= self.now:
+            return []
+        self.now = at
+        out: list[Output] = []
+        timers = self.hub.rules.timers
+        if timers and min(timers.values()) <= at:
+            out += self._outcome(on_tick(self.hub, at))
+        if self._expired_at is None:
+            self._expired_at = at
+        elif (at - self._expired_at).total_seconds() * 1000 >= EXPIRE_EVERY_MS:
+            self._expired_at = at
+            out += self._outcome(on_expire(self.hub, at))
+        return out
+
+    def _confirm(self, person_id: str, candidate_id: str) -> list[Output]:
+        """An operator says two persons are one: the matcher joins them, older id surviving."""
+        roots = {self.matcher.person_id(self.matcher.store.find(r)): self.matcher.store.find(r)
+                 for r in range(len(self.matcher.store))}
+        if person_id not in roots or candidate_id not in roots or person_id == candidate_id:
+            return []
+        survivor, other = sorted((roots[person_id], roots[candidate_id]))
+        self.matcher.store.union_into(survivor, other)
+        into = self.matcher.person_id(survivor)
+        return self._outcome(on_person_merge(self.hub, (self.matcher.person_id(other),), into, self.now))
+
+    def _link(self, envelope: Mapping[str, Any], ref: str, decision: Decision, at: datetime) -> Output:
+        key = f"{envelope['agency']}:{envelope['event_id']}:{ref}"
+        return Output(LINKS_TOPIC, key, PERSON_LINK, {
+            "source_event_id": envelope["event_id"], "person_ref": ref, "agency": envelope["agency"],
+            "person_id": decision.person_id, "weight": float(decision.weight), "decision": str(decision.kind),
+            "matcher_version": self.matcher.version, "merged_from": ",".join(decision.merged) or None,
+            "decided_at": at,
+            "candidate_id": decision.candidate_id if decision.kind is DecisionKind.POSSIBLE else None,
+        })
+
+    @staticmethod
+    def _outcome(outcome: Outcome) -> list[Output]:
+        out = [Output(CASES_TOPIC, v["case_id"], CASE_VIEW, v) for v in outcome.case_views]
+        out += [Output(ALERTS_TOPIC, a["alert_id"], ALERT, a) for a in outcome.alerts]
+        out += [Output(referrals_topic(r["to_agency"]), r["case_id"], REFERRAL, r) for r in outcome.referrals]
+        return out

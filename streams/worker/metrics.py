@@ -1,0 +1,83 @@
+"""The worker's Prometheus metrics (names used by ops/prometheus/rules.yml and the Grafana board).
+
+Gauges of open cases and alerts are kept from the records the worker publishes: the latest stage
+and province per case, the latest state per alert.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, Histogram
+
+__all__ = ["WorkerMetrics", "METRIC_NAMES"]
+
+METRIC_NAMES = (
+    "sanpalang_worker_events_total", "sanpalang_worker_person_links_total", "sanpalang_worker_cases_open",
+    "sanpalang_worker_alerts_open", "sanpalang_worker_consumer_lag", "sanpalang_worker_processing_seconds",
+    "sanpalang_worker_last_commit_timestamp_seconds", "sanpalang_worker_skipped_entries_total",
+    "sanpalang_worker_view_rows_total",
+)
+
+
+class WorkerMetrics:
+    _shared: "WorkerMetrics | None" = None
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.events = PromCounter("sanpalang_worker_events_total", "Intake events correlated", ["agency"], registry=r)
+        self.links = PromCounter("sanpalang_worker_person_links_total", "Person link decisions", ["decision"], registry=r)
+        self.cases_open = Gauge("sanpalang_worker_cases_open", "Open cases", ["province", "stage"], registry=r)
+        self.alerts_open = Gauge("sanpalang_worker_alerts_open", "Open alerts", ["rule", "severity", "state"], registry=r)
+        self.lag = Gauge("sanpalang_worker_consumer_lag", "Messages behind the end of a topic", ["topic"], registry=r)
+        self.latency = Histogram("sanpalang_worker_processing_seconds",
+                                 "From an event's produce time to its outputs committed", registry=r,
+                                 buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
+        self.last_commit = Gauge("sanpalang_worker_last_commit_timestamp_seconds", "Last committed transaction", registry=r)
+        self.skipped = PromCounter("sanpalang_worker_skipped_entries_total", "Lane entries that failed to apply",
+                                   registry=r)
+        self.view_rows = PromCounter("sanpalang_worker_view_rows_total", "Rows changed in the SQL views", ["kind"],
+                                     registry=r)
+        self._cases: dict[str, tuple[str, str]] = {}
+        self._alerts: dict[str, tuple[str, str, str]] = {}
+
+    @classmethod
+    def shared(cls) -> "WorkerMetrics":
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
+    def committed(self, batch: Iterable[Any], outputs: Iterable[Any], correlator: Any = None) -> None:
+        now = time.time()
+        for message in batch:
+            if message.timestamp:
+                self.latency.observe(max(0.0, now - message.timestamp / 1000))
+        for output in outputs:
+            record = output.record
+            if output.schema == "sanpalang.hub.PersonLink":
+                self.links.labels(record["decision"]).inc()
+            elif output.schema == "sanpalang.hub.CaseView":
+                open_ = record.get("merged_into") is None and record.get("status") != "Closed"
+                self._move(self.cases_open, self._cases, output.key,
+                           (record["lead_province"], record["stage"]) if open_ else None)
+            elif output.schema == "sanpalang.hub.Alert":
+                open_ = record["state"] != "Resolved"
+                self._move(self.alerts_open, self._alerts, output.key,
+                           (str(record["rule_number"]), record["severity"], record["state"]) if open_ else None)
+        self.last_commit.set(now)
+
+    def event(self, agency: str) -> None:
+        self.events.labels(agency).inc()
+
+    @staticmethod
+    def _move(gauge: Gauge, latest: dict, key: str, labels: tuple | None) -> None:
+        """One case or alert changed: leave its old series, join its new one."""
+        old = latest.pop(key, None)
+        if old is not None:
+            gauge.labels(*old).dec()
+        if labels is not None:
+            latest[key] = labels
+            gauge.labels(*labels).inc()
