@@ -1,0 +1,149 @@
+"""What the ``consumer`` principal may see: case views and alerts with every identifier replaced
+by a keyed token and every name removed, and aggregates only when k-anonymous.
+
+``for_consumer(name, record, key)`` is the one call: it returns a new record of the same schema
+(ready for ``schemas.encode``) and refuses one that would still leak, so a field added to a schema
+later fails closed (``leaks`` lists it as not reviewed) instead of flowing out. Pure.
+
+The transform replaces ids the console and the worker rely on (case and alert ids, hub person ids),
+so it belongs on topics that only consumers read; see docs/consumers.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from streams.privacy.tokens import PrivacyError, is_token, pseudonym
+
+__all__ = ["CONSUMER_SCHEMAS", "consumer_message", "for_consumer", "leaks"]
+
+CASE_VIEW, ALERT, AGGREGATE = "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Aggregate"
+CONSUMER_SCHEMAS = (CASE_VIEW, ALERT, AGGREGATE)
+
+# Fields reviewed as free of names and identifiers (codes, enums, times, counts).
+_PLAIN = {
+    CASE_VIEW: {"lead_province", "provinces", "stage", "status", "deadlines", "opened_at", "updated_at"},
+    ALERT: {"rule_number", "rule_key", "severity", "state", "province", "raised_at", "due_at", "resolved_at",
+            "runbook_key", "acknowledged_at", "resolution", "version"},
+    AGGREGATE: {"table_id", "population", "dimensions", "k", "total", "cells", "merged_cells", "computed_at"},
+}
+_TOKENS = {CASE_VIEW: {"case_id": "case", "merged_into": "case"}, ALERT: {"alert_id": "alert", "case_id": "case"}}
+_NESTED = {CASE_VIEW: {"persons", "organisations", "agency_case_refs", "timeline", "open_alert_ids"},
+           ALERT: {"subject", "message"}, AGGREGATE: set()}
+_PERSON_PLAIN = {"roles", "trafficking_status", "is_minor", "nationality"}
+_TIMELINE_PLAIN = {"event_type", "agency", "occurred_at", "province"}
+
+
+def consumer_message(alert: Mapping[str, Any]) -> str:
+    """The message consumers get instead of the operators' text (which may name an employer,
+    a vessel or a place): rule, severity and runbook only."""
+    return f"Rule {alert['rule_number']} ({alert['rule_key']}), {alert['severity']}; runbook {alert['runbook_key']}."
+
+
+def _subject_domain(subject: str) -> str:
+    """Alert subjects are hub person ids (``prs_<hex>``) or organisation / vessel keys (``org:...``)."""
+    return "org" if ":" in subject else "person"
+
+
+def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str]) -> dict[str, Any]:
+    out = dict(record)
+    out["case_id"] = token("case", record["case_id"])
+    out["merged_into"] = token("case", record["merged_into"]) if record.get("merged_into") else None
+    out["persons"] = [{**p, "person_id": token("person", p["person_id"])} for p in record.get("persons") or ()]
+    out["organisations"] = [{**o, "org_key": token("org", o["org_key"]), "name": ""}
+                            for o in record.get("organisations") or ()]
+    out["agency_case_refs"] = [{**r, "ref": token("ref", f"{r['agency']}:{r['ref']}")}
+                               for r in record.get("agency_case_refs") or ()]
+    out["timeline"] = [{**e, "event_id": token("event", e["event_id"])} for e in record.get("timeline") or ()]
+    out["open_alert_ids"] = [token("alert", a) for a in record.get("open_alert_ids") or ()]
+    return out
+
+
+def _alert(record: Mapping[str, Any], token: Callable[[str, str], str]) -> dict[str, Any]:
+    out = dict(record)
+    out["alert_id"] = token("alert", record["alert_id"])
+    out["case_id"] = token("case", record["case_id"]) if record.get("case_id") else None
+    out["subject"] = token(_subject_domain(record["subject"]), record["subject"])
+    out["message"] = consumer_message(record)
+    return out
+
+
+def for_consumer(name: str, record: Mapping[str, Any], key: bytes) -> dict[str, Any]:
+    """``record`` of schema ``name`` as the consumer principal may read it; raises PrivacyError
+    for a schema not meant for consumers or a record that would still leak."""
+    def token(domain: str, value: str) -> str:
+        return pseudonym(key, domain, value)
+    if name == CASE_VIEW:
+        out = _case_view(record, token)
+    elif name == ALERT:
+        out = _alert(record, token)
+    elif name == AGGREGATE:
+        out = dict(record)
+    else:
+        raise PrivacyError(f"{name} is not meant for consumers; they may read {', '.join(CONSUMER_SCHEMAS)}")
+    if problems := leaks(name, out):
+        raise PrivacyError(f"{name} would leak to consumers: {'; '.join(problems)}")
+    return out
+
+
+def _unreviewed(path: str, record: Mapping[str, Any], allowed: set[str]) -> list[str]:
+    return [f"{path}{k}: field not reviewed for consumers" for k in record if k not in allowed]
+
+
+def leaks(name: str, record: Mapping[str, Any]) -> list[str]:
+    """Where ``record`` would show consumers a name or a raw identifier: one line per field path;
+    empty when the record is fit for them."""
+    if name not in CONSUMER_SCHEMAS:
+        return [f"{name}: not meant for consumers"]
+    problems = _unreviewed("", record, _PLAIN[name] | set(_TOKENS.get(name, {})) | _NESTED[name])
+    for field, domain in _TOKENS.get(name, {}).items():
+        value = record.get(field)
+        if value is not None and not is_token(value, domain):
+            problems.append(f"{field}: raw id, not a {domain} token")
+    if name == CASE_VIEW:
+        problems += _case_view_leaks(record)
+    elif name == ALERT:
+        if not is_token(record.get("subject")):
+            problems.append("subject: raw person id or organisation key, not a token")
+        if record.get("message") != consumer_message(record):
+            problems.append("message: operators' free text (may name an employer, a vessel or a place)")
+    elif name == AGGREGATE:
+        problems += _aggregate_leaks(record)
+    return problems
+
+
+def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for i, p in enumerate(record.get("persons") or ()):
+        problems += _unreviewed(f"persons[{i}].", p, _PERSON_PLAIN | {"person_id"})
+        if not is_token(p.get("person_id"), "person"):
+            problems.append(f"persons[{i}].person_id: hub person id, not a person token")
+    for i, o in enumerate(record.get("organisations") or ()):
+        problems += _unreviewed(f"organisations[{i}].", o, {"org_key", "kind", "name"})
+        if not is_token(o.get("org_key"), "org"):
+            problems.append(f"organisations[{i}].org_key: registration number, vessel registration or name")
+        if o.get("name"):
+            problems.append(f"organisations[{i}].name: an organisation's name (may be a person's)")
+    for i, r in enumerate(record.get("agency_case_refs") or ()):
+        problems += _unreviewed(f"agency_case_refs[{i}].", r, {"agency", "ref"})
+        if not is_token(r.get("ref"), "ref"):
+            problems.append(f"agency_case_refs[{i}].ref: an agency's case number")
+    for i, e in enumerate(record.get("timeline") or ()):
+        problems += _unreviewed(f"timeline[{i}].", e, _TIMELINE_PLAIN | {"event_id"})
+        if not is_token(e.get("event_id"), "event"):
+            problems.append(f"timeline[{i}].event_id: derived from an agency record id")
+    problems += [f"open_alert_ids[{i}]: raw alert id" for i, a in enumerate(record.get("open_alert_ids") or ())
+                 if not is_token(a, "alert")]
+    return problems
+
+
+def _aggregate_leaks(record: Mapping[str, Any]) -> list[str]:
+    k = int(record.get("k") or 0)
+    problems = [f"k: {k} is under CTDC's 11"] if k < 11 else []
+    total = record.get("total")
+    if total is not None and total < k:
+        problems.append(f"total: {total} persons, under k")
+    problems += [f"cells[{i}]: {c['count']} persons, under k" for i, c in enumerate(record.get("cells") or ())
+                 if c["count"] < k]
+    return problems

@@ -1,0 +1,140 @@
+"""What the consumer principal sees: tokens for identifiers, no names, and a check that fails closed."""
+
+from __future__ import annotations
+
+import ast
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import schemas
+import streams.privacy
+from ops.settings import Settings
+from streams.privacy import (PrivacyError, consumer_message, for_consumer, is_token, leaks, pseudonym,
+                             pseudonym_key)
+
+KEY = b"k" * 32
+OTHER_KEY = b"o" * 32
+CASE, ALERT, AGGREGATE = "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Aggregate"
+
+
+def case_view() -> dict:
+    return schemas.example(CASE)
+
+
+def alert(**changes) -> dict:
+    return {**schemas.example(ALERT), **changes}
+
+
+class TestPseudonyms:
+    def test_the_same_id_gives_the_same_token_so_consumers_can_follow_a_person(self):
+        assert pseudonym(KEY, "person", "prs_4f9a1c2e7b") == pseudonym(KEY, "person", "prs_4f9a1c2e7b")
+
+    def test_another_key_gives_another_token(self):
+        assert pseudonym(KEY, "person", "prs_4f9a1c2e7b") != pseudonym(OTHER_KEY, "person", "prs_4f9a1c2e7b")
+
+    def test_domains_keep_equal_strings_of_different_kinds_apart(self):
+        assert pseudonym(KEY, "person", "x")[-32:] != pseudonym(KEY, "org", "x")[-32:]
+
+    def test_tokens_name_their_domain_and_carry_128_bits(self):
+        token = pseudonym(KEY, "org", "org:0105556123456")
+        assert is_token(token, "org") and not is_token(token, "person") and len(token) == len("org-") + 32
+
+    def test_a_short_key_is_refused(self):
+        with pytest.raises(PrivacyError, match="at least 32 bytes"):
+            pseudonym(b"short", "person", "prs_1")
+
+
+class TestCaseViewForConsumers:
+    def test_the_raw_example_leaks_names_and_identifiers(self):
+        found = "\n".join(leaks(CASE, case_view()))
+        for field in ("case_id", "persons[0].person_id", "organisations[0].org_key", "organisations[0].name",
+                      "agency_case_refs[0].ref", "timeline[0].event_id", "open_alert_ids[0]"):
+            assert field in found
+
+    def test_replaces_every_identifier_by_a_token_and_drops_organisation_names(self):
+        out = for_consumer(CASE, case_view(), KEY)
+        assert leaks(CASE, out) == []
+        assert out["organisations"][0]["name"] == "" and out["organisations"][0]["kind"] == "Premises"
+        assert "ปคม" not in repr(out) and "karaoke" not in repr(out)
+
+    def test_keeps_what_reporting_needs(self):
+        original, out = case_view(), for_consumer(CASE, case_view(), KEY)
+        for field in ("lead_province", "provinces", "stage", "status", "deadlines", "opened_at", "updated_at"):
+            assert out[field] == original[field]
+        assert [(p["roles"], p["nationality"], p["is_minor"]) for p in out["persons"]] == \
+            [(p["roles"], p["nationality"], p["is_minor"]) for p in original["persons"]]
+
+    def test_the_result_still_fits_the_case_view_schema(self):
+        out = for_consumer(CASE, case_view(), KEY)
+        assert schemas.decode(schemas.encode(CASE, out))[1]["case_id"] == out["case_id"]
+
+    def test_a_field_added_to_the_schema_later_is_refused_until_reviewed(self):
+        record = {**case_view(), "names": ["Somchai"]}
+        with pytest.raises(PrivacyError, match="names: field not reviewed"):
+            for_consumer(CASE, record, KEY)
+
+
+class TestAlertForConsumers:
+    def test_ids_are_tokens_that_match_the_case_view_tokens(self):
+        view, out = for_consumer(CASE, case_view(), KEY), for_consumer(ALERT, alert(), KEY)
+        assert out["case_id"] == view["case_id"]
+        assert out["subject"] == view["persons"][0]["person_id"]
+        assert for_consumer(ALERT, alert(alert_id="alr_0003_case_57_2568_0001"), KEY)["alert_id"] == view["open_alert_ids"][0]
+
+    def test_an_organisation_subject_gets_the_organisation_token(self):
+        out = for_consumer(ALERT, alert(subject="org:0105556123456", rule_number=8, rule_key="multi-agency-hotspot",
+                                        case_id=None), KEY)
+        assert out["subject"] == pseudonym(KEY, "org", "org:0105556123456") and out["case_id"] is None
+
+    def test_the_operators_message_is_replaced_as_it_may_name_an_employer(self):
+        raw = alert(message="ร้านคาราโอเกะ ดาวเหนือ flagged by police, labour")
+        out = for_consumer(ALERT, raw, KEY)
+        assert out["message"] == consumer_message(raw) and "ดาวเหนือ" not in out["message"]
+        assert "message: operators' free text" in "\n".join(leaks(ALERT, raw))
+
+
+class TestOtherSchemas:
+    def test_a_k_anonymous_aggregate_passes_unchanged(self):
+        record = schemas.example(AGGREGATE)
+        assert for_consumer(AGGREGATE, record, KEY) == record
+
+    def test_an_aggregate_with_a_cell_under_k_is_refused(self):
+        record = schemas.example(AGGREGATE)
+        record["cells"][0]["count"] = 3
+        with pytest.raises(PrivacyError, match=r"cells\[0\]: 3 persons"):
+            for_consumer(AGGREGATE, record, KEY)
+
+    @pytest.mark.parametrize("name", ["sanpalang.hub.PersonLink", "sanpalang.police.RescueConducted"])
+    def test_records_not_meant_for_consumers_are_refused(self, name):
+        with pytest.raises(PrivacyError, match="not meant for consumers"):
+            for_consumer(name, schemas.example(name), KEY)
+
+
+class TestPseudonymKey:
+    def test_a_configured_key_is_used_as_is(self, tmp_path):
+        assert pseudonym_key(Settings(home=tmp_path, pseudonym_key="x" * 40)) == b"x" * 40
+
+    def test_a_configured_key_shorter_than_32_bytes_is_refused(self, tmp_path):
+        with pytest.raises(PrivacyError, match="SANPALANG_PSEUDONYM_KEY"):
+            pseudonym_key(Settings(home=tmp_path, pseudonym_key="short"))
+
+    def test_without_one_a_key_is_generated_once_and_kept_private(self, tmp_path):
+        first = pseudonym_key(Settings(home=tmp_path))
+        assert pseudonym_key(Settings(home=tmp_path)) == first and len(first) >= 32
+        assert stat.S_IMODE(os.stat(tmp_path / "pseudonym.key").st_mode) == 0o600
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["pseudonym.key"]
+
+
+class TestBoundary:
+    PURE = [Path(streams.privacy.__file__).with_name(n) for n in ("tokens.py", "consumer.py")] + \
+        [Path(streams.privacy.__file__).parents[1] / "aggregates.py"]
+
+    @pytest.mark.parametrize("source", PURE, ids=lambda p: p.name)
+    def test_the_pure_modules_touch_nothing_outside(self, source):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not imported & {"os", "time", "faust", "kafka", "aiokafka", "sqlalchemy", "socket", "random", "secrets"}
