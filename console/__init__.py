@@ -1,0 +1,20 @@
+"""The operator console, the partner API and the audit log (issue 5).
+
+    from console.server import start_console, serve      # aiohttp app + Kafka edges, from settings
+
+| module | what | pure? |
+| --- | --- | --- |
+| `roles` | the four roles, permissions, province scope | yes |
+| `credentials`, `lockout`, `csrf` | password/token hashing, lock-out, CSRF decisions | yes |
+| `dates`, `i18n`, `present` | B.E. dates, Thai/English words, masking | yes |
+| `audit` | the hash chain: digests, verification | yes |
+| `store`, `accounts`, `auditlog` | the console's tables and their SQL | shell |
+| `service` | scoped, audited reads and writes for pages and API | shell |
+| `live` | alerts.v1 -> boards (SSE), actions -> operator.actions.v1 | shell |
+| `web`, `pages`, `api`, `openapi`, `render`, `acting` | the aiohttp application | shell |
+| `command`, `users_command`, `audit_command` | `sanpalang console / users / audit` | CLI |
+
+Nothing is imported here: ``sanpalang --help`` must stay instant and import nothing heavy.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,111 @@
+"""The console's words in English and Thai, and province names in both.
+
+A missing Thai entry falls back to English rather than failing a page; the unit tests check that
+every key has both. Province names come from the connectors' province table (77 rows).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from connectors.normalise.provinces import province as _province
+
+__all__ = ["t", "province_name", "MESSAGES", "normalise_lang"]
+
+MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
+    "app": ("Sanpalang operator console", "คอนโซลผู้ปฏิบัติงาน สานพลัง"),
+    "sign_in": ("Sign in", "เข้าสู่ระบบ"),
+    "sign_out": ("Sign out", "ออกจากระบบ"),
+    "user": ("User name", "ชื่อผู้ใช้"),
+    "password": ("Password", "รหัสผ่าน"),
+    "bad_credentials": ("Wrong user name or password.", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"),
+    "locked": ("Too many failed attempts; try again later.", "ลองผิดหลายครั้งเกินไป กรุณาลองใหม่ภายหลัง"),
+    "board": ("Alert board", "กระดานแจ้งเตือน"),
+    "cases": ("Cases", "คดี"),
+    "links": ("Persons for review", "บุคคลรอตรวจสอบ"),
+    "referrals": ("Referrals", "การส่งต่อ"),
+    "audit": ("Audit log", "บันทึกการตรวจสอบ"),
+    "severity": ("Severity", "ความรุนแรง"),
+    "rule": ("Rule", "กฎ"),
+    "province": ("Province", "จังหวัด"),
+    "case": ("Case", "คดี"),
+    "due": ("Due", "กำหนด"),
+    "time_left": ("Time left", "เวลาที่เหลือ"),
+    "raised": ("Raised", "แจ้งเมื่อ"),
+    "message": ("Message", "ข้อความ"),
+    "state": ("State", "สถานะ"),
+    "note": ("Note", "บันทึก"),
+    "acknowledge": ("Acknowledge", "รับทราบ"),
+    "acknowledged": ("Acknowledged", "รับทราบแล้ว"),
+    "resolve": ("Resolve", "ปิดการแจ้งเตือน"),
+    "escalate": ("Escalate", "ยกระดับ"),
+    "confirm": ("Confirm", "ยืนยัน"),
+    "reject": ("Reject", "ปฏิเสธ"),
+    "no_alerts": ("No open alerts.", "ไม่มีการแจ้งเตือน"),
+    "live": ("live", "สด"),
+    "offline": ("reconnecting…", "กำลังเชื่อมต่อใหม่…"),
+    "stage": ("Stage", "ขั้นตอน"),
+    "status": ("Status", "สถานะคดี"),
+    "agency": ("Agency", "หน่วยงาน"),
+    "opened": ("Opened", "เปิดเมื่อ"),
+    "updated": ("Updated", "ปรับปรุงเมื่อ"),
+    "from": ("From", "ตั้งแต่"),
+    "until": ("Until", "ถึง"),
+    "search": ("Search", "ค้นหา"),
+    "any": ("any", "ทั้งหมด"),
+    "timeline": ("Timeline", "ลำดับเหตุการณ์"),
+    "persons": ("Persons", "บุคคล"),
+    "organisations": ("Organisations", "องค์กร"),
+    "deadlines": ("Running deadlines", "กำหนดเวลาที่กำลังนับ"),
+    "alerts": ("Alerts", "การแจ้งเตือน"),
+    "possible_links": ("Possible links awaiting a decision", "การเชื่อมโยงบุคคลที่รอการตัดสิน"),
+    "nrm_stage": ("NRM stage", "ขั้นตอนกลไกส่งต่อระดับชาติ (NRM)"),
+    "event": ("Event", "เหตุการณ์"),
+    "when": ("When", "เมื่อ"),
+    "person": ("Person", "บุคคล"),
+    "roles": ("Roles", "บทบาท"),
+    "screening": ("Screening outcome", "ผลการคัดแยก"),
+    "minor": ("Minor", "ผู้เยาว์"),
+    "nationality": ("Nationality", "สัญชาติ"),
+    "name": ("Name", "ชื่อ"),
+    "kind": ("Kind", "ประเภท"),
+    "weight": ("Match weight", "น้ำหนักการจับคู่"),
+    "candidate": ("May be", "อาจเป็น"),
+    "none": ("None.", "ไม่มี"),
+    "not_found": ("Not found.", "ไม่พบ"),
+    "forbidden": ("You may not open this page.", "คุณไม่มีสิทธิ์เปิดหน้านี้"),
+    "to_agency": ("To agency", "ถึงหน่วยงาน"),
+    "reason": ("Reason", "เหตุผล"),
+    "requested_action": ("Requested action", "สิ่งที่ขอให้ดำเนินการ"),
+    "created": ("Created", "สร้างเมื่อ"),
+    "actor": ("Who", "ผู้ใช้"),
+    "action": ("Action", "การกระทำ"),
+    "target": ("Target", "เป้าหมาย"),
+    "chain_ok": ("Chain intact", "ห่วงโซ่ครบถ้วน"),
+    "chain_bad": ("Chain broken at entry", "ห่วงโซ่เสียหายที่รายการ"),
+    "previous": ("Previous", "ก่อนหน้า"),
+    "next": ("Next", "ถัดไป"),
+    "hidden": ("(restricted)", "(จำกัดสิทธิ์)"),
+    "done": ("Done.", "เรียบร้อย"),
+    "action_failed": ("Nothing to do: the alert is not open in your provinces.",
+                      "ไม่สามารถดำเนินการ: ไม่มีการแจ้งเตือนนี้ในจังหวัดของคุณ"),
+}
+
+
+def normalise_lang(value: str | None) -> str:
+    return "th" if value == "th" else "en"
+
+
+def t(key: str, lang: str) -> str:
+    en, th = MESSAGES.get(key, (key, key))
+    return th if lang == "th" and th else en
+
+
+@lru_cache(maxsize=128)
+def province_name(code: str, lang: str) -> str:
+    """``เชียงราย`` / ``Chiang Rai``; an unknown code is shown as itself."""
+    try:
+        p = _province(code)
+    except KeyError:
+        return code
+    return p.thai if lang == "th" else p.english

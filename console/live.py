@@ -1,0 +1,181 @@
+"""The console's Kafka edges: the live alert feed (alerts.v1 -> boards) and the action publisher
+(operator decisions -> operator.actions.v1).
+
+The feed reads without a consumer group, from the end of every partition, read-committed: each
+console instance shows what arrives from now on (the board's starting point is SQL), and no
+offsets need committing for a view that is rebuilt on every page load. The broadcaster hands an
+alert to each open board whose caller may see its province (`roles.sees_province`); a board that
+cannot keep up is dropped and reconnects (its EventSource reloads the board from SQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import schemas
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
+
+from console.roles import Principal, sees_province
+from ops.kafka.connection import KafkaConnection
+
+__all__ = ["Topics", "Broadcaster", "AlertFeed", "ActionPublisher", "Subscription"]
+
+log = logging.getLogger(__name__)
+ALERT, ACTION = "sanpalang.hub.Alert", "sanpalang.hub.OperatorAction"
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic names, configurable so that tests can use their own."""
+
+    alerts: str = "alerts.v1"
+    actions: str = "operator.actions.v1"
+
+
+class Subscription:
+    def __init__(self, principal: Principal, maxsize: int = 256) -> None:
+        self.principal = principal
+        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize)
+        self.dropped = False
+
+
+class Broadcaster:
+    """Open boards, and the latest state of every alert seen on the bus since the console started
+    (an alert may reach a board before the worker has written it to SQL)."""
+
+    def __init__(self) -> None:
+        self._subs: set[Subscription] = set()
+        self.latest: dict[str, dict[str, Any]] = {}
+
+    def subscribe(self, principal: Principal) -> Subscription:
+        sub = Subscription(principal)
+        self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self._subs.discard(sub)
+
+    def close(self) -> None:
+        for sub in list(self._subs):
+            self._drop(sub)
+
+    def _drop(self, sub: Subscription) -> None:
+        sub.dropped = True
+        self._subs.discard(sub)
+        try:
+            sub.queue.put_nowait(None)
+        except asyncio.QueueFull:
+            pass
+
+    def publish(self, alert: Mapping[str, Any]) -> int:
+        """Hand the alert to every board that may see it; how many got it."""
+        self.latest[alert["alert_id"]] = dict(alert)
+        sent = 0
+        for sub in list(self._subs):
+            if not sees_province(sub.principal, alert["province"]):
+                continue
+            try:
+                sub.queue.put_nowait(dict(alert))
+                sent += 1
+            except asyncio.QueueFull:
+                self._drop(sub)
+        return sent
+
+    @property
+    def boards(self) -> int:
+        return len(self._subs)
+
+
+class AlertFeed:
+    """alerts.v1 -> `Broadcaster`: a small lifecycle class (start / stop), one background task."""
+
+    def __init__(self, connection: KafkaConnection, topic: str, broadcaster: Broadcaster) -> None:
+        self.connection, self.topic, self.broadcaster = connection, topic, broadcaster
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()
+
+    async def start(self) -> None:
+        consumer = AIOKafkaConsumer(isolation_level="read_committed", enable_auto_commit=False, group_id=None,
+                                    **self.connection.aiokafka())
+        await consumer.start()
+        try:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+            ids = consumer.partitions_for_topic(self.topic)
+            if not ids:
+                raise RuntimeError(f"topic {self.topic} does not exist: run `sanpalang topics apply`")
+            partitions = [TopicPartition(self.topic, p) for p in sorted(ids)]
+            consumer.assign(partitions)
+            await consumer.seek_to_end(*partitions)
+            for tp in partitions:              # resolve the end offsets now, not at the first fetch
+                await consumer.position(tp)
+        except BaseException:
+            await consumer.stop()
+            raise
+        self._consumer = consumer
+        self._task = asyncio.create_task(self._run(), name="console-alert-feed")
+        self.ready.set()
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=200)
+            except KafkaError:
+                log.warning("alert feed: broker error, retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            for records in batches.values():
+                for record in records:
+                    if record.value is None:
+                        continue
+                    try:
+                        name, alert = schemas.decode(record.value)
+                    except schemas.CodecError:
+                        log.warning("alert feed: undecodable message at %s/%s", record.partition, record.offset)
+                        continue
+                    if name == ALERT:
+                        self.broadcaster.publish(alert)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+        self.broadcaster.close()
+
+
+class ActionPublisher:
+    """Operator decisions onto operator.actions.v1: idempotent producer, acks=all, keyed by
+    province (the catalogue's key); `send` returns once the brokers have the record."""
+
+    def __init__(self, connection: KafkaConnection, topic: str) -> None:
+        self.connection, self.topic = connection, topic
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(acks="all", enable_idempotence=True, request_timeout_ms=15000,
+                                          **self.connection.aiokafka())
+        await self._producer.start()
+
+    async def send(self, action: Mapping[str, Any]) -> None:
+        if self._producer is None:
+            raise RuntimeError("the action publisher is not started")
+        await self._producer.send_and_wait(self.topic, schemas.encode(ACTION, action),
+                                           key=action["province"].encode())
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()

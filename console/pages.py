@@ -1,0 +1,279 @@
+"""The console's pages: thin handlers that ask `service.Hub` (scoped and audited) and render.
+
+Out-of-scope case ids answer 404 exactly like unknown ones (no hint that the case exists); a
+page the role may not open answers 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, time, timezone
+from typing import Any
+
+from aiohttp import web
+
+import schemas
+from console import accounts, render
+from console.acting import ActionError, act_on_alert, review_link
+from console.dates import ICT
+from console.i18n import t
+from console.present import board_order
+from console.roles import Permission, Principal, Role, can, sees_province
+from console.service import CaseFilters, Forbidden
+from console.web import (LANG_COOKIE, PRESIGN_COOKIE, SESSION_COOKIE, lang_of, presign_token, principal_of, safe_next,
+                         set_session_cookie, state_of)
+from console import csrf as C
+from connectors.normalise.provinces import provinces as all_provinces
+
+__all__ = ["add_routes"]
+
+PER_PAGE = 25
+
+
+def _html(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, content_type="text/html", charset="utf-8", status=status)
+
+
+def _csrf(request: web.Request) -> str:
+    return request["session"].csrf_token if request.get("session") else ""
+
+
+def _denied(request: web.Request, status: int) -> web.Response:
+    lang = lang_of(request)
+    key = "forbidden" if status == 403 else "not_found"
+    return _html(render.message_page(t(key, lang), lang=lang, principal=request["principal"], csrf=_csrf(request),
+                                     title=str(status)), status)
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+async def sign_in_form(request: web.Request) -> web.Response:
+    response = _html("")
+    token = presign_token(request, response)
+    response.text = render.sign_in_page(lang=lang_of(request), csrf=token, next_path=safe_next(request.query.get("next")))
+    return response
+
+
+async def sign_in(request: web.Request) -> web.Response:
+    st, lang = state_of(request), lang_of(request)
+    form = await request.post()
+    next_path = safe_next(str(form.get("next", "/")))
+    if not C.token_matches(request.cookies.get(PRESIGN_COOKIE), str(form.get(C.FIELD, ""))):
+        raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the sign-in page.")
+    name, password = str(form.get("username", "")).strip().lower(), str(form.get("password", ""))
+    at = st.now()
+
+    def check() -> tuple[accounts.SignIn, accounts.Session | None]:
+        with st.hub.writer.begin() as conn:
+            result = accounts.sign_in(conn, name, password, at=at)
+            session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
+            from console import auditlog
+            auditlog.append(conn, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
+                            action="sign_in" if session else ("sign_in.locked" if result.locked_until else "sign_in.failed"),
+                            target=name or "?", detail={"address": request.remote or ""})
+            return result, session
+    result, session = await asyncio.to_thread(check)
+    if session is None:
+        response = _html("", status=429 if result.locked_until else 401)
+        token = presign_token(request, response)
+        response.text = render.sign_in_page(lang=lang, csrf=token, next_path=next_path,
+                                            error=t("locked" if result.locked_until else "bad_credentials", lang))
+        return response
+    response = web.HTTPSeeOther(next_path if next_path != "/" else _home(session.principal))
+    set_session_cookie(response, request, session.session_id)
+    response.del_cookie(PRESIGN_COOKIE, path="/sign-in")
+    raise response
+
+
+async def sign_out(request: web.Request) -> web.Response:
+    st = state_of(request)
+    sid = request.cookies.get(SESSION_COOKIE)
+    if sid:
+        def close() -> None:
+            with st.hub.writer.begin() as conn:
+                accounts.close_session(conn, sid)
+        await asyncio.to_thread(close)
+    response = web.HTTPSeeOther("/sign-in")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+async def switch_lang(request: web.Request) -> web.Response:
+    """The language is a display preference kept in a cookie, not server state: a GET is fine."""
+    lang = "th" if request.match_info["lang"] == "th" else "en"
+    response = web.HTTPSeeOther(safe_next(request.query.get("next")))
+    response.set_cookie(LANG_COOKIE, lang, samesite="Strict", path="/", max_age=365 * 86400,
+                        secure=state_of(request).secure_cookies or request.secure)
+    raise response
+
+
+def _home(principal: Principal) -> str:
+    return {Role.LIAISON: "/referrals", Role.AUDITOR: "/audit"}.get(principal.role, "/")
+
+
+# --- alerts -------------------------------------------------------------------------------------
+async def board(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    if not can(principal, Permission.ALERTS_READ):
+        raise web.HTTPSeeOther(_home(principal))
+    alerts = await asyncio.to_thread(st.hub.board, principal)
+    known = {a["alert_id"] for a in alerts}
+    for alert in list(st.broadcaster.latest.values()):      # arrived on the bus, not yet in SQL
+        if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
+            alerts.append(dict(alert, acknowledged=alert.get("acknowledged_at") is not None))
+    alerts.sort(key=board_order)
+    flash = request.query.get("done")
+    flash_text = t("done", lang_of(request)) if flash == "1" else (t("action_failed", lang_of(request)) if flash == "0" else None)
+    return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+                                   now=st.now(), flash=flash_text))
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: each alert the caller may see, as a rendered board row."""
+    st, principal = state_of(request), principal_of(request)
+    if not can(principal, Permission.ALERTS_READ):
+        return _denied(request, 403)
+    lang, token = lang_of(request), _csrf(request)
+    sub = st.broadcaster.subscribe(principal)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
+                                           "X-Accel-Buffering": "no"})
+    try:
+        await response.prepare(request)
+        await response.write(b"retry: 2000\n: connected\n\n")
+        while True:
+            try:
+                alert = await asyncio.wait_for(sub.queue.get(), timeout=15)
+            except asyncio.TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            if alert is None:
+                break
+            row = render.alert_row(dict(alert, acknowledged=alert.get("acknowledged_at") is not None), lang=lang,
+                                   csrf=token, now=st.now(), can_act=can(principal, Permission.ALERTS_ACT))
+            data = json.dumps({**schemas.jsonable({k: alert.get(k) for k in ("alert_id", "state", "severity", "due_at",
+                                                                               "province", "case_id")}), "html": row},
+                              ensure_ascii=False)
+            await response.write(f"event: alert\ndata: {data}\n\n".encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        st.broadcaster.unsubscribe(sub)
+    return response
+
+
+async def alert_action(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    form = await request.post()
+    try:
+        await act_on_alert(st, principal, request.match_info["alert_id"], str(form.get("verb", "")),
+                           str(form.get("note", "")))
+    except Forbidden:
+        return _denied(request, 403)
+    except ActionError as e:
+        if e.status == 404:
+            return _denied(request, 404)
+        raise web.HTTPSeeOther("/?done=0")
+    raise web.HTTPSeeOther("/?done=1")
+
+
+# --- cases --------------------------------------------------------------------------------------
+async def case(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    try:
+        detail = await asyncio.to_thread(st.hub.case, principal, request.match_info["case_id"], st.now())
+    except Forbidden:
+        return _denied(request, 403)
+    if detail is None:
+        return _denied(request, 404)
+    return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request), now=st.now()))
+
+
+def _day(text: str | None, *, end: bool = False) -> datetime | None:
+    """A form's date (YYYY-MM-DD, Thai time) as an aware instant; the end of the day for 'until'."""
+    if not text:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    at = datetime.combine(day, time.min, ICT)
+    if end:
+        from datetime import timedelta
+        at += timedelta(days=1)
+    return at.astimezone(timezone.utc)
+
+
+async def cases(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    if not can(principal, Permission.CASES_READ):
+        return _denied(request, 403)
+    q = {k: request.query.get(k, "") for k in ("province", "stage", "agency", "since", "until", "page")}
+    page_no = max(1, int(q["page"])) if q["page"].isdigit() else 1
+    filters = CaseFilters(province=q["province"] or None, stage=q["stage"] or None, agency=q["agency"] or None,
+                          since=_day(q["since"]), until=_day(q["until"], end=True))
+    found, total = await asyncio.to_thread(st.hub.cases, principal, filters, limit=PER_PAGE,
+                                           offset=(page_no - 1) * PER_PAGE)
+    codes = ([p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces))
+    return _html(render.cases_page(found, total, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+                                   query=q, provinces=codes, page_no=page_no, per_page=PER_PAGE))
+
+
+async def links(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    try:
+        found = await asyncio.to_thread(st.hub.links, principal, limit=200, offset=0)
+    except Forbidden:
+        return _denied(request, 403)
+    return _html(render.links_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+
+
+async def link_action(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    form = await request.post()
+    next_path = safe_next(str(form.get("next", "/links")))
+    try:
+        await review_link(st, principal, str(form.get("source_key", "")), str(form.get("verb", "")))
+    except Forbidden:
+        return _denied(request, 403)
+    except ActionError as e:
+        if e.status == 404:
+            return _denied(request, 404)
+    raise web.HTTPSeeOther(next_path)
+
+
+async def referrals(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    try:
+        found = await asyncio.to_thread(st.hub.referrals, principal, limit=200, offset=0)
+    except Forbidden:
+        return _denied(request, 403)
+    return _html(render.referrals_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+
+
+async def audit(request: web.Request) -> web.Response:
+    st, principal = state_of(request), principal_of(request)
+    before = request.query.get("before", "")
+    try:
+        entries = await asyncio.to_thread(st.hub.audit_page, principal, before=int(before) if before.isdigit() else None,
+                                          limit=100)
+        checked, broken, head = await asyncio.to_thread(st.hub.audit_verify, principal)
+    except Forbidden:
+        return _denied(request, 403)
+    return _html(render.audit_page(entries, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+                                   checked=checked, broken=broken, head=head))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/sign-in", sign_in_form)
+    app.router.add_post("/sign-in", sign_in)
+    app.router.add_post("/sign-out", sign_out)
+    app.router.add_get("/lang/{lang}", switch_lang)
+    app.router.add_get("/", board)
+    app.router.add_get("/events", events)
+    app.router.add_post("/alerts/{alert_id}/act", alert_action)
+    app.router.add_get("/cases", cases)
+    app.router.add_get("/cases/{case_id}", case)
+    app.router.add_get("/links", links)
+    app.router.add_post("/links/act", link_action)
+    app.router.add_get("/referrals", referrals)
+    app.router.add_get("/audit", audit)

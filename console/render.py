@@ -1,0 +1,251 @@
+"""HTML of the console's pages: plain functions of data, everything escaped on the way out.
+
+Server-rendered, no template engine (one less dependency, and Python's f-strings with `esc` make
+it obvious where a value enters the markup). Every form carries the session's CSRF token; the
+page's ``<meta name="csrf-token">`` gives it to the JavaScript. No external resource is linked:
+the style sheet and the script are served by the console itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from console.audit import AuditEntry, ChainBreak
+from console.dates import format_countdown, format_date, format_datetime
+from console.i18n import province_name, t
+from console.present import person_label
+from console.roles import Permission, Principal, can
+
+__all__ = ["esc", "page", "sign_in_page", "board_page", "alert_row", "case_page", "cases_page", "links_page",
+           "referrals_page", "audit_page", "message_page"]
+
+STAGES = ("Reported", "Screening", "Identified", "NotAVictim", "Protection", "Prosecution", "Repatriation",
+          "Reintegration", "Closed", "Unknown")
+AGENCIES = ("police", "immigration", "labour", "social")
+
+
+def esc(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _iso(at: datetime | None) -> str:
+    return at.isoformat() if at else ""
+
+
+def _when(at: datetime | None, lang: str) -> str:
+    if at is None:
+        return "—"
+    return f'<time datetime="{esc(_iso(at))}">{esc(format_datetime(at, lang))}</time>'
+
+
+def _province(code: str, lang: str) -> str:
+    return f'<span class="prov" title="{esc(code)}">{esc(province_name(code, lang))}</span>'
+
+
+def _csrf(token: str) -> str:
+    return f'<input type="hidden" name="csrf_token" value="{esc(token)}">'
+
+
+def _nav(principal: Principal | None, lang: str, csrf: str, path: str) -> str:
+    if principal is None:
+        links = []
+    else:
+        links = [(href, t(key, lang)) for perm, href, key in (
+            (Permission.ALERTS_READ, "/", "board"), (Permission.CASES_READ, "/cases", "cases"),
+            (Permission.LINKS_REVIEW, "/links", "links"), (Permission.REFERRALS_READ, "/referrals", "referrals"),
+            (Permission.AUDIT_READ, "/audit", "audit")) if can(principal, perm)]
+    other = "en" if lang == "th" else "th"
+    items = "".join(f'<a href="{esc(h)}">{esc(label)}</a>' for h, label in links)
+    switch = (f'<a class="lang" id="lang-switch" href="/lang/{other}?{urlencode({"next": path})}">'
+              f'{"English" if other == "en" else "ภาษาไทย"}</a>')
+    who = ""
+    if principal is not None:
+        scope = ", ".join(province_name(p, lang) for p in sorted(principal.provinces)) or principal.agency or ""
+        who = (f'<span class="who">{esc(principal.name)} · {esc(principal.role.value)}'
+               f'{" · " + esc(scope) if scope else ""}</span>'
+               f'<form method="post" action="/sign-out" class="inline">{_csrf(csrf)}'
+               f'<button type="submit">{esc(t("sign_out", lang))}</button></form>')
+    return f'<nav><strong>{esc(t("app", lang))}</strong>{items}<span class="spacer"></span>{switch}{who}</nav>'
+
+
+def page(title: str, body: str, *, lang: str, principal: Principal | None = None, csrf: str = "",
+         path: str = "/", live: bool = False) -> str:
+    return (f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="csrf-token" content="{esc(csrf)}"><meta name="lang" content="{esc(lang)}">'
+            f'<title>{esc(title)} · Sanpalang</title><link rel="stylesheet" href="/static/console.css">'
+            f'<script src="/static/console.js" defer></script></head>'
+            f'<body{" data-live=1" if live else ""}>{_nav(principal, lang, csrf, path)}'
+            f'<main><h1>{esc(title)}</h1>{body}</main></body></html>')
+
+
+def message_page(text: str, *, lang: str, principal: Principal | None, csrf: str, title: str) -> str:
+    return page(title, f'<p class="message">{esc(text)}</p>', lang=lang, principal=principal, csrf=csrf)
+
+
+def sign_in_page(*, lang: str, csrf: str, error: str | None = None, next_path: str = "/") -> str:
+    err = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
+    body = (f'{err}<form method="post" action="/sign-in" class="signin">{_csrf(csrf)}'
+            f'<input type="hidden" name="next" value="{esc(next_path)}">'
+            f'<label>{esc(t("user", lang))}<input name="username" id="username" autocomplete="username" required></label>'
+            f'<label>{esc(t("password", lang))}<input name="password" id="password" type="password" '
+            f'autocomplete="current-password" required></label>'
+            f'<button type="submit" id="sign-in">{esc(t("sign_in", lang))}</button></form>')
+    return page(t("sign_in", lang), body, lang=lang, path="/sign-in")
+
+
+# --- alerts -------------------------------------------------------------------------------------
+def alert_row(alert: Mapping[str, Any], *, lang: str, csrf: str, now: datetime, can_act: bool) -> str:
+    aid = alert["alert_id"]
+    due = alert.get("due_at")
+    acked = alert.get("acknowledged") or alert.get("state") == "Acknowledged"
+    case = (f'<a href="/cases/{esc(alert["case_id"])}">{esc(alert["case_id"])}</a>' if alert.get("case_id") else "—")
+    actions = ""
+    if can_act:
+        actions = (f'<form method="post" action="/alerts/{esc(aid)}/act" class="act">{_csrf(csrf)}'
+                   f'<input name="note" placeholder="{esc(t("note", lang))}" maxlength="2000">'
+                   + "".join(f'<button name="verb" value="{v}" type="submit">{esc(t(v, lang))}</button>'
+                             for v in ("acknowledge", "resolve", "escalate")) + '</form>')
+    state = t("acknowledged", lang) if acked else esc(alert.get("state", ""))
+    return (f'<tr id="alert-{esc(aid)}" class="alert sev-{esc(alert["severity"]).lower()}{" acked" if acked else ""}" '
+            f'data-alert-id="{esc(aid)}" data-severity="{esc(alert["severity"])}" data-due="{esc(_iso(due))}">'
+            f'<td class="sev">{esc(alert["severity"])}</td><td>{esc(alert["rule_number"])} · {esc(alert["rule_key"])}</td>'
+            f'<td>{_province(alert["province"], lang)}</td><td>{case}</td><td>{esc(alert["message"])}</td>'
+            f'<td>{_when(due, lang)}</td>'
+            f'<td><span class="countdown" data-due="{esc(_iso(due))}">{esc(format_countdown(due, now, lang))}</span></td>'
+            f'<td class="state">{esc(state)}</td><td>{actions}</td></tr>')
+
+
+def _alert_table(alerts: Sequence[Mapping[str, Any]], *, lang: str, csrf: str, now: datetime, can_act: bool,
+                 table_id: str = "board") -> str:
+    head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in
+                   ("severity", "rule", "province", "case", "message", "due", "time_left", "state", "action"))
+    rows = "".join(alert_row(a, lang=lang, csrf=csrf, now=now, can_act=can_act) for a in alerts)
+    empty = f'<p class="empty" id="{table_id}-empty"{" hidden" if alerts else ""}>{esc(t("no_alerts", lang))}</p>'
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{empty}'
+
+
+def board_page(alerts: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str, now: datetime,
+               flash: str | None = None) -> str:
+    status = f'<p id="live-status" class="live" data-offline="{esc(t("offline", lang))}">{esc(t("live", lang))}</p>'
+    note = f'<p class="flash" role="status">{esc(flash)}</p>' if flash else ""
+    body = note + status + _alert_table(alerts, lang=lang, csrf=csrf, now=now,
+                                        can_act=can(principal, Permission.ALERTS_ACT))
+    return page(t("board", lang), body, lang=lang, principal=principal, csrf=csrf, path="/", live=True)
+
+
+# --- cases --------------------------------------------------------------------------------------
+def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, lang: str, cls: str = "") -> str:
+    rows = list(rows)
+    if not rows:
+        return f'<p class="empty">{esc(t("none", lang))}</p>'
+    head = "".join(f"<th>{esc(t(h, lang))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime) -> str:
+    facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(case["stage"])}</dd>'
+             f'<dt>{esc(t("status", lang))}</dt><dd>{esc(case["status"])}</dd>'
+             f'<dt>{esc(t("province", lang))}</dt><dd>{_province(case["lead_province"], lang)}'
+             f'{"".join(" · " + _province(p, lang) for p in case["provinces"] if p != case["lead_province"])}</dd>'
+             f'<dt>{esc(t("opened", lang))}</dt><dd>{_when(case["opened_at"], lang)}</dd>'
+             f'<dt>{esc(t("updated", lang))}</dt><dd>{_when(case["updated_at"], lang)}</dd>'
+             + "".join(f'<dt>{esc(r["agency"])}</dt><dd>{esc(r["ref"])}</dd>' for r in case["agency_case_refs"])
+             + '</dl>')
+    timeline = _table(("when", "agency", "event", "province"), (
+        (_when(e["occurred_at"], lang), esc(e["agency"]), esc(e["event_type"]), _province(e["province"], lang))
+        for e in case["timeline"]), lang=lang, cls="timeline")
+    persons = _table(("person", "roles", "screening", "minor", "nationality"), (
+        (f'<code>{esc(person_label(principal, p["person_id"]))}</code>', esc(", ".join(p["roles"])),
+         esc(p["trafficking_status"] or "—"), "✔" if p["is_minor"] else "", esc(p["nationality"] or "—"))
+        for p in case["persons"]), lang=lang)
+    orgs = _table(("kind", "name"), ((esc(o["kind"]), esc(o["name"])) for o in case["organisations"]), lang=lang)
+    deadlines = _table(("rule", "due", "time_left"), (
+        (esc(d["rule"]), _when(d["due_at"], lang),
+         f'<span class="countdown" data-due="{esc(_iso(d["due_at"]))}">{esc(format_countdown(d["due_at"], now, lang))}</span>')
+        for d in case["deadlines"]), lang=lang)
+    alerts = (_alert_table(case["alerts"], lang=lang, csrf=csrf, now=now, can_act=can(principal, Permission.ALERTS_ACT),
+                           table_id="case-alerts") if case["alerts"] else f'<p class="empty">{esc(t("none", lang))}</p>')
+    links = _table(("person", "candidate", "weight", "when", "action"), (
+        (f'<code>{esc(person_label(principal, link["person_id"]))}</code>',
+         f'<code>{esc(link.get("candidate_id") or "—")}</code>', f'{link["weight"]:.1f}', _when(link["decided_at"], lang),
+         f'<form method="post" action="/links/act" class="inline">{_csrf(csrf)}'
+         f'<input type="hidden" name="source_key" value="{esc(link["source_key"])}">'
+         f'<input type="hidden" name="next" value="/cases/{esc(case["case_id"])}">'
+         f'<button name="verb" value="confirm">{esc(t("confirm", lang))}</button>'
+         f'<button name="verb" value="reject">{esc(t("reject", lang))}</button></form>')
+        for link in case.get("possible_links", [])), lang=lang)
+    body = (facts + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
+            f'<h2>{esc(t("timeline", lang))}</h2>{timeline}<h2>{esc(t("persons", lang))}</h2>{persons}'
+            f'<h2>{esc(t("organisations", lang))}</h2>{orgs}<h2>{esc(t("possible_links", lang))}</h2>{links}')
+    return page(f'{t("case", lang)} {case["case_id"]}', body, lang=lang, principal=principal, csrf=csrf,
+                path=f'/cases/{case["case_id"]}')
+
+
+def _select(name: str, options: Iterable[tuple[str, str]], chosen: str | None, lang: str) -> str:
+    opts = f'<option value="">{esc(t("any", lang))}</option>' + "".join(
+        f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(label)}</option>' for v, label in options)
+    return f'<select name="{esc(name)}">{opts}</select>'
+
+
+def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Principal, lang: str, csrf: str,
+               query: Mapping[str, str], provinces: Sequence[str], page_no: int, per_page: int) -> str:
+    form = (f'<form method="get" action="/cases" class="search">'
+            f'<label>{esc(t("province", lang))}{_select("province", ((p, province_name(p, lang)) for p in provinces), query.get("province"), lang)}</label>'
+            f'<label>{esc(t("stage", lang))}{_select("stage", ((s, s) for s in STAGES), query.get("stage"), lang)}</label>'
+            f'<label>{esc(t("agency", lang))}{_select("agency", ((a, a) for a in AGENCIES), query.get("agency"), lang)}</label>'
+            f'<label>{esc(t("from", lang))}<input type="date" name="since" value="{esc(query.get("since", ""))}"></label>'
+            f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
+            f'<button type="submit">{esc(t("search", lang))}</button></form>')
+    rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
+        (f'<a href="/cases/{esc(c["case_id"])}">{esc(c["case_id"])}</a>',
+         ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(c["stage"]),
+         esc(c["status"]), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
+    base = {k: v for k, v in query.items() if v and k != "page"}
+    pager = ""
+    if page_no > 1:
+        pager += f'<a href="/cases?{esc(urlencode({**base, "page": page_no - 1}))}">{esc(t("previous", lang))}</a> '
+    if page_no * per_page < total:
+        pager += f'<a href="/cases?{esc(urlencode({**base, "page": page_no + 1}))}">{esc(t("next", lang))}</a>'
+    return page(t("cases", lang), f'{form}<p>{total}</p>{rows}<p class="pager">{pager}</p>', lang=lang,
+                principal=principal, csrf=csrf, path="/cases")
+
+
+def links_page(links: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str) -> str:
+    rows = _table(("person", "candidate", "agency", "weight", "when", "case", "action"), (
+        (f'<code>{esc(person_label(principal, link["person_id"]))}</code>', f'<code>{esc(link.get("candidate_id") or "—")}</code>',
+         esc(link["agency"]), f'{link["weight"]:.1f}', _when(link["decided_at"], lang),
+         " ".join(f'<a href="/cases/{esc(c)}">{esc(c)}</a>' for c in link["case_ids"]),
+         f'<form method="post" action="/links/act" class="inline">{_csrf(csrf)}'
+         f'<input type="hidden" name="source_key" value="{esc(link["source_key"])}"><input type="hidden" name="next" value="/links">'
+         f'<button name="verb" value="confirm">{esc(t("confirm", lang))}</button>'
+         f'<button name="verb" value="reject">{esc(t("reject", lang))}</button></form>') for link in links), lang=lang)
+    return page(t("links", lang), rows, lang=lang, principal=principal, csrf=csrf, path="/links")
+
+
+def referrals_page(referrals: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str) -> str:
+    rows = _table(("created", "to_agency", "province", "case", "reason", "requested_action"), (
+        (_when(r["created_at"], lang), esc(r["to_agency"]), _province(r["province"], lang), esc(r["case_id"]),
+         esc(r["reason"]), esc(r["requested_action"])) for r in referrals), lang=lang)
+    return page(t("referrals", lang), rows, lang=lang, principal=principal, csrf=csrf, path="/referrals")
+
+
+def audit_page(entries: Sequence[AuditEntry], *, principal: Principal, lang: str, csrf: str,
+               checked: int, broken: ChainBreak | None, head: tuple[int, str]) -> str:
+    status = (f'<p class="ok" id="chain">{esc(t("chain_ok", lang))}: {checked} · head {head[0]} {esc(head[1][:16])}…</p>'
+              if broken is None else f'<p class="error" id="chain">{esc(t("chain_bad", lang))} {esc(str(broken))}</p>')
+    rows = _table(("when", "actor", "action", "target", "province", "note"), (
+        (f'{e.seq} · {_when(e.at, lang)}', f'{esc(e.actor)} ({esc(e.role)})', esc(e.action), esc(e.target),
+         _province(e.province, lang) if e.province else "—", f'<code>{esc(e.detail)}</code>') for e in entries), lang=lang)
+    more = (f'<p class="pager"><a href="/audit?before={entries[-1].seq}">{esc(t("next", lang))}</a></p>'
+            if entries and entries[-1].seq > 1 else "")
+    return page(t("audit", lang), status + rows + more, lang=lang, principal=principal, csrf=csrf, path="/audit")
+
+
+def format_day(at: datetime, lang: str) -> str:
+    return format_date(at, lang)

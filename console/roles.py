@@ -1,0 +1,115 @@
+"""Who may do what: the four roles of the console and the API, as pure decisions.
+
+Deny by default (the X-Road model in DOMAIN.md): a permission not listed for a role is refused,
+and every read of case data is narrowed to the caller's provinces on the server, for pages and API
+alike. A provincial operator's scope is the set of their provinces; a national operator's is
+`ALL_PROVINCES`, passed explicitly, never a default. Nothing here touches SQL, HTTP or the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from streams.views.scope import ALL_PROVINCES, Provinces
+
+__all__ = ["Role", "Permission", "Principal", "UserSpecError", "PERMISSIONS", "validate_user", "can",
+           "scope", "referral_agency", "sees_province", "may_see_names", "AGENCIES"]
+
+AGENCIES = ("police", "immigration", "labour", "social")
+_PROVINCE = re.compile(r"^TH-(?:[0-9]{2}|S)$")
+
+
+class Role(str, Enum):
+    """The console's roles (issue 5): what a user is there for."""
+
+    NATIONAL = "national"        # national operator: every province
+    PROVINCIAL = "provincial"    # provincial operator: one or more provinces
+    LIAISON = "liaison"          # agency liaison: the referrals addressed to their agency
+    AUDITOR = "auditor"          # the audit log, and nothing of the cases themselves
+
+
+class Permission(str, Enum):
+    CASES_READ = "cases.read"
+    ALERTS_READ = "alerts.read"
+    ALERTS_ACT = "alerts.act"
+    LINKS_REVIEW = "links.review"
+    REFERRALS_READ = "referrals.read"
+    AUDIT_READ = "audit.read"
+
+
+_OPERATOR = frozenset({Permission.CASES_READ, Permission.ALERTS_READ, Permission.ALERTS_ACT,
+                       Permission.LINKS_REVIEW, Permission.REFERRALS_READ})
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.NATIONAL: _OPERATOR,
+    Role.PROVINCIAL: _OPERATOR,
+    Role.LIAISON: frozenset({Permission.REFERRALS_READ}),
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+}
+
+
+class UserSpecError(ValueError):
+    """A user's role, provinces and agency do not fit together; the message says why."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a person signed in, or a machine client with an API token."""
+
+    name: str
+    role: Role
+    provinces: frozenset[str] = frozenset()
+    agency: str | None = None
+    via_token: bool = False
+
+
+def validate_user(name: str, role: Role, provinces: frozenset[str], agency: str | None) -> None:
+    """Refuse a user that would get more, or less, than their role means: a provincial operator
+    without a province, a national operator or an auditor tied to provinces, a liaison without
+    an agency. Raised when the user is created, not when they first sign in."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._@-]{1,63}", name):
+        raise UserSpecError(f"user name {name!r}: 2-64 characters a-z 0-9 . _ @ -, starting with a letter or digit")
+    bad = sorted(p for p in provinces if not _PROVINCE.match(p))
+    if bad:
+        raise UserSpecError(f"not ISO 3166-2:TH province codes: {', '.join(bad)} (e.g. TH-57)")
+    if role is Role.PROVINCIAL and not provinces:
+        raise UserSpecError("a provincial operator needs at least one --province")
+    if role is not Role.PROVINCIAL and provinces:
+        raise UserSpecError(f"a {role.value} user has no provinces (national: all of them; liaison: by agency)")
+    if role is Role.LIAISON and agency not in AGENCIES:
+        raise UserSpecError(f"an agency liaison needs --agency, one of {', '.join(AGENCIES)}")
+    if role is not Role.LIAISON and agency is not None:
+        raise UserSpecError(f"only an agency liaison has an agency, not a {role.value} user")
+
+
+def can(principal: Principal, permission: Permission) -> bool:
+    return permission in PERMISSIONS.get(principal.role, frozenset())
+
+
+def scope(principal: Principal) -> Provinces:
+    """The provinces whose cases and alerts the caller may read: `ALL_PROVINCES` for a national
+    operator and an agency liaison (whose referrals are narrowed by agency instead), their own
+    for a provincial operator, none for an auditor."""
+    if principal.role in (Role.NATIONAL, Role.LIAISON):
+        return ALL_PROVINCES
+    if principal.role is Role.PROVINCIAL:
+        return principal.provinces
+    return frozenset()
+
+
+def referral_agency(principal: Principal) -> str | None:
+    """The agency a liaison's referral reads are narrowed to (None: no narrowing by agency)."""
+    return principal.agency if principal.role is Role.LIAISON else None
+
+
+def sees_province(principal: Principal, province: str) -> bool:
+    """Whether a live alert of ``province`` goes to this caller's board."""
+    if not can(principal, Permission.ALERTS_READ):
+        return False
+    return principal.role is Role.NATIONAL or province in principal.provinces
+
+
+def may_see_names(principal: Principal) -> bool:
+    """Names of persons are for the operators who act on the case; others see pseudonyms only."""
+    return principal.role in (Role.NATIONAL, Role.PROVINCIAL)

@@ -1,0 +1,172 @@
+"""What a page or an API call asks of the hub, with the caller's scope applied and audited.
+
+One place for "who may read what": the pages and the API both call these functions, so a rule
+cannot hold for one and not the other. Each function takes the caller (`Principal`) and the time,
+runs in a worker thread (SQLAlchemy is synchronous), and appends to the audit log in the same
+transaction as the operator write it records. A case read is audited whether it is found or not
+(a refused read is as interesting to an auditor as a granted one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from console import auditlog
+from console.roles import Permission, Principal, can, referral_agency, scope
+from streams.views import tables as T
+from streams.views.actions import acknowledge_alert, review_link
+from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
+from streams.views.scope import codes, in_provinces
+
+__all__ = ["Forbidden", "Hub", "ALERT_ACTIONS", "LINK_ACTIONS", "CaseFilters"]
+
+ALERT_ACTIONS = {"acknowledge": "Acknowledge", "resolve": "Resolve", "escalate": "Escalate"}
+LINK_ACTIONS = {"confirm": ("ConfirmLink", "confirmed"), "reject": ("RejectLink", "rejected")}
+
+
+class Forbidden(PermissionError):
+    """The caller's role does not allow this at all (403); out-of-scope data is simply not found (404)."""
+
+
+def _require(principal: Principal, permission: Permission) -> None:
+    if not can(principal, permission):
+        raise Forbidden(f"{principal.role.value} users may not {permission.value}")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    province: str | None = None
+    stage: str | None = None
+    agency: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class Hub:
+    """The console's view of the database: a reader engine for the case views, a writer engine
+    for its own tables and the operator columns."""
+
+    def __init__(self, reader: Engine, writer: Engine) -> None:
+        self.reader, self.writer = reader, writer
+
+    def _audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
+               **detail: Any) -> None:
+        with self.writer.begin() as conn:
+            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=action,
+                            target=target, province=province, detail={"via": "token" if principal.via_token else "session",
+                                                                      **detail})
+
+    # --- alerts -------------------------------------------------------------------------------
+    def board(self, principal: Principal, *, limit: int = 500) -> list[dict[str, Any]]:
+        _require(principal, Permission.ALERTS_READ)
+        with self.reader.connect() as conn:
+            return open_alerts(conn, scope(principal), limit=limit)
+
+    def alert(self, principal: Principal, alert_id: str) -> dict[str, Any] | None:
+        """One alert in the caller's provinces (any state), None otherwise."""
+        _require(principal, Permission.ALERTS_READ)
+        a = T.alerts
+        with self.reader.connect() as conn:
+            row = conn.execute(sa.select(a).where(a.c.alert_id == alert_id,
+                                                  in_provinces(a.c.province, codes(scope(principal))))).mappings().first()
+        return dict(row) if row else None
+
+    def record_alert_action(self, principal: Principal, alert: dict[str, Any], verb: str, note: str | None,
+                            at: datetime, action_id: str) -> bool:
+        """After the action is on the bus: the SQL acknowledgement (acknowledge only) and the audit entry."""
+        _require(principal, Permission.ALERTS_ACT)
+        done = True
+        with self.writer.begin() as conn:
+            if verb == "acknowledge":
+                done = acknowledge_alert(conn, alert["alert_id"], scope(principal), by=principal.name, at=at, note=note)
+            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"alert.{verb}",
+                            target=alert["alert_id"], province=alert["province"],
+                            detail={"action_id": action_id, "note": note, "case_id": alert.get("case_id"),
+                                    "via": "token" if principal.via_token else "session"})
+        return done
+
+    # --- cases --------------------------------------------------------------------------------
+    def case(self, principal: Principal, case_id: str, at: datetime) -> dict[str, Any] | None:
+        _require(principal, Permission.CASES_READ)
+        with self.reader.connect() as conn:
+            detail = case_detail(conn, case_id, scope(principal))
+            links = [link for link in possible_links(conn, scope(principal), limit=200)
+                     if case_id in link["case_ids"]] if detail else []
+        self._audit(principal, "case.read" if detail else "case.read.refused", case_id, at,
+                    province=detail["lead_province"] if detail else None)
+        if detail is not None:
+            detail["possible_links"] = links
+        return detail
+
+    def cases(self, principal: Principal, filters: CaseFilters, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        _require(principal, Permission.CASES_READ)
+        provinces = scope(principal)
+        if filters.province:
+            visible = codes(provinces)
+            if visible is not None and filters.province not in visible:
+                return [], 0
+            provinces = frozenset({filters.province})
+        kwargs = dict(stage=filters.stage, agency=filters.agency, since=filters.since, until=filters.until)
+        with self.reader.connect() as conn:
+            return (search_cases(conn, provinces, limit=limit, offset=offset, **kwargs),
+                    count_cases(conn, provinces, **kwargs))
+
+    # --- persons for review -------------------------------------------------------------------
+    def links(self, principal: Principal, *, limit: int, offset: int) -> list[dict[str, Any]]:
+        _require(principal, Permission.LINKS_REVIEW)
+        with self.reader.connect() as conn:
+            return possible_links(conn, scope(principal), limit=limit, offset=offset)
+
+    def link(self, principal: Principal, source_key: str) -> dict[str, Any] | None:
+        _require(principal, Permission.LINKS_REVIEW)
+        with self.reader.connect() as conn:
+            found = possible_links(conn, scope(principal), limit=10_000)
+        return next((link for link in found if link["source_key"] == source_key), None)
+
+    def province_of_cases(self, principal: Principal, case_ids: list[str]) -> str:
+        """The province an action on these cases is taken in: the lead province of the first case
+        the caller may see (the caller's first province when none is known)."""
+        c = T.cases.c
+        with self.reader.connect() as conn:
+            for case_id in case_ids:
+                lead = conn.execute(sa.select(c.lead_province).where(c.case_id == case_id)).scalar()
+                visible = codes(scope(principal))
+                if lead and (visible is None or lead in visible):
+                    return lead
+        return sorted(principal.provinces)[0] if principal.provinces else "TH-10"
+
+    def record_link_review(self, principal: Principal, link: dict[str, Any], verb: str, province: str,
+                           at: datetime, action_id: str) -> bool:
+        _require(principal, Permission.LINKS_REVIEW)
+        with self.writer.begin() as conn:
+            done = review_link(conn, link["source_key"], scope(principal), by=principal.name, at=at,
+                               verdict=LINK_ACTIONS[verb][1])
+            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"link.{verb}",
+                            target=link["source_key"], province=province,
+                            detail={"action_id": action_id, "person_id": link["person_id"],
+                                    "candidate_id": link.get("candidate_id"), "case_ids": link["case_ids"]})
+        return done
+
+    # --- referrals ----------------------------------------------------------------------------
+    def referrals(self, principal: Principal, *, limit: int, offset: int) -> list[dict[str, Any]]:
+        _require(principal, Permission.REFERRALS_READ)
+        with self.reader.connect() as conn:
+            return search_referrals(conn, scope(principal), to_agency=referral_agency(principal),
+                                    limit=limit, offset=offset)
+
+    # --- audit --------------------------------------------------------------------------------
+    def audit_page(self, principal: Principal, *, before: int | None, limit: int, actor: str | None = None,
+                   target: str | None = None) -> list[auditlog.AuditEntry]:
+        _require(principal, Permission.AUDIT_READ)
+        with self.writer.connect() as conn:
+            return auditlog.read_page(conn, before=before, limit=limit, actor=actor, target=target)
+
+    def audit_verify(self, principal: Principal):
+        _require(principal, Permission.AUDIT_READ)
+        with self.writer.connect() as conn:
+            return auditlog.verify(conn)

@@ -1,0 +1,81 @@
+/* Sanpalang console: live alert board (server-sent events) and deadline countdowns.
+   No framework, no external resource; the server renders every row, this file only places them. */
+(function () {
+  "use strict";
+  var lang = (document.querySelector('meta[name="lang"]') || {}).content || "en";
+  var RANK = { Critical: 0, Warning: 1, Info: 2 };
+
+  function countdown(dueIso, now) {
+    if (!dueIso) { return "\u2014"; }
+    var s = Math.round((Date.parse(dueIso) - now) / 1000), late = s < 0;
+    s = Math.abs(s);
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    var u = lang === "th" ? ["\u0e27\u0e31\u0e19", "\u0e0a\u0e21.", "\u0e19\u0e32\u0e17\u0e35"] : ["d", "h", "min"];
+    var parts = [];
+    [d, h, m].forEach(function (n, i) { if (n) { parts.push(n + " " + u[i]); } });
+    var text = parts.slice(0, 2).join(" ") || ("0 " + u[2]);
+    if (late) { return (lang === "th" ? "\u0e40\u0e25\u0e22\u0e01\u0e33\u0e2b\u0e19\u0e14 " : "overdue ") + text; }
+    return text;
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
+      var due = el.getAttribute("data-due");
+      if (!due) { return; }
+      el.textContent = countdown(due, now);
+      el.classList.toggle("overdue", Date.parse(due) < now);
+    });
+  }
+
+  function key(row) {
+    var due = row.getAttribute("data-due");
+    return [RANK[row.getAttribute("data-severity")] !== undefined ? RANK[row.getAttribute("data-severity")] : 9,
+            due ? Date.parse(due) : Infinity];
+  }
+
+  function before(a, b) {
+    var ka = key(a), kb = key(b);
+    return ka[0] < kb[0] || (ka[0] === kb[0] && ka[1] < kb[1]);
+  }
+
+  function place(data) {
+    var body = document.querySelector("#board tbody");
+    if (!body) { return; }
+    var old = document.getElementById("alert-" + data.alert_id);
+    if (old) { old.parentNode.removeChild(old); }
+    if (data.state !== "Resolved") {
+      var holder = document.createElement("tbody");
+      holder.innerHTML = data.html;
+      var row = holder.firstElementChild;
+      row.classList.add("fresh");
+      var next = Array.prototype.find.call(body.children, function (r) { return before(row, r); });
+      body.insertBefore(row, next || null);
+    }
+    var empty = document.getElementById("board-empty");
+    if (empty) { empty.hidden = body.children.length > 0; }
+    tick();
+  }
+
+  function live() {
+    if (!document.body.hasAttribute("data-live") || !window.EventSource) { return; }
+    var status = document.getElementById("live-status");
+    var source = new EventSource("/events");
+    source.addEventListener("open", function () {
+      if (status) { status.classList.remove("down"); status.textContent = status.getAttribute("data-live-text") || status.textContent; }
+    });
+    source.addEventListener("alert", function (e) { place(JSON.parse(e.data)); });
+    source.addEventListener("error", function () {
+      if (status) {
+        if (!status.getAttribute("data-live-text")) { status.setAttribute("data-live-text", status.textContent); }
+        status.classList.add("down"); status.textContent = status.getAttribute("data-offline");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    window.setInterval(tick, 1000);
+    live();
+  });
+}());

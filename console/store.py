@@ -1,0 +1,122 @@
+"""The console's own tables (users, API tokens, sessions, sign-in failures, the audit log), in the
+views' database but with their own metadata and their own version table, so that the worker's
+Alembic history (`views_alembic_version`) and the console's never step on each other.
+
+Migrations are a short list of steps run in order in one transaction by `migrate`: the console's
+tables are few and additive, and a step list keeps them readable without a second Alembic tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from streams.views.tables import UtcDateTime
+
+__all__ = ["metadata", "users", "tokens", "sessions", "login_failures", "audit_log", "audit_head", "version_table",
+           "migrate", "current_version", "HEAD_VERSION"]
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+})
+
+users = sa.Table(
+    "console_users", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("provinces", sa.String, nullable=False, default="", comment="Comma-separated ISO 3166-2:TH codes."),
+    sa.Column("agency", sa.String(16), nullable=True),
+    sa.Column("password_hash", sa.String, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+tokens = sa.Table(
+    "console_tokens", metadata,
+    sa.Column("token_id", sa.String(12), primary_key=True),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("console_users.name", ondelete="CASCADE"), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, comment="SHA-256 of the token's secret part."),
+    sa.Column("label", sa.String, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_name"),
+)
+
+sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("id_digest", sa.String(64), primary_key=True, comment="SHA-256 of the cookie value, never the value."),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("console_users.name", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf_token", sa.String, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_name"),
+    sa.Index(None, "expires_at"),
+)
+
+login_failures = sa.Table(
+    "console_login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_name", sa.String(64), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_name", "at"),
+)
+
+audit_log = sa.Table(
+    "console_audit", metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String, nullable=False),
+    sa.Column("province", sa.String, nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("prev_digest", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Index(None, "actor", "at"),
+    sa.Index(None, "target"),
+)
+
+audit_head = sa.Table(
+    "console_audit_head", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+)
+
+version_table = sa.Table(
+    "console_schema_version", sa.MetaData(),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+
+def _v1(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[users, tokens, sessions, login_failures, audit_log, audit_head])
+    conn.execute(sa.insert(audit_head).values(id=1, seq=0, digest="0" * 64))
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_v1,)
+HEAD_VERSION = len(STEPS)
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table(version_table.name):
+        return 0
+    return conn.execute(sa.select(version_table.c.version)).scalar() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the console's tables to the head version, once even when two consoles start
+    together (a PostgreSQL advisory lock; SQLite: the writer engine's BEGIN IMMEDIATE)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(5715062010)"))
+        version_table.create(conn, checkfirst=True)
+        version = current_version(conn)
+        if conn.execute(sa.select(sa.func.count()).select_from(version_table)).scalar_one() == 0:
+            conn.execute(sa.insert(version_table).values(version=0))
+        for number, step in enumerate(STEPS[version:], start=version + 1):
+            step(conn)
+            conn.execute(sa.update(version_table).values(version=number))
+        return HEAD_VERSION

@@ -1,0 +1,174 @@
+"""The console's aiohttp application: who is calling (session cookie or bearer token), CSRF,
+security headers, and the wiring of pages, API, static files and the live feed.
+
+`build_app` takes its collaborators (the `Hub`, the `Broadcaster`, an action publisher, a clock)
+so that tests can run it without a broker; `console.server` builds the real ones from settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from console import accounts, csrf
+from console.credentials import new_secret
+from console.i18n import normalise_lang
+from console.live import Broadcaster
+from console.roles import Principal
+from console.service import Hub
+
+__all__ = ["ConsoleState", "build_app", "STATE", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
+           "principal_of", "state_of", "lang_of", "safe_next", "ActionSink"]
+
+SESSION_COOKIE, PRESIGN_COOKIE, LANG_COOKIE = "spl_session", "spl_presign", "spl_lang"
+PUBLIC_PREFIXES = ("/static/", "/lang/")
+PUBLIC_PATHS = frozenset({"/sign-in", "/api/openapi.json", "/health"})
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class ActionSink(Protocol):
+    async def send(self, action: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class ConsoleState:
+    hub: Hub
+    broadcaster: Broadcaster
+    actions: ActionSink | None
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    secure_cookies: bool = False
+
+
+STATE: web.AppKey[ConsoleState] = web.AppKey("console_state", ConsoleState)
+
+
+def state_of(request: web.Request) -> ConsoleState:
+    return request.app[STATE]
+
+
+def principal_of(request: web.Request) -> Principal:
+    return request["principal"]
+
+
+def lang_of(request: web.Request) -> str:
+    return normalise_lang(request.cookies.get(LANG_COOKIE))
+
+
+def safe_next(value: str | None) -> str:
+    """Only a local path: an open redirect would turn the sign-in page into a phishing aid."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    parsed = urlparse(value)
+    return value if not parsed.scheme and not parsed.netloc else "/"
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+@web.middleware
+async def _headers(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as e:
+        response = e
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def _auth(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    st = state_of(request)
+    request["principal"], request["session"], request["bearer"] = None, None, False
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        principal = await asyncio.to_thread(_token_principal, st.hub, header[7:].strip())
+        if principal is None:
+            return _json_error(401, "unknown or revoked API token")
+        request["principal"], request["bearer"] = principal, True
+    elif (sid := request.cookies.get(SESSION_COOKIE)):
+        session = await asyncio.to_thread(_session, st.hub, sid, st.now())
+        if session is not None:
+            request["principal"], request["session"] = session.principal, session
+    if request["principal"] is None and not _public(request.path):
+        if _is_api(request):
+            return _json_error(401, "sign in or present an API token (Authorization: Bearer ...)")
+        target = request.path_qs if request.method == "GET" else "/"
+        raise web.HTTPSeeOther(f"/sign-in?{web.URL.build(query={'next': target}).query_string}")
+    if csrf.needs_token(request.method, bearer=request["bearer"]) and request.path != "/sign-in":
+        expected = request["session"].csrf_token if request["session"] else None
+        given = request.headers.get(csrf.HEADER)
+        if given is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            given = (await request.post()).get(csrf.FIELD)
+        if not csrf.token_matches(expected, given if isinstance(given, str) else None):
+            if _is_api(request):
+                return _json_error(403, "missing or wrong CSRF token (X-CSRF-Token)")
+            raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the page and try again.")
+    return await handler(request)
+
+
+def _token_principal(hub: Hub, token: str) -> Principal | None:
+    with hub.writer.connect() as conn:
+        return accounts.principal_of_token(conn, token)
+
+
+def _session(hub: Hub, sid: str, at: datetime) -> accounts.Session | None:
+    with hub.writer.connect() as conn:
+        return accounts.session_of(conn, sid, at=at)
+
+
+def set_session_cookie(response: web.StreamResponse, request: web.Request, session_id: str) -> None:
+    st = state_of(request)
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/",
+                        secure=st.secure_cookies or request.secure, max_age=int(accounts.SESSION_TTL.total_seconds()))
+
+
+def presign_token(request: web.Request, response: web.StreamResponse) -> str:
+    """The sign-in form's double-submit value: reuse the cookie's, or set a new one."""
+    token = request.cookies.get(PRESIGN_COOKIE) or new_secret()
+    response.set_cookie(PRESIGN_COOKIE, token, httponly=True, samesite="Strict", path="/sign-in",
+                        secure=state_of(request).secure_cookies or request.secure)
+    return token
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "boards": state_of(request).broadcaster.boards})
+
+
+def build_app(state: ConsoleState) -> web.Application:
+    from console import api, pages
+    app = web.Application(middlewares=[_headers, _auth], client_max_size=256 * 1024)
+    app[STATE] = state
+    static = resources.files("console") / "static"
+    app.router.add_static("/static/", str(static), show_index=False, append_version=False)
+    app.router.add_get("/health", _health)
+    pages.add_routes(app)
+    api.add_routes(app)
+
+    async def _close_boards(_app: web.Application) -> None:
+        state.broadcaster.close()
+    app.on_shutdown.append(_close_boards)
+    return app
