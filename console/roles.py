@@ -12,13 +12,23 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from streams.views.scope import ALL_PROVINCES, Provinces
-
-__all__ = ["Role", "Permission", "Principal", "UserSpecError", "PERMISSIONS", "validate_user", "can",
+__all__ = ["EVERYWHERE", "Everywhere", "Scope", "Role", "Permission", "Principal", "UserSpecError", "PERMISSIONS", "validate_user", "can",
            "scope", "referral_agency", "sees_province", "may_see_names", "AGENCIES"]
 
 AGENCIES = ("police", "immigration", "labour", "social")
 _PROVINCE = re.compile(r"^TH-(?:[0-9]{2}|S)$")
+
+
+class Everywhere:
+    """Every province: a national operator's scope. The shell turns it into the views'
+    `ALL_PROVINCES` (this module stays free of SQL imports)."""
+
+    def __repr__(self) -> str:
+        return "EVERYWHERE"
+
+
+EVERYWHERE = Everywhere()
+Scope = frozenset[str] | Everywhere
 
 
 class Role(str, Enum):
@@ -87,12 +97,12 @@ def can(principal: Principal, permission: Permission) -> bool:
     return permission in PERMISSIONS.get(principal.role, frozenset())
 
 
-def scope(principal: Principal) -> Provinces:
-    """The provinces whose cases and alerts the caller may read: `ALL_PROVINCES` for a national
+def scope(principal: Principal) -> Scope:
+    """The provinces whose cases and alerts the caller may read: `EVERYWHERE` for a national
     operator and an agency liaison (whose referrals are narrowed by agency instead), their own
     for a provincial operator, none for an auditor."""
     if principal.role in (Role.NATIONAL, Role.LIAISON):
-        return ALL_PROVINCES
+        return EVERYWHERE
     if principal.role is Role.PROVINCIAL:
         return principal.provinces
     return frozenset()

@@ -17,16 +17,23 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from console import auditlog
-from console.roles import Permission, Principal, can, referral_agency, scope
+from console.roles import EVERYWHERE, Permission, Principal, can, referral_agency
+from console.roles import scope as role_scope
 from streams.views import tables as T
 from streams.views.actions import acknowledge_alert, review_link
 from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
-from streams.views.scope import codes, in_provinces
+from streams.views.scope import ALL_PROVINCES, Provinces, codes, in_provinces
 
 __all__ = ["Forbidden", "Hub", "ALERT_ACTIONS", "LINK_ACTIONS", "CaseFilters"]
 
 ALERT_ACTIONS = {"acknowledge": "Acknowledge", "resolve": "Resolve", "escalate": "Escalate"}
 LINK_ACTIONS = {"confirm": ("ConfirmLink", "confirmed"), "reject": ("RejectLink", "rejected")}
+
+
+def scope(principal: Principal) -> Provinces:
+    """The caller's provinces as the views take them (`ALL_PROVINCES` passed explicitly)."""
+    provinces = role_scope(principal)
+    return ALL_PROVINCES if provinces is EVERYWHERE else provinces
 
 
 class Forbidden(PermissionError):
