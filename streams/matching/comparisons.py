@@ -10,7 +10,7 @@ pairs of alternatives counts.
 | kind         | levels (strongest first)                                                         |
 |--------------|----------------------------------------------------------------------------------|
 | identifier   | exact, transposed, one_edit, else   (check digit aware: see `IdentifierComparison`) |
-| name         | exact, order_free, subset, jw>=t1, jw>=t2 ..., else                               |
+| name         | exact, order_free, subset, sounds_alike, jw>=t1, jw>=t2 ..., else                 |
 | date         | exact, day_month_swapped, one_digit, year_only, within_1_year, else (dates.py)    |
 | postcode     | exact, one_edit, same_area, else                                                  |
 | categorical  | exact, else                                                                       |
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar
 
-from connectors.normalise import NormaliseError, name_key, thai_id_check_digit
+from connectors.normalise import thai_id_check_digit
+from streams.matching.names import fold_name, sound_key, sounds_alike
 from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
@@ -100,6 +100,8 @@ class IdentifierComparison(Comparison):
     valid check digit, a near difference is not a typo but another person's number: the pair
     falls to "else". A typo almost always breaks the check digit (about 91% of single-digit
     slips, 98% of swaps), so a near value with a broken check digit stays a near match.
+    Phone numbers are compared on their last nine digits when written with a country code
+    (`+66...`, `+855...`) or a Thai trunk 0 (ten digits): agencies write one number both ways.
     """
 
     kind: ClassVar[str] = "identifier"
@@ -107,6 +109,10 @@ class IdentifierComparison(Comparison):
 
     def prepare_one(self, item: Any) -> str | None:
         text = _key_text(item)
+        if text.startswith("+") and text[1:].isdigit() and len(text) > 10:
+            return text[-9:]  # a phone number with its country code: +66 97 731 1026 is 097 731 1026
+        if len(text) == 10 and text.startswith("0") and text.isdigit():
+            return text[-9:]  # a Thai phone number written with its trunk 0
         return text or None
 
     def compare_one(self, x: str, y: str) -> int:
@@ -124,29 +130,33 @@ def _thai_valid(value: str) -> bool:
 
 @dataclass(frozen=True)
 class NameComparison(Comparison):
-    """Names folded by `name_key` (RTGS for Thai script, Somchai/Somchay, ph/p ...).
+    """Names folded by `fold_name` (title dropped, then `name_key`: RTGS for Thai script,
+    Somchai / Somchay, ph / p ...).
 
     exact: same folded words in the same order; order_free: the same words in another order
     (given and family swapped), or two name columns swapped (`swap_with`); subset: every word
-    of the shorter name is in the longer (a single name, a missing family name); then one
-    level per Jaro-Winkler threshold on the folded text; else. With `tf` (the default), an exact
-    match weighs no more than log2(m / share of indexed records with that name), so a name a
-    thousand records carry is weaker evidence than the average name. Names without Latin or Thai
-    letters (Myanmar, Khmer, Lao script) are compared on their exact text.
+    of the shorter name is in the longer (a single name, a missing family name); sounds_alike:
+    the sound keys agree (Burmese, Khmer, Lao romanisations, words written together: see
+    `names.py`); then one level per Jaro-Winkler threshold on the folded text; else. With `tf`
+    (the default), an exact match weighs no more than log2(m / share of indexed records with that
+    name), so a name a thousand records carry is weaker evidence than the average name. Names
+    without Latin or Thai letters (Myanmar, Khmer, Lao script) are compared on their exact text.
+    Blocking transforms: `words` (each word), `first_letter`, `sound` (the sorted sound words,
+    and the sound words written together).
     """
 
     kind: ClassVar[str] = "name"
-    transforms: ClassVar[frozenset[str]] = frozenset({"words", "first_letter"})
+    transforms: ClassVar[frozenset[str]] = frozenset({"words", "first_letter", "sound"})
     thresholds: tuple[float, ...] = (0.92, 0.8)
     swap_with: str | None = None
     tf: bool = True  # an exact match on a common name weighs less (term frequency)
 
     @property
     def levels(self) -> tuple[str, ...]:  # type: ignore[override]
-        return ("exact", "order_free", "subset", *(f"jw>={t:g}" for t in self.thresholds), "else")
+        return ("exact", "order_free", "subset", "sounds_alike", *(f"jw>={t:g}" for t in self.thresholds), "else")
 
     def prepare_one(self, item: Any) -> str | None:
-        return _fold_name(str(item))
+        return fold_name(str(item))
 
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
@@ -158,27 +168,23 @@ class NameComparison(Comparison):
             sx, sy = set(wx), set(wy)
             if sx <= sy or sy <= sx:
                 return 2
+        if sounds_alike(x, y):
+            return 3
         similarity = jaro_winkler(x, y)
         for i, threshold in enumerate(self.thresholds):
             if similarity >= threshold:
-                return 3 + i
-        return 3 + len(self.thresholds)
+                return 4 + i
+        return 4 + len(self.thresholds)
 
     def block_values(self, value: Any, transform: str | None = None) -> tuple[str, ...]:
         if transform == "words":
             return tuple(dict.fromkeys(w for v in value for w in v.split()))
         if transform == "first_letter":
             return tuple(dict.fromkeys(v[0] for v in value))
+        if transform == "sound":
+            keys = [sound_key(v) for v in value]
+            return tuple(dict.fromkeys(k for s in keys if s for k in (" ".join(sorted(s)), "".join(s))))
         return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
-
-
-@lru_cache(maxsize=100_000)
-def _fold_name(text: str) -> str | None:
-    try:
-        return name_key(text)
-    except NormaliseError:
-        folded = " ".join(text.casefold().split())
-        return folded or None
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ class DateComparison(Comparison):
 
     exact: same day, both known to the day; day_month_swapped: 03/11 against 11/03;
     one_digit: the written digits differ by one slip or a neighbouring swap (also for invalid
-    dates); year_only: agree as far as the vaguer side is known (only a year, or a month);
-    within_1_year: at most one year apart (an age or an estimate, or a wrong day and month); else.
+    dates); year_only: agree as far as the vaguer side is known (only a year, or a month; an
+    estimated year E, from an age, stands for E or E - 1); within_1_year: at most one year apart
+    (two years with an estimate, or a wrong day and month); else.
     Raw values: `date`, ISO text (`1990`, `1990-08`, `1990-08-02`, `19900802`, `~1990` for an
     estimated year), text in `format`, or a
     `(date, precision)` pair with precision Day / Month / Year / Estimated.
@@ -88,12 +89,25 @@ class DateComparison(Comparison):
         if px != "E" and py != "E":
             if yx == yy and ("Y" in (px, py) or mx == my):
                 return 3
-        return 4 if abs(yx - yy) <= 1 else 5
+            return 4 if abs(yx - yy) <= 1 else 5
+        if _consistent_estimate(yx, px, yy, py):
+            return 3
+        return 4 if abs(yx - yy) <= 2 else 5
 
     def block_values(self, value: Any, transform: str | None = None) -> tuple[str, ...]:
         if transform == "year":
             return tuple(dict.fromkeys(str(v[1]) for v in value if v[4] != "X"))
         return tuple(dict.fromkeys(v[0] for v in value))
+
+
+def _consistent_estimate(yx: int, px: str, yy: int, py: str) -> bool:
+    """An estimated year E is `year of the event - age`: the birth year is E or E - 1 (the
+    birthday may not have come yet that year). Two estimates of one person are at most a year
+    apart; an estimate and a known year agree when the year is E or E - 1."""
+    if px == "E" and py == "E":
+        return abs(yx - yy) <= 1
+    estimate, known = (yx, yy) if px == "E" else (yy, yx)
+    return known in (estimate, estimate - 1)
 
 
 def _one_digit(x: str, y: str) -> bool:

@@ -9,6 +9,11 @@
   With `matches` (pairs of record positions known to be the same person), m is counted on them.
 - **prior**: EM over the union of blocked pairs with m and u fixed gives the expected number of
   matches; divided by the number of all possible pairs, the chance two random records match.
+- **u again, without the matches among the random pairs**: where people recur often (a few
+  hundred persons seen a thousand times) a random pair is the same person often enough to make
+  agreement look common: an exact identifier then weighs 8 bits instead of 20. So u is counted
+  again with each random pair weighted by its chance of being a non-match under the m, u and
+  prior just estimated, and m and the prior are estimated again with it (`u_rounds` times).
 
 Randomness comes only from `random.Random(seed)`: the same records and seed give the same
 `Parameters` (and so the same version).
@@ -39,6 +44,7 @@ def estimate_parameters(
     em_pairs: int = 50_000,
     matches: Iterable[tuple[int, int]] | None = None,
     iterations: int = 40,
+    u_rounds: int = 2,
 ) -> Parameters:
     """Parameters for `spec` estimated on `records` (a sample of the persons is enough)."""
     rng = random.Random(seed)
@@ -52,17 +58,20 @@ def estimate_parameters(
     start = default_parameters(spec)
     columns = spec.columns
     sizes = [len(c.levels) for _, c in spec.fields]
-    u = _u_from_random_pairs(store, sizes, rng, u_pairs, [list(start.u[c]) for c in columns])
+    u_start = [list(start.u[c]) for c in columns]
+    random_patterns = _random_patterns(store, rng, u_pairs)
+    u = _u_weighted(random_patterns, sizes, u_start, None)
     pairs_by_key = _blocked_pairs(store, rng, em_pairs)
     all_pairs = set().union(*pairs_by_key) if pairs_by_key else set()
     vectors = {pair: tuple(store.levels_between(*pair)) for pair in sorted(all_pairs)}
-    if matches is not None:
-        m = _m_from_matches(store, sizes, matches)
-        method = "labels"
-    else:
-        m = _m_by_em(vectors, spec, sizes, pairs_by_key, [list(start.m[c]) for c in columns], u, iterations)
-        method = "em"
-    prior = _prior(vectors, sizes, all_pairs, m, u, n)
+    labelled = _m_from_matches(store, sizes, matches) if matches is not None else None
+    method = "labels" if labelled is not None else "em"
+    for round_ in range(u_rounds + 1):
+        if round_:
+            u = _u_weighted(random_patterns, sizes, u_start, (m, prior, u))
+        m = labelled or _m_by_em(vectors, spec, sizes, pairs_by_key, [list(start.m[c]) for c in columns], u,
+                                 iterations)
+        prior = _prior(vectors, sizes, all_pairs, m, u, n)
     return Parameters(
         spec.digest, prior,
         {c: tuple(v) for c, v in zip(columns, m)}, {c: tuple(v) for c, v in zip(columns, u)},
@@ -77,18 +86,40 @@ def _smooth(counts: Sequence[float], total: float) -> list[float]:
     return [max((c + 0.5 / k) / (total + 0.5), MIN_PROBABILITY) for c in counts]
 
 
-def _u_from_random_pairs(store: RecordStore, sizes: list[int], rng: random.Random, pairs: int,
-                        u_start: list[list[float]]) -> list[list[float]]:
+def _random_patterns(store: RecordStore, rng: random.Random, pairs: int) -> Counter:
+    """Level patterns of random pairs of distinct records, counted."""
     n = len(store)
-    counts = [[0] * s for s in sizes]
+    patterns: Counter = Counter()
     for _ in range(min(pairs, n * (n - 1) // 2)):
         a = rng.randrange(n)
         b = rng.randrange(n - 1)
         b += b >= a
-        for column, level in enumerate(store.levels_between(a, b)):
+        patterns[tuple(store.levels_between(a, b))] += 1
+    return patterns
+
+
+def _u_weighted(patterns: Counter, sizes: list[int], u_start: list[list[float]], model) -> list[list[float]]:
+    """u from random-pair patterns (`u_start` for a column never seen); with `model` = (m, prior, u),
+    each pattern counts as much as it is a non-match under that model. (Judging each column by
+    the other columns only was tried: on the simulator's persons it left u of an exact name four
+    times too high, and F1 fell from 0.90 to 0.79.)"""
+    counts = [[0.0] * s for s in sizes]
+    for pattern, count in patterns.items():
+        weight = float(count) * (1.0 - _posterior(pattern, *model)) if model is not None else float(count)
+        for column, level in enumerate(pattern):
             if level != NULL:
-                counts[column][level] += 1
+                counts[column][level] += weight
     return [_smooth(c, sum(c)) if sum(c) else list(start) for c, start in zip(counts, u_start)]
+
+
+def _posterior(pattern: tuple[int, ...], m, prior: float, u) -> float:
+    """The chance a pair with these levels is a match (Fellegi-Sunter, Bayes)."""
+    pm, pu = prior, 1.0 - prior
+    for column, level in enumerate(pattern):
+        if level != NULL:
+            pm *= m[column][level]
+            pu *= u[column][level]
+    return pm / (pm + pu) if pm + pu > 0 else 0.0
 
 
 def _blocked_pairs(store: RecordStore, rng: random.Random, cap: int) -> list[set[tuple[int, int]]]:

@@ -25,7 +25,8 @@ MIN_PROBABILITY = 1e-7  # floor for m and u, so no single level can weigh infini
 # Starting values by kind and level name (also the EM's starting point): (m, u).
 _DEFAULTS: dict[str, dict[str, tuple[float, float]]] = {
     "identifier": {"exact": (0.9, 1e-6), "transposed": (0.02, 1e-7), "one_edit": (0.03, 1e-5), "else": (0.05, 1.0)},
-    "name": {"exact": (0.75, 0.005), "order_free": (0.05, 0.0002), "subset": (0.05, 0.001), "else": (0.03, 0.9)},
+    "name": {"exact": (0.75, 0.005), "order_free": (0.05, 0.0002), "subset": (0.05, 0.001),
+             "sounds_alike": (0.05, 0.002), "else": (0.03, 0.9)},
     "date": {"exact": (0.85, 0.0003), "day_month_swapped": (0.02, 1e-5), "one_digit": (0.05, 0.001),
              "year_only": (0.03, 0.01), "within_1_year": (0.03, 0.03), "else": (0.02, 0.96)},
     "postcode": {"exact": (0.85, 0.001), "one_edit": (0.07, 0.01), "same_area": (0.04, 0.05), "else": (0.04, 0.94)},

@@ -1,0 +1,76 @@
+"""Name folding for the matcher, beyond `name_key`: titles dropped, and a sound key.
+
+`fold_name(text)`: `name_key` (Thai script romanised by RTGS, Somchai / Somchay, ph / p ...)
+after dropping a leading title: Thai นาย, นาง, นางสาว, เด็กชาย, เด็กหญิง, ด.ช., ด.ญ. (often glued to
+the name: นายสมชาย), and in Latin script Mr, Mrs, Ms, Miss, the Burmese U, Daw, Mg, Ma, Ko, Naw
+and Thai Nai / Nang / Nangsao romanised. A title says nothing about who someone is, and
+agencies write it one time in three; a title alone is kept (it is then the only name there is).
+
+`sound_key(folded)`: one word per name word, for the spellings `name_key` leaves apart on purpose
+because folding them into the key would merge distinct names, but which are the same name often
+enough across agencies to be a comparison level of their own (weighed by its own m and u):
+- Burmese, Khmer and Lao romanisations: ky / gy / c / j / x / z / sh are one sound (Kyaw, Chaw;
+  Xayavong, Sayavong, Chaiwong), h is dropped (Htun / Tun, Phommachanh / Phommachan);
+- a final -nt / -ng is -n (Thant / Than, Aung / Aun), y is a vowel;
+- every run of vowels is one vowel (Soe / So, Zaw / Zo / Zow, Thein / Thin).
+Two names "sound alike" when their sound words agree in any order, or written together
+(Soemyint Zin / Soe Myint Zin), or one name's words are all in the other's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from connectors.normalise import NormaliseError, name_key
+
+__all__ = ["fold_name", "sound_key", "sounds_alike", "TITLES_LATIN", "TITLES_THAI"]
+
+TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
+TITLES_LATIN = frozenset({"mr", "mrs", "ms", "miss", "mister", "u", "daw", "mg", "ma", "ko", "naw",
+                          "nai", "nang", "nangsao", "nangsau"})
+_SOUND_RULES = tuple((re.compile(p), r) for p, r in (
+    (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"(?<=n)[tg]$", ""), (r"y", "i"),
+    (r"[aeiou]+", "a"), (r"([a-z])\1+", r"\1"),
+))
+
+
+@lru_cache(maxsize=200_000)
+def fold_name(text: str) -> str | None:
+    """The folded name without its title (see the module docstring); None when nothing is left."""
+    text = text.strip()
+    for title in TITLES_THAI:
+        if text.startswith(title) and len(text[len(title):].strip()) >= 2:
+            text = text[len(title):].strip()
+            break
+    try:
+        folded = name_key(text)
+    except NormaliseError:
+        folded = " ".join(text.casefold().split())
+    words = folded.split()
+    if len(words) > 1 and words[0] in TITLES_LATIN:
+        words = words[1:]
+    return " ".join(words) or None
+
+
+@lru_cache(maxsize=200_000)
+def sound_key(folded: str) -> tuple[str, ...]:
+    """The sound word of each word of a folded name (see the module docstring)."""
+    out = []
+    for word in folded.split():
+        for pattern, replacement in _SOUND_RULES:
+            word = pattern.sub(replacement, word)
+        if word:
+            out.append(word)
+    return tuple(out)
+
+
+def sounds_alike(x: str, y: str) -> bool:
+    """Two folded names whose sound words agree in any order, written together, or as a subset."""
+    sx, sy = sound_key(x), sound_key(y)
+    if not sx or not sy:
+        return False
+    if sorted(sx) == sorted(sy) or "".join(sx) == "".join(sy) or "".join(sorted(sx)) == "".join(sorted(sy)):
+        return True
+    short, long_ = (set(sx), set(sy)) if len(sx) <= len(sy) else (set(sy), set(sx))
+    return len(short) >= 2 and short <= long_
