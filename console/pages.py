@@ -21,7 +21,7 @@ from console.i18n import t
 from console.present import board_order
 from console.roles import Permission, Principal, Role, can, sees_province
 from console.service import CaseFilters, Forbidden
-from console.web import (LANG_COOKIE, PRESIGN_COOKIE, SESSION_COOKIE, lang_of, presign_token, principal_of, safe_next,
+from console.web import (PRINCIPAL, SESSION, LANG_COOKIE, PRESIGN_COOKIE, SESSION_COOKIE, lang_of, presign_token, principal_of, safe_next,
                          set_session_cookie, state_of)
 from console import csrf as C
 from connectors.normalise.provinces import provinces as all_provinces
@@ -36,13 +36,13 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 
 def _csrf(request: web.Request) -> str:
-    return request["session"].csrf_token if request.get("session") else ""
+    return request[SESSION].csrf_token if request.get(SESSION) else ""
 
 
 def _denied(request: web.Request, status: int) -> web.Response:
     lang = lang_of(request)
     key = "forbidden" if status == 403 else "not_found"
-    return _html(render.message_page(t(key, lang), lang=lang, principal=request["principal"], csrf=_csrf(request),
+    return _html(render.message_page(t(key, lang), lang=lang, principal=request[PRINCIPAL], csrf=_csrf(request),
                                      title=str(status)), status)
 
 

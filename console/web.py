@@ -24,7 +24,7 @@ from console.live import Broadcaster
 from console.roles import Principal
 from console.service import Hub
 
-__all__ = ["ConsoleState", "build_app", "STATE", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
+__all__ = ["ConsoleState", "build_app", "STATE", "PRINCIPAL", "SESSION", "BEARER", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
            "principal_of", "state_of", "lang_of", "safe_next", "ActionSink"]
 
 SESSION_COOKIE, PRESIGN_COOKIE, LANG_COOKIE = "spl_session", "spl_presign", "spl_lang"
@@ -48,6 +48,9 @@ class ConsoleState:
 
 
 STATE: web.AppKey[ConsoleState] = web.AppKey("console_state", ConsoleState)
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("console_principal", object)  # type: ignore[arg-type]
+SESSION: web.RequestKey[accounts.Session | None] = web.RequestKey("console_session", object)  # type: ignore[arg-type]
+BEARER: web.RequestKey[bool] = web.RequestKey("console_bearer", bool)
 
 
 def state_of(request: web.Request) -> ConsoleState:
@@ -55,7 +58,7 @@ def state_of(request: web.Request) -> ConsoleState:
 
 
 def principal_of(request: web.Request) -> Principal:
-    return request["principal"]
+    return request[PRINCIPAL]
 
 
 def lang_of(request: web.Request) -> str:
@@ -102,24 +105,24 @@ def _json_error(status: int, message: str) -> web.Response:
 @web.middleware
 async def _auth(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     st = state_of(request)
-    request["principal"], request["session"], request["bearer"] = None, None, False
+    request[PRINCIPAL], request[SESSION], request[BEARER] = None, None, False
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         principal = await asyncio.to_thread(_token_principal, st.hub, header[7:].strip())
         if principal is None:
             return _json_error(401, "unknown or revoked API token")
-        request["principal"], request["bearer"] = principal, True
+        request[PRINCIPAL], request[BEARER] = principal, True
     elif (sid := request.cookies.get(SESSION_COOKIE)):
         session = await asyncio.to_thread(_session, st.hub, sid, st.now())
         if session is not None:
-            request["principal"], request["session"] = session.principal, session
-    if request["principal"] is None and not _public(request.path):
+            request[PRINCIPAL], request[SESSION] = session.principal, session
+    if request[PRINCIPAL] is None and not _public(request.path):
         if _is_api(request):
             return _json_error(401, "sign in or present an API token (Authorization: Bearer ...)")
         target = request.path_qs if request.method == "GET" else "/"
         raise web.HTTPSeeOther(f"/sign-in?{web.URL.build(query={'next': target}).query_string}")
-    if csrf.needs_token(request.method, bearer=request["bearer"]) and request.path != "/sign-in":
-        expected = request["session"].csrf_token if request["session"] else None
+    if csrf.needs_token(request.method, bearer=request[BEARER]) and request.path != "/sign-in":
+        expected = request[SESSION].csrf_token if request[SESSION] else None
         given = request.headers.get(csrf.HEADER)
         if given is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             given = (await request.post()).get(csrf.FIELD)

@@ -44,15 +44,15 @@ def referral(referral_id: str, province: str, case_id: str, to_agency: str) -> d
             "case_id": case_id, "to_agency": to_agency}
 
 
-def link(case_id: str) -> dict:
+def link(case_id: str, person_ref: str = "p1") -> dict:
     record = schemas.example("sanpalang.hub.PersonLink")
     event_id = case_view(case_id, "TH-57")["timeline"][0]["event_id"]
-    return {**record, "source_event_id": event_id, "person_ref": "p1", "decision": "Possible",
-            "person_id": f"prs_new_{case_id}"}
+    return {**record, "source_event_id": event_id, "person_ref": person_ref, "decision": "Possible",
+            "person_id": f"prs_new_{case_id}_{person_ref}"}
 
 
-def link_key(case_id: str) -> str:
-    rec = link(case_id)
+def link_key(case_id: str, person_ref: str = "p1") -> str:
+    rec = link(case_id, person_ref)
     return f"{rec['agency']}:{rec['source_event_id']}:{rec['person_ref']}"
 
 
@@ -68,7 +68,7 @@ def build_world(url: str) -> World:
             (CASE_VIEW, case_view(CASE_57, "TH-57")), (CASE_VIEW, case_view(CASE_10, "TH-10")),
             (ALERT, alert(ALERT_57, "TH-57", CASE_57)),
             (ALERT, alert(ALERT_10, "TH-10", CASE_10, severity="Critical")),
-            (PERSON_LINK, link(CASE_57)), (PERSON_LINK, link(CASE_10)),
+            (PERSON_LINK, link(CASE_57)), (PERSON_LINK, link(CASE_57, "p2")), (PERSON_LINK, link(CASE_10)),
             (REFERRAL, referral("ref_57_police", "TH-57", CASE_57, "police")),
             (REFERRAL, referral("ref_10_social", "TH-10", CASE_10, "social")),
         ])
