@@ -107,21 +107,22 @@ def _ready(url: str, process: subprocess.Popen, deadline_s: float) -> bool:
     return False
 
 
-def run_alertmanager(root: Path) -> Iterator[Alertmanager]:
+def run_alertmanager(root: Path, port: int | None = None) -> Iterator[Alertmanager]:
+    """Alertmanager on `port` (else a free one) until the generator is closed."""
     binary = require_binary(BINARY, "prometheus-alertmanager")
     server, hook = _serve_webhook()
     config = root / "alertmanager.yml"
     config.write_text(_config(server.server_address[1]))
     process = None
     try:
-        for attempt in range(START_ATTEMPTS):  # the free port may be taken between probe and bind
-            port = free_port()
+        for attempt in range(START_ATTEMPTS if port is None else 1):  # a free port may be taken meanwhile
+            listen = port or free_port()
             log = open(root / f"alertmanager-{attempt}.log", "wb")
             process = subprocess.Popen(
                 [binary, f"--config.file={config}", f"--storage.path={root / 'data'}",
-                 f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn"],
+                 f"--web.listen-address=127.0.0.1:{listen}", "--cluster.listen-address=", "--log.level=warn"],
                 stdout=log, stderr=subprocess.STDOUT)
-            url = f"http://127.0.0.1:{port}"
+            url = f"http://127.0.0.1:{listen}"
             if _ready(url, process, 20):
                 yield Alertmanager(url, hook)
                 return

@@ -129,3 +129,26 @@ class TestAnAlertmanagerThatIsDown:
         assert pushing_s < 0.5 and stopping_s < 3
         assert _value(registry, "sanpalang_alertmanager_pending_alerts") == 1000
         assert _value(registry, "sanpalang_alertmanager_alerts_pushed_total", status="firing") == 0
+
+    def test_alerts_pushed_while_it_was_down_arrive_once_it_is_up(self, tmp_path):
+        port, registry = free_port(), CollectorRegistry()
+        record = _record()
+
+        async def scenario() -> list[dict[str, Any]]:
+            pusher = AlertmanagerPusher(f"http://127.0.0.1:{port}", registry=registry, timeout_s=1.0)
+            await pusher.start()
+            try:
+                pusher.push(record)
+                await eventually(lambda: _value(registry, "sanpalang_alertmanager_push_failures_total") >= 1)
+                started = await asyncio.to_thread(lambda: run_alertmanager(tmp_path, port))
+                alertmanager = await asyncio.to_thread(next, started)
+                try:
+                    return await eventually(lambda: alertmanager.alerts(alert_id=record["alert_id"]), timeout_s=20)
+                finally:
+                    await asyncio.to_thread(started.close)
+            finally:
+                await pusher.stop()
+
+        shown = asyncio.run(scenario())
+        assert shown[0]["labels"]["alert_id"] == record["alert_id"]
+        assert _value(registry, "sanpalang_alertmanager_pending_alerts") == 0
