@@ -78,7 +78,8 @@ class AlertmanagerPusher:
     """Keeps one Alertmanager up to date with the alert records the worker publishes.
 
     Lifecycle: `await start()` in the running loop, `push(record)` for every published
-    `sanpalang.hub.Alert` record (Firing, Acknowledged and Resolved alike), `await stop()`.
+    `sanpalang.hub.Alert` record (Firing, Acknowledged and Resolved alike), from that loop's thread,
+    `await stop()`. One pusher per registry: its metrics are registered when it is built.
     """
 
     def __init__(self, url: str, *, registry: CollectorRegistry | None = None,
@@ -118,9 +119,10 @@ class AlertmanagerPusher:
                 log.error("%d alert changes wait for Alertmanager already; dropping %s", self._max_pending, alert_id)
                 return
             self._pending[alert_id] = record
-        except Exception:  # a malformed record must not reach the worker's loop
+        except Exception as err:  # a malformed record must not reach the worker's loop
             self.metrics.dropped.labels("invalid").inc()
-            log.exception("cannot queue alert record for Alertmanager: %r", record)
+            # the error, not the record: its message describes a victim's situation
+            log.error("cannot queue an alert record for Alertmanager: %s: %s", type(err).__name__, err)
             return
         self.metrics.pending.set(len(self._pending))
         self._wake.set()
