@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from typing import Any, Protocol
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 from aiohttp import web
 
@@ -120,7 +120,7 @@ async def _auth(request: web.Request, handler: Callable[[web.Request], Awaitable
         if _is_api(request):
             return _json_error(401, "sign in or present an API token (Authorization: Bearer ...)")
         target = request.path_qs if request.method == "GET" else "/"
-        raise web.HTTPSeeOther(f"/sign-in?{web.URL.build(query={'next': target}).query_string}")
+        raise web.HTTPSeeOther(f"/sign-in?{urlencode({'next': target})}")
     if csrf.needs_token(request.method, bearer=request[BEARER]) and request.path != "/sign-in":
         expected = request[SESSION].csrf_token if request[SESSION] else None
         given = request.headers.get(csrf.HEADER)

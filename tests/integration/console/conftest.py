@@ -55,6 +55,7 @@ class Reply:
     status: int
     body: bytes
     headers: dict[str, str]
+    set_cookies: list[str] = field(default_factory=list)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -97,7 +98,8 @@ class Browserless:
                 else:
                     self.cookies[name] = morsel.value
         conn.close()
-        return Reply(response.status, data, {k: v for k, v in response.headers.items()})
+        return Reply(response.status, data, {k: v for k, v in response.headers.items()},
+                     list(response.headers.get_all("Set-Cookie") or []))
 
 
 @pytest.fixture(scope="module")
