@@ -1,0 +1,118 @@
+"""A downstream consumer reads the hub's topics with nothing but the schema topic: the example
+consumer (Python, kafka-python + fastavro) and kcat plus an Avro library, as docs/consumers.md shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastavro import parse_schema, schemaless_reader
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+
+import schemas
+from ops.admin import apply_catalogue
+from schemas.catalogue import load_catalogue
+
+pytestmark = pytest.mark.broker
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "examples" / "consumer.py"
+GUIDE = ROOT / "docs" / "consumers.md"
+
+
+def documented_kcat_block() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    block = re.search(r"<!-- kcat-example -->\s*```sh\n(.*?)```\s*<!-- /kcat-example -->", text, re.S)
+    assert block, "docs/consumers.md lost its kcat example"
+    return block.group(1)
+
+
+@pytest.fixture(scope="module")
+def hub_topics(kafka_settings, kafka_connection):
+    """The catalogue's topics on the session broker, the writer schemas on schemas.avro.v1."""
+    apply_catalogue(kafka_settings, kafka_connection, load_catalogue(), progress=lambda line: None)
+    return kafka_connection
+
+
+def publish(connection, *messages: tuple[str, str, bytes]) -> None:
+    producer = KafkaProducer(acks="all", **connection.kafka_python())
+    try:
+        for topic, key, value in messages:
+            producer.send(topic, key=key.encode(), value=value)
+        producer.flush()
+    finally:
+        producer.close()
+
+
+def records(unique: str) -> tuple[dict, dict]:
+    case = schemas.example("sanpalang.hub.CaseView")
+    case["case_id"] = f"case-{unique}"
+    alert = schemas.example("sanpalang.hub.Alert")
+    alert.update(alert_id=f"alert-{unique}", case_id=case["case_id"])
+    return case, alert
+
+
+class TestTheExampleConsumer:
+    def test_prints_a_case_view_and_an_alert_decoded_with_schemas_from_the_schema_topic(self, hub_topics, unique_name):
+        case, alert = records(unique_name)
+        publish(hub_topics, ("cases.provincial.v1", case["case_id"], schemas.encode("sanpalang.hub.CaseView", case)),
+                ("alerts.v1", alert["alert_id"], schemas.encode("sanpalang.hub.Alert", alert)))
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLE), "--bootstrap", hub_topics.bootstrap, "--group", f"consumer.{unique_name}",
+             "--from-beginning", "--no-follow"],
+            capture_output=True, text=True, timeout=180, cwd=ROOT, env={**os.environ, "PYTHONPATH": ""})
+        assert done.returncode == 0, done.stderr[-3000:]
+        lines = [json.loads(line) for line in done.stdout.splitlines()]
+        by_key = {(line["topic"], line["key"]): line for line in lines}
+        printed_case = by_key[("cases.provincial.v1", case["case_id"])]
+        printed_alert = by_key[("alerts.v1", alert["alert_id"])]
+        assert printed_case["schema"] == "sanpalang.hub.CaseView"
+        assert printed_case["fingerprint"] == schemas.fingerprint_hex("sanpalang.hub.CaseView")
+        assert printed_case["value"]["persons"][0]["nationality"] == "MMR"
+        assert printed_case["value"]["opened_at"].startswith("2025-02-28T13:05:00")
+        assert printed_alert["schema"] == "sanpalang.hub.Alert"
+        assert printed_alert["value"]["rule_key"] == alert["rule_key"] and printed_alert["value"]["version"] == 1
+
+    def test_does_not_import_the_hubs_code(self):
+        source = EXAMPLE.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import)\s+(schemas|ops|streams|connectors)\b", source, re.M)
+
+
+class TestKcat:
+    @pytest.fixture
+    def kcat(self) -> str:
+        path = shutil.which("kcat")
+        if path is None:
+            message = "kcat is not installed: sudo apt-get install -y kcat"
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{message} (CI=true: a missing dependency fails the run)", pytrace=False)
+            pytest.skip(message)
+        return path
+
+    def test_the_documented_commands_fetch_a_message_and_its_writer_schema(self, kcat, hub_topics, unique_name, tmp_path):
+        topic = f"{unique_name}.alerts"
+        admin = KafkaAdminClient(**hub_topics.kafka_python())
+        try:
+            admin.create_topics([NewTopic(topic, 1, 1)])
+        finally:
+            admin.close()
+        _, alert = records(unique_name)
+        publish(hub_topics, (topic, alert["alert_id"], schemas.encode("sanpalang.hub.Alert", alert)))
+        env = {**os.environ, "BOOTSTRAP": hub_topics.bootstrap, "TOPIC": topic,
+               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", documented_kcat_block()], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-3000:]
+        writer = json.loads((tmp_path / "writer.avsc").read_text(encoding="utf-8"))
+        assert writer["name"] == "Alert" and writer["namespace"] == "sanpalang.hub"
+        with (tmp_path / "body.avro").open("rb") as body:
+            decoded = schemaless_reader(body, parse_schema(writer), None)
+        assert decoded["alert_id"] == alert["alert_id"] and decoded["raised_at"] == alert["raised_at"]
+        assert alert["alert_id"] in done.stdout  # the documented decode line printed the record
