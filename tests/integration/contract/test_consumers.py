@@ -18,7 +18,10 @@ from kafka.admin import KafkaAdminClient, NewTopic
 
 import schemas
 from ops.admin import apply_catalogue
+from ops.credentials import principal_password
 from schemas.catalogue import load_catalogue
+from streams.aggregates import aggregate_case_views
+from streams.privacy import for_consumer, is_token
 
 pytestmark = pytest.mark.broker
 
@@ -83,6 +86,34 @@ class TestTheExampleConsumer:
     def test_does_not_import_the_hubs_code(self):
         source = EXAMPLE.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import)\s+(schemas|ops|streams|connectors)\b", source, re.M)
+
+
+class TestAsTheConsumerPrincipal:
+    def test_reads_pseudonymised_views_alerts_and_aggregates_over_scram_with_its_own_group(
+            self, sasl_settings, sasl_connection, unique_name):
+        apply_catalogue(sasl_settings, sasl_connection, load_catalogue(), progress=lambda line: None)
+        hub = sasl_connection.as_principal("hub", principal_password(sasl_settings, "hub"))
+        key = b"a test key of at least thirty-two bytes"
+        case, alert = records(unique_name)
+        case_out, alert_out = for_consumer("sanpalang.hub.CaseView", case, key), for_consumer("sanpalang.hub.Alert", alert, key)
+        views = [{**case, "case_id": f"{unique_name}-{i}"} for i in range(11)]
+        table = aggregate_case_views(views, tables=[("province",)])[0]
+        publish(hub, ("cases.provincial.v1", case_out["case_id"], schemas.encode("sanpalang.hub.CaseView", case_out)),
+                ("alerts.v1", alert_out["alert_id"], schemas.encode("sanpalang.hub.Alert", alert_out)),
+                ("reports.aggregates.v1", table["table_id"], schemas.encode("sanpalang.hub.Aggregate", table)))
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLE), "--bootstrap", sasl_connection.bootstrap, "--username", "consumer",
+             "--password", principal_password(sasl_settings, "consumer"), "--group", f"consumer.{unique_name}",
+             "--topic", "cases.provincial.v1", "--topic", "alerts.v1", "--topic", "reports.aggregates.v1",
+             "--from-beginning", "--no-follow"],
+            capture_output=True, text=True, timeout=180, cwd=ROOT)
+        assert done.returncode == 0, done.stderr[-3000:]
+        by_key = {(line["topic"], line["key"]): line for line in map(json.loads, done.stdout.splitlines())}
+        view = by_key[("cases.provincial.v1", case_out["case_id"])]["value"]
+        assert is_token(view["case_id"], "case") and all(is_token(p["person_id"], "person") for p in view["persons"])
+        assert "karaoke" not in json.dumps(view, ensure_ascii=False)
+        assert by_key[("alerts.v1", alert_out["alert_id"])]["value"]["subject"] == view["persons"][0]["person_id"]
+        assert by_key[("reports.aggregates.v1", "victims/province")]["value"]["cells"][0]["count"] >= 11
 
 
 class TestKcat:
