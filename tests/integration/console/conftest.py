@@ -31,14 +31,18 @@ class RecordingSink:
 class ServerThread:
     """`start_console(kafka=False)` on its own event loop in a thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         from console.server import start_console
-        self.running = self.call(start_console(settings, "127.0.0.1", 0, kafka=False, now=lambda: NOW))
+        kafka = kwargs.setdefault("kafka", False)
+        if not kafka:
+            kwargs.setdefault("now", lambda: NOW)
+        self.running = self.call(start_console(settings, "127.0.0.1", 0, **kwargs))
         self.sink = RecordingSink()
-        self.running.state.actions = self.sink
+        if not kafka:
+            self.running.state.actions = self.sink
         self.url = self.running.url
 
     def call(self, coro):

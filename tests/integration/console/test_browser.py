@@ -1,0 +1,181 @@
+"""The console in a real browser (Debian's chromium driven by Playwright) on a real broker.
+
+A provincial operator of Chiang Rai (TH-57) signs in, sees an alert arrive live within a second of
+it reaching the alerts topic (and never sees one of Bangkok), acknowledges it with a note (the
+action reaches the actions topic), opens the case timeline, switches to Thai and reads Buddhist
+Era dates, and cannot open a Bangkok case by its URL. Screenshots are saved as artefacts in
+``$SANPALANG_TEST_ARTEFACTS`` (or the test's temporary directory); the path is printed.
+
+Without chromium or the playwright package the test is skipped, and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import schemas
+from console.live import Topics
+from ops.settings import Settings
+from streams.views import ALERT, ViewSink
+from tests.integration.console.conftest import ServerThread
+from tests.integration.console.world import CASE_10, CASE_57, PASSWORD, alert, build_world
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI") == "true"
+LIVE_LIMIT_S = 1.0
+
+pytestmark = pytest.mark.broker
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true: a missing dependency fails the run)", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture
+def artefacts(tmp_path) -> Path:
+    root = os.environ.get("SANPALANG_TEST_ARTEFACTS")
+    path = Path(root) / "console-browser" if root else tmp_path / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    print(f"\n[console browser test] screenshots in {path}", file=sys.__stderr__, flush=True)
+    return path
+
+
+@pytest.fixture
+def topics(kafka_connection, unique_name) -> Topics:
+    from kafka.admin import KafkaAdminClient, NewTopic
+    names = Topics(alerts=f"{unique_name}-alerts", actions=f"{unique_name}-actions")
+    admin = KafkaAdminClient(**kafka_connection.kafka_python())
+    try:
+        admin.create_topics([NewTopic(names.alerts, 1, 1), NewTopic(names.actions, 1, 1)])
+    finally:
+        admin.close()
+    return names
+
+
+@pytest.fixture
+def console(kafka_settings, topics, tmp_path):
+    world = build_world(f"sqlite:///{tmp_path / 'hub.db'}")
+    settings = kafka_settings.with_(database_url=world.url)
+    server = ServerThread(settings, kafka=True, topics=topics)
+    server.world = world
+    yield server
+    server.stop()
+
+
+def _publish(connection, topic: str, records: list[dict]) -> None:
+    from kafka import KafkaProducer
+    producer = KafkaProducer(acks="all", **connection.kafka_python())
+    try:
+        for record in records:
+            producer.send(topic, key=record["alert_id"].encode(), value=schemas.encode(ALERT, record))
+        producer.flush(timeout=10)
+    finally:
+        producer.close()
+
+
+def _actions(connection, topic: str, wait_s: float = 10) -> list[dict]:
+    from kafka import KafkaConsumer
+    consumer = KafkaConsumer(topic, auto_offset_reset="earliest", enable_auto_commit=False,
+                             isolation_level="read_committed", consumer_timeout_ms=int(wait_s * 1000),
+                             **connection.kafka_python())
+    try:
+        for message in consumer:
+            return [schemas.decode(message.value)[1]]
+        return []
+    finally:
+        consumer.close()
+
+
+def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka_connection, topics, artefacts):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    ours = alert(f"alr_live_{uuid.uuid4().hex[:8]}", "TH-57", CASE_57, severity="Critical", raised_at=now,
+                 due_at=now + timedelta(hours=5, minutes=30), message="Live: person held under s.29 in Mae Sai")
+    theirs = alert(f"alr_bkk_{uuid.uuid4().hex[:8]}", "TH-10", CASE_10, severity="Critical", raised_at=now,
+                   due_at=now + timedelta(hours=1), message="Bangkok alert: not for Chiang Rai")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            # signs in
+            page.goto(f"{console.url}/")
+            page.fill("#username", "prov57")
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_selector("#board")
+            page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
+            time.sleep(0.3)                       # let the EventSource subscribe
+            page.screenshot(path=str(artefacts / "1-board-before.png"), full_page=True)
+
+            # sees the new alert arrive live, and never Bangkok's
+            started = time.monotonic()
+            _publish(kafka_connection, topics.alerts, [theirs, ours])
+            published = time.monotonic()
+            page.wait_for_selector(f"#alert-{ours['alert_id']}", timeout=5000)
+            arrived = time.monotonic()
+            print(f"[console browser test] publish {published - started:.3f} s, on the board "
+                  f"{arrived - published:.3f} s after the broker acknowledged", file=sys.__stderr__)
+            assert arrived - published < LIVE_LIMIT_S
+            assert page.locator(f"#alert-{theirs['alert_id']}").count() == 0
+            assert "Bangkok alert" not in page.content()
+            first_row = page.locator("#board tbody tr").first
+            assert first_row.get_attribute("data-alert-id") == ours["alert_id"]     # critical sorts first
+            countdown = page.locator(f"#alert-{ours['alert_id']} .countdown").inner_text()
+            assert countdown.startswith("5 h")
+            page.screenshot(path=str(artefacts / "2-board-live-alert.png"), full_page=True)
+
+            # the worker writes it to SQL meanwhile, as it does
+            with ViewSink(console.world.url) as sink:
+                sink.apply_alert(ours)
+
+            # acknowledges it with a note
+            row = page.locator(f"#alert-{ours['alert_id']}")
+            row.locator("input[name=note]").fill("Called Mae Sai station; screening team on the way")
+            row.locator("button[value=acknowledge]").click()
+            page.wait_for_selector(".flash")
+            assert "acked" in (page.locator(f"#alert-{ours['alert_id']}").get_attribute("class") or "")
+            actions = _actions(kafka_connection, topics.actions)
+            assert [(a["kind"], a["alert_id"], a["province"], a["operator"]) for a in actions] == \
+                [("Acknowledge", ours["alert_id"], "TH-57", "prov57")]
+            page.screenshot(path=str(artefacts / "3-board-acknowledged.png"), full_page=True)
+
+            # opens the case timeline
+            page.locator(f"#alert-{ours['alert_id']} a[href='/cases/{CASE_57}']").click()
+            page.wait_for_selector("table.timeline")
+            timeline = page.locator("table.timeline").inner_text()
+            assert "RescueConducted" in timeline and "MdtScreeningCompleted" in timeline
+            assert "1 Mar 2025" in timeline
+            page.screenshot(path=str(artefacts / "4-case-timeline.png"), full_page=True)
+
+            # switches to Thai and sees Buddhist Era dates
+            page.click("#lang-switch")
+            page.wait_for_selector("html[lang=th]")
+            timeline = page.locator("table.timeline").inner_text()
+            assert "1 มี.ค. 2568" in timeline and "2025" not in timeline
+            assert "เชียงราย" in page.content()
+            page.screenshot(path=str(artefacts / "5-case-thai.png"), full_page=True)
+
+            # cannot open a Bangkok case by its URL
+            response = page.goto(f"{console.url}/cases/{CASE_10}")
+            assert response.status == 404
+            assert "RescueConducted" not in page.content()
+            page.screenshot(path=str(artefacts / "6-other-province-refused.png"), full_page=True)
+        finally:
+            browser.close()
