@@ -53,10 +53,11 @@ ISO 3166-1 alpha-3.
 PRIVACY = """\
 ## What consumers see
 
-The `consumer` principal reads pseudonymised case views and alerts and the de-identified
-aggregates only: identifiers are keyed HMAC-SHA256 tokens (`<domain>-<32 hex>`, stable for one
-key), names are removed, and reporting tables are k-anonymous (k = 11, CTDC practice). Consumer
-groups of a principal must start with `<principal>.`. Guide: docs/consumers.md in the repository.
+The `consumer` principal reads case views, alerts, the de-identified aggregates and the schema
+topic only. Records meant for consumers carry identifiers as keyed HMAC-SHA256 tokens
+(`<domain>-<32 hex>`, stable for one key) and no names; reporting tables are k-anonymous (k = 11,
+CTDC practice). Consumer groups of a principal must start with `<principal>.`. Guide, and which
+topics carry the pseudonymised form today: docs/consumers.md in the repository.
 """
 
 
