@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from connectors.normalise.provinces import province as _province
 
-__all__ = ["t", "province_name", "MESSAGES", "normalise_lang"]
+__all__ = ["t", "label", "province_name", "MESSAGES", "LABELS", "normalise_lang"]
 
 MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "app": ("Sanpalang operator console", "คอนโซลผู้ปฏิบัติงาน สานพลัง"),
@@ -90,6 +90,24 @@ MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "action_failed": ("Nothing to do: the alert is not open in your provinces.",
                       "ไม่สามารถดำเนินการ: ไม่มีการแจ้งเตือนนี้ในจังหวัดของคุณ"),
 }
+
+
+# Enumerations of the Avro contract, in Thai (English shows the symbol itself, as partner systems see it).
+LABELS: dict[str, dict[str, str]] = {
+    "stage": {"Reported": "รับแจ้ง", "Screening": "คัดแยกผู้เสียหาย", "Identified": "ระบุเป็นผู้เสียหาย",
+              "NotAVictim": "ไม่ใช่ผู้เสียหาย", "Protection": "คุ้มครอง", "Prosecution": "ดำเนินคดี",
+              "Repatriation": "ส่งกลับภูมิลำเนา", "Reintegration": "คืนสู่สังคม", "Closed": "ปิด", "Unknown": "ไม่ทราบ"},
+    "severity": {"Critical": "วิกฤต", "Warning": "เตือน", "Info": "แจ้งทราบ"},
+    "state": {"Firing": "กำลังแจ้งเตือน", "Acknowledged": "รับทราบแล้ว", "Resolved": "ปิดแล้ว"},
+    "agency": {"police": "ตำรวจ", "immigration": "ตรวจคนเข้าเมือง", "labour": "แรงงาน", "social": "พม."},
+}
+
+
+def label(kind: str, value: str | None, lang: str) -> str:
+    """The Thai name of a contract symbol (stage, severity, state, agency); the symbol otherwise."""
+    if value is None:
+        return "—"
+    return LABELS.get(kind, {}).get(value, value) if lang == "th" else value
 
 
 def normalise_lang(value: str | None) -> str:

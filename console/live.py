@@ -65,12 +65,13 @@ class Broadcaster:
             self._drop(sub)
 
     def _drop(self, sub: Subscription) -> None:
+        """End a board: what it has not read is discarded, then None tells it to close (its
+        browser reconnects and reloads the board from SQL, so nothing is lost to the operator)."""
         sub.dropped = True
         self._subs.discard(sub)
-        try:
-            sub.queue.put_nowait(None)
-        except asyncio.QueueFull:
-            pass
+        while not sub.queue.empty():
+            sub.queue.get_nowait()
+        sub.queue.put_nowait(None)
 
     def publish(self, alert: Mapping[str, Any]) -> int:
         """Hand the alert to every board that may see it; how many got it."""

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from console.audit import AuditEntry, ChainBreak
-from console.dates import format_countdown, format_date, format_datetime
-from console.i18n import province_name, t
+from console.dates import format_countdown, format_datetime
+from console.i18n import label, province_name, t
 from console.present import person_label
 from console.roles import Permission, Principal, can
 
@@ -110,10 +110,10 @@ def alert_row(alert: Mapping[str, Any], *, lang: str, csrf: str, now: datetime, 
                    f'<input name="note" placeholder="{esc(t("note", lang))}" maxlength="2000">'
                    + "".join(f'<button name="verb" value="{v}" type="submit">{esc(t(v, lang))}</button>'
                              for v in ("acknowledge", "resolve", "escalate")) + '</form>')
-    state = t("acknowledged", lang) if acked else esc(alert.get("state", ""))
+    state = t("acknowledged", lang) if acked else label("state", alert.get("state"), lang)
     return (f'<tr id="alert-{esc(aid)}" class="alert sev-{esc(alert["severity"]).lower()}{" acked" if acked else ""}" '
             f'data-alert-id="{esc(aid)}" data-severity="{esc(alert["severity"])}" data-due="{esc(_iso(due))}">'
-            f'<td class="sev">{esc(alert["severity"])}</td><td>{esc(alert["rule_number"])} · {esc(alert["rule_key"])}</td>'
+            f'<td class="sev">{esc(label("severity", alert["severity"], lang))}</td><td>{esc(alert["rule_number"])} · {esc(alert["rule_key"])}</td>'
             f'<td>{_province(alert["province"], lang)}</td><td>{case}</td><td>{esc(alert["message"])}</td>'
             f'<td>{_when(due, lang)}</td>'
             f'<td><span class="countdown" data-due="{esc(_iso(due))}">{esc(format_countdown(due, now, lang))}</span></td>'
@@ -149,16 +149,18 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, lang: str, 
 
 
 def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime) -> str:
-    facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(case["stage"])}</dd>'
+    facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(label("stage", case["stage"], lang))}</dd>'
              f'<dt>{esc(t("status", lang))}</dt><dd>{esc(case["status"])}</dd>'
              f'<dt>{esc(t("province", lang))}</dt><dd>{_province(case["lead_province"], lang)}'
              f'{"".join(" · " + _province(p, lang) for p in case["provinces"] if p != case["lead_province"])}</dd>'
              f'<dt>{esc(t("opened", lang))}</dt><dd>{_when(case["opened_at"], lang)}</dd>'
              f'<dt>{esc(t("updated", lang))}</dt><dd>{_when(case["updated_at"], lang)}</dd>'
-             + "".join(f'<dt>{esc(r["agency"])}</dt><dd>{esc(r["ref"])}</dd>' for r in case["agency_case_refs"])
+             + "".join(f'<dt>{esc(label("agency", r["agency"], lang))}</dt><dd>{esc(r["ref"])}</dd>'
+                     for r in case["agency_case_refs"])
              + '</dl>')
     timeline = _table(("when", "agency", "event", "province"), (
-        (_when(e["occurred_at"], lang), esc(e["agency"]), esc(e["event_type"]), _province(e["province"], lang))
+        (_when(e["occurred_at"], lang), esc(label("agency", e["agency"], lang)), esc(e["event_type"]),
+         _province(e["province"], lang))
         for e in case["timeline"]), lang=lang, cls="timeline")
     persons = _table(("person", "roles", "screening", "minor", "nationality"), (
         (f'<code>{esc(person_label(principal, p["person_id"]))}</code>', esc(", ".join(p["roles"])),
@@ -197,14 +199,14 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
                query: Mapping[str, str], provinces: Sequence[str], page_no: int, per_page: int) -> str:
     form = (f'<form method="get" action="/cases" class="search">'
             f'<label>{esc(t("province", lang))}{_select("province", ((p, province_name(p, lang)) for p in provinces), query.get("province"), lang)}</label>'
-            f'<label>{esc(t("stage", lang))}{_select("stage", ((s, s) for s in STAGES), query.get("stage"), lang)}</label>'
-            f'<label>{esc(t("agency", lang))}{_select("agency", ((a, a) for a in AGENCIES), query.get("agency"), lang)}</label>'
+            f'<label>{esc(t("stage", lang))}{_select("stage", ((s, label("stage", s, lang)) for s in STAGES), query.get("stage"), lang)}</label>'
+            f'<label>{esc(t("agency", lang))}{_select("agency", ((a, label("agency", a, lang)) for a in AGENCIES), query.get("agency"), lang)}</label>'
             f'<label>{esc(t("from", lang))}<input type="date" name="since" value="{esc(query.get("since", ""))}"></label>'
             f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
             f'<button type="submit">{esc(t("search", lang))}</button></form>')
     rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
         (f'<a href="/cases/{esc(c["case_id"])}">{esc(c["case_id"])}</a>',
-         ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(c["stage"]),
+         ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(label("stage", c["stage"], lang)),
          esc(c["status"]), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
     base = {k: v for k, v in query.items() if v and k != "page"}
     pager = ""
@@ -230,7 +232,7 @@ def links_page(links: Sequence[Mapping[str, Any]], *, principal: Principal, lang
 
 def referrals_page(referrals: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str) -> str:
     rows = _table(("created", "to_agency", "province", "case", "reason", "requested_action"), (
-        (_when(r["created_at"], lang), esc(r["to_agency"]), _province(r["province"], lang), esc(r["case_id"]),
+        (_when(r["created_at"], lang), esc(label("agency", r["to_agency"], lang)), _province(r["province"], lang), esc(r["case_id"]),
          esc(r["reason"]), esc(r["requested_action"])) for r in referrals), lang=lang)
     return page(t("referrals", lang), rows, lang=lang, principal=principal, csrf=csrf, path="/referrals")
 
@@ -246,6 +248,3 @@ def audit_page(entries: Sequence[AuditEntry], *, principal: Principal, lang: str
             if entries and entries[-1].seq > 1 else "")
     return page(t("audit", lang), status + rows + more, lang=lang, principal=principal, csrf=csrf, path="/audit")
 
-
-def format_day(at: datetime, lang: str) -> str:
-    return format_date(at, lang)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from aiohttp import web
 
@@ -93,6 +93,3 @@ async def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *
     finally:
         await console.stop()
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)

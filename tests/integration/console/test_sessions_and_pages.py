@@ -127,3 +127,26 @@ class TestPagesScope:
         reply = client.request("GET", "/sign-in")
         assert "default-src 'self'" in reply.headers["Content-Security-Policy"]
         assert "http" not in reply.text.replace("http-equiv", "")
+
+
+class TestCaseSearch:
+    def test_search_by_stage_agency_and_dates_in_the_callers_provinces(self, client):
+        sign_in(client, "nat")
+        html = client.request("GET", "/cases?stage=Protection&agency=police&since=2025-03-01&until=2025-03-31").text
+        assert CASE_57 in html and CASE_10 in html
+
+    def test_a_stage_the_case_is_not_in_finds_nothing(self, client):
+        sign_in(client, "nat")
+        assert CASE_57 not in client.request("GET", "/cases?stage=Closed").text
+
+    def test_a_date_window_before_the_case_finds_nothing(self, client):
+        sign_in(client, "nat")
+        assert CASE_57 not in client.request("GET", "/cases?until=2025-01-31").text
+
+    def test_a_provincial_operator_searching_another_province_finds_nothing(self, client):
+        sign_in(client, "prov57")
+        assert CASE_10 not in client.request("GET", "/cases?province=TH-10").text
+
+    def test_the_api_filters_alike(self, client, world):
+        found = client.request("GET", "/api/cases?province=TH-10&stage=Protection", token=world.tokens["nat"]).json()
+        assert [c["case_id"] for c in found["items"]] == [CASE_10]

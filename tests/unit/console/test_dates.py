@@ -74,3 +74,12 @@ class TestPresentation:
         alerts = [alert("w-late", "Warning", NOW + timedelta(hours=5)), alert("w-none", "Warning", None),
                   alert("c", "Critical", NOW + timedelta(days=3)), alert("w-soon", "Warning", NOW + timedelta(hours=1))]
         assert [a["alert_id"] for a in sorted(alerts, key=board_order)] == ["c", "w-soon", "w-late", "w-none"]
+
+
+class TestLabels:
+    def test_contract_symbols_have_thai_names_and_stay_themselves_in_english(self):
+        from console.i18n import label
+        assert label("stage", "Protection", "th") == "คุ้มครอง"
+        assert label("stage", "Protection", "en") == "Protection"
+        assert label("severity", "Unheard", "th") == "Unheard"
+        assert label("agency", None, "th") == "—"
