@@ -1,0 +1,46 @@
+"""Demo sign-ins for `make demo`: one national and one provincial operator, fresh passwords each run.
+
+    from console.demo import ensure_demo_users
+    for line in ensure_demo_users(settings.db_url):     # creates or resets them
+        print(line)                                     # "national operator: demo.national / <password>"
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from console import accounts, store
+from console.credentials import hash_password
+from console.roles import Role
+from console.server import open_hub
+
+__all__ = ["ensure_demo_users", "DEMO_USERS"]
+
+DEMO_USERS: tuple[tuple[str, Role, frozenset[str], str], ...] = (
+    ("demo.national", Role.NATIONAL, frozenset(), "national operator"),
+    ("demo.chiangrai", Role.PROVINCIAL, frozenset({"TH-57"}), "provincial operator (Chiang Rai, TH-57)"),
+)
+
+
+def ensure_demo_users(database_url: str, users=DEMO_USERS) -> list[str]:
+    """Create the demo users, or give them a new password if they exist; lines to print."""
+    hub = open_hub(database_url)
+    lines = []
+    try:
+        with hub.writer.begin() as conn:
+            for name, role, provinces, what in users:
+                password = secrets.token_urlsafe(9)
+                if accounts.load_principal(conn, name) is None:
+                    accounts.add_user(conn, name, role, password, provinces=provinces, at=datetime.now(timezone.utc))
+                else:
+                    conn.execute(sa.update(store.users).where(store.users.c.name == name)
+                                 .values(password_hash=hash_password(password)))
+                    conn.execute(sa.delete(store.login_failures).where(store.login_failures.c.user_name == name))
+                lines.append(f"{what}: {name} / {password}")
+    finally:
+        hub.reader.dispose()
+        hub.writer.dispose()
+    return lines
