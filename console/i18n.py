@@ -87,6 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "next": ("Next", "ถัดไป"),
     "hidden": ("(restricted)", "(จำกัดสิทธิ์)"),
     "done": ("Done.", "เรียบร้อย"),
+    "action_unavailable": ("The action could not be sent to the hub; nothing was recorded. Try again.",
+                           "ส่งการดำเนินการไปยังระบบไม่ได้ ยังไม่มีการบันทึก กรุณาลองใหม่"),
     "action_failed": ("Nothing to do: the alert is not open in your provinces.",
                       "ไม่สามารถดำเนินการ: ไม่มีการแจ้งเตือนนี้ในจังหวัดของคุณ"),
 }

@@ -122,8 +122,8 @@ async def board(request: web.Request) -> web.Response:
         if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
             alerts.append(dict(alert, acknowledged=alert.get("acknowledged_at") is not None))
     alerts.sort(key=board_order)
-    flash = request.query.get("done")
-    flash_text = t("done", lang_of(request)) if flash == "1" else (t("action_failed", lang_of(request)) if flash == "0" else None)
+    flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
+    flash_text = t(flash, lang_of(request)) if flash else None
     return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
                                    now=st.now(), flash=flash_text))
 
@@ -172,7 +172,7 @@ async def alert_action(request: web.Request) -> web.Response:
     except ActionError as e:
         if e.status == 404:
             return _denied(request, 404)
-        raise web.HTTPSeeOther("/?done=0")
+        raise web.HTTPSeeOther("/?done=busy" if e.status == 503 else "/?done=0")
     raise web.HTTPSeeOther("/?done=1")
 
 

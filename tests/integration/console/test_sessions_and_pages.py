@@ -150,3 +150,22 @@ class TestCaseSearch:
     def test_the_api_filters_alike(self, client, world):
         found = client.request("GET", "/api/cases?province=TH-10&stage=Protection", token=world.tokens["nat"]).json()
         assert [c["case_id"] for c in found["items"]] == [CASE_10]
+
+
+class TestBusDown:
+    def test_an_action_the_bus_refuses_is_not_recorded_and_the_operator_is_told(self, client, server, world):
+        class Down:
+            async def send(self, action):
+                raise ConnectionError("broker unreachable")
+        sign_in(client, "prov57")
+        board = client.request("GET", "/")
+        server.running.state.actions = Down()
+        try:
+            reply = client.request("POST", f"/alerts/{ALERT_57}/act",
+                                   form={"verb": "resolve", "csrf_token": _csrf(board.text)})
+            api = client.request("POST", f"/api/alerts/{ALERT_57}/resolve", token=world.tokens["prov57"], json_body={})
+        finally:
+            server.running.state.actions = server.sink
+        assert reply.status == 303 and reply.headers["Location"] == "/?done=busy"
+        assert api.status == 503
+        assert "could not be sent" in client.request("GET", "/?done=busy").text
