@@ -22,7 +22,7 @@ from console.roles import scope as role_scope
 from streams.views import tables as T
 from streams.views.actions import acknowledge_alert, review_link
 from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
-from streams.views.scope import ALL_PROVINCES, Provinces, codes, in_provinces
+from streams.views.scope import ALL_PROVINCES, Provinces, case_visible, codes, in_provinces
 
 __all__ = ["Forbidden", "Hub", "ALERT_ACTIONS", "LINK_ACTIONS", "CaseFilters"]
 
@@ -130,22 +130,38 @@ class Hub:
             return possible_links(conn, scope(principal), limit=limit, offset=offset)
 
     def link(self, principal: Principal, source_key: str) -> dict[str, Any] | None:
+        """One possible link awaiting review, with the caller's cases its event is in; None when
+        there is no such link or none of its cases is in the caller's provinces."""
         _require(principal, Permission.LINKS_REVIEW)
+        pl, ev = T.person_links, T.case_events
         with self.reader.connect() as conn:
-            found = possible_links(conn, scope(principal), limit=10_000)
-        return next((link for link in found if link["source_key"] == source_key), None)
+            row = conn.execute(sa.select(pl).where(pl.c.source_key == source_key, pl.c.decision == "Possible",
+                                                   pl.c.reviewed_at.is_(None))).mappings().first()
+            if row is None:
+                return None
+            case_ids = sorted(conn.execute(
+                sa.select(ev.c.case_id).join(T.cases, T.cases.c.case_id == ev.c.case_id)
+                .where(ev.c.event_id == row["source_event_id"], case_visible(codes(scope(principal))))).scalars())
+        if not case_ids:
+            return None
+        return {**{k: v for k, v in row.items() if k != "record_digest"}, "case_ids": case_ids}
 
     def province_of_cases(self, principal: Principal, case_ids: list[str]) -> str:
         """The province an action on these cases is taken in: the lead province of the first case
-        the caller may see (the caller's first province when none is known)."""
-        c = T.cases.c
+        when the caller may act there, otherwise the first of its provinces that is theirs."""
+        visible = codes(scope(principal))
+        c, cp = T.cases.c, T.case_provinces.c
         with self.reader.connect() as conn:
             for case_id in case_ids:
                 lead = conn.execute(sa.select(c.lead_province).where(c.case_id == case_id)).scalar()
-                visible = codes(scope(principal))
                 if lead and (visible is None or lead in visible):
                     return lead
-        return sorted(principal.provinces)[0] if principal.provinces else "TH-10"
+                touched = conn.execute(sa.select(cp.province).where(cp.case_id == case_id)
+                                       .order_by(cp.position)).scalars()
+                for province in touched:
+                    if visible is None or province in visible:
+                        return province
+        raise LookupError(f"none of the cases {case_ids} is in {principal.name}'s provinces")
 
     def record_link_review(self, principal: Principal, link: dict[str, Any], verb: str, province: str,
                            at: datetime, action_id: str) -> bool:

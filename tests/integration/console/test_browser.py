@@ -3,7 +3,8 @@
 A provincial operator of Chiang Rai (TH-57) signs in, sees an alert arrive live within a second of
 it reaching the alerts topic (and never sees one of Bangkok), acknowledges it with a note (the
 action reaches the actions topic), opens the case timeline, switches to Thai and reads Buddhist
-Era dates, and cannot open a Bangkok case by its URL. Screenshots are saved as artefacts in
+Era dates, sees the alert leave the board when it is resolved, and cannot open a Bangkok case by
+its URL. Screenshots are saved as artefacts in
 ``$SANPALANG_TEST_ARTEFACTS`` (or the test's temporary directory); the path is printed.
 
 Without chromium or the playwright package the test is skipped, and fails under CI=true.
@@ -172,10 +173,20 @@ def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka
             assert "เชียงราย" in page.content()
             page.screenshot(path=str(artefacts / "5-case-thai.png"), full_page=True)
 
+            # the worker resolves the alert: it leaves the live board
+            page.goto(f"{console.url}/")
+            page.wait_for_selector(f"#alert-{ours['alert_id']}")
+            page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
+            time.sleep(0.3)
+            _publish(kafka_connection, topics.alerts, [{**ours, "state": "Resolved", "resolved_at": now,
+                                                        "resolution": "operator", "version": 3}])
+            page.wait_for_selector(f"#alert-{ours['alert_id']}", state="detached", timeout=5000)
+            page.screenshot(path=str(artefacts / "6-board-thai-resolved.png"), full_page=True)
+
             # cannot open a Bangkok case by its URL
             response = page.goto(f"{console.url}/cases/{CASE_10}")
             assert response.status == 404
             assert "RescueConducted" not in page.content()
-            page.screenshot(path=str(artefacts / "6-other-province-refused.png"), full_page=True)
+            page.screenshot(path=str(artefacts / "7-other-province-refused.png"), full_page=True)
         finally:
             browser.close()
