@@ -102,6 +102,22 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"Critical": "วิกฤต", "Warning": "เตือน", "Info": "แจ้งทราบ"},
     "state": {"Firing": "กำลังแจ้งเตือน", "Acknowledged": "รับทราบแล้ว", "Resolved": "ปิดแล้ว"},
     "agency": {"police": "ตำรวจ", "immigration": "ตรวจคนเข้าเมือง", "labour": "แรงงาน", "social": "พม."},
+    "event": {
+        "RescueConducted": "ช่วยเหลือ/ปฏิบัติการช่วยเหลือ", "CustodyStarted": "เริ่มควบคุมตัว (ม.29)",
+        "CustodyExtensionGranted": "ศาลขยายเวลาควบคุมตัว", "CriminalCaseOpened": "เปิดคดีอาญา",
+        "SuspectIdentified": "ระบุผู้ต้องสงสัย", "TicacTipReceived": "รับแจ้งเบาะแส TICAC",
+        "BorderCrossingRecorded": "ผ่านแดน", "DetentionAdmitted": "รับเข้าห้องกัก ตม.",
+        "DeportationScheduled": "กำหนดส่งกลับ", "DeportationExecuted": "ส่งกลับแล้ว",
+        "InspectionCompleted": "ตรวจแรงงานเสร็จ", "RorBor1ScreeningSubmitted": "ส่งแบบคัดกรอง ร.บ.1",
+        "PipoPortOutReported": "แจ้งเรือออก (PIPO)", "PipoPortInReported": "แจ้งเรือเข้า (PIPO)",
+        "PipoInspectionFindingRecorded": "ผลตรวจ PIPO ไม่ตรงกัน", "EmployerChanged": "เปลี่ยนนายจ้าง",
+        "WorkerComplaintFiled": "แรงงานร้องเรียน", "HotlineReportReceived": "รับแจ้งสายด่วน 1300",
+        "MdtScreeningScheduled": "นัดคัดแยกโดยทีมสหวิชาชีพ", "MdtScreeningCompleted": "คัดแยกโดยทีมสหวิชาชีพเสร็จ",
+        "ShelterIntakeRecorded": "รับเข้าสถานคุ้มครอง", "ShelterExitRecorded": "ออกจากสถานคุ้มครอง",
+        "RightsInformed": "แจ้งสิทธิผู้เสียหาย", "SupportPlanCreated": "จัดทำแผนช่วยเหลือ",
+        "RepatriationApproved": "อนุมัติส่งกลับภูมิลำเนา", "RepatriationCompleted": "ส่งกลับภูมิลำเนาแล้ว",
+        "ConsentRecorded": "บันทึกความยินยอม", "ConsentWithdrawn": "ถอนความยินยอม",
+    },
 }
 
 

@@ -212,7 +212,7 @@ async def cases(request: web.Request) -> web.Response:
     filters = CaseFilters(province=q["province"] or None, stage=q["stage"] or None, agency=q["agency"] or None,
                           since=_day(q["since"]), until=_day(q["until"], end=True))
     found, total = await asyncio.to_thread(st.hub.cases, principal, filters, limit=PER_PAGE,
-                                           offset=(page_no - 1) * PER_PAGE)
+                                           offset=(page_no - 1) * PER_PAGE, at=st.now())
     codes = ([p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces))
     return _html(render.cases_page(found, total, principal=principal, lang=lang_of(request), csrf=_csrf(request),
                                    query=q, provinces=codes, page_no=page_no, per_page=PER_PAGE))

@@ -159,7 +159,8 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
                      for r in case["agency_case_refs"])
              + '</dl>')
     timeline = _table(("when", "agency", "event", "province"), (
-        (_when(e["occurred_at"], lang), esc(label("agency", e["agency"], lang)), esc(e["event_type"]),
+        (_when(e["occurred_at"], lang), esc(label("agency", e["agency"], lang)),
+         f'<span title="{esc(e["event_type"])}">{esc(label("event", e["event_type"], lang))}</span>',
          _province(e["province"], lang))
         for e in case["timeline"]), lang=lang, cls="timeline")
     persons = _table(("person", "roles", "screening", "minor", "nationality"), (

@@ -110,8 +110,20 @@ class Hub:
             detail["possible_links"] = links
         return detail
 
-    def cases(self, principal: Principal, filters: CaseFilters, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    def cases(self, principal: Principal, filters: CaseFilters, *, limit: int, offset: int,
+              at: datetime | None = None) -> tuple[list[dict[str, Any]], int]:
+        """A search is audited too (which filters, how many found): who looked for what is part of
+        "who read which case"."""
         _require(principal, Permission.CASES_READ)
+        found, total = self._search(principal, filters, limit=limit, offset=offset)
+        if at is not None:
+            self._audit(principal, "case.search", "cases", at, province=filters.province, found=total,
+                        filters={k: (v.isoformat() if isinstance(v, datetime) else v)
+                                 for k, v in filters.__dict__.items() if v is not None})
+        return found, total
+
+    def _search(self, principal: Principal, filters: CaseFilters, *, limit: int,
+                offset: int) -> tuple[list[dict[str, Any]], int]:
         provinces = scope(principal)
         if filters.province:
             visible = codes(provinces)
