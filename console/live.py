@@ -31,10 +31,12 @@ ALERT, ACTION = "sanpalang.hub.Alert", "sanpalang.hub.OperatorAction"
 
 @dataclass(frozen=True)
 class Topics:
-    """Topic names, configurable so that tests can use their own."""
+    """Topic names, configurable so that tests can use their own. ``intake``: the topics the
+    person directory reads names from (empty: no directory)."""
 
     alerts: str = "alerts.v1"
     actions: str = "operator.actions.v1"
+    intake: tuple[str, ...] = ("intake.police.v1", "intake.immigration.v1", "intake.labour.v1", "intake.social.v1")
 
 
 class Subscription:

@@ -148,6 +148,15 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], *, lang: str, 
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _names(person: Mapping[str, Any], lang: str) -> str:
+    """Names as the agencies spelt them and masked identifiers; absent for a role without the right."""
+    if "names" not in person:
+        return f'<span class="muted">{esc(t("hidden", lang))}</span>'
+    names = " / ".join(person["names"]) or "—"
+    ids = " ".join(f'<small>{esc(kind)} <code>{esc(value)}</code></small>' for kind, value in person.get("identifiers", []))
+    return f'<span class="names">{esc(names)}</span> {ids}'
+
+
 def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime) -> str:
     facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(label("stage", case["stage"], lang))}</dd>'
              f'<dt>{esc(t("status", lang))}</dt><dd>{esc(case["status"])}</dd>'
@@ -163,8 +172,8 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
          f'<span title="{esc(e["event_type"])}">{esc(label("event", e["event_type"], lang))}</span>',
          _province(e["province"], lang))
         for e in case["timeline"]), lang=lang, cls="timeline")
-    persons = _table(("person", "roles", "screening", "minor", "nationality"), (
-        (f'<code>{esc(person_label(principal, p["person_id"]))}</code>', esc(", ".join(p["roles"])),
+    persons = _table(("person", "name", "roles", "screening", "minor", "nationality"), (
+        (f'<code>{esc(person_label(principal, p["person_id"]))}</code>', _names(p, lang), esc(", ".join(p["roles"])),
          esc(p["trafficking_status"] or "—"), "✔" if p["is_minor"] else "", esc(p["nationality"] or "—"))
         for p in case["persons"]), lang=lang)
     orgs = _table(("kind", "name"), ((esc(o["kind"]), esc(o["name"])) for o in case["organisations"]), lang=lang)

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from aiohttp import web
 
+from console.intake_feed import DirectoryFeed
 from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
 from console.service import Hub
 from console.store import migrate
@@ -44,10 +45,13 @@ class RunningConsole:
     state: ConsoleState
     feed: AlertFeed | None
     publisher: ActionPublisher | None
+    directory: "DirectoryFeed | None" = None
 
     async def stop(self) -> None:
         if self.feed is not None:
             await self.feed.stop()
+        if self.directory is not None:
+            await self.directory.stop()
         await self.runner.cleanup()
         if self.publisher is not None:
             await self.publisher.stop()
@@ -60,7 +64,7 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
                         now: Callable[[], datetime] | None = None) -> RunningConsole:
     hub = await asyncio.to_thread(open_hub, settings.db_url)
     broadcaster = Broadcaster()
-    feed = publisher = None
+    feed = publisher = directory = None
     if kafka:
         from ops.kafka.connection import resolve_connection
         connection = resolve_connection(settings)
@@ -69,7 +73,11 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
         feed = AlertFeed(connection, topics.alerts, broadcaster)
         try:
             await feed.start()
+            if topics.intake:
+                directory = DirectoryFeed(connection, topics.intake, hub.writer)
+                await directory.start()
         except BaseException:
+            await feed.stop()
             await publisher.stop()
             raise
     state = ConsoleState(hub, broadcaster, publisher, secure_cookies=secure_cookies)
@@ -80,7 +88,7 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1] if runner.addresses else port
-    return RunningConsole(f"http://{host}:{bound}", runner, state, feed, publisher)
+    return RunningConsole(f"http://{host}:{bound}", runner, state, feed, publisher, directory)
 
 
 async def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *, topics: Topics = Topics(),

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from console import auditlog
-from console.roles import EVERYWHERE, Permission, Principal, can, referral_agency
+from console.names import persons_of_case
+from console.roles import EVERYWHERE, Permission, Principal, can, may_see_names, referral_agency
 from console.roles import scope as role_scope
 from streams.views import tables as T
 from streams.views.actions import acknowledge_alert, review_link
@@ -108,6 +109,13 @@ class Hub:
                     province=detail["lead_province"] if detail else None)
         if detail is not None:
             detail["possible_links"] = links
+            if may_see_names(principal):
+                with self.reader.connect() as conn:
+                    known = persons_of_case(conn, case_id)
+                for person in detail["persons"]:
+                    found = known.get(person["person_id"], {})
+                    person["names"] = found.get("names", [])
+                    person["identifiers"] = found.get("identifiers", [])
         return detail
 
     def cases(self, principal: Principal, filters: CaseFilters, *, limit: int, offset: int,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from streams.views.tables import UtcDateTime
 
 __all__ = ["metadata", "users", "tokens", "sessions", "login_failures", "audit_log", "audit_head", "version_table",
+           "person_entries", "feed_offsets",
            "migrate", "current_version", "HEAD_VERSION"]
 
 metadata = sa.MetaData(naming_convention={
@@ -85,6 +86,22 @@ audit_head = sa.Table(
     sa.Column("digest", sa.String(64), nullable=False),
 )
 
+person_entries = sa.Table(
+    "console_person_entries", metadata,
+    sa.Column("event_id", sa.String, primary_key=True),
+    sa.Column("person_ref", sa.String, primary_key=True),
+    sa.Column("agency", sa.String(16), nullable=False),
+    sa.Column("names", sa.Text, nullable=False, comment="JSON list of full names as the agency spelt them."),
+    sa.Column("identifiers", sa.Text, nullable=False, comment="JSON list of [kind, masked value]; never the full value."),
+)
+
+feed_offsets = sa.Table(
+    "console_feed_offsets", metadata,
+    sa.Column("topic", sa.String, primary_key=True),
+    sa.Column("partition", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("next_offset", sa.BigInteger, nullable=False),
+)
+
 version_table = sa.Table(
     "console_schema_version", sa.MetaData(),
     sa.Column("version", sa.Integer, nullable=False),
@@ -96,7 +113,12 @@ def _v1(conn: sa.Connection) -> None:
     conn.execute(sa.insert(audit_head).values(id=1, seq=0, digest="0" * 64))
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_v1,)
+def _v2(conn: sa.Connection) -> None:
+    """The person directory (names from intake events) and the offsets of the feeds it reads."""
+    metadata.create_all(conn, tables=[person_entries, feed_offsets])
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_v1, _v2)
 HEAD_VERSION = len(STEPS)
 
 

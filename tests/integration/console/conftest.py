@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from ops.settings import Settings
-from tests.integration.console.world import NOW, World, build_world
+from tests.integration.console.world import NOW, World, build_world, index_names
 
 
 class RecordingSink:
@@ -108,7 +108,9 @@ class Browserless:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
-    return build_world(f"sqlite:///{tmp_path_factory.mktemp('console') / 'hub.db'}")
+    world = build_world(f"sqlite:///{tmp_path_factory.mktemp('console') / 'hub.db'}")
+    index_names(world.url)
+    return world
 
 
 @pytest.fixture(scope="module")

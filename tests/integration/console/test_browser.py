@@ -3,8 +3,8 @@
 A provincial operator of Chiang Rai (TH-57) signs in, sees an alert arrive live within a second of
 it reaching the alerts topic (and never sees one of Bangkok), acknowledges it with a note (the
 action reaches the actions topic), opens the case timeline, switches to Thai and reads Buddhist
-Era dates, sees the alert leave the board when it is resolved, and cannot open a Bangkok case by
-its URL. Screenshots are saved as artefacts in
+Era dates and the victim's names as the police spelt them (read from the intake topic), sees the
+alert leave the board when it is resolved, and cannot open a Bangkok case by its URL. Screenshots are saved as artefacts in
 ``$SANPALANG_TEST_ARTEFACTS`` (or the test's temporary directory); the path is printed.
 
 Without chromium or the playwright package the test is skipped, and fails under CI=true.
@@ -27,7 +27,7 @@ from console.live import Topics
 from ops.settings import Settings
 from streams.views import ALERT, ViewSink
 from tests.integration.console.conftest import ServerThread
-from tests.integration.console.world import CASE_10, CASE_57, PASSWORD, alert, build_world
+from tests.integration.console.world import CASE_10, CASE_57, PASSWORD, alert, build_world, rescue_event
 
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI") == "true"
@@ -54,18 +54,26 @@ def artefacts(tmp_path) -> Path:
 @pytest.fixture
 def topics(kafka_connection, unique_name) -> Topics:
     from kafka.admin import KafkaAdminClient, NewTopic
-    names = Topics(alerts=f"{unique_name}-alerts", actions=f"{unique_name}-actions")
+    names = Topics(alerts=f"{unique_name}-alerts", actions=f"{unique_name}-actions",
+                   intake=(f"{unique_name}-intake-police",))
     admin = KafkaAdminClient(**kafka_connection.kafka_python())
     try:
-        admin.create_topics([NewTopic(names.alerts, 1, 1), NewTopic(names.actions, 1, 1)])
+        admin.create_topics([NewTopic(names.alerts, 1, 1), NewTopic(names.actions, 1, 1),
+                             NewTopic(names.intake[0], 1, 1)])
     finally:
         admin.close()
     return names
 
 
 @pytest.fixture
-def console(kafka_settings, topics, tmp_path):
+def console(kafka_settings, kafka_connection, topics, tmp_path):
     world = build_world(f"sqlite:///{tmp_path / 'hub.db'}")
+    from kafka import KafkaProducer
+    producer = KafkaProducer(acks="all", **kafka_connection.kafka_python())     # the police connector's rescue
+    event = rescue_event()
+    producer.send(topics.intake[0], key=b"police:rescue", value=schemas.encode("sanpalang.police.RescueConducted", event))
+    producer.flush(timeout=10)
+    producer.close()
     settings = kafka_settings.with_(database_url=world.url)
     server = ServerThread(settings, kafka=True, topics=topics)
     server.world = world
@@ -95,6 +103,21 @@ def _actions(connection, topic: str, wait_s: float = 10) -> list[dict]:
         return []
     finally:
         consumer.close()
+
+
+def _wait_for_names(url: str, timeout_s: float = 15) -> None:
+    import sqlalchemy as sa
+    engine = sa.create_engine(url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.exec_driver_sql("SELECT count(*) FROM console_person_entries").scalar():
+                    return
+            time.sleep(0.2)
+        raise AssertionError("the person directory did not read the intake topic")
+    finally:
+        engine.dispose()
 
 
 def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka_connection, topics, artefacts):
@@ -157,9 +180,11 @@ def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka
                 [("Acknowledge", ours["alert_id"], "TH-57", "prov57")]
             page.screenshot(path=str(artefacts / "3-board-acknowledged.png"), full_page=True)
 
-            # opens the case timeline
+            # opens the case timeline (the victim's names came from the intake topic)
+            _wait_for_names(console.world.url)
             page.locator(f"#alert-{ours['alert_id']} a[href='/cases/{CASE_57}']").click()
             page.wait_for_selector("table.timeline")
+            assert "Aye Aye Khaing" in page.locator(".names").first.inner_text()
             timeline = page.locator("table.timeline").inner_text()
             assert "RescueConducted" in timeline and "MdtScreeningCompleted" in timeline
             assert "1 Mar 2025" in timeline

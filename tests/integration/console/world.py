@@ -22,6 +22,7 @@ USERS = {  # name: (role, provinces, agency)
     "auditor": (Role.AUDITOR, frozenset(), None),
 }
 CASE_57, CASE_10 = "case_57_0001", "case_10_0001"
+VICTIM = "prs_4f9a1c2e7b"          # the example case's victim
 ALERT_57, ALERT_10 = "alr_57_0001", "alr_10_0001"
 
 
@@ -44,14 +45,14 @@ def referral(referral_id: str, province: str, case_id: str, to_agency: str) -> d
             "case_id": case_id, "to_agency": to_agency}
 
 
-def link(case_id: str, person_ref: str = "p1") -> dict:
+def link(case_id: str, person_ref: str = "p8") -> dict:
     record = schemas.example("sanpalang.hub.PersonLink")
     event_id = case_view(case_id, "TH-57")["timeline"][0]["event_id"]
     return {**record, "source_event_id": event_id, "person_ref": person_ref, "decision": "Possible",
             "person_id": f"prs_new_{case_id}_{person_ref}"}
 
 
-def link_key(case_id: str, person_ref: str = "p1") -> str:
+def link_key(case_id: str, person_ref: str = "p8") -> str:
     rec = link(case_id, person_ref)
     return f"{rec['agency']}:{rec['source_event_id']}:{rec['person_ref']}"
 
@@ -68,7 +69,8 @@ def build_world(url: str) -> World:
             (CASE_VIEW, case_view(CASE_57, "TH-57")), (CASE_VIEW, case_view(CASE_10, "TH-10")),
             (ALERT, alert(ALERT_57, "TH-57", CASE_57)),
             (ALERT, alert(ALERT_10, "TH-10", CASE_10, severity="Critical")),
-            (PERSON_LINK, link(CASE_57)), (PERSON_LINK, link(CASE_57, "p2")), (PERSON_LINK, link(CASE_10)),
+            (PERSON_LINK, link(CASE_57)), (PERSON_LINK, link(CASE_57, "p9")), (PERSON_LINK, link(CASE_10)),
+            (PERSON_LINK, {**link(CASE_57, "p1"), "decision": "Linked", "person_id": VICTIM}),
             (REFERRAL, referral("ref_57_police", "TH-57", CASE_57, "police")),
             (REFERRAL, referral("ref_10_social", "TH-10", CASE_10, "social")),
         ])
@@ -81,3 +83,22 @@ def build_world(url: str) -> World:
     hub.reader.dispose()
     hub.writer.dispose()
     return world
+
+
+def rescue_event(case_id: str = CASE_57) -> dict:
+    """The police example rescue as the intake topic carries it, as the first event of the case:
+    its person p1 (the victim) is spelt "Aye Aye Khaing" and "အေးအေးခိုင်", with a pink card."""
+    record = copy.deepcopy(schemas.example("sanpalang.police.RescueConducted"))
+    record["envelope"]["event_id"] = case_view(case_id, "TH-57")["timeline"][0]["event_id"]
+    return record
+
+
+def index_names(url: str) -> None:
+    """What the console's directory feed would store for `rescue_event` (for tests without a broker)."""
+    from console.directory import entries_of
+    from console.names import write_entries
+    hub = open_hub(url)
+    with hub.writer.begin() as conn:
+        write_entries(conn, entries_of(rescue_event()), {})
+    hub.reader.dispose()
+    hub.writer.dispose()

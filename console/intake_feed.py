@@ -1,0 +1,106 @@
+"""intake.<agency>.v1 -> the person directory (`console.names`): a small lifecycle class.
+
+No consumer group: the offsets live in the console's own table, written in the same transaction
+as the entries they produced, so the directory is exactly as far as its offsets say. A topic that
+does not exist yet (an agency not connected) is skipped with a warning and picked up at the next
+start. Read-committed: a connector's aborted batch never names anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import schemas
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from sqlalchemy.engine import Engine
+
+from console.directory import PersonEntry, entries_of
+from console.names import stored_offsets, write_entries
+from ops.kafka.connection import KafkaConnection
+
+__all__ = ["DirectoryFeed", "INTAKE_TOPICS"]
+
+log = logging.getLogger(__name__)
+INTAKE_TOPICS = tuple(f"intake.{agency}.v1" for agency in ("police", "immigration", "labour", "social"))
+
+
+class DirectoryFeed:
+    def __init__(self, connection: KafkaConnection, topics: tuple[str, ...], engine: Engine) -> None:
+        self.connection, self.topics, self.engine = connection, topics, engine
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        consumer = AIOKafkaConsumer(isolation_level="read_committed", enable_auto_commit=False, group_id=None,
+                                    **self.connection.aiokafka())
+        await consumer.start()
+        try:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+            partitions = []
+            for topic in self.topics:
+                ids = consumer.partitions_for_topic(topic)
+                if not ids:
+                    log.warning("person directory: topic %s does not exist yet; skipped until the next start", topic)
+                    continue
+                partitions += [TopicPartition(topic, p) for p in sorted(ids)]
+            if partitions:
+                consumer.assign(partitions)
+                stored = await asyncio.to_thread(self._offsets)
+                for tp in partitions:
+                    if (tp.topic, tp.partition) in stored:
+                        consumer.seek(tp, stored[(tp.topic, tp.partition)])
+                    else:
+                        await consumer.seek_to_beginning(tp)
+        except BaseException:
+            await consumer.stop()
+            raise
+        self._consumer = consumer
+        if partitions:
+            self._task = asyncio.create_task(self._run(), name="console-person-directory")
+
+    def _offsets(self) -> dict[tuple[str, int], int]:
+        with self.engine.connect() as conn:
+            return stored_offsets(conn, self.topics)
+
+    def _write(self, entries: list[PersonEntry], offsets: dict[tuple[str, int], int]) -> None:
+        with self.engine.begin() as conn:
+            write_entries(conn, entries, offsets)
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=2000)
+            except KafkaError:
+                log.warning("person directory: broker error, retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            entries: list[PersonEntry] = []
+            offsets: dict[tuple[str, int], int] = {}
+            for tp, records in batches.items():
+                for record in records:
+                    offsets[(tp.topic, tp.partition)] = record.offset + 1
+                    if record.value is None:
+                        continue
+                    try:
+                        _, event = schemas.decode(record.value)
+                        entries += entries_of(event)
+                    except (schemas.CodecError, KeyError, TypeError):
+                        log.warning("person directory: unreadable event at %s/%s@%s", tp.topic, tp.partition,
+                                    record.offset)
+            if offsets:
+                await asyncio.to_thread(self._write, entries, offsets)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None

@@ -1,0 +1,59 @@
+"""The person directory in SQL: writing entries with their feed offsets, reading a case's names.
+
+Entries and the offsets they came from are written in one transaction, so a console restarted at
+any moment resumes exactly after what it stored (an entry seen twice is simply rewritten).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from console import store as S
+from console.directory import PersonEntry, display_names
+from streams.views import tables as T
+
+__all__ = ["write_entries", "stored_offsets", "persons_of_case"]
+
+
+def write_entries(conn: sa.Connection, entries: Iterable[PersonEntry], offsets: Mapping[tuple[str, int], int]) -> None:
+    pe, fo = S.person_entries, S.feed_offsets
+    rows = {(e.event_id, e.person_ref): {"event_id": e.event_id, "person_ref": e.person_ref, "agency": e.agency,
+                                         "names": json.dumps(list(e.names), ensure_ascii=False),
+                                         "identifiers": json.dumps([list(i) for i in e.identifiers], ensure_ascii=False)}
+            for e in entries}
+    if rows:
+        conn.execute(sa.delete(pe).where(sa.tuple_(pe.c.event_id, pe.c.person_ref).in_(list(rows))))
+        conn.execute(sa.insert(pe), list(rows.values()))
+    for (topic, partition), next_offset in offsets.items():
+        done = conn.execute(sa.update(fo).where(fo.c.topic == topic, fo.c.partition == partition)
+                            .values(next_offset=next_offset))
+        if done.rowcount == 0:
+            conn.execute(sa.insert(fo).values(topic=topic, partition=partition, next_offset=next_offset))
+
+
+def stored_offsets(conn: sa.Connection, topics: Iterable[str]) -> dict[tuple[str, int], int]:
+    fo = S.feed_offsets
+    return {(r.topic, r.partition): r.next_offset
+            for r in conn.execute(sa.select(fo).where(fo.c.topic.in_(list(topics))))}
+
+
+def persons_of_case(conn: sa.Connection, case_id: str) -> dict[str, dict[str, Any]]:
+    """Per hub person of the case: the names and masked identifiers recorded in the case's own
+    events (a person's names from other cases are not this case's business)."""
+    pe, pl, ev = S.person_entries, T.person_links, T.case_events
+    query = (sa.select(pl.c.person_id, pe.c.agency, pe.c.names, pe.c.identifiers)
+             .join(pl, sa.and_(pl.c.source_event_id == pe.c.event_id, pl.c.person_ref == pe.c.person_ref))
+             .join(ev, sa.and_(ev.c.event_id == pe.c.event_id, ev.c.case_id == case_id))
+             .order_by(pl.c.person_id, ev.c.position))
+    spellings: dict[str, list[tuple[str, ...]]] = {}
+    identifiers: dict[str, dict[tuple[str, str], None]] = {}
+    for row in conn.execute(query):
+        spellings.setdefault(row.person_id, []).append(tuple(json.loads(row.names)))
+        for kind, masked in json.loads(row.identifiers):
+            identifiers.setdefault(row.person_id, {})[(kind, masked)] = None
+    return {pid: {"names": display_names(spellings[pid]), "identifiers": [list(i) for i in identifiers.get(pid, {})]}
+            for pid in spellings}
