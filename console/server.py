@@ -23,11 +23,23 @@ from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
 from console.service import Hub
 from console.store import migrate
 from console.web import ConsoleState, build_app
+from ops.kafka.connection import KafkaConnection
 from ops.settings import Settings
 from streams.views.engine import make_engine
 from streams.views.migrations import upgrade
 
-__all__ = ["RunningConsole", "start_console", "serve", "open_hub"]
+__all__ = ["RunningConsole", "start_console", "serve", "open_hub", "console_connection"]
+
+
+def console_connection(settings: Settings) -> KafkaConnection:
+    """The cluster as the catalogue's `console` principal when the cluster authenticates (its ACLs:
+    read alerts and intake, write operator actions), else as is."""
+    from ops.credentials import principal_password
+    from ops.kafka.connection import resolve_connection
+    connection = resolve_connection(settings)
+    if connection.uses_sasl:
+        return connection.as_principal("console", principal_password(settings, "console"))
+    return connection
 
 
 def open_hub(database_url: str) -> Hub:
@@ -66,8 +78,7 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
     broadcaster = Broadcaster()
     feed = publisher = directory = None
     if kafka:
-        from ops.kafka.connection import resolve_connection
-        connection = resolve_connection(settings)
+        connection = console_connection(settings)
         publisher = ActionPublisher(connection, topics.actions)
         await publisher.start()
         feed = AlertFeed(connection, topics.alerts, broadcaster)
