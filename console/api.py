@@ -19,7 +19,7 @@ from aiohttp import web
 import schemas
 from console.acting import ActionError, act_on_alert, review_link
 from console.openapi import openapi_document
-from console.pages import _day
+from console.dates import day_bound
 from console.roles import Permission, can
 from console.service import CaseFilters, Forbidden
 from console.web import principal_of, state_of
@@ -98,7 +98,8 @@ async def list_cases(request: web.Request) -> web.Response:
     limit, offset = _paging(request)
     q = request.query
     filters = CaseFilters(province=q.get("province") or None, stage=q.get("stage") or None,
-                          agency=q.get("agency") or None, since=_day(q.get("since")), until=_day(q.get("until"), end=True))
+                          agency=q.get("agency") or None, since=day_bound(q.get("since")),
+                          until=day_bound(q.get("until"), end=True))
     found, total = await asyncio.to_thread(st.hub.cases, p, filters, limit=limit + 1, offset=offset,
                                            at=st.now())
     return _page(found, limit, offset, total=total)

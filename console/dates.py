@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-__all__ = ["ICT", "BE_OFFSET", "format_date", "format_datetime", "format_countdown", "to_ict", "LANGS"]
+__all__ = ["ICT", "BE_OFFSET", "format_date", "format_datetime", "format_countdown", "to_ict", "LANGS", "day_bound"]
 
 ICT = timezone(timedelta(hours=7), "ICT")
 BE_OFFSET = 543
@@ -56,3 +56,16 @@ def format_countdown(due_at: datetime | None, now: datetime, lang: str) -> str:
     if late:
         return f"เลยกำหนด {text}" if lang == "th" else f"overdue {text}"
     return text
+
+
+def day_bound(text: str | None, *, end: bool = False) -> datetime | None:
+    """A search form's day (``YYYY-MM-DD``, Thai time) as an aware UTC instant: its start, or with
+    ``end`` the start of the next day (so "until 31 March" includes the 31st). None for no or a bad value."""
+    if not text:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    at = datetime(day.year, day.month, day.day, tzinfo=ICT) + (timedelta(days=1) if end else timedelta(0))
+    return at.astimezone(timezone.utc)

@@ -39,6 +39,11 @@ _ACTION = {"type": "object", "properties": {"action_id": {"type": "string"}, "ki
                                             "at": {"type": "string", "format": "date-time"}}}
 
 
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
 def openapi_document() -> dict[str, Any]:
     ref = {"$ref": "#/components/schemas/Any"}
     return {
@@ -99,9 +104,9 @@ def openapi_document() -> dict[str, Any]:
                             "description": "Console session; POST also needs the X-CSRF-Token header"},
             },
             "responses": {
-                "Unauthorized": {"description": "No valid session or token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "Forbidden": {"description": "The caller's role may not use this endpoint", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "NotFound": {"description": "Unknown, or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "Unauthorized": _error("No valid session or token"),
+                "Forbidden": _error("The caller's role may not use this endpoint, or a session call lacks its CSRF token"),
+                "NotFound": _error("Unknown, or outside the caller's scope"),
             },
             "schemas": {
                 "Any": {"type": "object"},

@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, time, timezone
-from typing import Any
 
 from aiohttp import web
 
 import schemas
-from console import accounts, render
+from connectors.normalise.provinces import provinces as all_provinces
+from console import accounts, auditlog, render
+from console import csrf as C
 from console.acting import ActionError, act_on_alert, review_link
-from console.dates import ICT
+from console.dates import day_bound
 from console.i18n import t
 from console.present import board_order
 from console.roles import Permission, Principal, Role, can, sees_province
 from console.service import CaseFilters, Forbidden
-from console.web import (PRINCIPAL, SESSION, LANG_COOKIE, PRESIGN_COOKIE, SESSION_COOKIE, lang_of, presign_token, principal_of, safe_next,
-                         set_session_cookie, state_of)
-from console import csrf as C
-from connectors.normalise.provinces import provinces as all_provinces
+from console.web import (LANG_COOKIE, PRESIGN_COOKIE, PRINCIPAL, SESSION, SESSION_COOKIE, lang_of, presign_token,
+                         principal_of, safe_next, set_session_cookie, state_of)
 
 __all__ = ["add_routes"]
 
@@ -67,7 +65,6 @@ async def sign_in(request: web.Request) -> web.Response:
         with st.hub.writer.begin() as conn:
             result = accounts.sign_in(conn, name, password, at=at)
             session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
-            from console import auditlog
             auditlog.append(conn, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
                             action="sign_in" if session else ("sign_in.locked" if result.locked_until else "sign_in.failed"),
                             target=name or "?", detail={"address": request.remote or ""})
@@ -188,21 +185,6 @@ async def case(request: web.Request) -> web.Response:
     return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request), now=st.now()))
 
 
-def _day(text: str | None, *, end: bool = False) -> datetime | None:
-    """A form's date (YYYY-MM-DD, Thai time) as an aware instant; the end of the day for 'until'."""
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    at = datetime.combine(day, time.min, ICT)
-    if end:
-        from datetime import timedelta
-        at += timedelta(days=1)
-    return at.astimezone(timezone.utc)
-
-
 async def cases(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     if not can(principal, Permission.CASES_READ):
@@ -210,7 +192,7 @@ async def cases(request: web.Request) -> web.Response:
     q = {k: request.query.get(k, "") for k in ("province", "stage", "agency", "since", "until", "page")}
     page_no = max(1, int(q["page"])) if q["page"].isdigit() else 1
     filters = CaseFilters(province=q["province"] or None, stage=q["stage"] or None, agency=q["agency"] or None,
-                          since=_day(q["since"]), until=_day(q["until"], end=True))
+                          since=day_bound(q["since"]), until=day_bound(q["until"], end=True))
     found, total = await asyncio.to_thread(st.hub.cases, principal, filters, limit=PER_PAGE,
                                            offset=(page_no - 1) * PER_PAGE, at=st.now())
     codes = ([p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces))

@@ -113,7 +113,8 @@ def alert_row(alert: Mapping[str, Any], *, lang: str, csrf: str, now: datetime, 
     state = t("acknowledged", lang) if acked else label("state", alert.get("state"), lang)
     return (f'<tr id="alert-{esc(aid)}" class="alert sev-{esc(alert["severity"]).lower()}{" acked" if acked else ""}" '
             f'data-alert-id="{esc(aid)}" data-severity="{esc(alert["severity"])}" data-due="{esc(_iso(due))}">'
-            f'<td class="sev">{esc(label("severity", alert["severity"], lang))}</td><td>{esc(alert["rule_number"])} · {esc(alert["rule_key"])}</td>'
+            f'<td class="sev">{esc(label("severity", alert["severity"], lang))}</td>'
+            f'<td>{esc(alert["rule_number"])} · {esc(alert["rule_key"])}</td>'
             f'<td>{_province(alert["province"], lang)}</td><td>{case}</td><td>{esc(alert["message"])}</td>'
             f'<td>{_when(due, lang)}</td>'
             f'<td><span class="countdown" data-due="{esc(_iso(due))}">{esc(format_countdown(due, now, lang))}</span></td>'
@@ -207,10 +208,12 @@ def _select(name: str, options: Iterable[tuple[str, str]], chosen: str | None, l
 
 def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Principal, lang: str, csrf: str,
                query: Mapping[str, str], provinces: Sequence[str], page_no: int, per_page: int) -> str:
+    province = _select("province", ((p, province_name(p, lang)) for p in provinces), query.get("province"), lang)
+    stage = _select("stage", ((s, label("stage", s, lang)) for s in STAGES), query.get("stage"), lang)
+    agency = _select("agency", ((a, label("agency", a, lang)) for a in AGENCIES), query.get("agency"), lang)
     form = (f'<form method="get" action="/cases" class="search">'
-            f'<label>{esc(t("province", lang))}{_select("province", ((p, province_name(p, lang)) for p in provinces), query.get("province"), lang)}</label>'
-            f'<label>{esc(t("stage", lang))}{_select("stage", ((s, label("stage", s, lang)) for s in STAGES), query.get("stage"), lang)}</label>'
-            f'<label>{esc(t("agency", lang))}{_select("agency", ((a, label("agency", a, lang)) for a in AGENCIES), query.get("agency"), lang)}</label>'
+            f'<label>{esc(t("province", lang))}{province}</label><label>{esc(t("stage", lang))}{stage}</label>'
+            f'<label>{esc(t("agency", lang))}{agency}</label>'
             f'<label>{esc(t("from", lang))}<input type="date" name="since" value="{esc(query.get("since", ""))}"></label>'
             f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
             f'<button type="submit">{esc(t("search", lang))}</button></form>')

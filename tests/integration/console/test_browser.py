@@ -24,7 +24,6 @@ import pytest
 
 import schemas
 from console.live import Topics
-from ops.settings import Settings
 from streams.views import ALERT, ViewSink
 from tests.integration.console.conftest import ServerThread
 from tests.integration.console.world import CASE_10, CASE_57, PASSWORD, alert, build_world, rescue_event

@@ -83,3 +83,17 @@ class TestLabels:
         assert label("stage", "Protection", "en") == "Protection"
         assert label("severity", "Unheard", "th") == "Unheard"
         assert label("agency", None, "th") == "—"
+
+
+class TestSearchDays:
+    def test_a_day_starts_at_midnight_thai_time(self):
+        from console.dates import day_bound
+        assert day_bound("2025-03-01") == datetime(2025, 2, 28, 17, 0, tzinfo=timezone.utc)
+
+    def test_until_a_day_includes_that_day(self):
+        from console.dates import day_bound
+        assert day_bound("2025-03-31", end=True) == datetime(2025, 3, 31, 17, 0, tzinfo=timezone.utc)
+
+    def test_no_or_a_bad_day_is_no_bound(self):
+        from console.dates import day_bound
+        assert day_bound("") is None and day_bound("31/03/2568") is None
