@@ -98,28 +98,44 @@ class CorrelateLoop:
         listener = _Assignment()
         consumer = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=GROUP, isolation_level="read_committed",
                                     enable_auto_commit=False, auto_offset_reset="earliest")
-        producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
-                                    enable_idempotence=True, acks="all", linger_ms=5)
         await consumer.start()
-        await producer.start()
         consumer.subscribe([self.lane], listener=listener)
+        self.producer: AIOKafkaProducer | None = None
         try:
             while True:
                 if listener.changed.is_set():
                     listener.changed.clear()
-                    self.correlator = None
+                    await self._drop_state()
                 if self.tp not in consumer.assignment():
-                    await asyncio.sleep(0.2)
                     await consumer.getmany(timeout_ms=200)   # keeps the membership alive
                     continue
                 if self.correlator is None:
+                    # The producer first: its transactional id fences a previous owner (aborting
+                    # its open transaction) before the committed offset is read.
+                    self.producer = await self._start_producer()
                     await self._rebuild(consumer)
                 batch = (await consumer.getmany(self.tp, timeout_ms=200, max_records=self.batch)).get(self.tp, [])
                 if batch:
-                    await self._process(consumer, producer, batch)
+                    await self._process(consumer, batch)
         finally:
+            await self._drop_state()
             await consumer.stop()
-            await producer.stop()
+
+    async def _start_producer(self) -> AIOKafkaProducer:
+        producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
+                                    enable_idempotence=True, acks="all", linger_ms=5)
+        await producer.start()
+        return producer
+
+    async def _drop_state(self) -> None:
+        """Forget everything not committed: state is rebuilt from the lane when the partition is ours."""
+        self.correlator = None
+        if self.producer is not None:
+            producer, self.producer = self.producer, None
+            try:
+                await producer.stop()
+            except KafkaError as err:
+                log.info("stopping a fenced producer: %s", err)
 
     async def _rebuild(self, consumer: AIOKafkaConsumer) -> None:
         committed = await consumer.committed(self.tp) or 0
@@ -131,10 +147,11 @@ class CorrelateLoop:
         log.info("correlator rebuilt from %d lane entries (offsets 0..%d) in %.1f s", fed, committed,
                  time.perf_counter() - started)
 
-    async def _process(self, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, batch: list) -> None:
-        assert self.correlator is not None
-        if batch[0].offset < self.next_offset:            # redelivered after an abort: state is ahead
-            self.correlator = None
+    async def _process(self, consumer: AIOKafkaConsumer, batch: list) -> None:
+        assert self.correlator is not None and self.producer is not None
+        producer = self.producer
+        if batch[0].offset < self.next_offset:            # redelivered: the state is ahead of it, rebuild
+            await self._drop_state()
             return
         outputs: list[Output] = []
         for message in batch:
@@ -148,7 +165,7 @@ class CorrelateLoop:
         except KafkaError as err:
             log.warning("transaction of lane offsets %d..%d aborted (%s); redoing from the last commit",
                         batch[0].offset, last.offset, err)
-            self.correlator = None                         # rebuilt from the committed offset
+            await self._drop_state()                       # rebuilt from the committed offset
             return
         self.next_offset = last.offset + 1
         self.metrics.committed(batch, outputs, self.correlator)
