@@ -4,7 +4,7 @@
 agencies' native records and the truth; each record is delivered on paper (HTTP bodies, export
 files, table rows, cut by `connectors.simulator.batches.plan`), read by the same code the sources
 use, and mapped by the agency's mapping. Every person of every mapped event then becomes the
-matcher record the worker builds (`person_record(person, occurred_at=...)`), in stream order
+matcher record the worker builds (`person_record(person, occurred_at=..., province=...)`), in stream order
 (event time, then feed order), with the true person the truth file names for it.
 
 `write_simulator_persons(seed, directory)` writes them as CSV with a `person` truth column and a
@@ -13,18 +13,26 @@ or identifiers), so the same rows can be given to Splink and to our matcher:
 `sanpalang bench er --records persons.csv --spec persons.toml --id-col id --truth-col person`.
 The CSV is lossless for our matcher: an age or an unknown-precision date becomes `~YYYY` (an
 estimated year), a date known to the year `YYYY`, to the month `YYYY-MM`.
+
+`estimate_persons_parameters(seeds)` estimates the persons parameters on the persons of several
+simulator seeds (none of them the seed the quality test and the benchmark use):
+`python -m ops.er_simulator --write-parameters streams/matching/persons.params.json`.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SimulatedPerson", "simulator_persons", "write_simulator_persons", "csv_row", "SEPARATOR", "START_AT"]
+__all__ = ["SimulatedPerson", "simulator_persons", "write_simulator_persons", "csv_row", "estimate_persons_parameters",
+           "SEPARATOR", "START_AT", "TRAINING_SEEDS"]
 
+TRAINING_SEEDS = (101, 102, 103)  # the stored persons parameters; tests and benchmarks use other seeds
 START_AT = datetime(2025, 3, 1, tzinfo=timezone(timedelta(hours=7)))
 RECEIVED_AT = datetime(2025, 6, 1, tzinfo=timezone.utc)
 SEPARATOR = "|"
@@ -83,7 +91,7 @@ def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 
                     if true_id is None:
                         continue
                     found.append((envelope["occurred_at"], len(found), SimulatedPerson(
-                        person_record(person, occurred_at=envelope["occurred_at"]), true_id,
+                        person_record(person, occurred_at=envelope["occurred_at"], province=envelope["province"]), true_id,
                         envelope["occurred_at"], envelope["event_id"], person["person_ref"], agency, person)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in found]
@@ -154,3 +162,38 @@ def write_simulator_persons(seed: int, directory: str | Path, **options: Any) ->
             writer.writerow(csv_row(number, person))
     spec.write_text(csv_spec(), encoding="utf-8")
     return data, spec
+
+
+def estimate_persons_parameters(seeds: tuple[int, ...] = TRAINING_SEEDS, *, seed: int = 0) -> Any:
+    """Parameters for `persons_spec()` estimated (EM, no labels) on the persons of `seeds`, each
+    seed's records taken in stream order one seed after the other."""
+    from streams.matching import estimate_parameters
+    from streams.matching.persons import persons_spec
+
+    records = [p.record for s in seeds for p in simulator_persons(s)]
+    params = estimate_parameters(persons_spec(), records, seed=seed)
+    from dataclasses import replace
+    return replace(params, notes={**params.notes, "data": f"simulator persons, seeds {list(seeds)}",
+                                  "command": "python -m ops.er_simulator --write-parameters PATH"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops.er_simulator", description=__doc__.splitlines()[0])
+    parser.add_argument("--write", metavar="DIR", help="write the persons CSV and its spec to DIR")
+    parser.add_argument("--seed", type=int, default=7, help="simulator seed of the CSV (default 7)")
+    parser.add_argument("--write-parameters", metavar="PATH", help="estimate the persons parameters, save them to PATH")
+    args = parser.parse_args(argv)
+    if args.write:
+        for path in write_simulator_persons(args.seed, args.write):
+            print(path)
+    if args.write_parameters:
+        params = estimate_persons_parameters()
+        params.save(args.write_parameters)
+        print(f"{args.write_parameters}: {params.version}")
+    if not (args.write or args.write_parameters):
+        parser.error("give --write DIR and/or --write-parameters PATH")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

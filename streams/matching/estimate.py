@@ -137,9 +137,10 @@ def _blocked_pairs(store: RecordStore, rng: random.Random, cap: int) -> list[set
             pairs = [p for block in blocks for p in combinations(block, 2)]
         else:
             pairs = _sampled_pairs(blocks, rng, 4 * cap)
-        if len(pairs) > cap:
-            pairs = rng.sample(sorted(set(pairs)), cap)
-        result.append(set(pairs))
+        unique = set(pairs)  # a pair sharing two blocks of one key (two name words) comes twice
+        if len(unique) > cap:
+            unique = set(rng.sample(sorted(unique), cap))
+        result.append(unique)
     return result
 
 

@@ -11,10 +11,12 @@ because folding them into the key would merge distinct names, but which are the 
 enough across agencies to be a comparison level of their own (weighed by its own m and u):
 - Burmese, Khmer and Lao romanisations: ky / gy / c / j / x / z / sh are one sound (Kyaw, Chaw;
   Xayavong, Sayavong, Chaiwong), h is dropped (Htun / Tun, Phommachanh / Phommachan);
-- a final -nt / -ng is -n (Thant / Than, Aung / Aun), y is a vowel;
-- every run of vowels is one vowel (Soe / So, Zaw / Zo / Zow, Thein / Thin).
+- a final -nt / -ng is -n (Thant / Than, Aung / Aun), y is a vowel except first (Myint / Mint);
+- every run of vowels is one of three: o if it holds an o or u (Soe / So, Zaw / Zo, Aung / Ong),
+  else i if it holds an i or e (Thein / Thin, Htwe / Tway, Chai / Xay), else a.
 Two names "sound alike" when their sound words agree in any order, or written together
-(Soemyint Zin / Soe Myint Zin), or one name's words are all in the other's.
+(Soemyint Zin / Soe Myint Zin), or one name's words, two or more and none a lone vowel, are all
+in the other's.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from connectors.normalise import NormaliseError, name_key
 __all__ = ["fold_name", "sound_key", "sounds_alike", "TITLES_LATIN", "TITLES_THAI"]
 
 TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
-TITLES_LATIN = frozenset({"mr", "mrs", "ms", "miss", "mister", "u", "daw", "mg", "ma", "ko", "naw",
+# as `name_key` folds them (Daw -> dau, Miss -> mis, Naw -> nau)
+TITLES_LATIN = frozenset({"mr", "mrs", "ms", "mis", "mister", "u", "dau", "mg", "ma", "ko", "nau",
                           "nai", "nang", "nangsao", "nangsau"})
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
-    (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"(?<=n)[tg]$", ""), (r"y", "i"),
-    (r"[aeiou]+", "a"), (r"([a-z])\1+", r"\1"),
+    (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"(?<=n)[tg]$", ""), (r"(?<!^)y", "i"),
+    (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))
 
 
@@ -65,12 +68,20 @@ def sound_key(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
+def _sound_profile(folded: str) -> tuple[frozenset[str], tuple[str, ...], str, str]:
+    words = sound_key(folded)
+    ordered = tuple(sorted(words))
+    return frozenset(words), ordered, "".join(words), "".join(ordered)
+
+
 def sounds_alike(x: str, y: str) -> bool:
     """Two folded names whose sound words agree in any order, written together, or as a subset."""
-    sx, sy = sound_key(x), sound_key(y)
-    if not sx or not sy:
+    wx, ox, jx, sx = _sound_profile(x)
+    wy, oy, jy, sy = _sound_profile(y)
+    if not ox or not oy:
         return False
-    if sorted(sx) == sorted(sy) or "".join(sx) == "".join(sy) or "".join(sorted(sx)) == "".join(sorted(sy)):
+    if jx == jy or sx == sy or ox == oy:
         return True
-    short, long_ = (set(sx), set(sy)) if len(sx) <= len(sy) else (set(sy), set(sx))
-    return len(short) >= 2 and short <= long_
+    short, long_ = (wx, wy) if len(ox) <= len(oy) else (wy, wx)
+    return len(short) >= 2 and short <= long_ and all(len(word) > 1 for word in short)

@@ -71,3 +71,22 @@ class TestParameterFile:
         other = parse_spec('[fields]\nname = "name"\n')
         with pytest.raises(SpecError, match="another spec"):
             default_parameters(other).weights(SPEC)
+
+
+@pytest.fixture(scope="module")
+def recurring():
+    # 60 people seen 10 times each: one random pair in 60 is the same person
+    return [row for _, row in febrl_like(60, 540, seed=3)]
+
+
+class TestUWithoutTheMatches:
+    """Where few people recur often, random pairs hold true matches; u is counted again without them."""
+
+    def test_an_exact_identifier_weighs_more_once_the_matches_are_left_out(self, recurring):
+        raw = estimate(recurring, u_rounds=0).weights(SPEC)
+        corrected = estimate(recurring).weights(SPEC)
+        column = SPEC.columns.index("soc_sec_id")
+        assert corrected[column][0] > raw[column][0] + 2
+
+    def test_the_correction_is_reproducible(self, recurring):
+        assert estimate(recurring).version == estimate(recurring).version

@@ -47,3 +47,18 @@ class TestSpec:
 
     def test_the_default_persons_spec_is_valid(self):
         assert "national_id" in persons_spec().columns
+
+
+class TestSeparator:
+    def test_a_field_may_hold_alternatives_in_one_text_cell(self):
+        spec = parse_spec('[fields]\nname = { kind = "name", separator = "|" }\nsex = "categorical"\n')
+        assert spec.separators == {"name": "|"} and spec.comparison("name").kind == "name"
+
+    def test_an_empty_separator_is_refused(self):
+        with pytest.raises(SpecError, match=r"field 'name': separator"):
+            parse_spec('[fields]\nname = { kind = "name", separator = "" }\n')
+
+    def test_the_separator_is_part_of_the_spec_digest(self):
+        plain = parse_spec('[fields]\nname = "name"\n')
+        split = parse_spec('[fields]\nname = { kind = "name", separator = "|" }\n')
+        assert plain.digest != split.digest

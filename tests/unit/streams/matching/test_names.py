@@ -1,0 +1,82 @@
+"""Names across agencies: titles dropped, and the sound key for spellings name_key keeps apart."""
+
+from datetime import date
+
+from streams.matching import DateComparison, IdentifierComparison, NameComparison
+from streams.matching.names import fold_name, sound_key, sounds_alike
+
+
+def level(comparison, a, b) -> str:
+    return comparison.levels[comparison.compare(comparison.prepare(a), comparison.prepare(b))]
+
+
+class TestTitles:
+    def test_a_thai_title_is_dropped_glued_or_spaced(self):
+        assert fold_name("นายสมชาย ใจดี") == fold_name("นาย สมชาย ใจดี") == fold_name("Somchai Jaidee")
+
+    def test_a_burmese_title_in_latin_script_is_dropped(self):
+        assert fold_name("Mg Than Zaw Tin") == fold_name("Than Zaw Tin")
+        assert fold_name("Daw Khin Khaing") == fold_name("Ma Khin Khaing") == fold_name("Khin Khaing")
+
+    def test_a_title_alone_is_kept_as_the_only_name_there_is(self):
+        assert fold_name("Ma") == "ma"
+
+
+class TestSoundKey:
+    def test_aspirates_and_vowel_runs_fold(self):
+        assert sound_key(fold_name("Soe Htoon Aung")) == sound_key(fold_name("So Htun Aong"))
+
+    def test_lao_x_s_and_thai_ch_are_one_sound(self):
+        assert sounds_alike(fold_name("Van Xaiyavong"), fold_name("Wan Chaiwong"))
+        assert sounds_alike(fold_name("Van Sayavong"), fold_name("วัน ไชยวงศ์"))
+
+    def test_words_written_together_sound_alike(self):
+        assert sounds_alike(fold_name("Soemyint Zin"), fold_name("Soe Myint Zin"))
+
+    def test_a_burmese_name_in_thai_script_sounds_like_its_latin_spelling(self):
+        assert sounds_alike(fold_name("Thant Zaw Tin"), fold_name("ตั้น ซอ ติน"))
+
+    def test_one_shared_word_is_not_enough(self):
+        assert not sounds_alike(fold_name("Aung Kyaw"), fold_name("Aung Min Thu"))
+
+
+class TestNameLevels:
+    def test_romanisations_of_one_burmese_name_are_sounds_alike(self):
+        assert level(NameComparison(), "Mg Than Zaw Tin", ["ตั้น ซอ ติน", "Tan So Tin"]) in ("exact", "sounds_alike")
+        assert level(NameComparison(), "Thant Zow Tin", "Than Zaw Tin") == "sounds_alike"
+
+    def test_a_title_does_not_break_an_exact_match(self):
+        assert level(NameComparison(), "U Aung Kyaw Moe", "Aung Kyaw Moe") == "exact"
+
+    def test_the_sound_blocking_key_meets_joined_and_split_words(self):
+        comparison = NameComparison()
+        joined = comparison.block_values(comparison.prepare("Soemyint Zin"), "sound")
+        split = comparison.block_values(comparison.prepare("Soe Myint Zin"), "sound")
+        assert set(joined) & set(split)
+
+
+class TestEstimatedYears:
+    """An age gives the year of the event minus the age: the person was born that year or the one before."""
+
+    def test_an_age_agrees_with_the_year_before(self):
+        assert level(DateComparison(), [(date(1999, 1, 1), "Estimated")], [(date(1998, 1, 1), "Year")]) == "year_only"
+
+    def test_two_ages_a_year_apart_agree(self):
+        assert level(DateComparison(), [(date(1999, 1, 1), "Estimated")], [(date(1998, 1, 1), "Estimated")]) == "year_only"
+
+    def test_an_age_and_the_year_after_it_are_only_near(self):
+        assert level(DateComparison(), [(date(1999, 1, 1), "Estimated")], [(date(2000, 1, 1), "Year")]) == "within_1_year"
+
+    def test_an_estimated_year_is_read_from_text(self):
+        assert level(DateComparison(), "~1999", "1998-07-14") == "year_only"
+
+
+class TestPhoneNumbers:
+    def test_one_number_with_two_country_codes_is_exact(self):
+        assert level(IdentifierComparison(), "+855977311026", "+66977311026") == "exact"
+
+    def test_a_thai_trunk_zero_is_the_country_code(self):
+        assert level(IdentifierComparison(), "0977311026", "+66 97 731 1026") == "exact"
+
+    def test_a_13_digit_migrant_number_starting_with_zero_is_left_whole(self):
+        assert level(IdentifierComparison(), "0096573303997", "0196573303997") != "exact"
