@@ -63,6 +63,8 @@ async def act_on_alert(st: ConsoleState, principal: Principal, alert_id: str, ve
               "candidate_id": None, "province": alert["province"], "operator": principal.name, "note": note, "at": at}
     await _send(st, action)
     await asyncio.to_thread(st.hub.record_alert_action, principal, alert, verb, note, at, action["action_id"])
+    if verb == "acknowledge":
+        st.broadcaster.acknowledged_here(alert_id, at)
     return action
 
 

@@ -33,8 +33,12 @@ class DirectoryFeed:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        stored = await asyncio.to_thread(self._offsets)
+        # A partition without a stored offset starts at the beginning by the reset policy; one with
+        # a stored offset is positioned right after `assign`, with no await in between, so that the
+        # consumer's own reset cannot overtake the seek.
         consumer = AIOKafkaConsumer(isolation_level="read_committed", enable_auto_commit=False, group_id=None,
-                                    **self.connection.aiokafka())
+                                    auto_offset_reset="earliest", **self.connection.aiokafka())
         await consumer.start()
         try:
             await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
@@ -47,12 +51,9 @@ class DirectoryFeed:
                 partitions += [TopicPartition(topic, p) for p in sorted(ids)]
             if partitions:
                 consumer.assign(partitions)
-                stored = await asyncio.to_thread(self._offsets)
                 for tp in partitions:
                     if (tp.topic, tp.partition) in stored:
                         consumer.seek(tp, stored[(tp.topic, tp.partition)])
-                    else:
-                        await consumer.seek_to_beginning(tp)
         except BaseException:
             await consumer.stop()
             raise
@@ -91,7 +92,19 @@ class DirectoryFeed:
                         log.warning("person directory: unreadable event at %s/%s@%s", tp.topic, tp.partition,
                                     record.offset)
             if offsets:
+                await self._store(entries, offsets)
+
+    async def _store(self, entries: list[PersonEntry], offsets: dict[tuple[str, int], int]) -> None:
+        """Write until it works: the batch is not lost to a locked database or a restarting server
+        (the consumer's position already moved past it)."""
+        while True:
+            try:
                 await asyncio.to_thread(self._write, entries, offsets)
+                log.debug("person directory: %d entries stored, offsets %s", len(entries), offsets)
+                return
+            except Exception:
+                log.exception("person directory: could not store %d entries; retrying", len(entries))
+                await asyncio.sleep(1)
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +49,34 @@ class Subscription:
 
 
 class Broadcaster:
-    """Open boards, and the latest state of every alert seen on the bus since the console started
-    (an alert may reach a board before the worker has written it to SQL)."""
+    """Open boards, and the latest state of the alerts seen on the bus since the console started
+    (an alert may reach a board before the worker has written it to SQL), at most ``keep`` of
+    them, the least recently changed forgotten first.
 
-    def __init__(self) -> None:
+    A board subscribes after its page was rendered; what changed in between is replayed to it on
+    subscription (`since` the page's `mark`), so no alert falls in the gap between the SQL board
+    and the stream."""
+
+    def __init__(self, keep: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self._subs: set[Subscription] = set()
-        self.latest: dict[str, dict[str, Any]] = {}
+        self.latest: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._seen_at: dict[str, float] = {}
+        self._keep, self._clock = keep, clock
+
+    def mark(self) -> float:
+        """A point in the feed's time: what a page rendered now has seen (see `since`)."""
+        return self._clock()
+
+    def since(self, principal: Principal, mark: float) -> list[dict[str, Any]]:
+        """Alerts the caller may see that changed after ``mark``, oldest first."""
+        return [dict(a) for aid, a in self.latest.items()
+                if self._seen_at[aid] > mark and sees_province(principal, a["province"])]
+
+    def acknowledged_here(self, alert_id: str, at: Any) -> None:
+        """This console recorded an acknowledgement: the live copy says so too, until the worker's
+        republished alert replaces it (so a replay never shows a stale, unacknowledged row)."""
+        if alert_id in self.latest:
+            self.latest[alert_id]["acknowledged_at"] = at
 
     def subscribe(self, principal: Principal) -> Subscription:
         sub = Subscription(principal)
@@ -77,7 +101,13 @@ class Broadcaster:
 
     def publish(self, alert: Mapping[str, Any]) -> int:
         """Hand the alert to every board that may see it; how many got it."""
-        self.latest[alert["alert_id"]] = dict(alert)
+        aid = alert["alert_id"]
+        self.latest.pop(aid, None)
+        self.latest[aid] = dict(alert)
+        self._seen_at[aid] = self._clock()
+        while len(self.latest) > self._keep:
+            old, _ = self.latest.popitem(last=False)
+            self._seen_at.pop(old, None)
         sent = 0
         for sub in list(self._subs):
             if not sees_province(sub.principal, alert["province"]):

@@ -113,6 +113,7 @@ async def board(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     if not can(principal, Permission.ALERTS_READ):
         raise web.HTTPSeeOther(_home(principal))
+    mark = st.broadcaster.mark()                             # before SQL: a change after it is replayed
     alerts = await asyncio.to_thread(st.hub.board, principal)
     known = {a["alert_id"] for a in alerts}
     for alert in list(st.broadcaster.latest.values()):      # arrived on the bus, not yet in SQL
@@ -122,7 +123,7 @@ async def board(request: web.Request) -> web.Response:
     flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
     flash_text = t(flash, lang_of(request)) if flash else None
     return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
-                                   now=st.now(), flash=flash_text))
+                                   now=st.now(), flash=flash_text, live_since=mark))
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -132,6 +133,15 @@ async def events(request: web.Request) -> web.StreamResponse:
         return _denied(request, 403)
     lang, token = lang_of(request), _csrf(request)
     sub = st.broadcaster.subscribe(principal)
+    try:
+        mark = float(request.query.get("since", ""))
+    except ValueError:
+        mark = st.broadcaster.mark()
+    for alert in st.broadcaster.since(principal, mark):      # changed while the page was on its way
+        try:
+            sub.queue.put_nowait(alert)
+        except asyncio.QueueFull:
+            break
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                            "X-Accel-Buffering": "no"})
     try:

@@ -131,8 +131,10 @@ def _alert_table(alerts: Sequence[Mapping[str, Any]], *, lang: str, csrf: str, n
 
 
 def board_page(alerts: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str, now: datetime,
-               flash: str | None = None) -> str:
-    status = f'<p id="live-status" class="live" data-offline="{esc(t("offline", lang))}">{esc(t("live", lang))}</p>'
+               flash: str | None = None, live_since: float | None = None) -> str:
+    since = f' data-since="{live_since!r}"' if live_since is not None else ""
+    status = (f'<p id="live-status" class="live" data-offline="{esc(t("offline", lang))}"{since}>'
+              f'{esc(t("live", lang))}</p>')
     note = f'<p class="flash" role="status">{esc(flash)}</p>' if flash else ""
     body = note + status + _alert_table(alerts, lang=lang, csrf=csrf, now=now,
                                         can_act=can(principal, Permission.ALERTS_ACT))

@@ -60,7 +60,8 @@
   function live() {
     if (!document.body.hasAttribute("data-live") || !window.EventSource) { return; }
     var status = document.getElementById("live-status");
-    var source = new EventSource("/events");
+    var since = status && status.getAttribute("data-since");
+    var source = new EventSource("/events" + (since ? "?since=" + encodeURIComponent(since) : ""));
     source.addEventListener("open", function () {
       if (status) { status.classList.remove("down"); status.textContent = status.getAttribute("data-live-text") || status.textContent; }
     });

@@ -169,3 +169,17 @@ class TestBusDown:
         assert reply.status == 303 and reply.headers["Location"] == "/?done=busy"
         assert api.status == 503
         assert "could not be sent" in client.request("GET", "/?done=busy").text
+
+
+class TestBehindTls:
+    def test_with_secure_cookies_the_session_cookie_is_secure(self, world, tmp_path):
+        from ops.settings import Settings
+        from tests.integration.console.conftest import ServerThread
+        server = ServerThread(Settings(home=tmp_path, database_url=world.url), secure_cookies=True)
+        try:
+            client = Browserless(server.url)
+            reply = sign_in(client, "nat")
+            cookie = next(c for c in reply.set_cookies if c.startswith("spl_session="))
+            assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        finally:
+            server.stop()

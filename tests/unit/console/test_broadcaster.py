@@ -46,3 +46,27 @@ class TestBroadcaster:
         board = hub.subscribe(NATIONAL)
         hub.close()
         assert board.queue.get_nowait() is None and hub.boards == 0
+
+
+class TestReplay:
+    def test_a_board_gets_what_changed_in_its_provinces_after_its_page_was_rendered(self):
+        now = [1000.0]
+        hub = Broadcaster(clock=lambda: now[0])
+        hub.publish(alert("before", "TH-57"))
+        mark = hub.mark()
+        now[0] += 1
+        hub.publish(alert("after", "TH-57"))
+        hub.publish(alert("bangkok", "TH-10"))
+        assert [a["alert_id"] for a in hub.since(PROV57, mark)] == ["after"]
+
+    def test_an_acknowledgement_made_here_shows_in_the_live_copy(self):
+        hub = Broadcaster()
+        hub.publish(alert("a1", "TH-57"))
+        hub.acknowledged_here("a1", "2025-03-02T12:00:00Z")
+        assert hub.latest["a1"]["acknowledged_at"] == "2025-03-02T12:00:00Z"
+
+    def test_only_so_many_alerts_are_remembered_the_least_recently_changed_forgotten_first(self):
+        hub = Broadcaster(keep=2)
+        for aid in ("a", "b", "a", "c"):
+            hub.publish(alert(aid, "TH-57"))
+        assert list(hub.latest) == ["a", "c"]
