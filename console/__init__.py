@@ -8,9 +8,12 @@
 | `credentials`, `lockout`, `csrf` | password/token hashing, lock-out, CSRF decisions | yes |
 | `dates`, `i18n`, `present` | B.E. dates, Thai/English words, masking | yes |
 | `audit` | the hash chain: digests, verification | yes |
-| `store`, `accounts`, `auditlog` | the console's tables and their SQL | shell |
+| `directory` | what is kept of a person in an intake event (names, masked identifiers) | yes |
+| `store`, `accounts`, `auditlog`, `names` | the console's tables and their SQL | shell |
 | `service` | scoped, audited reads and writes for pages and API | shell |
 | `live` | alerts.v1 -> boards (SSE), actions -> operator.actions.v1 | shell |
+| `intake_feed` | intake.<agency>.v1 -> the person directory | shell |
+| `server`, `demo` | start / serve from settings; demo sign-ins | shell |
 | `web`, `pages`, `api`, `openapi`, `render`, `acting` | the aiohttp application | shell |
 | `command`, `users_command`, `audit_command` | `sanpalang console / users / audit` | CLI |
 
