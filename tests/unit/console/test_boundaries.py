@@ -45,3 +45,12 @@ def test_every_api_route_is_in_the_openapi_document_and_back():
     documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
     assert routed == documented
     assert doc["openapi"].startswith("3.")
+
+
+def test_the_cli_modules_import_nothing_heavy_until_they_run():
+    import subprocess
+    import sys
+    code = ("import sys, console.command, console.users_command, console.audit_command; "
+            "print(sorted(m for m in ('aiohttp', 'sqlalchemy', 'aiokafka', 'kafka') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
