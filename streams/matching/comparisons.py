@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
@@ -161,11 +162,11 @@ class NameComparison(Comparison):
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
             return 0
-        wx, wy = x.split(), y.split()
-        if len(wx) > 1 or len(wy) > 1:
-            if sorted(wx) == sorted(wy):
+        ox, sx = _words(x)
+        oy, sy = _words(y)
+        if len(ox) > 1 or len(oy) > 1:
+            if ox == oy:
                 return 1
-            sx, sy = set(wx), set(wy)
             if sx <= sy or sy <= sx:
                 return 2
         if sounds_alike(x, y):
@@ -185,6 +186,13 @@ class NameComparison(Comparison):
             keys = [sound_key(v) for v in value]
             return tuple(dict.fromkeys(k for s in keys if s for k in (" ".join(sorted(s)), "".join(s))))
         return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
+
+
+@lru_cache(maxsize=200_000)
+def _words(folded: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A folded name's words sorted, and as a set (names recur: computed once per name)."""
+    words = folded.split()
+    return tuple(sorted(words)), frozenset(words)
 
 
 @dataclass(frozen=True)

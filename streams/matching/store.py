@@ -212,7 +212,7 @@ class RecordStore:
             if capped < weights[column][0]:
                 if out is weights:
                     out = list(weights)
-                out[column] = [capped, *weights[column][1:]]
+                out[column] = [capped, *(min(w, capped) for w in weights[column][1:])]
         return out
 
     def scorer(self, codes: list[int], weights: list[list[float]], base: float):
