@@ -30,7 +30,7 @@ from kafka.structs import TopicPartition
 SCHEMA_TOPIC = "schemas.avro.v1"
 MARKER = b"\xc3\x01"
 HEADER_SIZE = 10
-DEFAULT_TOPICS = ("cases.provincial.v1", "alerts.v1")
+DEFAULT_TOPICS = ("cases.consumer.v1", "alerts.consumer.v1")
 
 
 class UnknownSchema(LookupError):

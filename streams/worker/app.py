@@ -37,6 +37,8 @@ class WorkerOptions:
     clock: str = "event"          # "event": deadlines advance with event time only; "wall": ticks too
     tick_seconds: float = 10.0
     views: bool = True
+    consumer_key: bytes | None = None          # streams.privacy.pseudonym_key(settings)
+    alertmanager_url: str | None = None
 
 
 def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
@@ -69,7 +71,17 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
 
     @app.task
     async def correlate() -> None:
-        await CorrelateLoop(connection, metrics=metrics).run()
+        pusher = None
+        if options.alertmanager_url:
+            from ops.alerting import AlertmanagerPusher
+            pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
+            await pusher.start()
+        try:
+            await CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
+                                on_alert=pusher.push if pusher else None).run()
+        finally:
+            if pusher is not None:
+                await pusher.stop()
 
     if options.views:
         @app.task

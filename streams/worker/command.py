@@ -31,11 +31,13 @@ def run(args: argparse.Namespace, settings) -> int:
 
     from ops.kafka.connection import resolve_connection
     from streams.worker.app import WorkerOptions, make_app
+    from streams.privacy import pseudonym_key
     from streams.worker.metrics import WorkerMetrics
 
     connection = resolve_connection(settings)
     options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
-                            views=not args.no_views)
+                            views=not args.no_views, consumer_key=pseudonym_key(settings),
+                            alertmanager_url=settings.alertmanager_url)
     host, port = args.metrics
     start_http_server(port, addr=host, registry=WorkerMetrics.shared().registry)
     app = make_app(connection, options)

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import KafkaError
 
 from ops.kafka.connection import KafkaConnection
-from streams.worker.correlator import Correlator, Output
+from streams.worker.correlator import ALERTS_TOPIC, Correlator, Output
 from streams.worker.lane import LANE_TOPIC, encoded, feed
 from streams.worker.metrics import WorkerMetrics
 
@@ -87,8 +87,10 @@ class CorrelateLoop:
     """Runs while the worker runs; holds the lane partition when the group gives it."""
 
     def __init__(self, connection: KafkaConnection, *, batch: int = 500, lane: str = LANE_TOPIC,
-                 metrics: WorkerMetrics | None = None) -> None:
+                 metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
+                 on_alert: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
+        self.consumer_key, self.on_alert = consumer_key, on_alert
         self.tp = TopicPartition(lane, 0)
         self.metrics = metrics or WorkerMetrics.shared()
         self.correlator: Correlator | None = None
@@ -140,7 +142,7 @@ class CorrelateLoop:
     async def _rebuild(self, consumer: AIOKafkaConsumer) -> None:
         committed = await consumer.committed(self.tp) or 0
         started = time.perf_counter()
-        self.correlator = Correlator()
+        self.correlator = Correlator(consumer_key=self.consumer_key)
         fed = await replay(self.connection, self.correlator, committed, lane=self.lane)
         consumer.seek(self.tp, committed)
         self.next_offset = committed
@@ -169,3 +171,7 @@ class CorrelateLoop:
             return
         self.next_offset = last.offset + 1
         self.metrics.committed(batch, outputs, self.correlator)
+        if self.on_alert is not None:
+            for output in outputs:
+                if output.topic == ALERTS_TOPIC:
+                    self.on_alert(output.record)

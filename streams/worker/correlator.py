@@ -23,6 +23,7 @@ from typing import Any
 from streams.cases.readers import as_utc
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import person_record, persons_spec
+from streams.privacy import for_consumer
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
 
@@ -30,6 +31,9 @@ __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC",
            "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
 
 CASES_TOPIC, ALERTS_TOPIC, LINKS_TOPIC = "cases.provincial.v1", "alerts.v1", "persons.links.v1"
+CONSUMER_TOPICS = {"cases.provincial.v1": "cases.consumer.v1", "alerts.v1": "alerts.consumer.v1"}
+"""Each case view and alert is published twice: as is for the console and the views, and in its
+consumer form (`streams.privacy.for_consumer`: ids as keyed tokens, no names) for downstream consumers."""
 CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
                                            "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
 EXPIRE_EVERY_MS = 24 * 3600 * 1000
@@ -52,8 +56,9 @@ class Output:
 class Correlator:
     """Matcher + hub + the time the hub has reached. Not thread-safe: one lane, one owner."""
 
-    def __init__(self, matcher: Matcher | None = None) -> None:
+    def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None) -> None:
         self.matcher = matcher or Matcher(persons_spec())
+        self.consumer_key = consumer_key
         self.hub = Hub()
         self.now: datetime | None = None
         self._expired_at: datetime | None = None
@@ -134,9 +139,15 @@ class Correlator:
             "candidate_id": decision.candidate_id if decision.kind is DecisionKind.POSSIBLE else None,
         })
 
-    @staticmethod
-    def _outcome(outcome: Outcome) -> list[Output]:
+    def _outcome(self, outcome: Outcome) -> list[Output]:
         out = [Output(CASES_TOPIC, v["case_id"], CASE_VIEW, v) for v in outcome.case_views]
         out += [Output(ALERTS_TOPIC, a["alert_id"], ALERT, a) for a in outcome.alerts]
         out += [Output(referrals_topic(r["to_agency"]), r["case_id"], REFERRAL, r) for r in outcome.referrals]
+        if self.consumer_key is not None:
+            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS]
         return out
+
+    def _for_consumer(self, output: Output) -> Output:
+        record = for_consumer(output.schema, output.record, self.consumer_key)
+        key = record["case_id"] if output.schema == CASE_VIEW else record["alert_id"]
+        return Output(CONSUMER_TOPICS[output.topic], key, output.schema, record)

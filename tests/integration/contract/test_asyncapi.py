@@ -65,12 +65,12 @@ def broken(document: dict, how: str) -> dict:
     elif how == "unknown Avro type":
         doc["components"]["messages"]["sanpalang.hub.Alert"]["payload"]["schema"]["fields"][0]["type"] = "strin"
     elif how == "operation message of another channel":
-        doc["operations"]["consumer.receive.alerts.v1"]["messages"].append(
+        doc["operations"]["consumer.receive.alerts.consumer.v1"]["messages"].append(
             {"$ref": "#/channels/cases.provincial.v1/messages/sanpalang.hub.CaseView"})
     elif how == "zero partitions":
         doc["channels"]["alerts.v1"]["bindings"]["kafka"]["partitions"] = 0
     elif how == "dangling channel":
-        doc["operations"]["consumer.receive.alerts.v1"]["channel"]["$ref"] = "#/channels/alerts.v2"
+        doc["operations"]["consumer.receive.alerts.consumer.v1"]["channel"]["$ref"] = "#/channels/alerts.v2"
     return doc
 
 

@@ -65,8 +65,8 @@ def records(unique: str) -> tuple[dict, dict]:
 class TestTheExampleConsumer:
     def test_prints_a_case_view_and_an_alert_decoded_with_schemas_from_the_schema_topic(self, hub_topics, unique_name):
         case, alert = records(unique_name)
-        publish(hub_topics, ("cases.provincial.v1", case["case_id"], schemas.encode("sanpalang.hub.CaseView", case)),
-                ("alerts.v1", alert["alert_id"], schemas.encode("sanpalang.hub.Alert", alert)))
+        publish(hub_topics, ("cases.consumer.v1", case["case_id"], schemas.encode("sanpalang.hub.CaseView", case)),
+                ("alerts.consumer.v1", alert["alert_id"], schemas.encode("sanpalang.hub.Alert", alert)))
         done = subprocess.run(
             [sys.executable, str(EXAMPLE), "--bootstrap", hub_topics.bootstrap, "--group", f"consumer.{unique_name}",
              "--from-beginning", "--no-follow"],
@@ -74,8 +74,8 @@ class TestTheExampleConsumer:
         assert done.returncode == 0, done.stderr[-3000:]
         lines = [json.loads(line) for line in done.stdout.splitlines()]
         by_key = {(line["topic"], line["key"]): line for line in lines}
-        printed_case = by_key[("cases.provincial.v1", case["case_id"])]
-        printed_alert = by_key[("alerts.v1", alert["alert_id"])]
+        printed_case = by_key[("cases.consumer.v1", case["case_id"])]
+        printed_alert = by_key[("alerts.consumer.v1", alert["alert_id"])]
         assert printed_case["schema"] == "sanpalang.hub.CaseView"
         assert printed_case["fingerprint"] == schemas.fingerprint_hex("sanpalang.hub.CaseView")
         assert printed_case["value"]["persons"][0]["nationality"] == "MMR"
@@ -98,21 +98,21 @@ class TestAsTheConsumerPrincipal:
         case_out, alert_out = for_consumer("sanpalang.hub.CaseView", case, key), for_consumer("sanpalang.hub.Alert", alert, key)
         views = [{**case, "case_id": f"{unique_name}-{i}"} for i in range(11)]
         table = aggregate_case_views(views, tables=[("province",)])[0]
-        publish(hub, ("cases.provincial.v1", case_out["case_id"], schemas.encode("sanpalang.hub.CaseView", case_out)),
-                ("alerts.v1", alert_out["alert_id"], schemas.encode("sanpalang.hub.Alert", alert_out)),
+        publish(hub, ("cases.consumer.v1", case_out["case_id"], schemas.encode("sanpalang.hub.CaseView", case_out)),
+                ("alerts.consumer.v1", alert_out["alert_id"], schemas.encode("sanpalang.hub.Alert", alert_out)),
                 ("reports.aggregates.v1", table["table_id"], schemas.encode("sanpalang.hub.Aggregate", table)))
         done = subprocess.run(
             [sys.executable, str(EXAMPLE), "--bootstrap", sasl_connection.bootstrap, "--username", "consumer",
              "--password", principal_password(sasl_settings, "consumer"), "--group", f"consumer.{unique_name}",
-             "--topic", "cases.provincial.v1", "--topic", "alerts.v1", "--topic", "reports.aggregates.v1",
+             "--topic", "cases.consumer.v1", "--topic", "alerts.consumer.v1", "--topic", "reports.aggregates.v1",
              "--from-beginning", "--no-follow"],
             capture_output=True, text=True, timeout=180, cwd=ROOT)
         assert done.returncode == 0, done.stderr[-3000:]
         by_key = {(line["topic"], line["key"]): line for line in map(json.loads, done.stdout.splitlines())}
-        view = by_key[("cases.provincial.v1", case_out["case_id"])]["value"]
+        view = by_key[("cases.consumer.v1", case_out["case_id"])]["value"]
         assert is_token(view["case_id"], "case") and all(is_token(p["person_id"], "person") for p in view["persons"])
         assert "karaoke" not in json.dumps(view, ensure_ascii=False)
-        assert by_key[("alerts.v1", alert_out["alert_id"])]["value"]["subject"] == view["persons"][0]["person_id"]
+        assert by_key[("alerts.consumer.v1", alert_out["alert_id"])]["value"]["subject"] == view["persons"][0]["person_id"]
         assert by_key[("reports.aggregates.v1", "victims/province")]["value"]["cells"][0]["count"] >= 11
 
 

@@ -26,7 +26,8 @@ from ops.kafka import local
 from ops.kafka.connection import KafkaConnection, resolve_connection
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
-from streams.worker.correlator import Correlator
+from streams.privacy import pseudonym_key
+from streams.worker.correlator import CONSUMER_TOPICS, Correlator
 from streams.worker.lane import LANE_TOPIC, feed
 from streams.worker.views import OUTPUT_TOPICS
 
@@ -154,7 +155,10 @@ def wait_until(condition, *, timeout: float = 180, what: str = "") -> None:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def read_topic(connection: KafkaConnection, topics) -> list[tuple[str, str, dict]]:
+ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
+
+
+def read_topic(connection: KafkaConnection, topics=ALL_OUTPUTS) -> list[tuple[str, str, dict]]:
     """(topic, key, decoded record) of every committed message, in partition order."""
     consumer = KafkaConsumer(**connection.kafka_python(), isolation_level="read_committed",
                              enable_auto_commit=False, auto_offset_reset="earliest")
@@ -189,11 +193,11 @@ def lane_values(connection: KafkaConnection) -> list[bytes]:
         consumer.close()
 
 
-def expected(connection: KafkaConnection) -> list[tuple[str, str, dict]]:
+def expected(broker: HubBroker) -> list[tuple[str, str, dict]]:
     """What an undisturbed worker publishes for the lane as written: (topic, key, record)."""
-    correlator = Correlator()
+    correlator = Correlator(consumer_key=pseudonym_key(broker.settings))
     out = []
-    for value in lane_values(connection):
+    for value in lane_values(broker.connection):
         out += [(o.topic, o.key, schemas.decode(schemas.encode(o.schema, o.record))[1]) for o in feed(correlator, value)]
     return out
 

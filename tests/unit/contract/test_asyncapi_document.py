@@ -70,12 +70,12 @@ class TestWhoMayDoWhat:
 
     def test_consumers_read_only_pseudonymised_and_aggregate_topics_and_write_nothing(self):
         assert self.operations_of("consumer") == {
-            "send": set(), "receive": {"cases.provincial.v1", "alerts.v1", "reports.aggregates.v1", "schemas.avro.v1"}}
+            "send": set(), "receive": {"cases.consumer.v1", "alerts.consumer.v1", "reports.aggregates.v1", "schemas.avro.v1"}}
 
     def test_every_operation_needs_scram_sha_512(self):
         assert DOC["components"]["securitySchemes"]["scramSha512"]["type"] == "scramSha512"
         assert all(op["security"] == [{"$ref": "#/components/securitySchemes/scramSha512"}] for op in DOC["operations"].values())
 
     def test_consumer_groups_must_start_with_the_principal(self):
-        op = DOC["operations"]["consumer.receive.alerts.v1"]
+        op = DOC["operations"]["consumer.receive.alerts.consumer.v1"]
         assert op["bindings"]["kafka"]["groupId"]["pattern"] == "^consumer\\."

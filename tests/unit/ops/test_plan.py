@@ -66,7 +66,7 @@ class TestAclGrants:
 
     def test_downstream_consumers_never_read_intake_or_person_links(self):
         read = {g.resource_name for g in self.GRANTS if g.principal == "consumer" and g.resource_type == "TOPIC"}
-        assert read == {"cases.provincial.v1", "alerts.v1", "schemas.avro.v1"}
+        assert read == {"cases.consumer.v1", "alerts.consumer.v1", "reports.aggregates.v1", "schemas.avro.v1"}
 
     def test_each_principal_has_its_own_group_namespace(self):
         assert AclGrant("social", "GROUP", "social.", "PREFIXED", "READ") in self.GRANTS
