@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SYSTEM_PACKAGES := postgresql prometheus prometheus-alertmanager chromium fonts-thai-tlwg kcat nodejs npm
+SYSTEM_PACKAGES := postgresql prometheus prometheus-alertmanager chromium fonts-thai-tlwg kcat
 
 .PHONY: install demo test unit integration lock clean
 
