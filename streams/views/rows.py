@@ -189,7 +189,7 @@ def link_row(link: Mapping[str, Any]) -> dict[str, Any]:
         "source_key": key, "agency": link["agency"], "source_event_id": link["source_event_id"],
         "person_ref": link["person_ref"], "person_id": link["person_id"], "weight": float(link["weight"]),
         "decision": link["decision"], "matcher_version": link["matcher_version"], "merged_from": link.get("merged_from"),
-        "decided_at": utc(link["decided_at"], f"{key}.decided_at"), "record_digest": digest(link),
+        "candidate_id": link.get("candidate_id"), "decided_at": utc(link["decided_at"], f"{key}.decided_at"), "record_digest": digest(link),
     }
 
 

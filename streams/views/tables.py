@@ -199,6 +199,7 @@ person_links = sa.Table(
     sa.Column("decision", sa.String, nullable=False),
     sa.Column("matcher_version", sa.String, nullable=False),
     sa.Column("merged_from", Id, nullable=True),
+    sa.Column("candidate_id", Id, nullable=True, comment="For a Possible decision: the person to review it against."),
     sa.Column("decided_at", At, nullable=False),
     sa.Column("record_digest", sa.String(64), nullable=False),
     sa.Column("reviewed_by", sa.String, nullable=True, info=OPERATOR),
