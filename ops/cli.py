@@ -99,8 +99,8 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from ops.demo import run_demo
-    return run_demo(settings, progress)
+    from ops.demo import DemoPorts, run_demo
+    return run_demo(settings, progress, ports=DemoPorts(args.port_base), seconds=args.seconds, rate=args.rate)
 
 
 MODULE_COMMANDS: dict[str, tuple[str, str]] = {
@@ -187,7 +187,12 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     for name, (module, text) in BENCHMARKS.items():
         _module_command(benches, name, module, text, chosen_bench)
 
-    demo = sub.add_parser("demo", help="run the hub's main job locally")
+    demo = sub.add_parser("demo", help="the whole hub locally, fed by the simulator, until Ctrl-C")
+    demo.add_argument("--for", dest="seconds", type=float, default=None, metavar="SECONDS",
+                      help="stop after this long (default: run until Ctrl-C)")
+    demo.add_argument("--port-base", type=int, default=8080,
+                      help="console on this port, connectors and worker just above it (default 8080)")
+    demo.add_argument("--rate", type=float, default=20.0, help="simulator records per second (default 20)")
     demo.set_defaults(run=_demo)
     return parser
 

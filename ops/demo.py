@@ -1,76 +1,177 @@
-"""``make demo``: the hub's main job on one machine.
+"""``make demo``: the whole hub on one machine, fed by the simulator, until Ctrl-C.
 
-Today: a local broker (unless ``SANPALANG_KAFKA_BOOTSTRAP`` names a cluster), the catalogue's
-topics, users and ACLs, one example event of each agency published through the codec and read
-back decoded from the bus. Connectors, worker and console join as they are built.
+A local broker (unless ``SANPALANG_KAFKA_BOOTSTRAP`` names a cluster) with the catalogue applied;
+the four agencies' connectors as their own processes (police and the 1300 hotline over HTTP,
+labour and social export files in drop directories, immigration tables polled in a SQLite
+database); the worker; the console with two demo sign-ins; and the simulator delivering seeded
+feeds through those connectors, one after the other, at a pace a person can follow. Every process
+logs to ``$SANPALANG_HOME/demo/logs``. Ctrl-C (or ``--for SECONDS``) stops everything it started.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
-from kafka import KafkaProducer
-
-import schemas
 from ops.admin import apply_catalogue
 from ops.kafka.connection import resolve_connection
-from ops.kafka.reading import messages
 from ops.settings import Settings
-from ops.tail import to_json_line
 from schemas.catalogue import load_catalogue
 
-__all__ = ["DEMO_EVENTS", "run_demo"]
-
-# One event a connector of each agency would publish, from the examples shipped with the schemas.
-DEMO_EVENTS = {
-    "police": "sanpalang.police.RescueConducted",
-    "labour": "sanpalang.labour.PipoPortInReported",
-    "immigration": "sanpalang.immigration.DetentionAdmitted",
-    "social": "sanpalang.social.HotlineReportReceived",
-}
+__all__ = ["DemoPorts", "run_demo"]
 
 
-def source_key(record: dict) -> bytes:
-    """The intake key: '<source system>:<record id>' (see the catalogue)."""
-    source = record["envelope"]["source"]
-    return f"{source['system']}:{source['record_id']}".encode()
+@dataclass(frozen=True)
+class DemoPorts:
+    """Where the demo's processes listen (``--port-base`` moves them all)."""
+
+    base: int = 8080
+
+    @property
+    def console(self) -> int:
+        return self.base
+
+    @property
+    def police(self) -> int:
+        return self.base + 1
+
+    @property
+    def social(self) -> int:
+        return self.base + 4
+
+    @property
+    def labour_metrics(self) -> int:
+        return self.base + 2
+
+    @property
+    def immigration_metrics(self) -> int:
+        return self.base + 3          # + 10, + 20 for the second and third table
+
+    @property
+    def worker_metrics(self) -> int:
+        return self.base + 30
 
 
-def publish_examples(settings: Settings, progress: Callable[[str], None]) -> dict[str, tuple[int, int]]:
-    """Publish one example event per agency; returns agency -> (partition, offset) as acked."""
-    connection = resolve_connection(settings)
-    producer = KafkaProducer(acks="all", enable_idempotence=True, **connection.kafka_python())
-    acked: dict[str, tuple[int, int]] = {}
-    try:
-        for agency, name in DEMO_EVENTS.items():
-            record = schemas.example(name)
-            meta = producer.send(f"intake.{agency}.v1", key=source_key(record),
-                                 value=schemas.encode(name, record)).get(timeout=30)
-            acked[agency] = (meta.partition, meta.offset)
-            progress(f"published {name} to intake.{agency}.v1 (partition {meta.partition}, offset {meta.offset})")
-    finally:
-        producer.close()
-    return acked
+@dataclass
+class _Processes:
+    logs: Path
+    started: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, name: str, *args: str) -> None:
+        log = (self.logs / f"{name}.log").open("ab")
+        self.started[name] = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], stdout=log,
+                                              stderr=subprocess.STDOUT, start_new_session=True)
+
+    def check(self) -> None:
+        for name, process in self.started.items():
+            if process.poll() is not None and name != "simulator":
+                tail = (self.logs / f"{name}.log").read_text(errors="replace").splitlines()[-15:]
+                raise RuntimeError(f"the demo's {name} stopped (exit {process.returncode}); last lines of "
+                                   f"{self.logs / (name + '.log')}:\n" + "\n".join(tail))
+
+    def stop_all(self) -> None:
+        for process in self.started.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in self.started.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_demo(settings: Settings, progress: Callable[[str], None]) -> int:
+def _wait_for(url: str, what: str, processes: _Processes, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        processes.check()
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the demo's {what} did not answer at {url} within {timeout:.0f} s")
+
+
+def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: DemoPorts = DemoPorts(),
+             seconds: float | None = None, rate: float = 20.0) -> int:
+    from connectors.simulator.deliver import ensure_tables
+    from console.demo import ensure_demo_users
+
+    started_broker = False
     if settings.is_external:
         progress(f"using the cluster at {settings.external_bootstrap}")
     else:
         from ops.kafka import local
-        progress("starting the local Kafka broker")
+        progress("[1/6] starting the local Kafka broker")
+        started_broker = not local.status(settings).running
         local.up(settings, progress=progress)
     connection = resolve_connection(settings)
-    progress("applying the topic catalogue")
+    progress("[2/6] applying the topic catalogue (topics, users, ACLs, schemas)")
     apply_catalogue(settings, connection, load_catalogue(), progress)
-    acked = publish_examples(settings, progress)
-    progress("reading them back from the bus, decoded:")
-    for agency, (partition, offset) in acked.items():
-        for message in messages(connection, f"intake.{agency}.v1"):
-            if (message.partition, message.offset) == (partition, offset):
-                print(to_json_line(message.topic, message.partition, message.offset,
-                                   message.key, message.value), flush=True)
-    if not settings.is_external:
-        progress("the broker keeps running at " + connection.bootstrap +
-                 "; `sanpalang tail intake.police.v1 -b` reads it, `sanpalang kafka down` stops it")
+
+    root = settings.home / "demo"
+    drops = {agency: root / "drop" / agency for agency in ("labour", "social")}
+    for path in (root / "logs", *drops.values()):
+        path.mkdir(parents=True, exist_ok=True)
+    immigration_db = f"sqlite:///{root / 'immigration.db'}"
+    ensure_tables(immigration_db)
+    processes = _Processes(root / "logs")
+    try:
+        progress("[3/6] starting the connectors: police and hotline over HTTP, labour and social drop "
+                 "directories, immigration tables")
+        processes.start("police", "connect", "police", "--http", f"127.0.0.1:{ports.police}")
+        processes.start("social", "connect", "social", "--http", f"127.0.0.1:{ports.social}",
+                        "--watch", str(drops["social"]))
+        processes.start("labour", "connect", "labour", "--watch", str(drops["labour"]),
+                        "--metrics", f"127.0.0.1:{ports.labour_metrics}")
+        for n, table in enumerate(("crossings", "detentions", "deportations")):
+            processes.start(f"immigration-{table}", "connect", "immigration", "--sql", immigration_db, "--table", table,
+                            "--name", table, "--metrics", f"127.0.0.1:{ports.immigration_metrics + 10 * n}")
+        progress("[4/6] starting the worker and the console")
+        processes.start("worker", "worker", "--clock", "event", "--metrics", f"127.0.0.1:{ports.worker_metrics}")
+        processes.start("console", "console", "--port", str(ports.console))
+        for what, port in (("police intake", ports.police), ("social intake", ports.social),
+                           ("labour connector", ports.labour_metrics), ("worker", ports.worker_metrics)):
+            _wait_for(f"http://127.0.0.1:{port}/metrics", what, processes)
+        _wait_for(f"http://127.0.0.1:{ports.console}/login", "console", processes)
+        progress("[5/6] demo sign-ins (new passwords each run):")
+        for line in ensure_demo_users(settings.db_url):
+            progress("      " + line)
+        progress(f"[6/6] the console: http://127.0.0.1:{ports.console}/  (Ctrl-C stops the demo)")
+        _feed_until(processes, settings, ports, drops, immigration_db, progress, seconds, rate)
+    except KeyboardInterrupt:
+        progress("stopping the demo")
+    finally:
+        processes.stop_all()
+        if started_broker:
+            from ops.kafka import local
+            local.down(settings, progress=progress)
     return 0
+
+
+def _feed_until(processes: _Processes, settings: Settings, ports: DemoPorts, drops: dict[str, Path],
+                immigration_db: str, progress: Callable[[str], None], seconds: float | None, rate: float) -> None:
+    """One seeded feed after another through the connectors, each continuing the last one's period."""
+    until = time.monotonic() + seconds if seconds is not None else None
+    seed = 7
+    while until is None or time.monotonic() < until:
+        if "simulator" not in processes.started or processes.started["simulator"].poll() is not None:
+            progress(f"simulator: feed seed {seed} at {rate:g} records/s (its truth file: "
+                     f"{settings.home / 'demo' / f'truth-{seed}.json'})")
+            processes.start("simulator", "simulate", "--seed", str(seed), "--rate", str(rate),
+                            "--police-url", f"http://127.0.0.1:{ports.police}",
+                            "--social-url", f"http://127.0.0.1:{ports.social}",
+                            "--labour-dir", str(drops["labour"]), "--social-dir", str(drops["social"]),
+                            "--immigration-sql", immigration_db,
+                            "--truth", str(settings.home / "demo" / f"truth-{seed}.json"))
+            seed += 1
+        processes.check()
+        time.sleep(1)

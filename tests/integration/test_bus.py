@@ -19,13 +19,26 @@ from kafka.errors import KafkaError
 import schemas
 from ops.admin import apply_catalogue, read_schema_topic
 from ops.credentials import principal_password
-from ops.demo import DEMO_EVENTS, source_key
 from ops.kafka.reading import TopicDeniedError, messages
 from ops.tail import tail
 from schemas.catalogue import SCHEMA_TOPIC, load_catalogue
 
 pytestmark = pytest.mark.broker
 CATALOGUE = load_catalogue()
+
+# One event a connector of each agency would publish, from the examples shipped with the schemas.
+DEMO_EVENTS = {
+    "police": "sanpalang.police.RescueConducted",
+    "labour": "sanpalang.labour.PipoPortInReported",
+    "immigration": "sanpalang.immigration.DetentionAdmitted",
+    "social": "sanpalang.social.HotlineReportReceived",
+}
+
+
+def source_key(record: dict) -> bytes:
+    """The intake key: '<source system>:<record id>' (see the catalogue)."""
+    source = record["envelope"]["source"]
+    return f"{source['system']}:{source['record_id']}".encode()
 
 
 @pytest.fixture(scope="module")
