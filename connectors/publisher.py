@@ -19,10 +19,12 @@ from typing import Any, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError, ProducerFenced
+from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.structs import TopicPartition
 
 from connectors.metrics import ConnectorMetrics
 from connectors.records import Publication
+from connectors.sending import send_publications, settle_quietly
 from ops.kafka.connection import KafkaConnection
 
 __all__ = ["Checkpoint", "Publisher", "PublisherStopped", "offsets_topic"]
@@ -63,6 +65,7 @@ class Publisher:
         self._max_backoff_s = max_backoff_s
         self._commit_timeout_s = commit_timeout_s
         self._producer: AIOKafkaProducer | None = None
+        self._partitioner = DefaultPartitioner()
         self._queue: list[_Pending] = []
         self._in_flight: list[_Pending] = []
         self._wake = asyncio.Event()
@@ -158,16 +161,18 @@ class Publisher:
     async def _commit(self, batch: list[_Pending]) -> None:
         producer = self._producer
         assert producer is not None
-        latest: dict[str, dict[str, Any]] = {}
-        async with producer.transaction():
-            for pending in batch:
-                for p in pending.publications:
-                    await producer.send(p.topic, p.value, key=p.key, headers=list(p.headers) or None)
-                if pending.checkpoint:
-                    latest[pending.checkpoint[0]] = pending.checkpoint[1]
-            for source_id, position in latest.items():
-                await producer.send(offsets_topic(self.agency), json.dumps(position, sort_keys=True).encode(),
-                                    key=source_id.encode())
+        latest = {p.checkpoint[0]: p.checkpoint[1] for p in batch if p.checkpoint}
+        futures: list[asyncio.Future[Any]] = []
+        try:
+            async with producer.transaction():
+                futures = await send_publications(producer, self._partitioner,
+                                                  (p for pending in batch for p in pending.publications))
+                for source_id, position in latest.items():
+                    futures.append(await producer.send(offsets_topic(self.agency),
+                                                       json.dumps(position, sort_keys=True).encode(),
+                                                       key=source_id.encode()))
+        finally:
+            settle_quietly(futures)
         self._checkpoints.update(latest)
 
     async def _reopen_and_check_committed(self, batch: list[_Pending]) -> bool:
@@ -205,7 +210,7 @@ class Publisher:
     async def _open(self) -> None:
         self._producer = AIOKafkaProducer(
             transactional_id=self.transactional_id, enable_idempotence=True, acks="all",
-            linger_ms=5, max_batch_size=256 * 1024, request_timeout_ms=15000,
+            linger_ms=5, max_batch_size=256 * 1024, request_timeout_ms=15000, partitioner=self._partitioner,
             **self._connection.aiokafka())
         await self._producer.start()
 
