@@ -68,3 +68,29 @@ def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
             "alert_recall": matched / total_expected if total_expected else 1.0,
             "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
             "missed": sorted(map(list, (expected - got).elements())), "unexpected": sorted(map(list, (got - expected).elements()))}
+
+
+def score_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of the hub's persons against the true persons, over the
+    source persons of the truth's records."""
+    from streams.matching import pairwise_scores
+    true_of = {(r["event_id"], p["ref"]): p["person"] for r in truth["records"] if r.get("event_id")
+               for p in r["persons"]}
+    pairs = [(link["person_id"], true_of[(link["source_event_id"], link["person_ref"])]) for link in links
+             if (link["source_event_id"], link["person_ref"]) in true_of]
+    scores = pairwise_scores([p for p, _ in pairs], [t for _, t in pairs])
+    return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "source_persons": len(pairs)}
+
+
+def score_cases(truth: Mapping[str, Any], views: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of the hub's cases against the true cases, over the events
+    of the truth's cases that the hub put in a case (merged-away views left out)."""
+    from streams.matching import pairwise_scores
+    event_of = {r["ref"]: r["event_id"] for r in truth["records"] if r.get("event_id")}
+    true_case = {event_of[ref]: case["case"] for case in truth["cases"] for ref in case["records"] if ref in event_of}
+    hub_case = {entry["event_id"]: view["case_id"] for view in views if not view.get("merged_into")
+                for entry in view["timeline"]}
+    events = sorted(set(true_case) & set(hub_case))
+    scores = pairwise_scores([hub_case[e] for e in events], [true_case[e] for e in events])
+    return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "events": len(events),
+            "true_case_events": len(true_case)}

@@ -33,7 +33,9 @@ __all__ = ["CorrelateLoop", "replay"]
 log = logging.getLogger("sanpalang.worker.correlate")
 GROUP = "sanpalang-hub-correlate"
 TRANSACTIONAL_ID = "sanpalang-hub-correlate"
-LANE = TopicPartition(LANE_TOPIC, 0)
+TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
+"""On every output: when the intake event (or tick, or operator action) that caused it was produced,
+epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
 
 
 async def replay(connection: KafkaConnection, correlator: Correlator, upto: int, *, lane: str = LANE_TOPIC,
@@ -156,13 +158,17 @@ class CorrelateLoop:
             await self._drop_state()
             return
         outputs: list[Output] = []
+        sends: list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]] = []
         for message in batch:
-            outputs += _safe_feed(self.correlator, message.value, message.offset)
+            produced = [(TRIGGER_HEADER, str(message.timestamp).encode())]
+            made = _safe_feed(self.correlator, message.value, message.offset)
+            outputs += made
+            sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
         last = batch[-1]
         try:
             async with producer.transaction():
-                for topic, key, value, _ in encoded(outputs):
-                    await producer.send(topic, value=value, key=key)
+                for topic, key, value, headers in sends:
+                    await producer.send(topic, value=value, key=key, headers=headers)
                 await producer.send_offsets_to_transaction({self.tp: last.offset + 1}, GROUP)
         except KafkaError as err:
             log.warning("transaction of lane offsets %d..%d aborted (%s); redoing from the last commit",

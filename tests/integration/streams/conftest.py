@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.streams.hub import HubBroker, fresh_broker
+from ops.hub_run import ScratchHub
+from tests.integration.streams.hub import fresh_broker
 
 
 @pytest.fixture
-def hub_broker(tmp_path, kafka_jar_cache) -> HubBroker:
+def hub_broker(tmp_path, kafka_jar_cache) -> ScratchHub:
     broker = fresh_broker(tmp_path, kafka_jar_cache)
     try:
         yield broker
@@ -18,7 +19,7 @@ def hub_broker(tmp_path, kafka_jar_cache) -> HubBroker:
 
 
 @pytest.fixture
-def second_hub_broker(tmp_path, kafka_jar_cache) -> HubBroker:
+def second_hub_broker(tmp_path, kafka_jar_cache) -> ScratchHub:
     broker = fresh_broker(tmp_path / "second", kafka_jar_cache)
     try:
         yield broker

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from ops.scenario import scenario_feed, score_alerts
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
-from tests.integration.streams.hub import (Worker, correlated, expected, first_difference, per_key, publish, read_topic, settled,
-                                           wait_until)
+from ops.hub_run import WorkerProcess as Worker
+from ops.hub_run import correlated, expected, latest, per_key, publish, read_topic, settled, wait_until
+from tests.integration.streams.hub import first_difference
 
 pytestmark = pytest.mark.broker
 
@@ -18,10 +19,6 @@ pytestmark = pytest.mark.broker
 @pytest.fixture(scope="module")
 def scenario():
     return scenario_feed(7)
-
-
-def _latest(messages, topic):
-    return {key: versions[-1] for (t, key), versions in per_key(messages).items() if t == topic}
 
 
 def _sql(url):
@@ -35,8 +32,8 @@ def _sql(url):
 
 def _assert_views_match(url, messages):
     alerts, cases = _sql(url)
-    assert alerts == {k: (a["state"], a["severity"]) for k, a in _latest(messages, ALERTS_TOPIC).items()}
-    assert cases == {k: (c["stage"], c["merged_into"]) for k, c in _latest(messages, CASES_TOPIC).items()}
+    assert alerts == {k: (a["state"], a["severity"]) for k, a in latest(messages, ALERTS_TOPIC).items()}
+    assert cases == {k: (c["stage"], c["merged_into"]) for k, c in latest(messages, CASES_TOPIC).items()}
 
 
 class TestAWorkerKilledMidStream:
@@ -83,5 +80,5 @@ class TestTwoWorkers:
         got, want = per_key(published), per_key(expected(hub_broker))
         assert got == want, first_difference(got, want)
         _assert_views_match(hub_broker.database_url, published)
-        score = score_alerts(truth, _latest(published, ALERTS_TOPIC).values(), _latest(published, LINKS_TOPIC).values())
+        score = score_alerts(truth, latest(published, ALERTS_TOPIC).values(), latest(published, LINKS_TOPIC).values())
         print(score)
