@@ -8,15 +8,17 @@ bad input.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Sequence
+from dataclasses import replace
+from typing import Any, Callable, Mapping, Sequence
 
 import schemas
 from connectors.records import Event, MappingError, Origin, Publication, SourceRecord
 
-__all__ = ["Mapper", "dead_letter", "route", "CONNECTOR_VERSION"]
+__all__ = ["Mapper", "RawOf", "dead_letter", "route", "route_deferred", "CONNECTOR_VERSION"]
 
 CONNECTOR_VERSION = "sanpalang-connectors/0.1"
 Mapper = Callable[[object, Origin], Sequence[Event]]
+RawOf = Callable[[Mapping[str, Any]], bytes]
 
 
 def dead_letter(agency: str, record: SourceRecord, code: str, reason: str,
@@ -65,3 +67,16 @@ def route(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.dat
                             f"the {agency} mapping failed: {type(err).__name__}: {err} "
                             f"(a bug in connectors/agencies/{agency}.py; the record is kept here for replay)",
                             received_at)]
+
+
+def route_deferred(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.datetime,
+                   raw_of: RawOf) -> list[Publication]:
+    """``route`` for a record read without its original bytes (``raw == b""``) when they can be
+    made again from its fields (a request item, a table row: ``raw_of(fields)``). Only a dead
+    letter carries them, and few records end as one: routing is pure, so such a record is simply
+    routed again with its bytes. The publications are those of routing it with them from the start.
+    """
+    publications = route(agency, record, mapper, received_at)
+    if record.fields is not None and not record.raw and any(p.dead_letter for p in publications):
+        return route(agency, replace(record, raw=raw_of(record.fields)), mapper, received_at)
+    return publications

@@ -21,7 +21,7 @@ from typing import Any, Callable, ClassVar, Sequence
 from connectors.metrics import ConnectorMetrics
 from connectors.publisher import Publisher, PublisherStopped
 from connectors.records import SourceRecord
-from connectors.routing import Mapper, route
+from connectors.routing import Mapper, RawOf, route, route_deferred
 
 __all__ = ["Source", "SourceContext", "SourceError", "utc_now"]
 
@@ -51,6 +51,9 @@ class Source(ABC):
     """``run()`` until ``stop()``; subclasses implement ``poll()`` (and optionally ``open``/``close``)."""
 
     kind: ClassVar[str] = "source"
+    # For a source whose records come without their raw bytes (b""): makes them from the fields,
+    # for the records that end as dead letters (routing.route_deferred).
+    raw_of: ClassVar[RawOf | None] = None
 
     def __init__(self, context: SourceContext, *, interval_s: float, in_flight: int = 4,
                  stop_grace_s: float = 10.0) -> None:
@@ -121,7 +124,12 @@ class Source(ABC):
         are still waiting for their commit (so reading overlaps committing)."""
         ctx = self.context
         received_at = ctx.now()
-        publications = [p for record in records for p in route(ctx.agency, record, ctx.mapper, received_at)]
+        raw_of = self.raw_of
+        if raw_of is None:
+            publications = [p for record in records for p in route(ctx.agency, record, ctx.mapper, received_at)]
+        else:
+            publications = [p for record in records
+                            for p in route_deferred(ctx.agency, record, ctx.mapper, received_at, raw_of)]
         if records:
             ctx.metrics.record_received(self.kind, len(records))
         lag = self._lag()

@@ -25,16 +25,20 @@ from aiohttp import web
 
 from connectors.publisher import PublisherStopped
 from connectors.records import Origin, Publication, SourceRecord
-from connectors.routing import route
+from connectors.routing import route_deferred
 from connectors.sources.base import SourceContext
 
-__all__ = ["HttpIntake", "health_routes", "split_body"]
+__all__ = ["HttpIntake", "health_routes", "item_json", "split_body"]
 
 PATH = "/v1/records"
 
 
-def split_body(body: bytes, request_id: str, max_records: int) -> list[SourceRecord]:
-    """The source records of one request body (pure). An unparseable body is one unreadable record."""
+def split_body(body: bytes, request_id: str, max_records: int, *, item_bytes: bool = True) -> list[SourceRecord]:
+    """The source records of one request body (pure). An unparseable body is one unreadable record.
+
+    Each record's ``raw`` is its item as JSON text; with ``item_bytes=False`` an object item gets
+    ``b""`` instead: ``routing.route_deferred`` writes the text only for the items dead-lettered,
+    and saves some 10 us an item."""
     def origin(index: int | None) -> Origin:
         where = f"request {request_id}" + ("" if index is None else f" item {index}")
         return Origin("http", f"POST {PATH}", where)
@@ -54,13 +58,17 @@ def split_body(body: bytes, request_id: str, max_records: int) -> list[SourceRec
                              f"{len(items)} records in one request; send at most {max_records} per request")]
     records = []
     for index, item in enumerate(items):
-        raw = json.dumps(item, ensure_ascii=False).encode()
         if isinstance(item, dict):
-            records.append(SourceRecord(origin(index), raw, item))
+            records.append(SourceRecord(origin(index), item_json(item) if item_bytes else b"", item))
         else:
-            records.append(SourceRecord(origin(index), raw, None,
+            records.append(SourceRecord(origin(index), item_json(item), None,
                                         f"item {index} is a JSON {type(item).__name__}, not an object"))
     return records
+
+
+def item_json(item: Any) -> bytes:
+    """An item of a request as the bytes its dead letter carries."""
+    return json.dumps(item, ensure_ascii=False).encode()
 
 
 def _answer(request_id: str, per_record: Sequence[list[Publication]]) -> tuple[int, dict[str, Any]]:
@@ -140,9 +148,10 @@ class HttpIntake:
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": f"body over {request.app._client_max_size} bytes; "  # noqa: SLF001
                                       "split it into several requests"}, status=413)
-        records = split_body(body, request_id, self._max_records)
+        records = split_body(body, request_id, self._max_records, item_bytes=False)
         received_at = self.context.now()
-        per_record = [route(self.context.agency, r, self.context.mapper, received_at) for r in records]
+        per_record = [route_deferred(self.context.agency, r, self.context.mapper, received_at, item_json)
+                      for r in records]
         self.context.metrics.record_received(self.kind, len(records))
         try:
             await self.context.publisher.publish([p for ps in per_record for p in ps], None, source=self.kind)

@@ -36,15 +36,24 @@ from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
 from connectors.records import Origin, SourceRecord
 from connectors.sources.base import Source, SourceContext, SourceError
 
-__all__ = ["SqlPollSource", "after", "from_json_value", "row_record", "to_json_value"]
+__all__ = ["SqlPollSource", "after", "from_json_value", "row_json", "row_record", "to_json_value"]
 
 log = logging.getLogger(__name__)
+
+
+def row_json(fields: Mapping[str, Any]) -> bytes:
+    """A row's fields (JSON values) as the bytes its dead letter carries."""
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})   # what to_json_value returns unchanged
 
 
 class SqlPollSource(Source):
     """Publishes the rows of ``table`` as they appear or change (``watermark`` increases)."""
 
     kind = "sql"
+    raw_of = staticmethod(row_json)
 
     def __init__(self, context: SourceContext, url: str | Engine, table: str, *, watermark: str,
                  key: Sequence[str] | None = None, schema: str | None = None, batch_size: int = 1000,
@@ -86,7 +95,7 @@ class SqlPollSource(Source):
         if not rows:
             return False
         assert self.key
-        records = [row_record(self.table_name, row, self.key) for row in rows]
+        records = [row_record(self.table_name, row, self.key, with_raw=False) for row in rows]
         last = rows[-1]
         keys = [to_json_value(last[k]) for k in self.key]
         self._position = {"watermark": to_json_value(last[self.watermark]), "pk": keys[0] if len(keys) == 1 else keys}
@@ -127,7 +136,9 @@ class SqlPollSource(Source):
             values = [position["watermark"], *keys]
             query = query.where(after(self._order, [from_json_value(c, v) for c, v in zip(self._order, values)]))
         with self._engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            result = conn.execute(query)
+            names = list(result.keys())
+            return [dict(zip(names, row)) for row in result]
 
 
 def _as_stored(column: sa.Column) -> Any:
@@ -148,12 +159,14 @@ def after(columns: Sequence[Any], values: Sequence[Any]) -> Any:
     return condition
 
 
-def row_record(table: str, row: Mapping[str, Any], key: Sequence[str]) -> SourceRecord:
-    """One row as a source record: origin ``table row <pk>``, fields and raw bytes the row as JSON."""
-    fields = {name: to_json_value(value) for name, value in row.items()}
+def row_record(table: str, row: Mapping[str, Any], key: Sequence[str], *, with_raw: bool = True) -> SourceRecord:
+    """One row as a source record: origin ``table row <pk>``, fields and raw bytes the row as JSON.
+
+    With ``with_raw=False`` the raw bytes are left empty: the source routes with
+    ``routing.route_deferred``, which writes them (``row_json``) only for a row dead-lettered."""
+    fields = {name: value if type(value) in _AS_IS else to_json_value(value) for name, value in row.items()}
     position = ",".join(str(fields[k]) for k in key)
-    raw = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-    return SourceRecord(Origin("sql", table, position), raw, fields)
+    return SourceRecord(Origin("sql", table, position), row_json(fields) if with_raw else b"", fields)
 
 
 def to_json_value(value: Any) -> Any:

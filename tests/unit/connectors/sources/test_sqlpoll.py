@@ -9,7 +9,7 @@ import uuid
 import sqlalchemy as sa
 
 from connectors.sources import SqlPollSource
-from connectors.sources.sqlpoll import after, from_json_value, row_record, to_json_value
+from connectors.sources.sqlpoll import after, from_json_value, row_json, row_record, to_json_value
 
 from . import mappers
 from .fakes import FakePublisher, context
@@ -106,6 +106,26 @@ class TestSqlPolling:
         asyncio.run(go())
         assert [e["envelope"]["source"]["record_id"] for e in publisher.decoded()] == ["X2", "X3"]
         assert publisher.checkpoints["sql:crossings"] == {"watermark": 3, "pk": 3}
+
+
+class TestDeadLetteredRows:
+    def test_a_row_that_cannot_be_mapped_is_dead_lettered_with_the_row_as_json(self, tmp_path):
+        engine, table = crossings(tmp_path)
+        insert(engine, table, ("A", "a", T0), (" ", "ไม่มีรหัส", T0 + dt.timedelta(minutes=1)))
+        publisher = FakePublisher()
+        assert [r for r, _ in polled(engine, publisher)] == ["A"]
+        [letter] = publisher.decoded(dead_letters=True)
+        fields = {"crossing_id": " ", "name": "ไม่มีรหัส", "updated_at": "2025-03-05 07:01:00.000000"}
+        assert letter["original"] == row_json(fields) == json.dumps(fields, ensure_ascii=False,
+                                                                   separators=(",", ":")).encode()
+        assert letter["origin"]["location"] == "table crossings row  "
+
+    def test_a_row_read_without_its_bytes_differs_only_by_them(self):
+        row = {"id": 7, "at": dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc), "fee": decimal.Decimal("1.50"),
+               "ok": True, "n": None, "x": 1.5}
+        eager, lazy = row_record("t", row, ["id"]), row_record("t", row, ["id"], with_raw=False)
+        assert (lazy.origin, lazy.fields, lazy.raw) == (eager.origin, eager.fields, b"")
+        assert eager.raw == row_json(eager.fields)
 
 
 class TestRowValues:
