@@ -10,6 +10,8 @@ import csv
 import importlib
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -88,6 +90,15 @@ class TestBenchErCommand:
         rows = read_rows([str(tmp_path / "febrl4_a.csv"), str(tmp_path / "febrl4_b.csv")])
         assert len(rows) == 10_000
         assert len(set(truth_labels(rows, "rec_id", None, r"^rec-(\d+)"))) == 5_000
+
+
+class TestImports:
+    def test_the_command_modules_import_nothing_heavy(self):
+        code = ("import sys, ops.bench_er, ops.bench_er_scale, ops.er_simulator, ops.er_data, ops.er_splink; "
+                "print(sorted(m for m in ('pandas', 'splink', 'duckdb', 'streams.matching', 'connectors.simulator') "
+                "if m in sys.modules))")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == "[]"
 
 
 class TestInput:
