@@ -89,8 +89,10 @@ def run_er_scale(records: int = 1_000_000, probe: int = 10_000, *, repeat_share:
     rate = result["match_records_per_s_at_full_size"]
     emit(f"er-scale: {records:,} synthetic person records ({people:,} people) indexed at "
          f"{result['index_records_per_s']:,.0f} records/s (training {result['training_s']} s on {sample:,} records)")
-    emit(f"matching at full size: {rate:,.0f} records/s (goal >= {GOAL_RECORDS_PER_S:,}: x{rate / GOAL_RECORDS_PER_S:.2f})")
-    emit(f"peak RSS: {result['peak_rss_mb']:,.0f} MB (limit {LIMIT_RSS_MB:,} MB: x{result['peak_rss_mb'] / LIMIT_RSS_MB:.2f}); "
+    rss = result["peak_rss_mb"]
+    emit(f"matching at full size: {rate:,.0f} records/s "
+         f"(goal >= {GOAL_RECORDS_PER_S:,}: x{rate / GOAL_RECORDS_PER_S:.2f})")
+    emit(f"peak RSS: {rss:,.0f} MB (limit {LIMIT_RSS_MB:,} MB: x{rss / LIMIT_RSS_MB:.2f}); "
          f"pairwise P {result['precision']} R {result['recall']} F1 {result['f1']}")
     return result
 

@@ -66,7 +66,8 @@ def _sources(delivery):
     return [r.record for r in records] if isinstance(records, list) else []
 
 
-def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 40, **options: Any) -> list[SimulatedPerson]:
+def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 40,
+                      **options: Any) -> list[SimulatedPerson]:
     """Every person of every event the simulator's feed maps to, in stream order (see module doc).
 
     `options` go to `generate` (scenarios, persons, days...)."""
@@ -90,9 +91,10 @@ def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 
                     true_id = truth[ref].get(person["person_ref"])
                     if true_id is None:
                         continue
+                    record = person_record(person, occurred_at=envelope["occurred_at"], province=envelope["province"])
                     found.append((envelope["occurred_at"], len(found), SimulatedPerson(
-                        person_record(person, occurred_at=envelope["occurred_at"], province=envelope["province"]), true_id,
-                        envelope["occurred_at"], envelope["event_id"], person["person_ref"], agency, person)))
+                        record, true_id, envelope["occurred_at"], envelope["event_id"], person["person_ref"],
+                        agency, person)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in found]
 

@@ -89,7 +89,8 @@ def _rules(spec: Any) -> tuple[list[Any], list[Any]]:
     return rules, keys
 
 
-def run_splink(spec: Any, rows: Sequence[tuple[int, dict[str, str]]], sources: int, seed: int = 0) -> tuple[list[str], float]:
+def run_splink(spec: Any, rows: Sequence[tuple[int, dict[str, str]]], sources: int,
+               seed: int = 0) -> tuple[list[str], float]:
     """Cluster labels of `rows` (in order) from Splink, and the seconds it took end to end."""
     import logging
 

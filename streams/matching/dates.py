@@ -35,7 +35,8 @@ class DateComparison(Comparison):
 
     kind: ClassVar[str] = "date"
     transforms: ClassVar[frozenset[str]] = frozenset({"year"})
-    levels: ClassVar[tuple[str, ...]] = ("exact", "day_month_swapped", "one_digit", "year_only", "within_1_year", "else")
+    levels: ClassVar[tuple[str, ...]] = (
+        "exact", "day_month_swapped", "one_digit", "year_only", "within_1_year", "else")
     format: str | None = None
 
     def prepare_one(self, item: Any) -> tuple | None:

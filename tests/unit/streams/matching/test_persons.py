@@ -4,8 +4,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from streams.matching import DecisionKind, Matcher, pairwise_scores
-from streams.matching.persons import person_record, persons_spec
+import pytest
+
+from streams.matching import DecisionKind, Matcher, SpecError, pairwise_scores, parse_spec
+from streams.matching.persons import load_persons_parameters, person_record, persons_spec, persons_text
 
 EXAMPLE = Path(__file__).resolve().parents[4] / "schemas" / "examples" / "sanpalang.police.RescueConducted.json"
 
@@ -52,6 +54,24 @@ class TestPersonAdapter:
         first = matcher.add(person_record(police))
         second = matcher.add(person_record(labour))
         assert second.kind is DecisionKind.LINKED and second.person_id == first.person_id
+
+
+    def test_the_event_province_is_a_column_when_given(self):
+        persons, occurred_at = example_persons()
+        assert person_record(persons[1], occurred_at=occurred_at, province="TH-57")["province"] == ["TH-57"]
+        assert person_record(persons[1], occurred_at=occurred_at)["province"] == []
+
+
+class TestStoredParameters:
+    def test_the_stored_parameters_fit_the_persons_spec(self):
+        params = load_persons_parameters()
+        params.check(persons_spec())
+        assert params.version.startswith("er-") and params.method == "em"
+
+    def test_parameters_of_an_older_spec_are_refused(self):
+        changed = parse_spec(persons_text().replace("link = 6.0", "link = 7.0"))
+        with pytest.raises(SpecError, match="another spec"):
+            load_persons_parameters().check(changed)
 
 
 class TestPairwiseScores:

@@ -4,8 +4,9 @@ the matcher links them across agencies above a floor (not a benchmark: `sanpalan
 
 import pytest
 
-from ops.er_simulator import simulator_persons
-from streams.matching import DecisionKind, Matcher, estimate_parameters, pairwise_scores
+from ops.er_data import as_records
+from ops.er_simulator import csv_row, csv_spec, simulator_persons
+from streams.matching import DecisionKind, Matcher, RecordStore, estimate_parameters, pairwise_scores, parse_spec
 from streams.matching.persons import load_persons_parameters, persons_spec
 
 
@@ -44,3 +45,16 @@ class TestSimulatorPersons:
 
 
 STORED_FLOOR = 0.95
+
+
+class TestSimulatorCsv:
+    def test_the_csv_gives_the_matcher_the_same_values_as_the_worker_records(self, persons):
+        spec = parse_spec(csv_spec())
+        rows = [(0, csv_row(n, p)) for n, p in enumerate(persons)]
+        from_csv, from_events = RecordStore(spec), RecordStore(persons_spec())
+        for record, person in zip(as_records(spec, rows), persons):
+            assert from_csv.encode(record) == from_events.encode(person.record)
+
+    def test_each_row_names_its_true_person(self, persons):
+        row = csv_row(0, persons[0])
+        assert row["id"] == "r000000" and row["person"] == persons[0].truth
