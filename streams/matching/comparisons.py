@@ -143,11 +143,11 @@ class NameComparison(Comparison):
     name), so a name a thousand records carry is weaker evidence than the average name. Names
     without Latin or Thai letters (Myanmar, Khmer, Lao script) are compared on their exact text.
     Blocking transforms: `words` (each word), `first_letter`, `sound` (the sorted sound words,
-    and the sound words written together).
+    and the sound words written together), `sound_words` (each sound word).
     """
 
     kind: ClassVar[str] = "name"
-    transforms: ClassVar[frozenset[str]] = frozenset({"words", "first_letter", "sound"})
+    transforms: ClassVar[frozenset[str]] = frozenset({"words", "first_letter", "sound", "sound_words"})
     thresholds: tuple[float, ...] = (0.92, 0.8)
     swap_with: str | None = None
     tf: bool = True  # an exact match on a common name weighs less (term frequency)
@@ -182,6 +182,8 @@ class NameComparison(Comparison):
             return tuple(dict.fromkeys(w for v in value for w in v.split()))
         if transform == "first_letter":
             return tuple(dict.fromkeys(v[0] for v in value))
+        if transform == "sound_words":
+            return tuple(dict.fromkeys(w for v in value for w in sound_key(v)))
         if transform == "sound":
             keys = [sound_key(v) for v in value]
             return tuple(dict.fromkeys(k for s in keys if s for k in (" ".join(sorted(s)), "".join(s))))
