@@ -34,7 +34,7 @@ TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นาง�
 TITLES_LATIN = frozenset({"mr", "mrs", "ms", "mis", "mister", "u", "dau", "mg", "ma", "ko", "nau",
                           "nai", "nang", "nangsao", "nangsau"})
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
-    (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"(?<=n)[tg]", ""), (r"y", "i"), (r"(?<=[aeiou])r$", ""),
+    (r"(?<=n)[tg]", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"), (r"(?<=[aeiou])r$", ""),
     (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))
 

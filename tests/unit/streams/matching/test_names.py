@@ -32,6 +32,10 @@ class TestSoundKey:
 
     def test_words_written_together_sound_alike(self):
         assert sounds_alike(fold_name("Soemyint Zin"), fold_name("Soe Myint Zin"))
+        assert sounds_alike(fold_name("เฮงยาน"), fold_name("Hein Yann"))
+
+    def test_a_final_r_is_silent(self):
+        assert sounds_alike(fold_name("Sandar Sandar"), fold_name("ซันดา ซันดา"))
 
     def test_a_burmese_name_in_thai_script_sounds_like_its_latin_spelling(self):
         assert sounds_alike(fold_name("Thant Zaw Tin"), fold_name("ตั้น ซอ ติน"))
@@ -53,6 +57,10 @@ class TestNameLevels:
         joined = comparison.block_values(comparison.prepare("Soemyint Zin"), "sound")
         split = comparison.block_values(comparison.prepare("Soe Myint Zin"), "sound")
         assert set(joined) & set(split)
+
+    def test_the_sound_words_blocking_key_files_each_word(self):
+        comparison = NameComparison()
+        assert comparison.block_values(comparison.prepare("Soe Htun Aung"), "sound_words") == ("so", "ton", "on")
 
 
 class TestEstimatedYears:
