@@ -1,27 +1,29 @@
-"""`sanpalang worker`: the faust app `sanpalang-hub`.
+"""`sanpalang worker`: the faust app `sanpalang-hub`, a thin shell (lifecycle, signals, timers)
+around three loops that own their Kafka clients, because each needs a commit discipline faust's
+agents do not give (see each module):
 
-- agent `forward`: every intake topic and `operator.actions.v1` onto the lane, as they are
-  (at-least-once: faust flushes the lane sends before it commits the source offsets; the
-  correlator drops an event or action it has already seen). Its partitions spread over workers.
+- task `forward` (`ForwardLoop`): intake topics onto the lane, batched, at-least-once; source
+  partitions spread over the workers. Agent `forward_actions`: operator actions onto the lane.
 - task `correlate` (`CorrelateLoop`): the lane through the correlator, outputs and lane offset in
-  one Kafka transaction; one worker at a time holds the lane, any other stands by.
+  one Kafka transaction; one worker at a time holds the lane, any other stands by. With
+  `--clock wall` the lane's owner also appends a tick every `--tick` seconds, so deadlines fire on
+  the wall clock and a replay sees the same ticks.
 - task `views` (`ViewsLoop`): the committed outputs into SQL.
-- timer `clock` (leader only, `--clock wall`): a tick onto the lane every `--tick` seconds, so
-  deadlines fire on the wall clock too and a replay sees the same ticks.
+- timer `lag`: consumer lag of each loop, for the metrics.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import faust
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ops.kafka.connection import KafkaConnection
 from streams.worker.correlate import CorrelateLoop
-from streams.worker.lane import LANE_TOPIC, input_topics, tick_value
+from streams.worker.forward import GROUP as FORWARD_GROUP, ForwardLoop
+from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.views import OUTPUT_TOPICS, ViewsLoop
 
@@ -54,20 +56,20 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     app = faust.App(APP_ID, broker=broker, broker_credentials=credentials, processing_guarantee="at_least_once",
                     store="memory://", web_enabled=False, autodiscover=False, topic_allow_declare=False,
                     consumer_auto_offset_reset="earliest", producer_acks=-1, broker_commit_interval=0.2,
-                    topic_disable_leader=True)
+                    topic_disable_leader=True, stream_wait_empty=False)
     metrics = WorkerMetrics.shared()
-    sources = app.topic(*input_topics(), key_type=bytes, value_type=bytes, key_serializer="raw",
-                        value_serializer="raw")
-    lane = app.topic(LANE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
-                     partitions=1)
+    actions = app.topic(ACTIONS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+    lane = app.topic(LANE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
-    @app.agent(sources, concurrency=1)
-    async def forward(stream: faust.StreamT) -> None:
+    @app.agent(actions, concurrency=1)
+    async def forward_actions(stream: faust.StreamT) -> None:
+        """Operator actions onto the lane (at-least-once: faust flushes its sends before it commits)."""
         async for event in stream.events():
-            message = event.message
-            await lane.send(key=message.key, value=message.value, timestamp=message.timestamp)
-            if message.topic.startswith("intake."):
-                metrics.event(message.topic.split(".")[1])
+            await lane.send(key=event.message.key, value=event.message.value, timestamp=event.message.timestamp)
+
+    @app.task
+    async def forward() -> None:
+        await ForwardLoop(connection, metrics=metrics).run()
 
     @app.task
     async def correlate() -> None:
@@ -78,7 +80,8 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             await pusher.start()
         try:
             await CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
-                                on_alert=pusher.push if pusher else None).run()
+                                on_alert=pusher.push if pusher else None,
+                                tick_seconds=options.tick_seconds if options.clock == "wall" else None).run()
         finally:
             if pusher is not None:
                 await pusher.stop()
@@ -92,17 +95,6 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     async def lag() -> None:
         await _measure_lag(connection, metrics)
 
-    if options.clock == "wall":
-        producer_holder: dict[str, AIOKafkaProducer] = {}
-
-        @app.timer(options.tick_seconds, on_leader=True)
-        async def clock() -> None:
-            producer = producer_holder.get("p")
-            if producer is None:
-                producer = producer_holder["p"] = AIOKafkaProducer(**connection.aiokafka(), acks="all",
-                                                                   enable_idempotence=True)
-                await producer.start()
-            await producer.send_and_wait(LANE_TOPIC, tick_value(datetime.now(timezone.utc)), key=b"tick")
     return app
 
 
@@ -112,7 +104,7 @@ async def _measure_lag(connection: KafkaConnection, metrics: WorkerMetrics) -> N
     await consumer.start()
     try:
         groups = {LANE_TOPIC: "sanpalang-hub-correlate", **{t: "sanpalang-hub-views" for t in OUTPUT_TOPICS},
-                  **{t: APP_ID for t in input_topics()}}
+                  **{t: FORWARD_GROUP for t in intake_topics()}, ACTIONS_TOPIC: APP_ID}
         await consumer.topics()                      # fetches the metadata partitions_for_topic reads
         for topic, group in groups.items():
             partitions = consumer.partitions_for_topic(topic) or set()

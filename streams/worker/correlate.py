@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime, timezone
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ from aiokafka.errors import KafkaError
 
 from ops.kafka.connection import KafkaConnection
 from streams.worker.correlator import ALERTS_TOPIC, Correlator, Output
-from streams.worker.lane import LANE_TOPIC, encoded, feed
+from streams.worker.lane import LANE_TOPIC, encoded, feed, tick_value
 from streams.worker.metrics import WorkerMetrics
 
 __all__ = ["CorrelateLoop", "replay"]
@@ -90,8 +91,10 @@ class CorrelateLoop:
 
     def __init__(self, connection: KafkaConnection, *, batch: int = 500, lane: str = LANE_TOPIC,
                  metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
-                 on_alert: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 on_alert: Callable[[dict[str, Any]], None] | None = None,
+                 tick_seconds: float | None = None) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
+        self.tick_seconds, self._last_tick = tick_seconds, 0.0
         self.consumer_key, self.on_alert = consumer_key, on_alert
         self.tp = TopicPartition(lane, 0)
         self.metrics = metrics or WorkerMetrics.shared()
@@ -118,12 +121,22 @@ class CorrelateLoop:
                     # its open transaction) before the committed offset is read.
                     self.producer = await self._start_producer()
                     await self._rebuild(consumer)
+                await self._tick()
                 batch = (await consumer.getmany(self.tp, timeout_ms=200, max_records=self.batch)).get(self.tp, [])
                 if batch:
                     await self._process(consumer, batch)
         finally:
             await self._drop_state()
             await consumer.stop()
+
+    async def _tick(self) -> None:
+        """Live: the wall clock onto the lane, by its owner only, so ticks are never doubled by workers."""
+        if self.tick_seconds is None or time.monotonic() - self._last_tick < self.tick_seconds:
+            return
+        assert self.producer is not None
+        async with self.producer.transaction():
+            await self.producer.send(self.lane, tick_value(datetime.now(timezone.utc)), key=b"tick")
+        self._last_tick = time.monotonic()
 
     async def _start_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,

@@ -59,6 +59,7 @@ class Correlator:
     def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None) -> None:
         self.matcher = matcher or Matcher(persons_spec())
         self.consumer_key = consumer_key
+        self.matcher_version = self.matcher.version           # a digest of the parameters: computed once
         self.hub = Hub()
         self.now: datetime | None = None
         self._expired_at: datetime | None = None
@@ -134,7 +135,7 @@ class Correlator:
         return Output(LINKS_TOPIC, key, PERSON_LINK, {
             "source_event_id": envelope["event_id"], "person_ref": ref, "agency": envelope["agency"],
             "person_id": decision.person_id, "weight": float(decision.weight), "decision": str(decision.kind),
-            "matcher_version": self.matcher.version, "merged_from": ",".join(decision.merged) or None,
+            "matcher_version": self.matcher_version, "merged_from": ",".join(decision.merged) or None,
             "decided_at": at,
             "candidate_id": decision.candidate_id if decision.kind is DecisionKind.POSSIBLE else None,
         })

@@ -15,7 +15,7 @@ import schemas
 
 from streams.worker.correlator import Correlator, Output
 
-__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "input_topics", "tick_value", "feed"]
+__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "input_topics", "intake_topics", "tick_value", "feed"]
 
 LANE_TOPIC = "sanpalang-hub-lane"
 ACTIONS_TOPIC = "operator.actions.v1"
@@ -24,9 +24,13 @@ _TICK = b"tick:"
 _ACTION = "sanpalang.hub.OperatorAction"
 
 
+def intake_topics() -> list[str]:
+    return [f"intake.{agency}.v1" for agency in AGENCIES]
+
+
 def input_topics() -> list[str]:
-    """What the forwarder copies onto the lane."""
-    return [f"intake.{agency}.v1" for agency in AGENCIES] + [ACTIONS_TOPIC]
+    """Everything copied onto the lane: intake events (ForwardLoop) and operator actions (faust agent)."""
+    return intake_topics() + [ACTIONS_TOPIC]
 
 
 def tick_value(at: datetime) -> bytes:
