@@ -36,7 +36,7 @@ from schemas.catalogue import load_catalogue
 from streams.privacy import pseudonym_key
 from streams.worker.correlate import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
-from streams.worker.lane import LANE_TOPIC, feed
+from streams.worker.lane import FLUSH, LANE_TOPIC, feed
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
 __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "WorkerProcess", "publish", "correlated", "settled",
@@ -162,14 +162,36 @@ def correlated(connection: KafkaConnection) -> int:
     return _offsets(connection, CORRELATE_GROUP).get(TopicPartition(LANE_TOPIC, 0), 0)
 
 
-def settled(connection: KafkaConnection, intake_events: int) -> bool:
-    """Every intake event is on the lane, the lane is correlated and the views are written.
+def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = True) -> bool:
+    """Every intake event is on the lane, the lane is correlated, (`flushed`) the events held for
+    event-time order were released by a final `flush` entry, and the views are written.
     (End offsets of transactional topics count commit markers too; the groups reach them.)"""
-    lane_end = _ends(connection, [LANE_TOPIC])[TopicPartition(LANE_TOPIC, 0)]
-    if lane_end < intake_events or correlated(connection) < lane_end:
+    last_offset, last_value = _last_lane_entry(connection)
+    if last_offset + 1 < intake_events or correlated(connection) <= last_offset:
+        return False
+    if flushed and last_value != FLUSH:
         return False
     views = _offsets(connection, VIEWS_GROUP)
     return all(views.get(tp, 0) >= end for tp, end in _ends(connection, OUTPUT_TOPICS).items())
+
+
+def _last_lane_entry(connection: KafkaConnection) -> tuple[int, bytes | None]:
+    """Offset and value of the lane's last committed entry ((-1, None) when empty); a commit
+    marker may follow it, which no consumer offset ever points past."""
+    consumer = KafkaConsumer(**connection.kafka_python(), isolation_level="read_committed", enable_auto_commit=False)
+    tp = TopicPartition(LANE_TOPIC, 0)
+    try:
+        consumer.assign([tp])
+        end = consumer.end_offsets([tp])[tp]
+        consumer.seek(tp, max(0, end - 3))          # the last entry and the commit marker after it
+        last: tuple[int, bytes | None] = (-1, None)
+        while consumer.position(tp) < end:
+            for messages in consumer.poll(timeout_ms=500).values():
+                if messages:
+                    last = (messages[-1].offset, messages[-1].value)
+        return last
+    finally:
+        consumer.close()
 
 
 def wait_until(condition: Callable[[], bool], *, timeout: float = 180, what: str = "", poll: float = 0.2) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 import faust
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -25,6 +26,7 @@ from streams.worker.correlate import CorrelateLoop
 from streams.worker.forward import GROUP as FORWARD_GROUP, ForwardLoop
 from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
+from streams.worker.reorder import DEFAULT_IDLE
 from streams.worker.views import OUTPUT_TOPICS, ViewsLoop
 
 __all__ = ["WorkerOptions", "make_app"]
@@ -40,6 +42,7 @@ class WorkerOptions:
     tick_seconds: float = 10.0
     views: bool = True
     consumer_key: bytes | None = None          # streams.privacy.pseudonym_key(settings)
+    hold: timedelta = DEFAULT_IDLE             # streams.worker.reorder
     alertmanager_url: str | None = None
 
 
@@ -81,7 +84,8 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
         try:
             await CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
                                 on_alert=pusher.push if pusher else None,
-                                tick_seconds=options.tick_seconds if options.clock == "wall" else None).run()
+                                tick_seconds=options.tick_seconds if options.clock == "wall" else None,
+                                hold=options.hold).run()
         finally:
             if pusher is not None:
                 await pusher.stop()

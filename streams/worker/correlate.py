@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +26,8 @@ from aiokafka.errors import KafkaError
 
 from ops.kafka.connection import KafkaConnection
 from streams.worker.correlator import ALERTS_TOPIC, Correlator, Output
-from streams.worker.lane import LANE_TOPIC, encoded, feed, tick_value
+from streams.worker.lane import FLUSH, LANE_TOPIC, encoded, feed, tick_value
+from streams.worker.reorder import DEFAULT_IDLE
 from streams.worker.metrics import WorkerMetrics
 
 __all__ = ["CorrelateLoop", "replay"]
@@ -92,9 +93,11 @@ class CorrelateLoop:
     def __init__(self, connection: KafkaConnection, *, batch: int = 500, lane: str = LANE_TOPIC,
                  metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
                  on_alert: Callable[[dict[str, Any]], None] | None = None,
-                 tick_seconds: float | None = None) -> None:
+                 tick_seconds: float | None = None, hold: timedelta = DEFAULT_IDLE,
+                 flush_seconds: float = 3.0) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
         self.tick_seconds, self._last_tick = tick_seconds, 0.0
+        self.hold, self.flush_seconds, self._last_entry = hold, flush_seconds, time.monotonic()
         self.consumer_key, self.on_alert = consumer_key, on_alert
         self.tp = TopicPartition(lane, 0)
         self.metrics = metrics or WorkerMetrics.shared()
@@ -124,7 +127,10 @@ class CorrelateLoop:
                 await self._tick()
                 batch = (await consumer.getmany(self.tp, timeout_ms=200, max_records=self.batch)).get(self.tp, [])
                 if batch:
+                    self._last_entry = time.monotonic()
                     await self._process(consumer, batch)
+                else:
+                    await self._flush_when_idle()
         finally:
             await self._drop_state()
             await consumer.stop()
@@ -137,6 +143,18 @@ class CorrelateLoop:
         async with self.producer.transaction():
             await self.producer.send(self.lane, tick_value(datetime.now(timezone.utc)), key=b"tick")
         self._last_tick = time.monotonic()
+
+    async def _flush_when_idle(self) -> None:
+        """Events held for event-time order are correlated once the lane has been quiet for
+        `flush_seconds`: a `flush` entry, so a replay releases them at the same place."""
+        if self.correlator is None or not len(self.correlator.buffer):
+            return
+        if time.monotonic() - self._last_entry < self.flush_seconds:
+            return
+        assert self.producer is not None
+        async with self.producer.transaction():
+            await self.producer.send(self.lane, FLUSH, key=b"flush")
+        self._last_entry = time.monotonic()
 
     async def _start_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
@@ -157,7 +175,7 @@ class CorrelateLoop:
     async def _rebuild(self, consumer: AIOKafkaConsumer) -> None:
         committed = await consumer.committed(self.tp) or 0
         started = time.perf_counter()
-        self.correlator = Correlator(consumer_key=self.consumer_key)
+        self.correlator = Correlator(consumer_key=self.consumer_key, hold=self.hold)
         fed = await replay(self.connection, self.correlator, committed, lane=self.lane)
         consumer.seek(self.tp, committed)
         self.next_offset = committed

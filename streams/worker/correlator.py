@@ -5,10 +5,12 @@ clock; the faust agents feed it and send what it returns.
     outputs = correlator.event("sanpalang.police.RescueConducted", record)   # decoded intake event
     outputs = correlator.action(operator_action_record)                      # console decision
     outputs = correlator.tick(at)                                            # the wall clock, live
+    outputs = correlator.flush()                                             # the lane went idle
 
-Each event's persons are matched first (`persons.links.v1`), merges are folded before the event
-(as `streams.rules.process` asks), then the event; deadlines due by the event's time fire before
-it. `now` only moves forward: the largest event time or tick seen. The same entries in the same
+Events are correlated in event-time order (`reorder.EventTimeBuffer`: held until every active
+source has moved past them). Each event's persons are matched first (`persons.links.v1`), merges
+are folded before the event (as `streams.rules.process` asks), then the event; deadlines due by
+the event's time fire before it. `now` only moves forward: the largest event time or tick seen. The same entries in the same
 order give the same outputs, so a worker rebuilds its state by feeding the lane again from the
 start and publishing nothing until it reaches the first entry it has not committed.
 """
@@ -17,15 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from streams.cases.readers import as_utc
 from streams.matching import Decision, DecisionKind, Matcher
-from streams.matching.persons import person_record, persons_spec
+from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
+from streams.worker.reorder import DEFAULT_IDLE, EventTimeBuffer
 
 __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
            "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
@@ -56,8 +59,9 @@ class Output:
 class Correlator:
     """Matcher + hub + the time the hub has reached. Not thread-safe: one lane, one owner."""
 
-    def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None) -> None:
-        self.matcher = matcher or Matcher(persons_spec())
+    def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None,
+                 hold: timedelta = DEFAULT_IDLE) -> None:
+        self.matcher = matcher or Matcher(persons_spec(), load_persons_parameters())
         self.consumer_key = consumer_key
         self.matcher_version = self.matcher.version           # a digest of the parameters: computed once
         self.hub = Hub()
@@ -65,28 +69,42 @@ class Correlator:
         self._expired_at: datetime | None = None
         self._actions: set[str] = set()
         self._events: set[str] = set()
+        self.buffer = EventTimeBuffer(hold)
 
     # --- entries of the lane --------------------------------------------------------------
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
+        """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
         envelope = record["envelope"]
         if envelope["event_id"] in self._events:   # the forwarder is at-least-once
             return []
         self._events.add(envelope["event_id"])
+        source = envelope["source"]["system"]
+        released = self.buffer.add(source, as_utc(envelope["occurred_at"]), (name, record))
+        return [o for name_, record_ in released for o in self._correlate(name_, record_)]
+
+    def tick(self, at: datetime) -> list[Output]:
+        """The wall clock reached `at` (live only; recorded in the lane so a replay sees it too):
+        events up to `at` are correlated, then deadlines due by `at` fire."""
+        out = [o for name, record in self.buffer.release_until(at) for o in self._correlate(name, record)]
+        return out + self._advance(at)
+
+    def flush(self) -> list[Output]:
+        """The lane went idle: correlate every waiting event (recorded in the lane, like ticks)."""
+        return [o for name, record in self.buffer.flush() for o in self._correlate(name, record)]
+
+    def _correlate(self, name: str, record: Mapping[str, Any]) -> list[Output]:
+        envelope = record["envelope"]
         at = as_utc(envelope["occurred_at"])
         out = self._advance(at)
         person_ids: dict[tuple[str, str], str] = {}
         for person in envelope.get("persons") or ():
-            decision = self.matcher.add(person_record(person, occurred_at=at))
+            decision = self.matcher.add(person_record(person, occurred_at=at, province=envelope["province"]))
             person_ids[(envelope["event_id"], person["person_ref"])] = decision.person_id
             out.append(self._link(envelope, person["person_ref"], decision, at))
             if decision.merged:
                 out += self._outcome(on_person_merge(self.hub, decision.merged, decision.person_id, self.now))
         out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
         return out
-
-    def tick(self, at: datetime) -> list[Output]:
-        """The wall clock reached `at` (live only; recorded in the lane so a replay sees it too)."""
-        return self._advance(at)
 
     def action(self, action: Mapping[str, Any]) -> list[Output]:
         """An operator's decision. Alert actions on alerts the hub no longer holds change nothing."""

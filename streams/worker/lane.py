@@ -1,7 +1,8 @@
 """The lane: the worker's single-partition input log (`sanpalang-hub-lane`, in the catalogue).
 
 Intake events and operator actions are copied onto it as they are (Avro single-object bytes);
-wall-clock ticks are written as `tick:<epoch ms>`. Its order is the order the correlator decided
+wall-clock ticks are written as `tick:<epoch ms>`, and `flush` when the lane has gone idle (the
+correlator then correlates the events it holds for event-time order). Its order is the order the correlator decided
 in, so replaying it from the start rebuilds the correlator exactly.
 """
 
@@ -21,6 +22,7 @@ LANE_TOPIC = "sanpalang-hub-lane"
 ACTIONS_TOPIC = "operator.actions.v1"
 AGENCIES = ("police", "labour", "immigration", "social")
 _TICK = b"tick:"
+FLUSH = b"flush"
 _ACTION = "sanpalang.hub.OperatorAction"
 
 
@@ -40,6 +42,8 @@ def tick_value(at: datetime) -> bytes:
 def feed(correlator: Correlator, value: bytes) -> list[Output]:
     """Apply one lane entry. An entry that cannot be decoded was refused upstream already (the
     connectors validate every event); it is skipped, and the caller counts it."""
+    if value == FLUSH:
+        return correlator.flush()
     if value.startswith(_TICK):
         at = datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc)
         return correlator.tick(at)
