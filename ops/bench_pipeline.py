@@ -158,7 +158,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
         admin = KafkaAdminClient(**connection.kafka_python())
         admin.create_topics([NewTopic("bench.raw.v1", 4, 1), NewTopic("bench.rtt.v1", 1, 1)])
         admin.close()
-        worker = WorkerProcess(hub, Path(logs) / "worker.log", "--hold-days", "0")   # live: no hold
+        worker = WorkerProcess(hub, Path(logs) / "worker.log", "--order-days", "0")   # live: no hold
         try:
             warm = publish(connection, load[:1])
             wait_until(lambda: settled(connection, warm, flushed=False), timeout=300, what="the worker to start", poll=0.3)

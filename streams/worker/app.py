@@ -26,7 +26,7 @@ from streams.worker.correlate import CorrelateLoop
 from streams.worker.forward import GROUP as FORWARD_GROUP, ForwardLoop
 from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
-from streams.worker.reorder import DEFAULT_IDLE
+from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.views import OUTPUT_TOPICS, ViewsLoop
 
 __all__ = ["WorkerOptions", "make_app"]
@@ -42,7 +42,7 @@ class WorkerOptions:
     tick_seconds: float = 10.0
     views: bool = True
     consumer_key: bytes | None = None          # streams.privacy.pseudonym_key(settings)
-    hold: timedelta = DEFAULT_IDLE             # streams.worker.reorder
+    window: timedelta = REPLAY_WINDOW          # streams.worker.reorder
     alertmanager_url: str | None = None
 
 
@@ -85,7 +85,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             await CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
                                 on_alert=pusher.push if pusher else None,
                                 tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                                hold=options.hold).run()
+                                window=options.window).run()
         finally:
             if pusher is not None:
                 await pusher.stop()

@@ -19,9 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall: deadlines also advance with the wall clock (live); event: only with event "
                              "time (replays, tests, the scenario benchmark)")
     parser.add_argument("--tick", type=float, default=10.0, metavar="SECONDS", help="wall-clock tick interval")
-    parser.add_argument("--hold-days", type=float, default=None, metavar="DAYS",
-                        help="hold events for event-time order while a source is at most this far behind the most "
-                             "advanced one (default 30 with --clock event, 0 with --clock wall)")
+    parser.add_argument("--order-days", type=float, default=None, metavar="DAYS",
+                        help="hold events this long (event time) to correlate them in event-time order; default: "
+                             "until the lane goes idle with --clock event, none with --clock wall")
     parser.add_argument("--metrics", type=_address, metavar="HOST:PORT", default=("127.0.0.1", 9464),
                         help="serve /metrics here (default 127.0.0.1:9464)")
     parser.add_argument("--no-views", action="store_true", help="do not write the SQL views in this process")
@@ -38,12 +38,16 @@ def run(args: argparse.Namespace, settings) -> int:
     from streams.privacy import pseudonym_key
     from streams.worker.app import WorkerOptions, make_app
     from streams.worker.metrics import WorkerMetrics
+    from streams.worker.reorder import REPLAY_WINDOW
 
-    hold_days = args.hold_days if args.hold_days is not None else (30.0 if args.clock == "event" else 0.0)
+    if args.order_days is not None:
+        window = timedelta(days=args.order_days)
+    else:
+        window = REPLAY_WINDOW if args.clock == "event" else timedelta(0)
     connection = resolve_connection(settings)
     options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
                             views=not args.no_views, consumer_key=pseudonym_key(settings),
-                            alertmanager_url=settings.alertmanager_url, hold=timedelta(days=hold_days))
+                            alertmanager_url=settings.alertmanager_url, window=window)
     host, port = args.metrics
     start_http_server(port, addr=host, registry=WorkerMetrics.shared().registry)
     app = make_app(connection, options)

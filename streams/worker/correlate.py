@@ -27,7 +27,7 @@ from aiokafka.errors import KafkaError
 from ops.kafka.connection import KafkaConnection
 from streams.worker.correlator import ALERTS_TOPIC, Correlator, Output
 from streams.worker.lane import FLUSH, LANE_TOPIC, encoded, feed, tick_value
-from streams.worker.reorder import DEFAULT_IDLE
+from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.metrics import WorkerMetrics
 
 __all__ = ["CorrelateLoop", "replay"]
@@ -93,11 +93,11 @@ class CorrelateLoop:
     def __init__(self, connection: KafkaConnection, *, batch: int = 500, lane: str = LANE_TOPIC,
                  metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
                  on_alert: Callable[[dict[str, Any]], None] | None = None,
-                 tick_seconds: float | None = None, hold: timedelta = DEFAULT_IDLE,
+                 tick_seconds: float | None = None, window: timedelta = REPLAY_WINDOW,
                  flush_seconds: float = 3.0) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
         self.tick_seconds, self._last_tick = tick_seconds, 0.0
-        self.hold, self.flush_seconds, self._last_entry = hold, flush_seconds, time.monotonic()
+        self.window, self.flush_seconds, self._last_entry = window, flush_seconds, time.monotonic()
         self.consumer_key, self.on_alert = consumer_key, on_alert
         self.tp = TopicPartition(lane, 0)
         self.metrics = metrics or WorkerMetrics.shared()
@@ -175,7 +175,7 @@ class CorrelateLoop:
     async def _rebuild(self, consumer: AIOKafkaConsumer) -> None:
         committed = await consumer.committed(self.tp) or 0
         started = time.perf_counter()
-        self.correlator = Correlator(consumer_key=self.consumer_key, hold=self.hold)
+        self.correlator = Correlator(consumer_key=self.consumer_key, window=self.window)
         fed = await replay(self.connection, self.correlator, committed, lane=self.lane)
         consumer.seek(self.tp, committed)
         self.next_offset = committed

@@ -28,7 +28,7 @@ from streams.matching.persons import load_persons_parameters, person_record, per
 from streams.privacy import for_consumer
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
-from streams.worker.reorder import DEFAULT_IDLE, EventTimeBuffer
+from streams.worker.reorder import REPLAY_WINDOW, EventTimeBuffer
 
 __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
            "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
@@ -60,7 +60,7 @@ class Correlator:
     """Matcher + hub + the time the hub has reached. Not thread-safe: one lane, one owner."""
 
     def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None,
-                 hold: timedelta = DEFAULT_IDLE) -> None:
+                 window: timedelta = REPLAY_WINDOW) -> None:
         self.matcher = matcher or Matcher(persons_spec(), load_persons_parameters())
         self.consumer_key = consumer_key
         self.matcher_version = self.matcher.version           # a digest of the parameters: computed once
@@ -69,7 +69,7 @@ class Correlator:
         self._expired_at: datetime | None = None
         self._actions: set[str] = set()
         self._events: set[str] = set()
-        self.buffer = EventTimeBuffer(hold)
+        self.buffer = EventTimeBuffer(window)
 
     # --- entries of the lane --------------------------------------------------------------
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:

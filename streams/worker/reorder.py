@@ -1,15 +1,20 @@
-"""Event-time order from arrival order: agencies deliver late and in batches (a labour export once
-a day, a hotline report within minutes), and deadlines judged on a clock that one fast source has
-pushed ahead raise alerts the slower sources would have cleared. Events wait here until every
-active source has moved past them (the watermark), then leave in event-time order.
+"""Event-time order from arrival order. Agencies deliver late, in batches and out of order (a
+labour export once a day, a hotline report within minutes), and deadlines judged on a clock one
+fast source has pushed ahead raise alerts that the slower sources' events would have cleared.
 
-A source is active while its latest event is within `idle` of the most advanced source, so a
-quiet agency does not hold everything back; `idle` zero releases every event at once (live, where
-the wall clock judges deadlines and a late event resolves what it clears). On the simulator's
-scenario (seed 7, delivered in batches of 40, up to 3 weeks late) alert precision went from 0.27
-(arrival order) to 0.61 with 30 days, recall from 0.81 to 0.85; events sorted by time give 0.77 / 0.88. `release_until(t)` (a wall-clock tick) and `flush()`
-(the lane has gone idle) let the rest go. Pure and deterministic: arrival order in, the same
-release order out.
+Events wait here until they are `window` older than the watermark, the earliest latest event time
+among the active sources (a source is active while it is within `window` of the most advanced
+one, so a quiet agency does not hold everything back); then they leave in event-time order.
+`release_until(t)` (a wall-clock tick) and `flush()` (the lane has gone idle) let the rest go.
+
+- `window` zero releases every event at once: live, where the wall clock judges deadlines and a
+  late event resolves what it clears.
+- a window longer than the feed (the event clock's default) holds everything until the lane goes
+  idle: a replay or a batch load is correlated exactly in event-time order.
+
+Measured on the simulator's seed 7 through a real broker (the lane as the forwarder wrote it):
+alert precision / recall 0.21 / 0.81 at arrival order, 0.43 / 0.89 with a 30-day window, 0.77 /
+0.88 in full event-time order. Pure and deterministic: the same arrivals give the same releases.
 """
 
 from __future__ import annotations
@@ -18,14 +23,14 @@ import heapq
 from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["EventTimeBuffer", "DEFAULT_IDLE"]
+__all__ = ["EventTimeBuffer", "REPLAY_WINDOW"]
 
-DEFAULT_IDLE = timedelta(days=30)
+REPLAY_WINDOW = timedelta(days=3650)
 
 
 class EventTimeBuffer:
-    def __init__(self, idle: timedelta = DEFAULT_IDLE) -> None:
-        self.idle = idle
+    def __init__(self, window: timedelta = REPLAY_WINDOW) -> None:
+        self.window = window
         self._latest: dict[str, datetime] = {}
         self._waiting: list[tuple[datetime, int, Any]] = []
         self._arrivals = 0
@@ -39,12 +44,12 @@ class EventTimeBuffer:
             self._latest[source] = at
         heapq.heappush(self._waiting, (at, self._arrivals, item))
         self._arrivals += 1
-        return self.release_until(self.watermark())
+        return self.release_until(self.watermark() - self.window)
 
     def watermark(self) -> datetime:
         """The earliest latest event time among the active sources."""
         ahead = max(self._latest.values())
-        return min(t for t in self._latest.values() if t >= ahead - self.idle)
+        return min(t for t in self._latest.values() if t >= ahead - self.window)
 
     def release_until(self, moment: datetime) -> list[Any]:
         released = []
