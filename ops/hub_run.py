@@ -237,9 +237,10 @@ def lane_values(connection: KafkaConnection) -> list[bytes]:
         consumer.close()
 
 
-def expected(hub: ScratchHub) -> list[tuple[str, str, dict]]:
-    """What an undisturbed worker publishes for the lane as written: (topic, key, record)."""
-    correlator = Correlator(consumer_key=pseudonym_key(hub.settings))
+def expected(hub: ScratchHub, **options: Any) -> list[tuple[str, str, dict]]:
+    """What an undisturbed worker publishes for the lane as written: (topic, key, record).
+    `options` go to the `Correlator` (the worker's, e.g. `window`)."""
+    correlator = Correlator(consumer_key=pseudonym_key(hub.settings), **options)
     out = []
     for value in lane_values(hub.connection):
         out += [(o.topic, o.key, schemas.decode(schemas.encode(o.schema, o.record))[1]) for o in feed(correlator, value)]

@@ -67,6 +67,7 @@ def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
     return {"alert_precision": matched / total_got if total_got else 1.0,
             "alert_recall": matched / total_expected if total_expected else 1.0,
             "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
+            "matched": sorted(map(list, (expected & got).elements())),
             "missed": sorted(map(list, (expected - got).elements())), "unexpected": sorted(map(list, (got - expected).elements()))}
 
 

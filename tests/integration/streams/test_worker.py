@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -41,7 +42,8 @@ class TestAWorkerKilledMidStream:
         publications, _ = scenario
         connection, half = hub_broker.connection, len(publications) // 2
         kills = []
-        worker = Worker(hub_broker, tmp_path / "worker.log")
+        window = ("--order-days", "2")        # outputs all along, not only at the final flush
+        worker = Worker(hub_broker, tmp_path / "worker.log", *window)
         try:
             sent = publish(connection, publications[:half])
             wait_until(lambda: correlated(connection) > 0, what="the first lane entries correlated")
@@ -53,14 +55,14 @@ class TestAWorkerKilledMidStream:
                     time.sleep(0.3)
                 worker.kill()
                 kills.append(correlated(connection))
-                worker = Worker(hub_broker, tmp_path / "worker.log")
+                worker = Worker(hub_broker, tmp_path / "worker.log", *window)
             wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
         finally:
             worker.stop()
         print(f"killed with {kills} lane entries committed, of {sent} events")
         assert any(0 < k < sent for k in kills), f"no kill landed mid-stream: {kills}"
         published = read_topic(connection)
-        got, want = per_key(published), per_key(expected(hub_broker))
+        got, want = per_key(published), per_key(expected(hub_broker, window=timedelta(days=2)))
         assert got == want, first_difference(got, want)                 # nothing lost, nothing doubled
         _assert_views_match(hub_broker.database_url, published)
 
@@ -81,4 +83,9 @@ class TestTwoWorkers:
         assert got == want, first_difference(got, want)
         _assert_views_match(hub_broker.database_url, published)
         score = score_alerts(truth, latest(published, ALERTS_TOPIC).values(), latest(published, LINKS_TOPIC).values())
-        print(score)
+        assert {12} <= {rule for rule, _ in (tuple(a) for a in score["matched"])}, score   # a suspect across provinces
+        provinces_of: dict[str, set] = {}                    # a person who appears in two provinces
+        for view in latest(published, CASES_TOPIC).values():
+            for person in view["persons"]:
+                provinces_of.setdefault(person["person_id"], set()).update(view["provinces"])
+        assert any(len(provinces) > 1 for provinces in provinces_of.values())
