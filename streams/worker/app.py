@@ -14,25 +14,23 @@ agents do not give (see each module):
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 import faust
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ops.kafka.connection import KafkaConnection
-from streams.worker.correlate import CorrelateLoop
+from streams.worker.correlate import GROUP as CORRELATE_GROUP, CorrelateLoop
 from streams.worker.forward import GROUP as FORWARD_GROUP, ForwardLoop
+from streams.worker.lag import LagProbe
 from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
-from streams.worker.views import OUTPUT_TOPICS, ViewsLoop
+from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, ViewsLoop
 
 __all__ = ["WorkerOptions", "make_app"]
 
 APP_ID = "sanpalang-hub"
-log = logging.getLogger("sanpalang.worker")
 
 
 @dataclass(frozen=True)
@@ -95,42 +93,11 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
         async def views() -> None:
             await ViewsLoop(connection, options.database_url, metrics=metrics).run()
 
-    @app.timer(5.0)
+    probe = LagProbe(connection, {LANE_TOPIC: CORRELATE_GROUP, **{t: VIEWS_GROUP for t in OUTPUT_TOPICS},
+                                  **{t: FORWARD_GROUP for t in intake_topics()}, ACTIONS_TOPIC: APP_ID}, metrics)
+
+    @app.timer(15.0)
     async def lag() -> None:
-        await _measure_lag(connection, metrics)
+        await probe.measure()
 
     return app
-
-
-async def _measure_lag(connection: KafkaConnection, metrics: WorkerMetrics) -> None:
-    """Messages between each group's committed offset and the end of its topics."""
-    consumer = AIOKafkaConsumer(**connection.aiokafka(), group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        groups = {LANE_TOPIC: "sanpalang-hub-correlate", **{t: "sanpalang-hub-views" for t in OUTPUT_TOPICS},
-                  **{t: FORWARD_GROUP for t in intake_topics()}, ACTIONS_TOPIC: APP_ID}
-        await consumer.topics()                      # fetches the metadata partitions_for_topic reads
-        for topic, group in groups.items():
-            partitions = consumer.partitions_for_topic(topic) or set()
-            tps = [TopicPartition(topic, p) for p in partitions]
-            if not tps:
-                continue
-            ends = await consumer.end_offsets(tps)
-            committed = await _committed(connection, group, tps)
-            metrics.lag.labels(topic).set(sum(max(0, ends[tp] - committed.get(tp, 0)) for tp in tps))
-    except Exception as err:  # lag is best effort; the hub goes on
-        log.debug("lag measurement failed: %s", err)
-    finally:
-        await consumer.stop()
-
-
-async def _committed(connection: KafkaConnection, group: str, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
-    from aiokafka.admin import AIOKafkaAdminClient
-    admin = AIOKafkaAdminClient(**connection.aiokafka())
-    await admin.start()
-    try:
-        offsets = await admin.list_consumer_group_offsets(group, partitions=tps)
-        return {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
-    finally:
-        await admin.close()
-

@@ -1,0 +1,56 @@
+"""Consumer lag of the worker's loops, for `sanpalang_worker_consumer_lag{topic}`: the messages
+between each group's committed offset and the end of its topics (commit markers included, so an
+idle transactional topic shows a lag of one per partition at most). One consumer and one admin
+client, started once and kept: a probe must not cost the hub more than it reports."""
+
+from __future__ import annotations
+
+import logging
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from ops.kafka.connection import KafkaConnection
+from streams.worker.metrics import WorkerMetrics
+
+__all__ = ["LagProbe"]
+
+log = logging.getLogger("sanpalang.worker.lag")
+
+
+class LagProbe:
+    def __init__(self, connection: KafkaConnection, groups: dict[str, str], metrics: WorkerMetrics) -> None:
+        self.connection, self.groups, self.metrics = connection, groups, metrics     # topic -> group
+        self._consumer: AIOKafkaConsumer | None = None
+        self._admin: AIOKafkaAdminClient | None = None
+
+    async def measure(self) -> None:
+        try:
+            if self._consumer is None:
+                self._consumer = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=None, enable_auto_commit=False)
+                await self._consumer.start()
+                self._admin = AIOKafkaAdminClient(**self.connection.aiokafka())
+                await self._admin.start()
+            assert self._admin is not None
+            await self._consumer.topics()                  # refreshes the metadata partitions_for_topic reads
+            by_group: dict[str, list[TopicPartition]] = {}
+            for topic, group in self.groups.items():
+                by_group.setdefault(group, []).extend(
+                    TopicPartition(topic, p) for p in self._consumer.partitions_for_topic(topic) or ())
+            for group, tps in by_group.items():
+                if not tps:
+                    continue
+                ends = await self._consumer.end_offsets(tps)
+                offsets = await self._admin.list_consumer_group_offsets(group, partitions=tps)
+                committed = {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+                for topic in {tp.topic for tp in tps}:
+                    self.metrics.lag.labels(topic).set(
+                        sum(max(0, ends[tp] - committed.get(tp, 0)) for tp in tps if tp.topic == topic))
+        except Exception as err:  # lag is best effort; the hub goes on
+            log.debug("lag measurement failed: %s", err)
+
+    async def close(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+        if self._admin is not None:
+            await self._admin.close()
