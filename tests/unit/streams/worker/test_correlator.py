@@ -2,6 +2,8 @@
 deliver it: deterministic, redeliveries change nothing, consumers get tokens and no names, and
 the alerts meet the truth within the matcher's measured error."""
 
+from datetime import datetime, timezone
+
 import pytest
 
 import schemas
@@ -74,3 +76,48 @@ class TestTheCorrelator:
         cases = score_cases(truth, latest(outputs, CASES_TOPIC).values())
         assert alerts["alert_recall"] >= 0.88 and alerts["alert_precision"] >= 0.75, alerts
         assert persons["f1"] >= 0.95 and cases["f1"] >= 0.99, (persons, cases)
+
+
+def action(kind, *, alert_id=None, person_id=None, candidate_id=None, action_id="act-1"):
+    return {"action_id": action_id, "kind": kind, "alert_id": alert_id, "person_id": person_id,
+            "candidate_id": candidate_id, "province": "TH-57", "operator": "somchai", "note": None,
+            "at": datetime(2025, 6, 1, tzinfo=timezone.utc)}
+
+
+class TestOperatorActions:
+    def test_an_acknowledged_alert_is_published_acknowledged_and_a_repeat_changes_nothing(self, scenario):
+        values, _ = scenario
+        correlator, outputs = run(values)
+        firing = next(a for a in latest(outputs, ALERTS_TOPIC).values() if a["state"] == "Firing")
+        acked = correlator.action(action("Acknowledge", alert_id=firing["alert_id"]))
+        (alert,) = [o.record for o in acked if o.topic == ALERTS_TOPIC]
+        assert alert["state"] == "Acknowledged" and alert["acknowledged_at"] and alert["version"] > firing["version"]
+        assert correlator.action(action("Acknowledge", alert_id=firing["alert_id"])) == []
+
+    def test_an_operator_resolves_an_open_alert(self, scenario):
+        values, _ = scenario
+        correlator, outputs = run(values)
+        open_alert = next(a for a in latest(outputs, ALERTS_TOPIC).values() if a["state"] != "Resolved")
+        resolved = correlator.action(action("Resolve", alert_id=open_alert["alert_id"], action_id="act-2"))
+        (alert,) = [o.record for o in resolved if o.topic == ALERTS_TOPIC]
+        assert (alert["state"], alert["resolution"]) == ("Resolved", "operator")
+
+    def test_a_confirmed_possible_link_merges_the_two_persons_in_the_cases(self, scenario):
+        values, _ = scenario
+        correlator, outputs = run(values)
+        possible = next(link for link in latest(outputs, LINKS_TOPIC).values() if link["decision"] == "Possible"
+                        and any(p["person_id"] == link["person_id"] for v in latest(outputs, CASES_TOPIC).values()
+                                for p in v["persons"]))
+        merged = correlator.action(action("ConfirmLink", person_id=possible["person_id"],
+                                          candidate_id=possible["candidate_id"]))
+        views = latest(merged, CASES_TOPIC).values()
+        assert views, "the cases of the merged person are published again"
+        younger = max(possible["person_id"], possible["candidate_id"],
+                      key=lambda pid: next(n for n in range(len(correlator.matcher.store))
+                                           if correlator.matcher.person_id(n) == pid))
+        assert all(p["person_id"] != younger for v in views for p in v["persons"])
+
+    def test_an_action_on_an_alert_the_hub_does_not_hold_changes_nothing(self, scenario):
+        values, _ = scenario
+        correlator, _ = run(values[:50])
+        assert correlator.action(action("Acknowledge", alert_id="no-such-alert")) == []
