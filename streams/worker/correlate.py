@@ -102,6 +102,7 @@ class CorrelateLoop:
         self.tp = TopicPartition(lane, 0)
         self.metrics = metrics or WorkerMetrics.shared()
         self.correlator: Correlator | None = None
+        self.producer: AIOKafkaProducer | None = None
         self.next_offset = 0
 
     async def run(self) -> None:
@@ -110,7 +111,6 @@ class CorrelateLoop:
                                     enable_auto_commit=False, auto_offset_reset="earliest")
         await consumer.start()
         consumer.subscribe([self.lane], listener=listener)
-        self.producer: AIOKafkaProducer | None = None
         try:
             while True:
                 if listener.changed.is_set():
@@ -139,9 +139,7 @@ class CorrelateLoop:
         """Live: the wall clock onto the lane, by its owner only, so ticks are never doubled by workers."""
         if self.tick_seconds is None or time.monotonic() - self._last_tick < self.tick_seconds:
             return
-        assert self.producer is not None
-        async with self.producer.transaction():
-            await self.producer.send(self.lane, tick_value(datetime.now(timezone.utc)), key=b"tick")
+        await self._append(tick_value(datetime.now(timezone.utc)), b"tick")
         self._last_tick = time.monotonic()
 
     async def _flush_when_idle(self) -> None:
@@ -151,10 +149,18 @@ class CorrelateLoop:
             return
         if time.monotonic() - self._last_entry < self.flush_seconds:
             return
-        assert self.producer is not None
-        async with self.producer.transaction():
-            await self.producer.send(self.lane, FLUSH, key=b"flush")
+        await self._append(FLUSH, b"flush")
         self._last_entry = time.monotonic()
+
+    async def _append(self, value: bytes, key: bytes) -> None:
+        """An entry of the lane's owner (tick, flush), in a transaction of its fenced producer."""
+        assert self.producer is not None
+        try:
+            async with self.producer.transaction():
+                await self.producer.send(self.lane, value, key=key)
+        except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
+            log.warning("could not append %r to the lane (%s)", key, err)
+            await self._drop_state()
 
     async def _start_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
