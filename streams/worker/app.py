@@ -14,6 +14,8 @@ agents do not give (see each module):
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -70,7 +72,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
 
     @app.task
     async def forward() -> None:
-        await ForwardLoop(connection, metrics=metrics).run()
+        await _or_crash(app, ForwardLoop(connection, metrics=metrics).run())
 
     @app.task
     async def correlate() -> None:
@@ -80,10 +82,10 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
         try:
-            await CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
-                                on_alert=pusher.push if pusher else None,
-                                tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                                window=options.window).run()
+            await _or_crash(app, CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
+                                               on_alert=pusher.push if pusher else None,
+                                               tick_seconds=options.tick_seconds if options.clock == "wall" else None,
+                                               window=options.window).run())
         finally:
             if pusher is not None:
                 await pusher.stop()
@@ -91,7 +93,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     if options.views:
         @app.task
         async def views() -> None:
-            await ViewsLoop(connection, options.database_url, metrics=metrics).run()
+            await _or_crash(app, ViewsLoop(connection, options.database_url, metrics=metrics).run())
 
     probe = LagProbe(connection, {LANE_TOPIC: CORRELATE_GROUP, **{t: VIEWS_GROUP for t in OUTPUT_TOPICS},
                                   **{t: FORWARD_GROUP for t in intake_topics()}, ACTIONS_TOPIC: APP_ID}, metrics)
@@ -101,3 +103,14 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
         await probe.measure()
 
     return app
+
+
+async def _or_crash(app: faust.App, loop: Awaitable[None]) -> None:
+    """A loop that fails stops the whole worker with an error (its supervisor restarts it; it
+    resumes from its commits) rather than leaving a process that looks alive and does nothing."""
+    try:
+        await loop
+    except asyncio.CancelledError:
+        raise
+    except Exception as err:
+        await app.crash(err)
