@@ -17,24 +17,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
+import schemas
 from ops.kafka.connection import KafkaConnection
-from streams.worker.correlator import ALERTS_TOPIC, Correlator, Output
+from streams.aggregates import aggregate_case_views, changed_tables
+from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
 from streams.worker.lane import FLUSH, LANE_TOPIC, encoded, feed, tick_value
-from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.metrics import WorkerMetrics
+from streams.worker.reorder import REPLAY_WINDOW
 
 __all__ = ["CorrelateLoop", "replay"]
 
 log = logging.getLogger("sanpalang.worker.correlate")
 GROUP = "sanpalang-hub-correlate"
 TRANSACTIONAL_ID = "sanpalang-hub-correlate"
+AGGREGATES_TOPIC, AGGREGATE = "reports.aggregates.v1", "sanpalang.hub.Aggregate"
 TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
 """On every output: when the intake event (or tick, or operator action) that caused it was produced,
 epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
@@ -94,7 +97,7 @@ class CorrelateLoop:
                  metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
                  on_alert: Callable[[dict[str, Any]], None] | None = None,
                  tick_seconds: float | None = None, window: timedelta = REPLAY_WINDOW,
-                 flush_seconds: float = 3.0) -> None:
+                 flush_seconds: float = 3.0, aggregate_seconds: float = 60.0) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
         self.tick_seconds, self._last_tick = tick_seconds, 0.0
         self.window, self.flush_seconds, self._last_entry = window, flush_seconds, time.monotonic()
@@ -103,6 +106,9 @@ class CorrelateLoop:
         self.metrics = metrics or WorkerMetrics.shared()
         self.correlator: Correlator | None = None
         self.producer: AIOKafkaProducer | None = None
+        self.aggregate_seconds, self._aggregated_at, self._views_changed = aggregate_seconds, 0.0, False
+        self.views: dict[str, dict[str, Any]] = {}          # latest view of every case, for the aggregates
+        self._published_tables: dict[str, dict[str, Any]] = {}
         self.next_offset = 0
 
     async def run(self) -> None:
@@ -125,6 +131,7 @@ class CorrelateLoop:
                     self.producer = await self._start_producer()
                     await self._rebuild(consumer)
                 await self._tick()
+                await self._aggregate()
                 batch = (await consumer.getmany(self.tp, timeout_ms=200, max_records=self.batch)).get(self.tp, [])
                 if batch:
                     self._last_entry = time.monotonic()
@@ -162,6 +169,31 @@ class CorrelateLoop:
             log.warning("could not append %r to the lane (%s)", key, err)
             await self._drop_state()
 
+    def _keep_views(self, outputs: list[Output]) -> None:
+        for output in outputs:
+            if output.topic == CASES_TOPIC:
+                self.views[output.key] = output.record
+                self._views_changed = True
+
+    async def _aggregate(self) -> None:
+        """CTDC-style de-identified tables (k >= 11) of every case on `reports.aggregates.v1`,
+        only those whose counts changed, at most every `aggregate_seconds`."""
+        if not self._views_changed or time.monotonic() - self._aggregated_at < self.aggregate_seconds:
+            return
+        tables = changed_tables(self._published_tables, aggregate_case_views(self.views.values()))
+        assert self.producer is not None
+        try:
+            async with self.producer.transaction():
+                for table in tables:
+                    await self.producer.send(AGGREGATES_TOPIC, schemas.encode(AGGREGATE, table),
+                                             key=table["table_id"].encode())
+        except KafkaError as err:
+            log.warning("could not publish the aggregates (%s)", err)
+            await self._drop_state()
+            return
+        self._published_tables.update((t["table_id"], t) for t in tables)
+        self._aggregated_at, self._views_changed = time.monotonic(), False
+
     async def _start_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
                                     enable_idempotence=True, acks="all", linger_ms=5)
@@ -182,7 +214,8 @@ class CorrelateLoop:
         committed = await consumer.committed(self.tp) or 0
         started = time.perf_counter()
         self.correlator = Correlator(consumer_key=self.consumer_key, window=self.window)
-        fed = await replay(self.connection, self.correlator, committed, lane=self.lane)
+        self.views.clear()
+        fed = await replay(self.connection, self.correlator, committed, lane=self.lane, on_outputs=self._keep_views)
         consumer.seek(self.tp, committed)
         self.next_offset = committed
         log.info("correlator rebuilt from %d lane entries (offsets 0..%d) in %.1f s", fed, committed,
@@ -213,6 +246,7 @@ class CorrelateLoop:
             await self._drop_state()                       # rebuilt from the committed offset
             return
         self.next_offset = last.offset + 1
+        self._keep_views(outputs)
         self.metrics.committed(batch, outputs, self.correlator)
         if self.on_alert is not None:
             for output in outputs:

@@ -89,3 +89,5 @@ class TestTwoWorkers:
             for person in view["persons"]:
                 provinces_of.setdefault(person["person_id"], set()).update(view["provinces"])
         assert any(len(provinces) > 1 for provinces in provinces_of.values())
+        tables = latest(read_topic(connection, ["reports.aggregates.v1"]), "reports.aggregates.v1").values()
+        assert tables and all(cell["count"] >= 11 for table in tables for cell in table["cells"])
