@@ -12,6 +12,7 @@
 | `store`, `accounts`, `auditlog`, `names` | the console's tables and their SQL | shell |
 | `service` | scoped, audited reads and writes for pages and API | shell |
 | `live` | alerts.v1 -> boards (SSE), actions -> operator.actions.v1 | shell |
+| `metrics` | the console's Prometheus registry (`/metrics`): counts only, no names or ids | shell |
 | `intake_feed` | intake.<agency>.v1 -> the person directory | shell |
 | `server`, `demo` | start / serve from settings; demo sign-ins | shell |
 | `web`, `pages`, `api`, `openapi`, `render`, `acting` | the aiohttp application | shell |

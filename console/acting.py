@@ -43,6 +43,7 @@ async def _send(st: ConsoleState, action: dict[str, Any]) -> None:
         await st.actions.send(action)
     except Exception as e:                 # broker down, timeout: the decision did not leave
         raise ActionError(503, f"the action could not be published, try again: {e}") from e
+    st.metrics.published(action["kind"])
 
 
 async def act_on_alert(st: ConsoleState, principal: Principal, alert_id: str, verb: str, note: str | None) -> dict[str, Any]:

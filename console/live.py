@@ -22,6 +22,7 @@ import schemas
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from console.metrics import ConsoleMetrics
 from console.roles import Principal, sees_province
 from ops.kafka.connection import KafkaConnection
 
@@ -127,8 +128,10 @@ class Broadcaster:
 class AlertFeed:
     """alerts.v1 -> `Broadcaster`: a small lifecycle class (start / stop), one background task."""
 
-    def __init__(self, connection: KafkaConnection, topic: str, broadcaster: Broadcaster) -> None:
+    def __init__(self, connection: KafkaConnection, topic: str, broadcaster: Broadcaster,
+                 metrics: ConsoleMetrics | None = None) -> None:
         self.connection, self.topic, self.broadcaster = connection, topic, broadcaster
+        self.metrics = metrics
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
@@ -173,7 +176,26 @@ class AlertFeed:
                         log.warning("alert feed: undecodable message at %s/%s", record.partition, record.offset)
                         continue
                     if name == ALERT:
-                        self.broadcaster.publish(alert)
+                        sent = self.broadcaster.publish(alert)
+                        if self.metrics is not None:
+                            self.metrics.alert_read(record.timestamp, sent)
+            if self.metrics is not None:
+                await self._measure_lag()
+
+    async def _measure_lag(self) -> None:
+        """Messages between the feed's position and the last stable offset (read-committed: what a
+        transaction has not committed yet is not behind), summed over the topic's partitions. The
+        offsets are those of the last fetch, so the figure is as fresh as the last `getmany`."""
+        assert self._consumer is not None and self.metrics is not None
+        behind = 0
+        for tp in self._consumer.assignment():
+            end = self._consumer.last_stable_offset(tp)
+            if end is None:
+                end = self._consumer.highwater(tp)
+            if end is None:
+                continue
+            behind += max(0, end - await self._consumer.position(tp))
+        self.metrics.lag(self.topic, behind)
 
     async def stop(self) -> None:
         if self._task is not None:

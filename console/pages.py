@@ -66,10 +66,13 @@ async def sign_in(request: web.Request) -> web.Response:
             result = accounts.sign_in(conn, name, password, at=at)
             session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
             auditlog.append(conn, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
-                            action="sign_in" if session else ("sign_in.locked" if result.locked_until else "sign_in.failed"),
-                            target=name or "?", detail={"address": request.remote or ""})
+                            action=_SIGN_IN_AUDIT[_outcome(result, session)], target=name or "?",
+                            detail={"address": request.remote or ""})
             return result, session
     result, session = await asyncio.to_thread(check)
+    outcome = _outcome(result, session)
+    st.metrics.signed_in(outcome)
+    st.metrics.audited(_SIGN_IN_AUDIT[outcome])
     if session is None:
         response = _html("", status=429 if result.locked_until else 401)
         token = presign_token(request, response)
@@ -80,6 +83,13 @@ async def sign_in(request: web.Request) -> web.Response:
     set_session_cookie(response, request, session.session_id)
     response.del_cookie(PRESIGN_COOKIE, path="/sign-in")
     raise response
+
+
+_SIGN_IN_AUDIT = {"success": "sign_in", "failure": "sign_in.failed", "locked": "sign_in.locked"}
+
+
+def _outcome(result: accounts.SignIn, session: accounts.Session | None) -> str:
+    return "success" if session else ("locked" if result.locked_until else "failure")
 
 
 async def sign_out(request: web.Request) -> web.Response:

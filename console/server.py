@@ -20,6 +20,7 @@ from aiohttp import web
 
 from console.intake_feed import DirectoryFeed
 from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
+from console.metrics import ConsoleMetrics
 from console.service import Hub
 from console.store import migrate
 from console.web import ConsoleState, build_app
@@ -75,13 +76,15 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
                         kafka: bool = True, secure_cookies: bool = False,
                         now: Callable[[], datetime] | None = None) -> RunningConsole:
     hub = await asyncio.to_thread(open_hub, settings.db_url)
-    broadcaster = Broadcaster()
+    broadcaster, metrics = Broadcaster(), ConsoleMetrics()
+    metrics.watch(broadcaster)
+    hub.on_audit = metrics.audited
     feed = publisher = directory = None
     if kafka:
         connection = console_connection(settings)
         publisher = ActionPublisher(connection, topics.actions)
         await publisher.start()
-        feed = AlertFeed(connection, topics.alerts, broadcaster)
+        feed = AlertFeed(connection, topics.alerts, broadcaster, metrics)
         try:
             await feed.start()
             if topics.intake:
@@ -91,7 +94,7 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
             await feed.stop()
             await publisher.stop()
             raise
-    state = ConsoleState(hub, broadcaster, publisher, secure_cookies=secure_cookies)
+    state = ConsoleState(hub, broadcaster, publisher, secure_cookies=secure_cookies, metrics=metrics)
     if now is not None:
         state.now = now
     runner = web.AppRunner(build_app(state), access_log=None, shutdown_timeout=2)

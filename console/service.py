@@ -9,6 +9,7 @@ transaction as the operator write it records. A case read is audited whether it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,6 +62,7 @@ class Hub:
 
     def __init__(self, reader: Engine, writer: Engine) -> None:
         self.reader, self.writer = reader, writer
+        self.on_audit: Callable[[str], None] = lambda action: None   # told each committed entry's action (metrics)
 
     def _audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
                **detail: Any) -> None:
@@ -68,6 +70,7 @@ class Hub:
             auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=action,
                             target=target, province=province, detail={"via": "token" if principal.via_token else "session",
                                                                       **detail})
+        self.on_audit(action)
 
     # --- alerts -------------------------------------------------------------------------------
     def board(self, principal: Principal, *, limit: int = 500) -> list[dict[str, Any]]:
@@ -96,6 +99,7 @@ class Hub:
                             target=alert["alert_id"], province=alert["province"],
                             detail={"action_id": action_id, "note": note, "case_id": alert.get("case_id"),
                                     "via": "token" if principal.via_token else "session"})
+        self.on_audit(f"alert.{verb}")
         return done
 
     # --- cases --------------------------------------------------------------------------------
@@ -193,6 +197,7 @@ class Hub:
                             target=link["source_key"], province=province,
                             detail={"action_id": action_id, "person_id": link["person_id"],
                                     "candidate_id": link.get("candidate_id"), "case_ids": link["case_ids"]})
+        self.on_audit(f"link.{verb}")
         return done
 
     # --- referrals ----------------------------------------------------------------------------

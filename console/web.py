@@ -21,6 +21,7 @@ from console import accounts, csrf
 from console.credentials import new_secret
 from console.i18n import normalise_lang
 from console.live import Broadcaster
+from console.metrics import CONTENT_TYPE, UNMATCHED_ROUTE, ConsoleMetrics
 from console.roles import Principal
 from console.service import Hub
 
@@ -29,7 +30,9 @@ __all__ = ["ConsoleState", "build_app", "STATE", "PRINCIPAL", "SESSION", "BEARER
 
 SESSION_COOKIE, PRESIGN_COOKIE, LANG_COOKIE = "spl_session", "spl_presign", "spl_lang"
 PUBLIC_PREFIXES = ("/static/", "/lang/")
-PUBLIC_PATHS = frozenset({"/sign-in", "/api/openapi.json", "/health"})
+# /metrics is public like /health: counts only, no names or ids (console.metrics); Prometheus
+# scrapes it without a session. A proxy facing the internet need not forward it.
+PUBLIC_PATHS = frozenset({"/sign-in", "/api/openapi.json", "/health", "/metrics"})
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -45,6 +48,7 @@ class ConsoleState:
     actions: ActionSink | None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     secure_cookies: bool = False
+    metrics: ConsoleMetrics = field(default_factory=ConsoleMetrics)
 
 
 STATE: web.AppKey[ConsoleState] = web.AppKey("console_state", ConsoleState)
@@ -95,6 +99,28 @@ async def _headers(request: web.Request, handler: Callable[[web.Request], Awaita
         response.headers.setdefault("Cache-Control", "no-store")
     if isinstance(response, web.HTTPException):
         raise response
+    return response
+
+
+def _route(request: web.Request) -> str:
+    """The route template (``/cases/{case_id}``), never the path: ids stay out of the labels."""
+    resource = request.match_info.route.resource          # None for a 404 / 405 of the router
+    return resource.canonical if resource is not None else UNMATCHED_ROUTE
+
+
+@web.middleware
+async def _count(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """Outermost: counts what the caller got, redirects to sign-in and refusals included."""
+    metrics, route = state_of(request).metrics, _route(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as e:
+        metrics.request(route, request.method, e.status)
+        raise
+    except Exception:
+        metrics.request(route, request.method, 500)
+        raise
+    metrics.request(route, request.method, response.status)
     return response
 
 
@@ -161,13 +187,18 @@ async def _health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "boards": state_of(request).broadcaster.boards})
 
 
+async def _metrics(request: web.Request) -> web.Response:
+    return web.Response(body=state_of(request).metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
 def build_app(state: ConsoleState) -> web.Application:
     from console import api, pages
-    app = web.Application(middlewares=[_headers, _auth], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[_count, _headers, _auth], client_max_size=256 * 1024)
     app[STATE] = state
     static = resources.files("console") / "static"
     app.router.add_static("/static/", str(static), show_index=False, append_version=False)
     app.router.add_get("/health", _health)
+    app.router.add_get("/metrics", _metrics)
     pages.add_routes(app)
     api.add_routes(app)
 

@@ -3,7 +3,8 @@ only use metrics the hub really exposes, with labels those metrics really have: 
 must fail here, not leave an alert that can never fire or a panel that stays empty.
 
 Exposed metrics are read from the code: the connectors' registry (connectors/metrics.py), the
-worker's (streams/worker/metrics.py) and the Alertmanager pusher's (ops/alerting/pusher.py).
+worker's (streams/worker/metrics.py), the Alertmanager pusher's (ops/alerting/pusher.py) and the
+console's (console/metrics.py).
 `BRIEFED_WORKER_METRICS` below is the worker's contract as agreed in the brief of the metrics work
 (names and labels); it is checked against streams.worker.metrics when that module exists, and
 stands in for it when it does not. Whoever renames a worker metric updates it, with the rules and
@@ -21,6 +22,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.metrics import MetricWrapperBase
 
 from connectors.metrics import ConnectorMetrics
+from console.metrics import ConsoleMetrics
 from ops.alerting.pusher import PushMetrics
 
 ROOT = Path(__file__).parents[3]
@@ -67,7 +69,7 @@ def _worker_families() -> dict[str, tuple[str, set[str]]]:
 def _exposed() -> dict[str, set[str]]:
     """Every sample name a scrape of the hub can return, with its labels."""
     families = {**_families(ConnectorMetrics("police")), **_worker_families(),
-                **_families(PushMetrics(CollectorRegistry()))}
+                **_families(PushMetrics(CollectorRegistry())), **_families(ConsoleMetrics())}
     samples = {"up": set(TARGET_LABELS)}
     for name, (kind, labels) in families.items():
         base = name.removesuffix("_total") if kind == "counter" else name
@@ -193,3 +195,16 @@ class TestWorkerMetrics:
             pytest.skip("streams.worker.metrics not written yet: the rules are checked against the brief's list")
         exposed = _families(WorkerMetrics(CollectorRegistry()))
         assert {name: exposed.get(name) for name in BRIEFED_WORKER_METRICS} == BRIEFED_WORKER_METRICS
+
+
+class TestConsoleMetrics:
+    def test_every_console_metric_is_named_for_the_console_and_exposed_by_its_registry(self):
+        metrics = ConsoleMetrics()
+        families = _families(metrics)
+        assert families and all(name.startswith("sanpalang_console_") for name in families)
+        scraped = {m.name + ("_total" if m.type == "counter" else "") for m in metrics.registry.collect()}
+        assert set(families) <= scraped
+
+    def test_the_console_alerts_use_the_console_metrics(self):
+        used = {name for expr in _rule_expressions() for name, _ in _selectors(_strip_modifiers(expr))}
+        assert "sanpalang_console_sign_ins_total" in used
