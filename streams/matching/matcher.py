@@ -13,9 +13,19 @@ score. Then:
   move on a guess) and `candidate_id` names the person an operator should review it against.
 - otherwise **New**: the record starts a person.
 
+Operators' decisions feed back (`persons for review` in the console, `operator.actions.v1`):
+`join(a, b)` makes two persons one (older id surviving, as a link would), `forbid(a, b)` says
+they are two people. A forbidden pair is never joined again, by an operator or by a record:
+a record scoring >= link against both is linked to the stronger only and the other is left out
+as if it had scored below link. Forbidding is between persons, not records, so it survives
+merges: the person a merge makes is set apart from everyone either half was set apart from.
+A Possible decision starts a person of its own, whom nobody has yet set apart from anyone, so
+it never proposes a pair an operator has already rejected.
+
 Person ids are stable: a person's id is derived from its first record (its position in the
 stream and the matcher's namespace), and a merge always keeps the older id. Nothing here reads
-the clock or draws random numbers: the same records in the same order give the same decisions.
+the clock or draws random numbers: the same records and operators' decisions in the same order
+give the same decisions.
 """
 
 from __future__ import annotations
@@ -69,6 +79,10 @@ class Matcher:
         self._log2_m_exact = [math.log2(self.params.m[c][0]) for c in spec.columns]
         self.link_weight = spec.link_weight
         self.possible_weight = spec.possible_weight
+        self._apart: dict[int, set[int]] = {}   # root -> roots an operator said are someone else
+        self._starts = bytearray()              # 1 where a record started a person (its number names one)
+        self._ids: dict[str, int] = {}          # person id -> first record, filled when an operator acts
+        self._ids_upto = 0                      # records looked at for `_ids`
 
     @property
     def version(self) -> str:
@@ -92,22 +106,99 @@ class Matcher:
             if weight > best.get(root, float("-inf")):
                 best[root] = weight
         if not best:
-            number = store.append(codes, keys)
+            number = self._append(codes, keys)
             return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
         top_root, top_weight = max(best.items(), key=lambda item: (item[1], -item[0]))
         if top_weight >= self.link_weight:
-            linked = sorted(root for root, weight in best.items() if weight >= self.link_weight)
+            linked = self._joinable(top_root, best)
             survivor = linked[0]
             for other in linked[1:]:
-                store.union_into(survivor, other)
-            number = store.append(codes, keys, parent=survivor)
+                self._union(survivor, other)
+            number = self._append(codes, keys, parent=survivor)
             merged = tuple(self.person_id(r) for r in linked[1:])
             return Decision(number, self.person_id(survivor), DecisionKind.LINKED, top_weight, merged)
-        number = store.append(codes, keys)
+        number = self._append(codes, keys)
         if top_weight >= self.possible_weight:
             return Decision(number, self.person_id(number), DecisionKind.POSSIBLE, top_weight,
                             candidate_id=self.person_id(top_root))
         return Decision(number, self.person_id(number), DecisionKind.NEW, top_weight)
+
+    # --- operators' decisions -----------------------------------------------------------------
+    def join(self, person_a: str, person_b: str) -> tuple[str, str] | None:
+        """An operator says two persons are one: join them, the older id surviving (as a link
+        would). Returns (survivor id, merged id) for the shell to publish, or None when they are
+        one person already. Ids merged away since they were published stand for the person they
+        went into. Raises KeyError for an id this matcher never gave, ValueError when an operator
+        has set the two apart (the later decision does not silently overrule the earlier one)."""
+        a, b = self._root_of(person_a), self._root_of(person_b)
+        if a == b:
+            return None
+        if b in self._apart.get(a, ()):
+            raise ValueError(f"{person_a} and {person_b} were set apart by an operator; not joining them")
+        survivor, other = sorted((a, b))
+        self._union(survivor, other)
+        return self.person_id(survivor), self.person_id(other)
+
+    def forbid(self, person_a: str, person_b: str) -> None:
+        """An operator says two persons are different people: no later record or join merges
+        them, nor anything either is merged with. Repeating it changes nothing. Raises KeyError
+        for an id this matcher never gave, ValueError when they are one person already (a merge
+        is not undone here: the operator sees it published and acts on the merged person)."""
+        a, b = self._root_of(person_a), self._root_of(person_b)
+        if a == b:
+            raise ValueError(f"{person_a} and {person_b} are one person already; a merge is not undone")
+        self._apart.setdefault(a, set()).add(b)
+        self._apart.setdefault(b, set()).add(a)
+
+    def apart(self, person_a: str, person_b: str) -> bool:
+        """Whether an operator has set the two persons (as they are now) apart."""
+        return self._root_of(person_b) in self._apart.get(self._root_of(person_a), ())
+
+    # --- inside -------------------------------------------------------------------------------
+    def _append(self, codes: list[int], keys: list[int], parent: int | None = None) -> int:
+        self._starts.append(parent is None)
+        return self.store.append(codes, keys, parent)
+
+    def _joinable(self, top: int, best: dict[int, float]) -> list[int]:
+        """The persons scoring >= link that one record may join, oldest first: the strongest
+        (`top`), then each next strongest that no operator has set apart from one already taken.
+        With nothing set apart: every person >= link, as the model says."""
+        linked = [root for root, weight in best.items() if weight >= self.link_weight]
+        if not self._apart:
+            return sorted(linked)
+        linked.sort(key=lambda root: (-best[root], root))
+        taken, excluded = [top], set(self._apart.get(top, ()))
+        for root in linked:
+            if root != top and root not in excluded:
+                taken.append(root)
+                excluded |= self._apart.get(root, set())
+        return sorted(taken)
+
+    def _union(self, survivor: int, other: int) -> None:
+        """Merge `other`'s person into `survivor`'s, carrying whom it was set apart from."""
+        self.store.union_into(survivor, other)
+        others = self._apart.pop(other, None)
+        if others:
+            mine = self._apart.setdefault(survivor, set())
+            for root in others:
+                theirs = self._apart[root]
+                theirs.discard(other)
+                theirs.add(survivor)
+                mine.add(root)
+
+    def _root_of(self, person_id: str) -> int:
+        """The current cluster root of a person id; KeyError if no record of ours started it.
+        The id index is built on the first operator's decision and extended on each later one
+        with the persons started since (a hash and a dict entry per person, paid only once an
+        operator acts; a linear scan per action would cost a second at a million records)."""
+        ids, starts = self._ids, self._starts
+        for record in range(self._ids_upto, len(starts)):
+            if starts[record]:
+                ids[self.person_id(record)] = record
+        self._ids_upto = len(starts)
+        if person_id not in ids:
+            raise KeyError(f"no person {person_id!r} in this matcher")
+        return self.store.find(ids[person_id])
 
     def person_id(self, root: int) -> str:
         """The id of the person whose first record is `root`."""

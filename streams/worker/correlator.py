@@ -117,9 +117,10 @@ class Correlator:
             if self.hub.rules.find(action["alert_id"]) is None:
                 return []
             return self._outcome(on_operator(self.hub, action["alert_id"], kind.lower(), at))
-        if kind == "ConfirmLink" and action.get("person_id") and action.get("candidate_id"):
-            return self._confirm(action["person_id"], action["candidate_id"])
-        return []                            # Escalate, RejectLink: the console records them
+        if kind in ("ConfirmLink", "RejectLink") and action.get("person_id") and action.get("candidate_id"):
+            decide = self._confirm if kind == "ConfirmLink" else self._reject
+            return decide(action["person_id"], action["candidate_id"])
+        return []                            # Escalate: the console records it
 
     # --- inside -----------------------------------------------------------------------------
     def _advance(self, at: datetime) -> list[Output]:
@@ -138,15 +139,27 @@ class Correlator:
         return out
 
     def _confirm(self, person_id: str, candidate_id: str) -> list[Output]:
-        """An operator says two persons are one: the matcher joins them, older id surviving."""
-        roots = {self.matcher.person_id(self.matcher.store.find(r)): self.matcher.store.find(r)
-                 for r in range(len(self.matcher.store))}
-        if person_id not in roots or candidate_id not in roots or person_id == candidate_id:
+        """An operator says two persons are one: the matcher joins them, older id surviving, and
+        their cases follow. Unknown ids, one person already, or a pair an operator has set apart
+        (`RejectLink` came first: the earlier decision stands) change nothing."""
+        try:
+            joined = self.matcher.join(person_id, candidate_id)
+        except (KeyError, ValueError):
             return []
-        survivor, other = sorted((roots[person_id], roots[candidate_id]))
-        self.matcher.store.union_into(survivor, other)
-        into = self.matcher.person_id(survivor)
-        return self._outcome(on_person_merge(self.hub, (self.matcher.person_id(other),), into, self.now))
+        if joined is None:
+            return []
+        into, merged = joined
+        return self._outcome(on_person_merge(self.hub, (merged,), into, self.now))
+
+    def _reject(self, person_id: str, candidate_id: str) -> list[Output]:
+        """An operator says two persons are different people: the matcher never merges them (nor
+        what they are merged with) again. Nothing is published: no person or case changes. Unknown
+        ids, or persons a record has merged since (a merge is not undone), change nothing."""
+        try:
+            self.matcher.forbid(person_id, candidate_id)
+        except (KeyError, ValueError):
+            pass
+        return []
 
     def _link(self, envelope: Mapping[str, Any], ref: str, decision: Decision, at: datetime) -> Output:
         key = f"{envelope['agency']}:{envelope['event_id']}:{ref}"

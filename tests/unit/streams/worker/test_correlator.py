@@ -2,7 +2,7 @@
 deliver it: deterministic, redeliveries change nothing, consumers get tokens and no names, and
 the alerts meet the truth within the matcher's measured error."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -121,3 +121,76 @@ class TestOperatorActions:
         values, _ = scenario
         correlator, _ = run(values[:50])
         assert correlator.action(action("Acknowledge", alert_id="no-such-alert")) == []
+
+
+def _rescue(n, name, born=None, ids=(), province="TH-57"):
+    """The example rescue with one person of our own (event `n`, n days after the example's)."""
+    record = schemas.example("sanpalang.police.RescueConducted")
+    envelope = record["envelope"]
+    envelope.update(event_id=f"reject-{n}", province=province,
+                    occurred_at=envelope["occurred_at"] + timedelta(days=n),
+                    recorded_at=envelope["occurred_at"] + timedelta(days=n))
+    envelope["source"]["record_id"] = f"RSC-{n}"
+    person = envelope["persons"][0] | {
+        "names": [{"given": None, "family": None, "full": name, "script": "Latin", "is_official_romanisation": False}],
+        "date_of_birth": born, "dob_precision": "Day" if born else "Unknown", "age_years": None,
+        "identifiers": [{"kind": kind, "value": value, "issuing_country": None} for kind, value in ids]}
+    envelope["persons"] = [person]
+    return record
+
+
+def _links(correlator, *events):
+    for event in events:
+        correlator.event("sanpalang.police.RescueConducted", event)
+    return [o.record for o in correlator.flush() if o.topic == LINKS_TOPIC]
+
+
+BORN = date(1995, 4, 2)
+KNOWN = _rescue(1, "Nang Hseng Noom", BORN, [("Passport", "MC778812")])
+MAYBE = _rescue(2, "Nang Seng Num", None, [("Phone", "+66891112233")], province="TH-50")
+BOTH = _rescue(3, "Nang Hseng Noom", BORN, [("Passport", "MC778812"), ("Phone", "+66891112233")])
+
+
+class TestRejectedLinks:
+    @pytest.fixture
+    def proposed(self):
+        """A correlator that has proposed MAYBE's person as a possible link to KNOWN's."""
+        correlator = Correlator()
+        known, maybe = _links(correlator, KNOWN, MAYBE)
+        assert maybe["decision"] == "Possible" and maybe["candidate_id"] == known["person_id"]
+        return correlator, maybe
+
+    def test_a_record_that_would_link_both_persons_of_a_rejected_link_does_not_merge_them(self, proposed):
+        correlator, maybe = proposed
+        assert correlator.action(action("RejectLink", person_id=maybe["person_id"],
+                                        candidate_id=maybe["candidate_id"])) == []
+        (link,) = _links(correlator, BOTH)
+        assert link["decision"] == "Linked" and link["merged_from"] is None
+        assert link["person_id"] == maybe["candidate_id"]
+
+    def test_without_the_rejection_the_same_record_merges_them(self, proposed):
+        correlator, maybe = proposed
+        (link,) = _links(correlator, BOTH)
+        assert (link["person_id"], link["merged_from"]) == (maybe["candidate_id"], maybe["person_id"])
+
+    def test_a_confirmation_after_a_rejection_changes_nothing(self, proposed):
+        correlator, maybe = proposed
+        correlator.action(action("RejectLink", person_id=maybe["person_id"], candidate_id=maybe["candidate_id"]))
+        assert correlator.action(action("ConfirmLink", person_id=maybe["person_id"],
+                                        candidate_id=maybe["candidate_id"], action_id="act-2")) == []
+        assert _links(correlator, BOTH)[0]["merged_from"] is None
+
+    def test_a_rejection_naming_an_unknown_person_changes_nothing(self, proposed):
+        correlator, maybe = proposed
+        assert correlator.action(action("RejectLink", person_id="prs_0000000000000000",
+                                        candidate_id=maybe["candidate_id"])) == []
+        assert _links(correlator, BOTH)[0]["merged_from"] == maybe["person_id"]
+
+    def test_the_same_entries_and_decisions_give_the_same_outputs(self):
+        def run():
+            correlator = Correlator()
+            _, maybe = _links(correlator, KNOWN, MAYBE)
+            correlator.action(action("RejectLink", person_id=maybe["person_id"], candidate_id=maybe["candidate_id"]))
+            return _links(correlator, BOTH, _rescue(4, "Nang Seng Num", None, [("Phone", "+66891112233")]))
+
+        assert run() == run()
