@@ -141,7 +141,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
         for what, port in (("police intake", ports.police), ("social intake", ports.social),
                            ("labour connector", ports.labour_metrics), ("worker", ports.worker_metrics)):
             _wait_for(f"http://127.0.0.1:{port}/metrics", what, processes)
-        _wait_for(f"http://127.0.0.1:{ports.console}/login", "console", processes)
+        _wait_for(f"http://127.0.0.1:{ports.console}/health", "console", processes)
         progress("[5/6] demo sign-ins (new passwords each run):")
         for line in ensure_demo_users(settings.db_url):
             progress("      " + line)
