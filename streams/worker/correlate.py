@@ -247,7 +247,7 @@ class CorrelateLoop:
             return
         self.next_offset = last.offset + 1
         self._keep_views(outputs)
-        self.metrics.committed(batch, outputs, self.correlator)
+        self.metrics.committed(batch, outputs)
         if self.on_alert is not None:
             for output in outputs:
                 if output.topic == ALERTS_TOPIC:

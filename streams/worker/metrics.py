@@ -50,7 +50,7 @@ class WorkerMetrics:
             cls._shared = cls()
         return cls._shared
 
-    def committed(self, batch: Iterable[Any], outputs: Iterable[Any], correlator: Any = None) -> None:
+    def committed(self, batch: Iterable[Any], outputs: Iterable[Any]) -> None:
         now = time.time()
         for message in batch:
             if message.timestamp:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from kafka import KafkaProducer
 
-from ops.scenario import scenario_feed, score_alerts
-from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
+import schemas
 from ops.hub_run import WorkerProcess as Worker
 from ops.hub_run import correlated, expected, latest, per_key, publish, read_topic, settled, wait_until
+from ops.scenario import scenario_feed, score_alerts
+from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
 from tests.integration.streams.hub import first_difference
 
 pytestmark = pytest.mark.broker
@@ -91,3 +93,32 @@ class TestTwoWorkers:
         assert any(len(provinces) > 1 for provinces in provinces_of.values())
         tables = latest(read_topic(connection, ["reports.aggregates.v1"]), "reports.aggregates.v1").values()
         assert tables and all(cell["count"] >= 11 for table in tables for cell in table["cells"])
+
+
+class TestAnOperatorsAction:
+    def test_an_acknowledgement_on_the_actions_topic_comes_back_on_alerts_and_in_the_views(
+            self, hub_broker, scenario, tmp_path):
+        publications, _ = scenario
+        connection = hub_broker.connection
+        worker = Worker(hub_broker, tmp_path / "worker.log")
+        try:
+            sent = publish(connection, publications)
+            wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
+            firing = next(a for a in latest(read_topic(connection, [ALERTS_TOPIC]), ALERTS_TOPIC).values()
+                          if a["state"] == "Firing")
+            action = {"action_id": "act-it-1", "kind": "Acknowledge", "alert_id": firing["alert_id"],
+                      "person_id": None, "candidate_id": None, "province": firing["province"],
+                      "operator": "demo.national", "note": "on it", "at": datetime.now(timezone.utc)}
+            producer = KafkaProducer(**connection.kafka_python(), acks="all")
+            producer.send("operator.actions.v1", key=firing["province"].encode(),
+                          value=schemas.encode("sanpalang.hub.OperatorAction", action)).get(timeout=30)
+            producer.close()
+
+            def acknowledged() -> bool:
+                alert = latest(read_topic(connection, [ALERTS_TOPIC]), ALERTS_TOPIC)[firing["alert_id"]]
+                return alert["state"] == "Acknowledged"
+            wait_until(acknowledged, timeout=120, what="the acknowledged alert on alerts.v1")
+            wait_until(lambda: _sql(hub_broker.database_url)[0][firing["alert_id"]][0] == "Acknowledged",
+                       timeout=60, what="the acknowledged alert in the SQL views")
+        finally:
+            worker.stop()
