@@ -136,7 +136,14 @@ def _romanise_word(word: str) -> str | None:
         return None
     if not isinstance(latin, str) or not latin.strip() or not latin.isascii():
         return None
-    return latin.strip().capitalize()
+    return _SILENT_R.sub(r"\1", latin.strip()).capitalize()
+
+
+# royin writes a silent ร after a final consonant (เพชร, บุตร, สมุทร, จักร) as an "n" after the
+# final: "phetn", "butn", "samutn", "chakn" (so เพชรสมร came out "Phetnsamon", never met by an
+# agency's "Phetsamone"). In RTGS no n closes a syllable right after a final k, t or p, so an n
+# there that no vowel follows is that silent ร: dropped.
+_SILENT_R = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")
 
 
 def _checked(value: object, field: str) -> str:

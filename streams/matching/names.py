@@ -12,7 +12,8 @@ enough across agencies to be a comparison level of their own (weighed by its own
 - Burmese, Khmer and Lao romanisations: ky / gy / c / j / x / z / sh are one sound (Kyaw, Chaw;
   Xayavong, Sayavong, Chaiwong), h is dropped (Htun / Tun, Phommachanh / Phommachan);
 - -nt / -ng is -n (Thant / Than, Aung / Aun, Hengyan / Hein Yan), y is a vowel (Myint / Mint), a final -r
-  after a vowel is silent (Sandar / Sanda, Myar / Mya: Thai script cannot write it);
+  after a vowel is silent (Sandar / Sanda, Myar / Mya: Thai script cannot write it), and so is the
+  Lao (French-style) final -e after -n or -m (Phetsamone / Phetsamon, Khamsone / Khamson);
 - every run of vowels is one of three: o if it holds an o or u (Soe / So, Zaw / Zo, Aung / Ong),
   else i if it holds an i or e (Thein / Thin, Htwe / Tway, Chai / Xay), else a.
 Two names "sound alike" when their sound words agree in any order, or written together
@@ -34,6 +35,7 @@ TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นาง�
 TITLES_LATIN = frozenset({"mr", "mrs", "ms", "mis", "mister", "u", "dau", "mg", "ma", "ko", "nau",
                           "nai", "nang", "nangsao", "nangsau"})
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
+    (r"(?<=[aiou][nm])e$", ""),
     (r"(?<=n)[tg]", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"), (r"(?<=[aeiou])r$", ""),
     (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))

@@ -37,6 +37,15 @@ class TestSoundKey:
     def test_a_final_r_is_silent(self):
         assert sounds_alike(fold_name("Sandar Sandar"), fold_name("ซันดา ซันดา"))
 
+    def test_a_lao_final_e_after_n_or_m_is_silent(self):
+        assert sounds_alike(fold_name("Phetsamone Sengdara"), fold_name("Phetsamon Saengdara"))
+        assert sound_key(fold_name("Htwe")) == sound_key(fold_name("Tway"))  # an -e after a w stays
+
+    def test_a_silent_thai_r_after_a_final_is_not_romanised_as_n(self):
+        assert fold_name("เพชรสมร แสงดารา") == fold_name("Phetsamon Saengdara")
+        assert fold_name("บุตร") == fold_name("But") and fold_name("สมุทร") == fold_name("Samut")
+        assert sounds_alike(fold_name("เพชรสมร แสงดารา"), fold_name("Phetsamone Sengdara"))
+
     def test_a_burmese_name_in_thai_script_sounds_like_its_latin_spelling(self):
         assert sounds_alike(fold_name("Thant Zaw Tin"), fold_name("ตั้น ซอ ติน"))
 
