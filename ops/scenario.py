@@ -10,7 +10,7 @@ organisation, and compares the (rule, subject) pairs with the truth's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -41,16 +41,38 @@ def org_keys(truth: Mapping[str, Any]) -> dict[str, str]:
     return keys
 
 
+def _survivors(links: Iterable[Mapping[str, Any]]) -> Callable[[str], str]:
+    """A person id -> the id it was merged into at last (links name merges in `merged_from`; a
+    link published before a merge keeps the old id)."""
+    parent: dict[str, str] = {}
+    for link in links:
+        for merged in (link.get("merged_from") or "").split(","):
+            if merged and merged != link["person_id"]:
+                parent[merged] = link["person_id"]
+
+    def final(person_id: str) -> str:
+        seen = set()
+        while person_id in parent and person_id not in seen:
+            seen.add(person_id)
+            person_id = parent[person_id]
+        return person_id
+    return final
+
+
 def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Hub person id -> the true person most of its source persons are."""
+    """Hub person id (and every id merged into it) -> the true person most of its source persons are."""
     true_of = {(r["event_id"], p["ref"]): p["person"] for r in truth["records"] if r.get("event_id")
                for p in r["persons"]}
+    links = list(links)
+    final = _survivors(links)
     votes: dict[str, Counter] = {}
     for link in links:
         true = true_of.get((link["source_event_id"], link["person_ref"]))
         if true is not None:
-            votes.setdefault(link["person_id"], Counter())[true] += 1
-    return {hub: counter.most_common(1)[0][0] for hub, counter in votes.items()}
+            votes.setdefault(final(link["person_id"]), Counter())[true] += 1
+    decided = {hub: counter.most_common(1)[0][0] for hub, counter in votes.items()}
+    ids = {link["person_id"] for link in links} | {m for link in links for m in (link.get("merged_from") or "").split(",") if m}
+    return {pid: decided[final(pid)] for pid in ids if final(pid) in decided}
 
 
 def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
@@ -72,12 +94,14 @@ def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
 
 
 def score_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, float]:
-    """Pairwise precision, recall and F1 of the hub's persons against the true persons, over the
-    source persons of the truth's records."""
+    """Pairwise precision, recall and F1 of the hub's persons (after every merge) against the true
+    persons, over the source persons of the truth's records."""
     from streams.matching import pairwise_scores
+    links = list(links)
+    final = _survivors(links)
     true_of = {(r["event_id"], p["ref"]): p["person"] for r in truth["records"] if r.get("event_id")
                for p in r["persons"]}
-    pairs = [(link["person_id"], true_of[(link["source_event_id"], link["person_ref"])]) for link in links
+    pairs = [(final(link["person_id"]), true_of[(link["source_event_id"], link["person_ref"])]) for link in links
              if (link["source_event_id"], link["person_ref"]) in true_of]
     scores = pairwise_scores([p for p, _ in pairs], [t for _, t in pairs])
     return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "source_persons": len(pairs)}
