@@ -140,8 +140,9 @@ class AlertmanagerPusher:
             self._task = None
         if self._pending:
             try:
-                await asyncio.wait_for(self.flush(), flush_timeout_s)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(flush_timeout_s):
+                    await self.flush()
+            except TimeoutError:
                 log.warning("%d alert changes not pushed to Alertmanager at shutdown", len(self._pending))
         if self._close_transport is not None:
             await self._close_transport()
@@ -186,7 +187,8 @@ class AlertmanagerPusher:
     async def _send(self, batch: list[PostableAlert]) -> int | None:
         assert self._transport is not None, "start() the pusher, or give it a transport"
         try:
-            return await asyncio.wait_for(self._transport(batch), self._timeout_s)
+            async with asyncio.timeout(self._timeout_s):
+                return await self._transport(batch)
         except asyncio.CancelledError:
             raise
         except Exception as err:  # unreachable, refused, timed out, TLS...: all mean "try later"
@@ -236,11 +238,15 @@ class AlertmanagerPusher:
             backoff = 0.0 if ok else min(max(backoff * 2, 1.0), self._max_backoff_s)
 
     async def _idle(self) -> None:
-        """Until something is pushed, or the open alerts are due again."""
-        wait_s = None
-        if self._next_resend is not None and self._open:
-            wait_s = max(0.0, (self._next_resend - self._clock()).total_seconds())
+        """Until something is pushed, or the open alerts are due again. (Timeouts here and in
+        `_send` are `asyncio.timeout`, not `wait_for`: on Python 3.11 a `wait_for` cancelled just as
+        its inner await completes swallows the cancellation, and `stop()` then waited for ever;
+        seen in the tests about one run in three.)"""
+        if self._next_resend is None or not self._open:
+            await self._wake.wait()
+            return
         try:
-            await asyncio.wait_for(self._wake.wait(), wait_s)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(max(0.0, (self._next_resend - self._clock()).total_seconds())):
+                await self._wake.wait()
+        except TimeoutError:
             pass
