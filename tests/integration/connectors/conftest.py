@@ -9,7 +9,6 @@ only their own records.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import uuid
@@ -23,15 +22,11 @@ from ops.kafka import local
 from ops.kafka.connection import resolve_connection
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
+from tests.missing import missing
 
-IN_CI = os.environ.get("CI") == "true"
 OUTAGE_PORT = 29392
 
 
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} (CI=true: a missing dependency fails the run)")
-    pytest.skip(what)
 
 
 def ensure_topics(settings, connection) -> None:
@@ -39,10 +34,10 @@ def ensure_topics(settings, connection) -> None:
     catalogue = load_catalogue()
     admin = KafkaAdminClient(**connection.kafka_python())
     try:
-        missing = set(catalogue.names) - set(admin.list_topics())
+        absent = set(catalogue.names) - set(admin.list_topics())
     finally:
         admin.close()
-    if missing:
+    if absent:
         apply_catalogue(settings, connection, catalogue, progress=lambda _: None)
 
 
@@ -64,9 +59,9 @@ def outage_broker(kafka_jar_cache):
     """A broker of its own (own SANPALANG_HOME and port) that a test can stop and start again."""
     home = Path(tempfile.mkdtemp(prefix="sanpalang-outage-"))
     settings = Settings(home=home, cache=kafka_jar_cache, kafka_port=OUTAGE_PORT)
-    missing = local.missing_packages(settings)
-    if missing:
-        _missing(f"the broker tests need {', '.join(missing)}")
+    absent = local.missing_packages(settings)
+    if absent:
+        missing(f"the broker tests need {', '.join(absent)}")
     for attempt in range(5):          # another session on this machine may hold the port block
         try:
             local.up(settings)
