@@ -148,7 +148,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
     from kafka.admin import KafkaAdminClient, NewTopic
 
     from ops.hub_run import WorkerProcess, correlated, publish, scratch_hub, settled, wait_until
-    from streams.worker.lane import input_topics
+    from streams.worker.lane import intake_topics
 
     emit(f"generating {seeds} simulator feeds for the load, one more for the latency run")
     load = [p for seed in range(100, 100 + seeds) for p in _feed(seed)]
@@ -184,7 +184,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
         finally:
             worker.stop()
         emit("raw limits: consume-and-produce loop, broker round trip")
-        raw_rate = asyncio.run(_raw_loop(connection, input_topics()[:4], sent))
+        raw_rate = asyncio.run(_raw_loop(connection, intake_topics(), sent))
         round_trips = asyncio.run(_round_trip(connection, rate, max(200, len(paced))))
         engine = sa.create_engine(hub.database_url)
         with engine.connect() as conn:

@@ -74,7 +74,7 @@ def _tail(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _address(text: str) -> tuple[str, int]:
+def host_port(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     if not port.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
@@ -168,12 +168,12 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     connect = sub.add_parser("connect", help="run an agency's connector: HTTP intake, file drop, SQL polling")
     connect.add_argument("agency", choices=["police", "labour", "immigration", "social"])
-    connect.add_argument("--http", type=_address, metavar="HOST:PORT", help="serve POST /v1/records here")
+    connect.add_argument("--http", type=host_port, metavar="HOST:PORT", help="serve POST /v1/records here")
     connect.add_argument("--watch", metavar="DIR", help="publish CSV / JSON Lines exports dropped here")
     connect.add_argument("--sql", metavar="URL", help="poll a table of this database (SQLAlchemy URL)")
     connect.add_argument("--table", help="the table to poll")
     connect.add_argument("--watermark", default="updated_at", help="increasing column of the table")
-    connect.add_argument("--metrics", type=_address, metavar="HOST:PORT",
+    connect.add_argument("--metrics", type=host_port, metavar="HOST:PORT",
                          help="/metrics and /health without --http")
     connect.add_argument("--name", default="main", help="instance name, unique per agency (transactional id)")
     connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from ops.cli import host_port
+
 __all__ = ["add_arguments", "run"]
-
-
-def _address(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not port.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
-    return host or "127.0.0.1", int(port)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--order-days", type=float, default=None, metavar="DAYS",
                         help="hold events this long (event time) to correlate them in event-time order; default: "
                              "until the lane goes idle with --clock event, none with --clock wall")
-    parser.add_argument("--metrics", type=_address, metavar="HOST:PORT", default=("127.0.0.1", 9464),
+    parser.add_argument("--metrics", type=host_port, metavar="HOST:PORT", default=("127.0.0.1", 9464),
                         help="serve /metrics here (default 127.0.0.1:9464)")
     parser.add_argument("--no-views", action="store_true", help="do not write the SQL views in this process")
     parser.add_argument("--loglevel", choices=["crit", "error", "warn", "info", "debug"], default="warn")

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any
 
 import schemas
+from schemas.catalogue import load_catalogue
 
 from streams.worker.correlator import Correlator, Output
 
-__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "input_topics", "intake_topics", "tick_value", "feed"]
+__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "intake_topics", "tick_value", "feed"]
 
 LANE_TOPIC = "sanpalang-hub-lane"
 ACTIONS_TOPIC = "operator.actions.v1"
-AGENCIES = ("police", "labour", "immigration", "social")
+AGENCIES = load_catalogue().agencies                 # the catalogue names them once, for every part
 _TICK = b"tick:"
 FLUSH = b"flush"
 _ACTION = "sanpalang.hub.OperatorAction"
@@ -28,11 +28,6 @@ _ACTION = "sanpalang.hub.OperatorAction"
 
 def intake_topics() -> list[str]:
     return [f"intake.{agency}.v1" for agency in AGENCIES]
-
-
-def input_topics() -> list[str]:
-    """Everything copied onto the lane: intake events (ForwardLoop) and operator actions (faust agent)."""
-    return intake_topics() + [ACTIONS_TOPIC]
 
 
 def tick_value(at: datetime) -> bytes:
@@ -56,7 +51,3 @@ def feed(correlator: Correlator, value: bytes) -> list[Output]:
 def encoded(outputs: Iterable[Output]) -> list[tuple[str, bytes, bytes, str]]:
     """(topic, key, value, schema) of each output, ready to send."""
     return [(o.topic, o.key.encode(), schemas.encode(o.schema, o.record), o.schema) for o in outputs]
-
-
-def jsonable(outputs: Iterable[Output]) -> list[dict[str, Any]]:
-    return [{"topic": o.topic, "key": o.key, "schema": o.schema, "record": schemas.jsonable(o.record)} for o in outputs]
