@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
-from streams.matching.names import fold_name, sound_key, sounds_alike
+from streams.matching.names import fold_name, joined_sounds, sound_key, sounds_alike
 from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
@@ -143,7 +143,7 @@ class NameComparison(Comparison):
     name), so a name a thousand records carry is weaker evidence than the average name. Names
     without Latin or Thai letters (Myanmar, Khmer, Lao script) are compared on their exact text.
     Blocking transforms: `words` (each word), `first_letter`, `sound` (the sorted sound words,
-    and the sound words written together), `sound_words` (each sound word).
+    and the sound words written together in every order), `sound_words` (each sound word).
     """
 
     kind: ClassVar[str] = "name"
@@ -185,8 +185,8 @@ class NameComparison(Comparison):
         if transform == "sound_words":
             return tuple(dict.fromkeys(w for v in value for w in sound_key(v)))
         if transform == "sound":
-            keys = [sound_key(v) for v in value]
-            return tuple(dict.fromkeys(k for s in keys if s for k in (" ".join(sorted(s)), "".join(s))))
+            return tuple(dict.fromkeys(k for v in value if sound_key(v)
+                                       for k in (" ".join(sorted(sound_key(v))), *sorted(joined_sounds(v)))))
         return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
 
 

@@ -14,30 +14,42 @@ enough across agencies to be a comparison level of their own (weighed by its own
 - -nt / -ng is -n (Thant / Than, Aung / Aun, Hengyan / Hein Yan), y is a vowel (Myint / Mint), a final -r
   after a vowel is silent (Sandar / Sanda, Myar / Mya: Thai script cannot write it), and so is the
   Lao (French-style) final -e after -n or -m (Phetsamone / Phetsamon, Khamsone / Khamson);
+- a w between a consonant and a vowel is a vowel too, u (the Burmese medial w: Htwe, Nwe, Lwin),
+  as y is i: Thai script writes Htwe เทว, which RTGS romanises "Theo" (เ-ว is "eo"), and the glide
+  is then the o of the vowel run;
 - every run of vowels is one of three: o if it holds an o or u (Soe / So, Zaw / Zo, Aung / Ong),
-  else i if it holds an i or e (Thein / Thin, Htwe / Tway, Chai / Xay), else a.
-Two names "sound alike" when their sound words agree in any order, or written together
-(Soemyint Zin / Soe Myint Zin), or one name's words, two or more and none a lone vowel, are all
-in the other's.
+  else i if it holds an i or e (Thein / Thin, Chai / Xay), else a.
+Two names "sound alike" when their sound words agree in any order, or written together in any
+order (Soemyint Zin / Soe Myint Zin, Thidacho / Choe Thida), or one name's words, two or more and
+none a lone vowel, are all in the other's. Written together, a lone vowel word joins the vowel
+before it and a letter doubled at the boundary is one, as in the joined word (Choaey / Cho Aye:
+"so" + "i" is "so"; Khantnaing / Khant Naing: "kan" + "nin" is "kanin").
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import permutations
 
 from connectors.normalise import NormaliseError, name_key
 
-__all__ = ["fold_name", "sound_key", "sounds_alike", "TITLES_LATIN", "TITLES_THAI"]
+__all__ = ["fold_name", "sound_key", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
 
 TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
 # as `name_key` folds them (Daw -> dau, Miss -> mis, Naw -> nau)
 TITLES_LATIN = frozenset({"mr", "mrs", "ms", "mis", "mister", "u", "dau", "mg", "ma", "ko", "nau",
                           "nai", "nang", "nangsao", "nangsau"})
+# what a sound word's vowels and doubled letters fold to; applied again where words are joined
+_JOIN_RULES = tuple((re.compile(p), r) for p, r in (
+    (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
+))
+_VOWEL_SOUNDS = frozenset("aio")
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
     (r"(?<=[aiou][nm])e$", ""),
-    (r"(?<=n)[tg]", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"), (r"(?<=[aeiou])r$", ""),
-    (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
+    (r"(?<=n)[tg]", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
+    (r"(?<=[b-df-hj-np-tv-z])w(?=[aeiou])", "u"), (r"(?<=[aeiou])r$", ""),
+    *_JOIN_RULES,
 ))
 
 
@@ -71,20 +83,57 @@ def sound_key(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _vowels(run: str) -> str:
+    for pattern, replacement in _JOIN_RULES:
+        run = pattern.sub(replacement, run)
+    return run
+
+
+def _joined(words: tuple[str, ...]) -> str:
+    """Sound words written together, folded where they meet as in one word: a word that is a
+    lone vowel joins the vowel before it (Cho Aye: "so" + "i" is "so", as Choaey), a letter
+    doubled across the boundary is one (Khant Naing: "kan" + "nin" is "kanin"). A vowel meeting
+    a word that starts with one stays apart (Soe Aung is "soon"): folding those too made names
+    written apart agree by chance (Zawhain / Soe Aung)."""
+    text = ""
+    for word in words:
+        if text and len(word) == 1 and word in _VOWEL_SOUNDS and text[-1] in _VOWEL_SOUNDS:
+            text = text[:-1] + _vowels(text[-1] + word)
+        elif text and text[-1] == word[0] not in _VOWEL_SOUNDS:
+            text += word[1:]
+        else:
+            text += word
+    return text
+
+
 @lru_cache(maxsize=200_000)
-def _sound_profile(folded: str) -> tuple[frozenset[str], tuple[str, ...], str, str]:
+def joined_sounds(folded: str) -> frozenset[str]:
+    """The sound words written together in every order (a name's words come in any order across
+    agencies, and are glued in any of them); past three words, only as written and sorted."""
     words = sound_key(folded)
-    ordered = tuple(sorted(words))
-    return frozenset(words), ordered, "".join(words), "".join(ordered)
+    if not words:
+        return frozenset()
+    orders = permutations(words) if len(words) <= 3 else (words, tuple(sorted(words)))
+    return frozenset(map(_joined, orders))
+
+
+@lru_cache(maxsize=200_000)
+def _sound_profile(folded: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    words = sound_key(folded)
+    return frozenset(words), tuple(sorted(words)), joined_sounds(folded)
 
 
 def sounds_alike(x: str, y: str) -> bool:
-    """Two folded names whose sound words agree in any order, written together, or as a subset."""
-    wx, ox, jx, sx = _sound_profile(x)
-    wy, oy, jy, sy = _sound_profile(y)
+    """Two folded names whose sound words agree in any order, written together, or as a subset.
+
+    Written together only counts when one name has fewer words than the other (some are glued):
+    joined, a word that starts with a vowel runs into the one before (Moe Yan and Myo Aung are
+    both "mon"), which says nothing when both names are written apart."""
+    wx, ox, jx = _sound_profile(x)
+    wy, oy, jy = _sound_profile(y)
     if not ox or not oy:
         return False
-    if jx == jy or sx == sy or ox == oy:
+    if ox == oy or (len(ox) != len(oy) and not jx.isdisjoint(jy)):
         return True
     short, long_ = (wx, wy) if len(ox) <= len(oy) else (wy, wx)
     return len(short) >= 2 and short <= long_ and all(len(word) > 1 for word in short)

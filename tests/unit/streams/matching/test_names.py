@@ -34,6 +34,18 @@ class TestSoundKey:
         assert sounds_alike(fold_name("Soemyint Zin"), fold_name("Soe Myint Zin"))
         assert sounds_alike(fold_name("เฮงยาน"), fold_name("Hein Yann"))
 
+    def test_words_written_together_fold_where_they_meet(self):
+        assert sounds_alike(fold_name("Choaey Sanda"), fold_name("CHO AYE SANDAR"))
+        assert sounds_alike(fold_name("Khantnaing Soe"), fold_name("Khant Naing Soh"))
+
+    def test_words_written_together_in_another_order_sound_alike(self):
+        assert sounds_alike(fold_name("Thidacho"), fold_name("CHOE THIDA"))
+
+    def test_a_burmese_medial_w_is_the_vowel_thai_script_writes(self):
+        assert sounds_alike(fold_name("Yihtwe Cho"), fold_name("ยี เทว โช"))      # เทว: RTGS "Theo"
+        assert sound_key(fold_name("Nwe")) == sound_key(fold_name("Nway"))
+        assert sound_key(fold_name("Lwin")) != sound_key(fold_name("Lin"))
+
     def test_a_final_r_is_silent(self):
         assert sounds_alike(fold_name("Sandar Sandar"), fold_name("ซันดา ซันดา"))
 
@@ -65,6 +77,12 @@ class TestNameLevels:
         comparison = NameComparison()
         joined = comparison.block_values(comparison.prepare("Soemyint Zin"), "sound")
         split = comparison.block_values(comparison.prepare("Soe Myint Zin"), "sound")
+        assert set(joined) & set(split)
+
+    def test_the_sound_blocking_key_meets_words_joined_in_another_order(self):
+        comparison = NameComparison()
+        joined = comparison.block_values(comparison.prepare("Thidacho"), "sound")
+        split = comparison.block_values(comparison.prepare("Choe Thida"), "sound")
         assert set(joined) & set(split)
 
     def test_the_sound_words_blocking_key_files_each_word(self):
