@@ -59,11 +59,45 @@ def _long(n: int) -> bytes:
     return _varint((n << 1) ^ (n >> 63) if n < 0 else n << 1)
 
 
+# Values that come back record after record, kept encoded: texts (provinces, names, labels, units,
+# enum-like codes) and longs (timestamps and dates of the same days). A cache is a plain dict keyed
+# by the exact value (a ``str`` already checked to be exactly ``str``, an ``int`` checked to be an
+# ``int`` in range), holding exactly the bytes computed for it, so a hit writes what a miss would;
+# when full it is emptied (bounded memory, no bookkeeping per hit). Only successful encodings are
+# kept: a text that cannot be UTF-8 encoded still raises and goes to fastavro.
+_CACHE_ENTRIES = 16384
+_TEXT_BYTES = 200           # longer texts (free text, notes) rarely repeat: not kept
+_TEXTS: dict[str, bytes] = {}
+_LONGS: dict[int, bytes] = {}
+
+
+def _text(v: str) -> bytes:
+    """Length-prefixed UTF-8 of ``v`` (a ``str``), remembered when short."""
+    b = v.encode()
+    n = len(b)
+    out = (_POSITIVE[n * 2] if n < _SMALL // 2 else _long(n)) + b
+    if n <= _TEXT_BYTES:
+        if len(_TEXTS) >= _CACHE_ENTRIES:
+            _TEXTS.clear()
+        _TEXTS[v] = out
+    return out
+
+
+def _long_kept(n: int) -> bytes:
+    """``_long(n)``, remembered (n is a large long: a timestamp, a date, a count)."""
+    out = _long(n)
+    if len(_LONGS) >= _CACHE_ENTRIES:
+        _LONGS.clear()
+    _LONGS[n] = out
+    return out
+
+
 class _Compiler:
     def __init__(self, named: Mapping[str, Any]) -> None:
         self.named = named
         self.lines: list[str] = []
         self.env: dict[str, Any] = {"Unfit": Unfit, "_P": _POSITIVE, "_long": _long, "_varint": _varint,
+                                    "_T": _TEXTS, "_text": _text, "_L": _LONGS, "_long_kept": _long_kept,
                                     "_LW": fastavro.write.LOGICAL_WRITERS, "_pack_d": struct.Struct("<d").pack,
                                     "_pack_f": struct.Struct("<f").pack}
         self.functions: dict[str, str] = {}
@@ -145,17 +179,18 @@ class _Compiler:
         if kind == "string":
             b = self.fresh("b")
             return [f"{ind}if type({v}) is not str:", f"{ind}    raise Unfit",
-                    f"{ind}{b} = {v}.encode()",
-                    f"{ind}out += _P[len({b}) * 2] if len({b}) < {_SMALL // 2} else _long(len({b}))",
-                    f"{ind}out += {b}"]
+                    f"{ind}{b} = _T.get({v})",
+                    f"{ind}out += {b} if {b} is not None else _text({v})"]
         if kind == "bytes":
             return [f"{ind}if type({v}) is not bytes:", f"{ind}    raise Unfit",
                     f"{ind}out += _P[len({v}) * 2] if len({v}) < {_SMALL // 2} else _long(len({v}))",
                     f"{ind}out += {v}"]
         if kind in ("int", "long"):
+            b = self.fresh("b")
             low, high = INT32 if kind == "int" else INT64
             return [f"{ind}if type({v}) is not int or not {low} <= {v} <= {high}:", f"{ind}    raise Unfit",
-                    f"{ind}out += _P[{v} * 2] if 0 <= {v} < {_SMALL // 2} else _long({v})"]
+                    f"{ind}if 0 <= {v} < {_SMALL // 2}:", f"{ind}    out += _P[{v} * 2]",
+                    f"{ind}else:", f"{ind}    {b} = _L.get({v})", f"{ind}    out += {b} if {b} is not None else _long_kept({v})"]
         if kind == "boolean":
             return [f"{ind}if {v} is True:", f"{ind}    out += b'\\x01'", f"{ind}elif {v} is False:",
                     f"{ind}    out += b'\\x00'", f"{ind}else:", f"{ind}    raise Unfit"]

@@ -23,6 +23,7 @@ from connectors.normalise.errors import NormaliseError
 __all__ = ["MAX_LENGTH", "BLANKS", "clean", "fast_translation", "is_blank", "thai_digits_to_ascii"]
 
 MAX_LENGTH = 200
+BLANK_LENGTH = 20   # no placeholder for "nothing here" is longer
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -46,7 +47,7 @@ def is_blank(value: object) -> bool:
     """
     if value is None:
         return True
-    if not isinstance(value, str) or len(value) > 20:
+    if not isinstance(value, str) or len(value) > BLANK_LENGTH:
         return False
     return _is_blank_text(value)
 

@@ -21,6 +21,7 @@ from fastavro.utils import generate_many
 import schemas
 from connectors.agencies import mapper_for
 from connectors.records import Origin
+from schemas import codec_fast
 from schemas.codec_fast import Unfit, compile_writer
 
 NAMES = schemas.schema_names()
@@ -151,3 +152,38 @@ class TestCompiledWriter:
         envelope = {**record["envelope"], "agency": "nobody"}
         with pytest.raises(Unfit):
             write({**record, "envelope": envelope})
+
+
+class TestRememberedValues:
+    """Texts and longs are kept encoded between records; a hit must write what a miss writes."""
+
+    @pytest.mark.parametrize("name", NAMES)
+    def test_writes_fastavros_bytes_again_once_its_values_are_remembered(self, name):
+        header, parsed = _writer(name)
+        records = [schemas.example(name), *generate_many(parsed, 10)]
+        for _ in range(2):   # the second pass finds every text and long remembered
+            for record in records:
+                _agree(name, record)
+
+    def test_writes_the_same_bytes_after_the_caches_were_emptied_when_full(self, monkeypatch):
+        events = _bench_events()
+        first = [schemas.encode(e.schema, e.record) for e in events]
+        monkeypatch.setattr(codec_fast, "_CACHE_ENTRIES", 3)
+        codec_fast._TEXTS.clear()  # noqa: SLF001
+        codec_fast._LONGS.clear()  # noqa: SLF001
+        assert [schemas.encode(e.schema, e.record) for e in events] == first
+        assert len(codec_fast._TEXTS) <= 3 and len(codec_fast._LONGS) <= 3  # noqa: SLF001
+
+    def test_does_not_remember_a_text_that_cannot_be_encoded(self):
+        name = "sanpalang.labour.InspectionCompleted"
+        record = copy.deepcopy(dict(schemas.example(name)))
+        record["findings"] = "lone \ud800 surrogate"
+        assert _agree(name, record) == "declined"
+        assert "lone \ud800 surrogate" not in codec_fast._TEXTS  # noqa: SLF001
+
+    def test_keeps_free_text_longer_than_200_bytes_out_of_the_cache(self):
+        name = "sanpalang.labour.InspectionCompleted"
+        record = copy.deepcopy(dict(schemas.example(name)))
+        record["findings"] = "ก" * 100   # 300 bytes of UTF-8
+        assert _agree(name, record) == "same"
+        assert record["findings"] not in codec_fast._TEXTS  # noqa: SLF001
