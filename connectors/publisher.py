@@ -140,8 +140,11 @@ class Publisher:
         backoff = 0.2
         while True:
             try:
-                # aiokafka waits for a commit without a deadline while the broker is away
-                await asyncio.wait_for(self._commit(batch), self._commit_timeout_s)
+                # aiokafka waits for a commit without a deadline while the broker is away. A timeout
+                # block, not wait_for: on Python 3.11 a wait_for cancelled just as its inner await
+                # completes swallows the cancellation, and stop() would wait for ever.
+                async with asyncio.timeout(self._commit_timeout_s):
+                    await self._commit(batch)
                 if self.degraded_reason:
                     log.warning("%s connector: broker reachable again", self.agency)
                 self._set_degraded(None)
@@ -218,7 +221,8 @@ class Publisher:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             try:
-                await asyncio.wait_for(producer.stop(), timeout=10)
+                async with asyncio.timeout(10):   # not wait_for: see _commit_until_done
+                    await producer.stop()
             except (KafkaError, OSError, asyncio.TimeoutError):
                 log.debug("producer did not stop cleanly", exc_info=True)
 
