@@ -16,6 +16,7 @@ The same server answers ``GET /health`` and ``GET /metrics`` for the whole conne
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import uuid
@@ -26,7 +27,7 @@ from aiohttp import web
 from connectors.publisher import PublisherStopped
 from connectors.records import Origin, Publication, SourceRecord
 from connectors.routing import route_deferred
-from connectors.sources.base import SourceContext
+from connectors.sources.base import ROUTE_SLICE, SourceContext
 
 __all__ = ["HttpIntake", "health_routes", "item_json", "split_body"]
 
@@ -150,8 +151,12 @@ class HttpIntake:
                                       "split it into several requests"}, status=413)
         records = split_body(body, request_id, self._max_records, item_bytes=False)
         received_at = self.context.now()
-        per_record = [route_deferred(self.context.agency, r, self.context.mapper, received_at, item_json)
-                      for r in records]
+        per_record: list[list[Publication]] = []
+        for index, record in enumerate(records):
+            if index and index % ROUTE_SLICE == 0:
+                await asyncio.sleep(0)  # let earlier requests' commits proceed (see base.route_in_slices)
+            per_record.append(route_deferred(self.context.agency, record, self.context.mapper, received_at,
+                                             item_json))
         self.context.metrics.record_received(self.kind, len(records))
         try:
             await self.context.publisher.publish([p for ps in per_record for p in ps], None, source=self.kind)
