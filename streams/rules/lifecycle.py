@@ -14,6 +14,10 @@ for one (rule, case, subject): the id is `alert_id_for(rule, case, subject)`.
   event that cleared it), else `now`; no alert, or a resolved one, but an episode fired and cleared
   since (a replay jumping over it): that episode is recorded as a resolved alert;
 - no desired state at all: left alone (evidence can age out of an index; operators resolve those).
+- after a merge of persons, an alert whose condition the joined records never met (no episode at
+  all: the hand-off or screening was recorded in time, on a half the matcher had not joined yet)
+  is withdrawn: resolution "merged", as for an alert whose person was merged away, with the reason
+  in its message; an operator should not read it as a deadline missed and met late.
 """
 
 from __future__ import annotations
@@ -116,10 +120,17 @@ def _update(alert: Alert, state: AlertState) -> Alert | None:
     return _bump(alert, **changes) if changes else None
 
 
-def _settle(alert: Alert | None, state: AlertState, now: datetime) -> Alert | None:
+def _settle(alert: Alert | None, state: AlertState, now: datetime, merged: bool = False) -> Alert | None:
     """An alert whose condition does not fire now: resolve it, or record an episode that fired and
-    cleared between two evaluations (as live timers would have)."""
+    cleared between two evaluations (as live timers would have). After a merge of persons
+    (`merged`), an alert whose condition the joined records never met - no episode fired at all:
+    the care hand-off was recorded in time, on the half the matcher had not yet joined - is
+    withdrawn (resolution "merged", saying why), not resolved as if it had cleared late."""
     past = state.past_severity
+    if merged and alert is not None and past is None and (is_open(alert) or alert.resolution == "auto"):
+        return _bump(alert, state=RESOLVED, resolved_at=alert.resolved_at or max(now, alert.raised_at),
+                     resolution="merged", message=f"{state.message} Withdrawn: the records of this person "
+                                                  "joined since show the condition was never met.")
     if alert is None:
         if past is None:
             return None
@@ -137,8 +148,9 @@ def _settle(alert: Alert | None, state: AlertState, now: datetime) -> Alert | No
 
 
 def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable[AlertState],
-              now: datetime) -> list[Alert]:
-    """The alerts that change in one scope (see the module doc); apply them, publish them."""
+              now: datetime, *, merged: bool = False) -> list[Alert]:
+    """The alerts that change in one scope (see the module doc); apply them, publish them.
+    `merged`: the matcher has just joined persons of this scope (see `_settle`)."""
     current = dict(existing) if isinstance(existing, Mapping) else {a.alert_id: a for a in existing}
     changed: list[Alert] = []
     for state in desired:
@@ -146,7 +158,7 @@ def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable
         if state.firing:
             new = _new(state) if alert is None else _update(alert, state)
         else:
-            new = _settle(alert, state, now)
+            new = _settle(alert, state, now, merged)
         if new is not None:
             current[new.alert_id] = new
             changed.append(new)

@@ -93,8 +93,9 @@ def _drop_scope(rb: RuleBook, scope: str) -> None:
     rb.timers.pop(scope, None)
 
 
-def _reconcile(rb: RuleBook, scope: str, states: list[AlertState], now: datetime, out: _Out) -> list[Alert]:
-    changed = reconcile(rb.alerts_of(scope), states, now)
+def _reconcile(rb: RuleBook, scope: str, states: list[AlertState], now: datetime, out: _Out, *,
+               merged: bool = False) -> list[Alert]:
+    changed = reconcile(rb.alerts_of(scope), states, now, merged=merged)
     rb.store(scope, changed)
     for alert in changed:
         out.alerts[alert.alert_id] = alert
@@ -110,11 +111,13 @@ def _view(hub: Hub, case: Case, states: list[AlertState]) -> dict[str, Any]:
     return case_view(case, open_alert_ids=open_ids, deadlines=running_deadlines(states))
 
 
-def _case(hub: Hub, case: Case, now: datetime, windows: RuleWindows, out: _Out, *, view: bool = True) -> None:
-    """Evaluate one case; its view is published when the case changed (`view`) or its alerts did."""
+def _case(hub: Hub, case: Case, now: datetime, windows: RuleWindows, out: _Out, *, view: bool = True,
+          merged: bool = False) -> None:
+    """Evaluate one case; its view is published when the case changed (`view`) or its alerts did.
+    `merged`: after a merge of persons (alerts the joined records never warranted are withdrawn)."""
     rb, scope = hub.rules, case_scope(case.case_id)
     states = evaluate(case, now, windows)
-    changed = _reconcile(rb, scope, states, now, out)
+    changed = _reconcile(rb, scope, states, now, out, merged=merged)
     issued = rb.referred.get(case.case_id, ())
     referrals = rule_referrals(case, states, set(issued)) + stage_referrals(case, set(issued))
     if referrals:
@@ -185,7 +188,7 @@ def _apply(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, rename
             scope = case_scope(case.case_id)
             _move(rb, scope, scope, lambda a: (a.case_id, renamed.get(a.subject, a.subject)), now, out,
                   only=lambda a: a.subject in renamed)
-        _case(hub, case, now, windows, out)
+        _case(hub, case, now, windows, out, merged=bool(renamed))
     return out.outcome(folded.case_id)
 
 

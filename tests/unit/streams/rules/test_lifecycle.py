@@ -162,6 +162,27 @@ class TestLifecycle:
         assert [a["subject"] for a in open_minor] == ["K"]
         assert len(feed.hub.cases.cases) == 1
 
+    def test_a_person_merge_withdraws_an_alert_the_joined_records_never_warranted(self):
+        """The shelter intake came in time, on a half the matcher joined only after the deadline."""
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), person("A")),
+                  event("ShelterIntakeRecorded", at(0, 3), person("A2"), shelter_kind="Temporary"))
+        feed.tick(at(1, 1))
+        (alert,) = feed.firing("care-handoff-missing")
+        feed.merge(["A2"], "A", at(2))
+        withdrawn = feed.alerts[alert["alert_id"]]
+        assert (withdrawn["state"], withdrawn["resolution"]) == ("Resolved", "merged")
+        assert "never met" in withdrawn["message"] and not feed.firing("care-handoff-missing")
+
+    def test_a_person_merge_resolves_as_cleared_a_hand_off_that_came_late(self):
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), person("A")))
+        feed.tick(at(1, 1))
+        feed.send(event("ShelterIntakeRecorded", at(1, 6), person("A2"), shelter_kind="Temporary"))
+        assert feed.firing("care-handoff-missing")
+        feed.merge(["A2"], "A", at(2))
+        assert [(a["state"], a["resolution"]) for a in feed.alerts_of("care-handoff-missing")] == [("Resolved", "auto")]
+
     def test_an_expired_case_resolves_its_open_alerts(self):
         from streams.cases import FoldConfig
         from streams.rules import on_expire
