@@ -13,6 +13,8 @@ with the variant romanisations agencies produce and a Thai-script transliteratio
   way), `U Aung Kyaw Moe` (with a title), or in Thai script `อ่อง จ่อ โม`.
 - Khmer names are written family first at home (`Chan Sokha`) and given first on many Thai forms
   (`Sokha Chan`): the order flips between agencies. `Sokha` / `Sokhar` / `Sukha`, `Vannak` / `Wannak`.
+  Only spellings of one name are variants: Ouch (អ៊ុច) is another family name than Ouk (អ៊ុក), and a
+  record with nothing but "Chenda Ouch" cannot be told to be Chenda Ouk's.
 - Lao names are given then family: `Souksavanh Phommachanh` / `Souksavan Phommachan`.
 
 Everything here is pure: a `random.Random` is passed in.
@@ -71,7 +73,7 @@ KHMER_GIVEN_FEMALE = _table(
     "Leakhena/Leakena/Lakhena=เลียกขินา Malis/Maly=มะลิ Thyda/Thida=ธิดา Sokunthea/Sokuntea=โสกุนเทีย")
 KHMER_FAMILY = _table(
     "Chan/Chhan=จัน Sok/Sauk/Sokh=ซก Kim/Kimm=คิม Heng/Hang=เฮง Chea/Chear/Jea=เจีย Meas/Mias/Meah=เมียส "
-    "Pich/Pech/Pitch=พิช Keo/Kaew/Keov=แก้ว Long/Loung=ลอง Ouk/Uk/Ouch=อุก Prak/Prakh=ปรัก Yim/Yem=ยิม "
+    "Pich/Pech/Pitch=พิช Keo/Kaew/Keov=แก้ว Long/Loung=ลอง Ouk/Uk=อุก Prak/Prakh=ปรัก Yim/Yem=ยิม "
     "Mao/Mau=เมา Seng/Sieng=เส็ง Nhem/Nhim=เญิม Touch/Tuch=ตูจ Phan/Phann=พัน Nuon/Noun=นวน")
 LAO_GIVEN_MALE = _table(
     "Souksavanh/Souksavan/Suksavanh=สุขสะหวัน Bounmy/Bounmi/Bunmy=บุญมี Khamla/Khamlar=คำหล้า "
