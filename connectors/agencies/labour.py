@@ -8,6 +8,7 @@ NATIVE.md, examples `examples/*.csv` (Windows-874).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable, Mapping
 
@@ -36,7 +37,12 @@ def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
 
 def kind_of(origin: Origin) -> str | None:
     """The export kind told by the file name's prefix (`pipo_out_90_25680301.csv` -> `pipo_out_`)."""
-    name = re.split(r"[\\/]", origin.stream)[-1].lower()
+    return _kind_of_file(origin.stream)
+
+
+@functools.lru_cache(maxsize=1024)   # asked for every row; a file has one name
+def _kind_of_file(stream: str) -> str | None:
+    name = re.split(r"[\\/]", stream)[-1].lower()
     return next((prefix for prefix in KINDS if name.startswith(prefix)), None)
 
 

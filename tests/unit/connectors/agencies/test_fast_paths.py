@@ -126,6 +126,18 @@ class TestIdsAndVersions:
     def test_content_versions_are_the_digest_of_the_reference_json(self, fields):
         assert content_version(fields) == _reference_version(fields)
 
+    @SETTINGS
+    @given(st.dictionaries(TEXTS, TEXTS, max_size=14))
+    def test_content_versions_of_rows_of_texts_are_the_digest_of_the_reference_json(self, fields):
+        assert content_version(fields) == _reference_version(fields)
+
+    def test_content_versions_of_rows_with_a_text_subclass_or_no_field_are_the_references(self):
+        class Label(str):
+            def __str__(self) -> str:
+                return "other"
+        for fields in ({}, {"a": Label("x"), "b": "y"}, {Label("k"): "v", "a": "w"}):
+            assert content_version(fields) == _reference_version(fields)
+
     @pytest.mark.parametrize("depth", [38, 39, 40, 41, 42])
     def test_content_versions_of_deep_records_too(self, depth):
         assert content_version(_deep(depth)) == _reference_version(_deep(depth))
@@ -149,3 +161,16 @@ class TestMoments:
         for field in ("occurred", "occurred"):
             assert _outcome(parse_moment, value, field=field) == reference
         assert _outcome(parse_moment, value, field="x") == _outcome(parse_moment.__wrapped__, value, field="x")
+
+
+class TestEventDay:
+    def test_the_bangkok_date_of_a_moment_is_astimezones_for_equal_instants_in_any_zone(self):
+        utc_evening = datetime(2025, 3, 4, 17, 30, tzinfo=timezone.utc)   # 00:30 on the 5th in Bangkok
+        same_instant = utc_evening.astimezone(timezone(timedelta(hours=-5)))
+        for moment in (utc_evening, same_instant, utc_evening - timedelta(hours=1)):
+            head = _common.Head("labour", "S", "r", "v", "TH-74", moment, moment)
+            assert head.as_of == moment.astimezone(_common.BANGKOK).date()
+        assert _common.Head("labour", "S", "r", "v", "TH-74", same_instant, same_instant).as_of == date(2025, 3, 5)
+
+    def test_a_record_without_a_moment_has_no_date(self):
+        assert _common.Head("labour", "S", "r", "v", "TH-74", None, None).as_of is None
