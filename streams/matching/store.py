@@ -38,7 +38,8 @@ class RecordStore:
         self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
         self._cache: list[dict[int, int]] = [{} for _ in range(n)]
         self._raw_codes: list[dict[Any, int]] = [{} for _ in range(n)]  # raw value -> code, bounded
-        # records per value code, for the columns with a term-frequency adjustment
+        # records per value code, for the columns with a term-frequency adjustment (a record linked
+        # to a person whose first record has the same value is not counted again: see `append`)
         self._counts = [array("i", [0]) if getattr(c, "tf", False) else None for c in self.comparisons]
         self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
@@ -149,13 +150,15 @@ class RecordStore:
         return [list(b) for b in self._index.values() if type(b) is not int]
 
     def append(self, codes: list[int], keys: list[int], parent: int | None = None) -> int:
-        """Store a record; its cluster root is `parent` (a root) or itself."""
+        """Store a record; its cluster root is `parent` (a root) or itself. A term-frequency count
+        grows by the carriers of a value, not its visits: a record carrying the value its
+        person's first record carries is the same carrier again."""
         record = len(self.parent)
         for column, code in enumerate(codes):
-            self._codes[column].append(code)
             counts = self._counts[column]
-            if counts is not None and code:
+            if counts is not None and code and (parent is None or self._codes[column][parent] != code):
                 counts[code] += 1
+            self._codes[column].append(code)
         self.parent.append(record if parent is None else parent)
         index, limit = self._index, 2 * self.block_size
         for key in dict.fromkeys(keys):

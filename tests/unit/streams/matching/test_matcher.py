@@ -79,13 +79,13 @@ class TestIncrementalMatcher:
 
 
 class TestEvidenceWeights:
-    def test_a_name_many_indexed_records_carry_weighs_less_than_a_rare_one(self):
+    def test_a_name_many_people_carry_weighs_less_than_a_rare_one(self):
         matcher = Matcher(SPEC)
-        for i in range(3000):
-            matcher.add(person("Aung Kyaw", f"{1950 + i % 50}-01-01", nationality="MMR"))
+        for i in range(3000):   # 3,000 people: no two born the same day
+            matcher.add(person("Aung Kyaw", f"{1950 + i % 50}-{1 + i // 50 % 12:02d}-{1 + i // 600:02d}", nationality="MMR"))
         matcher.add(person("Wanchai Srisuk", "1990-01-01"))
-        common = matcher.add(person("Aung Kyaw", "1971-06-05", sex="Female", nationality="MMR"))
-        rare = matcher.add(person("Wanchai Srisuk", "1971-06-05", sex="Female"))
+        common = matcher.add(person("Aung Kyaw", "2001-06-25", sex="Female", nationality="MMR"))
+        rare = matcher.add(person("Wanchai Srisuk", "2001-06-25", sex="Female"))
         assert rare.weight > common.weight + 5
 
     def test_the_prior_falls_as_the_index_outgrows_the_estimation_sample(self):
@@ -96,3 +96,23 @@ class TestEvidenceWeights:
         params = replace(default_parameters(SPEC), records=1000)
         assert params.prior_weight_at(500) == params.prior_weight
         assert params.prior_weight_at(8000) == pytest.approx(params.prior_weight - 3, abs=0.01)
+
+
+class TestTermFrequency:
+    """An exact name weighs less the more people carry it; one person seen again is not more people."""
+
+    @staticmethod
+    def weight_after(seen: int) -> float:
+        from dataclasses import replace
+
+        from streams.matching import default_parameters
+
+        params = default_parameters(SPEC)
+        rare_names = replace(params, u={**params.u, "name": (1e-6, *params.u["name"][1:])})  # capped at once
+        matcher = Matcher(SPEC, rare_names)
+        for _ in range(seen):
+            matcher.add(person("Souksavanh Phengsy", "1979-07-07", nationality="LAO", passport="P5365643"))
+        return matcher.add(person("Souksavanh Phengsy", None, sex=None, nationality="LAO")).weight
+
+    def test_a_person_seen_again_under_one_spelling_does_not_weaken_their_own_name(self):
+        assert self.weight_after(4) == self.weight_after(1)
