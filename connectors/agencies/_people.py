@@ -7,6 +7,7 @@ and the person and the event stay (see NATIVE.md, "dead letter or dropped?").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -77,19 +78,24 @@ def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dic
 def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
                  official_latin: bool = False, identifiers: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     """A `sanpalang.common.Person` from the fields `spec` names in `r`."""
+    # A field the record does not hold reads as None: most shapes name more person fields than a
+    # record fills, so absent ones are skipped here rather than read (a third of a police record's reads).
+    fields = r.fields
     nationality = r.read(spec.nationality, normalise_nationality, "a nationality", lenient=True) \
-        if spec.nationality else None
+        if spec.nationality and spec.nationality in fields else None
     dob, precision, age = _birth(r, spec, as_of)
     sex = "Unknown"
-    if spec.sex:
+    if spec.sex and spec.sex in fields:
         sex = r.read(spec.sex, normalise_sex, "a sex", lenient=True) or "Unknown"
     ids: list[dict[str, Any]] = []
     for key, kind in spec.id13:
-        ids.append(document(r, key, kind or "ThaiId", "THA"))
-    if spec.passport:
-        country = r.country(spec.passport_country, lenient=True) if spec.passport_country else None
+        if key in fields:
+            ids.append(document(r, key, kind or "ThaiId", "THA"))
+    if spec.passport and spec.passport in fields:
+        country = r.country(spec.passport_country, lenient=True) \
+            if spec.passport_country and spec.passport_country in fields else None
         ids.append(document(r, spec.passport, "Passport", country or nationality))
-    if spec.phone:
+    if spec.phone and spec.phone in fields:
         phone = r.read(spec.phone, lambda v, field: normalise_phone(v, nationality=nationality, field=field),
                        "a phone number", lenient=True)
         ids.append(identifier("Phone", phone) if phone else None)
@@ -104,14 +110,14 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
 
 def _birth(r: Reader, spec: PersonFields, as_of: date | None) -> tuple[date | None, str, int | None]:
     dob, precision, age = None, "Unknown", None
-    if spec.dob:
+    if spec.dob and spec.dob in r.fields:
         found = r.read(spec.dob, lambda v, field: parse_date_of_birth(_text(v), as_of=as_of, field=field),
                        "a date of birth, a year or an age", lenient=True)
         if isinstance(found, PartialDate):
             dob, precision = found.date, str(found.precision)
         elif isinstance(found, Age):
             age = found.years
-    if spec.age and age is None and as_of is not None:
+    if spec.age and age is None and as_of is not None and spec.age in r.fields:
         found = r.read(spec.age, lambda v, field: parse_age(_text(v), as_of=as_of, field=field), "an age",
                        lenient=True)
         age = found.years if found else None
@@ -145,7 +151,12 @@ def _names(r: Reader, spec: PersonFields, nationality: str | None, official_lati
 
 
 def _unknown(value: object) -> bool:
-    return isinstance(value, str) and " ".join(value.split()).casefold() in _NO_NAME
+    return isinstance(value, str) and _says_no_name(value)
+
+
+@functools.lru_cache(maxsize=8192)   # asked of every name; names come back
+def _says_no_name(value: str) -> bool:
+    return " ".join(value.split()).casefold() in _NO_NAME
 
 
 def _add(names: list[dict[str, Any]], parsed: Any, full: str, official: bool, nationality: str | None) -> None:

@@ -126,7 +126,7 @@ def _csv_rows(name: str, pieces: Iterator[_Piece], columns: list[str], delimiter
             yield _bad(name, number, first, last, raw, problem)
             continue
         try:
-            row = next(csv.reader([line.text or "" for line in lines], delimiter=delimiter), [])
+            row = _cells(lines, delimiter)
         except csv.Error as err:
             yield _bad(name, number, first, last, raw, f"line {first} is not valid CSV: {err}")
             continue
@@ -136,6 +136,22 @@ def _csv_rows(name: str, pieces: Iterator[_Piece], columns: list[str], delimiter
             continue
         origin = Origin("file", name, f"line {first} (record {number})")
         yield FileRecord(number, first, last, SourceRecord(origin, _strip_end(raw), dict(zip(columns, row))))
+
+
+def _cells(lines: list[_Line], delimiter: str) -> list[str]:
+    """The cells of one CSV record, as ``csv.reader`` reads them.
+
+    A one-line record without quote, carriage return or NUL is what most exports are made of;
+    ``csv.reader`` then only splits it at the delimiter, which ``str.split`` does without building
+    a reader for every record (some 2 us a record)."""
+    if len(lines) == 1:
+        text = lines[0].text or ""
+        body = text[:-1] if text.endswith("\n") else text
+        if body.endswith("\r"):
+            body = body[:-1]
+        if body and '"' not in body and "\r" not in body and "\x00" not in body and "\n" not in body:
+            return body.split(delimiter)
+    return next(csv.reader([line.text or "" for line in lines], delimiter=delimiter), [])
 
 
 def _columns(lines: list[_Line], delimiter: str) -> list[str]:
