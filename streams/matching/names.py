@@ -127,8 +127,8 @@ def sounds_alike(x: str, y: str) -> bool:
     """Two folded names whose sound words agree in any order, written together, or as a subset.
 
     Written together only counts when one name has fewer words than the other (some are glued):
-    joined, a word that starts with a vowel runs into the one before (Moe Yan and Myo Aung are
-    both "mon"), which says nothing when both names are written apart."""
+    two names written apart are compared word by word, and their joined forms, where a lone vowel
+    word runs into the word before, would only add chance agreements."""
     wx, ox, jx = _sound_profile(x)
     wy, oy, jy = _sound_profile(y)
     if not ox or not oy:
