@@ -61,6 +61,16 @@ class TestSoundKey:
     def test_a_burmese_name_in_thai_script_sounds_like_its_latin_spelling(self):
         assert sounds_alike(fold_name("Thant Zaw Tin"), fold_name("ตั้น ซอ ติน"))
 
+    def test_words_written_together_sound_as_one_word_where_they_meet(self):
+        assert sounds_alike(fold_name("Ninthida"), fold_name("Nin Thida"))
+
+    def test_an_r_after_a_vowel_before_a_consonant_is_silent(self):
+        assert sounds_alike(fold_name("Thidarkhinn"), fold_name("Thida Khinn"))
+        assert sounds_alike(fold_name("Porn"), fold_name("Phon"))
+
+    def test_vowels_meeting_where_words_join_are_not_folded_again(self):
+        assert not sounds_alike(fold_name("Zawhain Myin"), fold_name("So Ong Mayin"))
+
     def test_one_shared_word_is_not_enough(self):
         assert not sounds_alike(fold_name("Aung Kyaw"), fold_name("Aung Min Thu"))
 
