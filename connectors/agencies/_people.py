@@ -168,11 +168,15 @@ def _add(names: list[dict[str, Any]], parsed: Any, full: str, official: bool, na
         # RTGS is the official romanisation of Thai names; of a foreign name written in Thai script
         # it is only a transliteration of a transliteration.
         rtgs_official = nationality in (None, "THA")
-        given = romanise_thai(parsed.given)
-        family = romanise_thai(parsed.family) if parsed.family else None
+        given = _romanised(parsed.given)
+        family = _romanised(parsed.family) if parsed.family else None
         if given and (family or not parsed.family):
             _merge(names, {"given": given, "family": family, "full": f"{given} {family}" if family else given,
                            "script": "Latin", "is_official_romanisation": rtgs_official})
+
+
+# RTGS of a Thai given or family name: pure (pythainlp's royin, word by word), and names come back.
+_romanised = functools.lru_cache(maxsize=16384)(romanise_thai)
 
 
 def _merge(names: list[dict[str, Any]], entry: dict[str, Any]) -> None:

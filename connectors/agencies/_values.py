@@ -30,7 +30,8 @@ def clean_text(value: object, field: str, max_length: int = LABEL_LENGTH, *, mul
     Integers are accepted as their digits (JSON and SQL ids). Whitespace runs become one space
     (line breaks are kept in `multiline` free text).
     """
-    if type(value) is str and len(value) <= LABEL_LENGTH:  # not free text: labels, units, places come back
+    # not free text: labels, units, places come back; so do whole numbers (versions, counts)
+    if (type(value) is str and len(value) <= LABEL_LENGTH) or type(value) is int:
         try:
             return _clean_repeated(value, max_length, multiline)
         except Exception:  # noqa: BLE001 - made again below, uncached, to raise naming the field
@@ -39,7 +40,7 @@ def clean_text(value: object, field: str, max_length: int = LABEL_LENGTH, *, mul
 
 
 @functools.lru_cache(maxsize=16384, typed=True)
-def _clean_repeated(value: str, max_length: int, multiline: bool) -> str:
+def _clean_repeated(value: str | int, max_length: int, multiline: bool) -> str:
     return _clean_text(value, "", max_length, multiline)  # a result never depends on the field's name
 
 

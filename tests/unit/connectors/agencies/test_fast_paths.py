@@ -36,6 +36,16 @@ def _outcome(fn, *args, **kwargs):
 
 
 class TestCleanText:
+    def test_a_whole_number_reads_as_its_digits_every_time_and_a_flag_is_still_refused(self):
+        assert [clean_text(2, "version") for _ in range(3)] == ["2", "2", "2"]
+        with pytest.raises(NormaliseError, match="expected text, got bool"):   # not cached as 1
+            clean_text(True, "flag")
+
+    def test_a_whole_number_too_long_names_the_callers_field_each_time(self):
+        for _ in range(2):
+            with pytest.raises(NormaliseError, match="^id <int>: is 121 characters long"):
+                clean_text(10 ** 120, "id", 100)
+
     @pytest.mark.parametrize("multiline", [False, True])
     def test_translates_every_character_it_accepts_as_the_loop_does(self, multiline):
         plain, table = _values._fast(multiline)
