@@ -11,7 +11,9 @@ because folding them into the key would merge distinct names, but which are the 
 enough across agencies to be a comparison level of their own (weighed by its own m and u):
 - Burmese, Khmer and Lao romanisations: ky / gy / c / j / x / z / sh are one sound (Kyaw, Chaw;
   Xayavong, Sayavong, Chaiwong), h is dropped (Htun / Tun, Phommachanh / Phommachan);
-- -nt / -ng is -n (Thant / Than, Aung / Aun, Hengyan / Hein Yan), y is a vowel (Myint / Mint), an -r
+- -ng is -n (Aung / Aun, Hengyan / Hein Yan, Nongong / Nong Ong), and so is -nt at the end of a
+  word or before a consonant (Thant / Than), but not before a vowel, where the t starts the next
+  syllable (Ninthida is Nin Thida, "nintida" written apart or together), y is a vowel (Myint / Mint), an -r
   after a vowel and before a consonant or the end is silent (Sandar / Sanda, Myar / Mya: Thai
   script cannot write it; Thidarkhinn / Thida Khinn, Porn / RTGS Phon), and so is the
   Lao (French-style) final -e after -n or -m (Phetsamone / Phetsamon, Khamsone / Khamson);
@@ -46,12 +48,12 @@ _JOIN_RULES = tuple((re.compile(p), r) for p, r in (
     (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))
 _VOWEL_SOUNDS = frozenset("aio")
-_LETTER_RULES = tuple((re.compile(p), r) for p, r in (
+_SOUND_RULES = tuple((re.compile(p), r) for p, r in (
     (r"(?<=[aiou][nm])e$", ""),
-    (r"(?<=n)[tg]", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
+    (r"(?<=n)(?:g|t(?![aeiou]))", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
     (r"(?<=[b-df-hj-np-tv-z])w(?=[aeiou])", "u"), (r"(?<=[aeiou])r(?![aeiou])", ""),
+    *_JOIN_RULES,
 ))
-_SOUND_RULES = (*_LETTER_RULES, *_JOIN_RULES)
 
 
 @lru_cache(maxsize=200_000)
@@ -78,8 +80,8 @@ def sound_key(folded: str) -> tuple[str, ...]:
     return tuple(word for word in map(_sounded, folded.split()) if word)
 
 
-def _sounded(word: str, rules: tuple = _SOUND_RULES) -> str:
-    for pattern, replacement in rules:
+def _sounded(word: str) -> str:
+    for pattern, replacement in _SOUND_RULES:
         word = pattern.sub(replacement, word)
     return word
 
@@ -93,9 +95,7 @@ def _vowels(run: str) -> str:
 def _joined(words: tuple[str, ...]) -> str:
     """Sound words written together, folded where they meet as in one word: a word that is a
     lone vowel joins the vowel before it (Cho Aye: "so" + "i" is "so", as Choaey), a letter
-    doubled across the boundary is one (Khant Naing: "kan" + "nin" is "kanin"), and the letters
-    that meet are sounded as in a word written together (Nin Thida: "nin" + "tida" is "ninida",
-    as Ninthida, whose -nt- is -n-; the vowels are not folded again, see below). A vowel meeting
+    doubled across the boundary is one (Khant Naing: "kan" + "nin" is "kanin"). A vowel meeting
     a word that starts with one stays apart (Soe Aung is "soon"): folding those too made names
     written apart agree by chance (Zawhain / Soe Aung)."""
     text = ""
@@ -106,7 +106,7 @@ def _joined(words: tuple[str, ...]) -> str:
             text += word[1:]
         else:
             text += word
-    return _sounded(text, _LETTER_RULES)
+    return text
 
 
 @lru_cache(maxsize=200_000)

@@ -61,8 +61,9 @@ class TestSoundKey:
     def test_a_burmese_name_in_thai_script_sounds_like_its_latin_spelling(self):
         assert sounds_alike(fold_name("Thant Zaw Tin"), fold_name("ตั้น ซอ ติน"))
 
-    def test_words_written_together_sound_as_one_word_where_they_meet(self):
+    def test_a_t_after_n_before_a_vowel_starts_a_syllable_and_is_kept(self):
         assert sounds_alike(fold_name("Ninthida"), fold_name("Nin Thida"))
+        assert not sounds_alike(fold_name("Za Hnin Yee"), fold_name("Zinn Tin"))
 
     def test_an_r_after_a_vowel_before_a_consonant_is_silent(self):
         assert sounds_alike(fold_name("Thidarkhinn"), fold_name("Thida Khinn"))
