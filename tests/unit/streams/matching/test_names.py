@@ -72,6 +72,10 @@ class TestSoundKey:
     def test_vowels_meeting_where_words_join_are_not_folded_again(self):
         assert not sounds_alike(fold_name("Zawhain Myin"), fold_name("So Ong Mayin"))
 
+    def test_sound_words_of_one_name_among_anothers_are_not_enough(self):
+        assert not sounds_alike(fold_name("Tin Kyaw"), fold_name("Soh Lin Tinn"))
+        assert not sounds_alike(fold_name("So Tin"), fold_name("Than Zaw Tin"))
+
     def test_one_shared_word_is_not_enough(self):
         assert not sounds_alike(fold_name("Aung Kyaw"), fold_name("Aung Min Thu"))
 
