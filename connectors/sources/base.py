@@ -39,12 +39,13 @@ async def route_in_slices(agency: str, records: Sequence[SourceRecord], mapper: 
     """The publications of ``records`` (``route``, or ``route_deferred`` with ``raw_of``), in order,
     letting the event loop run after every ``slice_size`` records.
 
-    Routing is CPU work on the event loop's thread. Done in one go, a batch of 1,000 records held
+    Routing is CPU work on the event loop's thread. Done in one go, a batch of 1,000 records holds
     the loop for some 100 ms, and the publisher, whose transaction needs the loop at every step
-    (sending the batches, reading the broker's acks, ending the transaction), advanced only
-    between batches: the connector then sat idle while the broker wrote, some 40% of the time in
-    the intake bench. Yielding every few milliseconds lets the commit of the previous batch proceed
-    while this one is mapped: the broker's work overlaps the connector's.
+    (sending the batches, reading the broker's acks, ending the transaction), advances only
+    between batches, while the source may in turn wait for it (in the intake bench the sources'
+    threads were busy 60-85% of the wall time: rate times CPU per record). Yielding every few
+    milliseconds lets the commit of the previous batch proceed while this one is mapped, so the
+    broker's work can overlap the connector's. It costs no measurable CPU.
     """
     out: list[Publication] = []
     for start in range(0, len(records), slice_size):
