@@ -147,7 +147,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
     import sqlalchemy as sa
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    from ops.hub_run import WorkerProcess, correlated, publish, scratch_hub, settled, wait_until
+    from ops.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
     from streams.worker.lane import intake_topics
 
     emit(f"generating {seeds} simulator feeds for the load, one more for the latency run")
@@ -168,7 +168,6 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
             sent = warm + publish(connection, load[1:])
             wait_until(lambda: settled(connection, sent, flushed=False), timeout=1800, what="the load to settle", poll=0.3)
             hub_rate = (sent - warm) / (time.perf_counter() - began)
-            lane_before = correlated(connection)
             emit(f"latency: {len(paced)} events at {rate:g}/s")
             stop, latencies = threading.Event(), []
             reader = threading.Thread(target=_alert_latencies, args=(connection, stop, latencies), daemon=True)
@@ -195,7 +194,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
     p99_alert = _percentile(latencies, 0.99)
     grown = max(0.0, rss_mb - baseline_mb)
     return {
-        "events": sent, "lane_entries": lane_before,
+        "events": sent,
         "hub_events_per_s": round(hub_rate, 1), "raw_loop_per_s": round(raw_rate, 1),
         "throughput_ratio": round(hub_rate / raw_rate, 3),
         "alert_latency_p50_ms": round(1000 * _percentile(latencies, 0.5), 1),

@@ -36,7 +36,7 @@ from schemas.catalogue import load_catalogue
 from streams.privacy import pseudonym_key
 from streams.worker.correlate import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
-from streams.worker.lane import FLUSH, LANE_TOPIC, feed
+from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
 __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "WorkerProcess", "publish", "correlated", "settled",
@@ -158,18 +158,23 @@ def _ends(connection: KafkaConnection, topics: Iterable[str]) -> dict[TopicParti
 
 
 def correlated(connection: KafkaConnection) -> int:
-    """The lane offset the correlator has committed."""
-    return _offsets(connection, CORRELATE_GROUP).get(TopicPartition(LANE_TOPIC, 0), 0)
+    """How many intake messages the correlator has committed (their offsets, summed over the
+    intake partitions; commit markers of transactional producers count too)."""
+    return sum(offset for tp, offset in _offsets(connection, CORRELATE_GROUP).items() if tp.topic.startswith("intake."))
 
 
 def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = True) -> bool:
-    """Every intake event is on the lane, the lane is correlated, (`flushed`) the events held for
-    event-time order were released by a final `flush` entry, and the views are written.
-    (End offsets of transactional topics count commit markers too; the groups reach them.)"""
-    last_offset, last_value = _last_lane_entry(connection)
-    if last_offset + 1 < intake_events or correlated(connection) <= last_offset:
+    """Every intake event is correlated (the correlator's committed offsets reach the ends of the
+    intake topics), (`flushed`) the events held for event-time order were released by a final
+    `flush` entry, and the views are written. (End offsets of transactional topics count commit
+    markers too; the groups' committed positions step over them.)"""
+    ends = _ends(connection, intake_topics())
+    if sum(ends.values()) < intake_events:
         return False
-    if flushed and last_value != FLUSH:
+    committed = _offsets(connection, CORRELATE_GROUP)
+    if any(committed.get(tp, 0) < end for tp, end in ends.items()):
+        return False
+    if flushed and _last_lane_entry(connection)[1] != FLUSH:
         return False
     views = _offsets(connection, VIEWS_GROUP)
     return all(views.get(tp, 0) >= end for tp, end in _ends(connection, OUTPUT_TOPICS).items())

@@ -1,14 +1,14 @@
 """`sanpalang worker`: the faust app `sanpalang-hub`, a thin shell (lifecycle, signals, timers)
-around three loops that own their Kafka clients, because each needs a commit discipline faust's
+around two loops that own their Kafka clients, because each needs a commit discipline faust's
 agents do not give (see each module):
 
-- task `forward` (`ForwardLoop`): intake topics onto the lane, batched, at-least-once; source
-  partitions spread over the workers. Agent `forward_actions`: operator actions onto the lane.
-- task `correlate` (`CorrelateLoop`): the lane through the correlator, outputs and lane offset in
-  one Kafka transaction; one worker at a time holds the lane, any other stands by. With
-  `--clock wall` the lane's owner also appends a tick every `--tick` seconds, so deadlines fire on
-  the wall clock and a replay sees the same ticks.
+- task `correlate` (`CorrelateLoop`): intake topics and operator actions through the correlator;
+  the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
+  time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
+  tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
 - task `views` (`ViewsLoop`): the committed outputs into SQL.
+- agent `count_actions`: operators' decisions on `operator.actions.v1` counted by kind for the
+  metrics (the correlate loop applies them; this agent also gives faust's own consumer a topic).
 - timer `lag`: consumer lag of each loop, for the metrics.
 """
 
@@ -23,9 +23,8 @@ import faust
 
 from ops.kafka.connection import KafkaConnection
 from streams.worker.correlate import GROUP as CORRELATE_GROUP, CorrelateLoop
-from streams.worker.forward import GROUP as FORWARD_GROUP, ForwardLoop
 from streams.worker.lag import LagProbe
-from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
+from streams.worker.lane import ACTIONS_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, ViewsLoop
@@ -62,17 +61,11 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
                     topic_disable_leader=True, stream_wait_empty=False)
     metrics = WorkerMetrics.shared()
     actions = app.topic(ACTIONS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-    lane = app.topic(LANE_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
     @app.agent(actions, concurrency=1)
-    async def forward_actions(stream: faust.StreamT) -> None:
-        """Operator actions onto the lane (at-least-once: faust flushes its sends before it commits)."""
-        async for event in stream.events():
-            await lane.send(key=event.message.key, value=event.message.value, timestamp=event.message.timestamp)
-
-    @app.task
-    async def forward() -> None:
-        await _or_crash(app, ForwardLoop(connection, metrics=metrics).run())
+    async def count_actions(stream: faust.StreamT) -> None:
+        async for value in stream:
+            metrics.operator_action(value)
 
     @app.task
     async def correlate() -> None:
@@ -95,8 +88,8 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
         async def views() -> None:
             await _or_crash(app, ViewsLoop(connection, options.database_url, metrics=metrics).run())
 
-    probe = LagProbe(connection, {LANE_TOPIC: CORRELATE_GROUP, **{t: VIEWS_GROUP for t in OUTPUT_TOPICS},
-                                  **{t: FORWARD_GROUP for t in intake_topics()}, ACTIONS_TOPIC: APP_ID}, metrics)
+    probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
+                                  **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
 
     @app.timer(15.0)
     async def lag() -> None:

@@ -1,15 +1,22 @@
-"""The correlate step: lane entries through the `Correlator`, outputs and the lane offset committed
-in one Kafka transaction.
+"""The correlate step: intake events and operator actions straight from their topics through the
+`Correlator`; in one Kafka transaction, the entries as the lane records them, their outputs and the
+source offsets.
+
+The lane (`sanpalang-hub-lane`, one partition) is the order the correlator decided in, written in
+the same transaction as what that order produced; it is never read live, only to rebuild. There
+is no copying step before it: an entry costs one consume and one produce, and an event's outputs
+are one hop from its intake topic.
 
 Why aiokafka's transactions and not faust's `exactly_once`: faust picks the transactional producer
 by the *destination* partition of each send, so outputs spread over four partitions of
-`cases.provincial.v1` are not in the transaction that commits the lane offset. Here one
-transactional id (`sanpalang-hub-correlate`) owns the one lane partition: a second worker waits in
-the consumer group, and when it takes over it fences the first (a zombie cannot commit).
-
-On every assignment the state is rebuilt by replaying the lane from offset 0 up to the committed
-offset, publishing nothing; then processing goes on from there. A crash anywhere loses nothing
-(uncommitted work is redone) and doubles nothing (the redone transaction replaces the aborted one).
+`cases.provincial.v1` are not in the transaction that commits the source offsets. Here one
+transactional id (`sanpalang-hub-correlate`) belongs to whichever worker the group
+`sanpalang-hub-correlate` gives the lane partition (the lane is the lock, never consumed through
+the group): a second worker waits, and when it takes over it fences the first (a zombie cannot
+commit), replays the lane to its committed end to rebuild the state, publishing nothing, and reads
+the sources on from the offsets committed with it. A crash anywhere loses nothing (uncommitted work
+is redone) and doubles nothing (the aborted transaction's lane entries, outputs and offsets vanish
+together).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -28,7 +36,7 @@ import schemas
 from ops.kafka.connection import KafkaConnection
 from streams.aggregates import aggregate_case_views, changed_tables
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
-from streams.worker.lane import FLUSH, LANE_TOPIC, encoded, feed, tick_value
+from streams.worker.lane import ACTIONS_TOPIC, FLUSH, LANE_TOPIC, encoded, feed, intake_topics, tick_value
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
 
@@ -43,11 +51,21 @@ TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
 epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
 
 
-async def replay(connection: KafkaConnection, correlator: Correlator, upto: int, *, lane: str = LANE_TOPIC,
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lane entry: from a source topic (intake event, operator action) or the owner's own (tick,
+    flush, with `topic` the lane's); `timestamp` is when it was produced, epoch ms."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    timestamp: int
+
+
+async def replay(connection: KafkaConnection, correlator: Correlator, *, lane: str = LANE_TOPIC,
                  on_outputs: Callable[[list[Output]], None] | None = None) -> int:
-    """Feed lane entries [0, upto) to `correlator`; returns how many were fed."""
-    if upto <= 0:
-        return 0
+    """Feed every committed lane entry to `correlator`; returns how many were fed. Called after
+    the transactional producer fenced any previous owner, so the committed end does not move."""
     tp = TopicPartition(lane, 0)
     consumer = AIOKafkaConsumer(**connection.aiokafka(), isolation_level="read_committed",
                                 enable_auto_commit=False, group_id=None)
@@ -56,12 +74,11 @@ async def replay(connection: KafkaConnection, correlator: Correlator, upto: int,
     try:
         consumer.assign([tp])
         await consumer.seek_to_beginning(tp)
-        while await consumer.position(tp) < upto:
+        end = (await consumer.end_offsets([tp]))[tp]
+        while await consumer.position(tp) < end:
             for messages in (await consumer.getmany(tp, timeout_ms=500, max_records=2000)).values():
                 for message in messages:
-                    if message.offset >= upto:
-                        return fed
-                    outputs = _safe_feed(correlator, message.value, message.offset)
+                    outputs = _safe_feed(correlator, message.value, f"lane offset {message.offset}")
                     if on_outputs is not None:
                         on_outputs(outputs)
                     fed += 1
@@ -70,11 +87,11 @@ async def replay(connection: KafkaConnection, correlator: Correlator, upto: int,
     return fed
 
 
-def _safe_feed(correlator: Correlator, value: bytes, offset: int) -> list[Output]:
+def _safe_feed(correlator: Correlator, value: bytes, where: str) -> list[Output]:
     try:
         return feed(correlator, value)
     except Exception as err:  # a bug on one entry must not stop the hub; it is logged and counted
-        log.error("lane entry at offset %d could not be applied and was skipped: %s", offset, err)
+        log.error("the entry at %s could not be applied and was skipped: %s", where, err)
         WorkerMetrics.shared().skipped.inc()
         return []
 
@@ -91,14 +108,15 @@ class _Assignment(ConsumerRebalanceListener):
 
 
 class CorrelateLoop:
-    """Runs while the worker runs; holds the lane partition when the group gives it."""
+    """Runs while the worker runs; correlates while the group gives it the lane partition."""
 
     def __init__(self, connection: KafkaConnection, *, batch: int = 500, lane: str = LANE_TOPIC,
-                 metrics: WorkerMetrics | None = None, consumer_key: bytes | None = None,
-                 on_alert: Callable[[dict[str, Any]], None] | None = None,
+                 sources: list[str] | None = None, metrics: WorkerMetrics | None = None,
+                 consumer_key: bytes | None = None, on_alert: Callable[[dict[str, Any]], None] | None = None,
                  tick_seconds: float | None = None, window: timedelta = REPLAY_WINDOW,
                  flush_seconds: float = 3.0, aggregate_seconds: float = 60.0) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
+        self.source_topics = sources if sources is not None else [*intake_topics(), ACTIONS_TOPIC]
         self.tick_seconds, self._last_tick = tick_seconds, 0.0
         self.window, self.flush_seconds, self._last_entry = window, flush_seconds, time.monotonic()
         self.consumer_key, self.on_alert = consumer_key, on_alert
@@ -106,68 +124,98 @@ class CorrelateLoop:
         self.metrics = metrics or WorkerMetrics.shared()
         self.correlator: Correlator | None = None
         self.producer: AIOKafkaProducer | None = None
+        self.sources: AIOKafkaConsumer | None = None
         self.aggregate_seconds, self._aggregated_at, self._views_changed = aggregate_seconds, 0.0, False
         self.views: dict[str, dict[str, Any]] = {}          # latest view of every case, for the aggregates
         self._published_tables: dict[str, dict[str, Any]] = {}
-        self.next_offset = 0
 
     async def run(self) -> None:
         listener = _Assignment()
-        consumer = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=GROUP, isolation_level="read_committed",
-                                    enable_auto_commit=False, auto_offset_reset="earliest")
-        await consumer.start()
-        consumer.subscribe([self.lane], listener=listener)
+        group = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=GROUP, enable_auto_commit=False,
+                                 auto_offset_reset="earliest")
+        await group.start()
+        group.subscribe([self.lane], listener=listener)
         try:
             while True:
                 if listener.changed.is_set():
                     listener.changed.clear()
                     await self._drop_state()
-                if self.tp not in consumer.assignment():
-                    await consumer.getmany(timeout_ms=200)   # keeps the membership alive
+                if self.tp not in group.assignment():
+                    await group.getmany(timeout_ms=200)      # keeps the membership alive
                     continue
+                group.pause(self.tp)                          # the lane is the lock; only the replay reads it
+                await group.getmany(timeout_ms=0)             # a poll, or the group drops a busy member
                 if self.correlator is None:
                     # The producer first: its transactional id fences a previous owner (aborting
-                    # its open transaction) before the committed offset is read.
+                    # its open transaction) before the lane is replayed and the offsets are read.
                     self.producer = await self._start_producer()
-                    await self._rebuild(consumer)
+                    await self._rebuild(group)
                 await self._tick()
                 await self._aggregate()
-                batch = (await consumer.getmany(self.tp, timeout_ms=200, max_records=self.batch)).get(self.tp, [])
-                if batch:
+                if self.sources is None:
+                    continue
+                fetched = await self.sources.getmany(timeout_ms=200, max_records=self.batch)
+                if fetched:
                     self._last_entry = time.monotonic()
-                    await self._process(consumer, batch)
+                    entries = [Entry(m.topic, m.key, m.value, m.timestamp) for ms in fetched.values() for m in ms]
+                    # positions, not last offset + 1: they step over the sources' commit markers
+                    offsets = {tp: await self.sources.position(tp) for tp in fetched}
+                    await self._commit(entries, offsets)
                 else:
                     await self._flush_when_idle()
         finally:
             await self._drop_state()
-            await consumer.stop()
+            await group.stop()
 
     async def _tick(self) -> None:
         """Live: the wall clock onto the lane, by its owner only, so ticks are never doubled by workers."""
         if self.tick_seconds is None or time.monotonic() - self._last_tick < self.tick_seconds:
             return
-        await self._append(tick_value(datetime.now(timezone.utc)), b"tick")
+        now = datetime.now(timezone.utc)
+        await self._commit([Entry(self.lane, b"tick", tick_value(now), int(now.timestamp() * 1000))], {})
         self._last_tick = time.monotonic()
 
     async def _flush_when_idle(self) -> None:
-        """Events held for event-time order are correlated once the lane has been quiet for
+        """Events held for event-time order are correlated once the sources have been quiet for
         `flush_seconds`: a `flush` entry, so a replay releases them at the same place."""
         if self.correlator is None or not len(self.correlator.buffer):
             return
         if time.monotonic() - self._last_entry < self.flush_seconds:
             return
-        await self._append(FLUSH, b"flush")
+        await self._commit([Entry(self.lane, b"flush", FLUSH, int(time.time() * 1000))], {})
         self._last_entry = time.monotonic()
 
-    async def _append(self, value: bytes, key: bytes) -> None:
-        """An entry of the lane's owner (tick, flush), in a transaction of its fenced producer."""
-        assert self.producer is not None
+    async def _commit(self, entries: list[Entry], offsets: dict[TopicPartition, int]) -> None:
+        """Correlate `entries`; the entries onto the lane, their outputs and the sources' `offsets`
+        in one transaction. Aborted: the state is dropped and rebuilt from what was committed."""
+        if self.correlator is None or self.producer is None:
+            return
+        producer = self.producer
+        outputs: list[Output] = []
+        sends: list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]] = []
+        for entry in entries:
+            made = _safe_feed(self.correlator, entry.value, f"{entry.topic} ({entry.key!r})")
+            outputs += made
+            produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
+            sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
         try:
-            async with self.producer.transaction():
-                await self.producer.send(self.lane, value, key=key)
+            async with producer.transaction():
+                for entry in entries:
+                    await producer.send(self.lane, entry.value, key=entry.key, timestamp_ms=entry.timestamp)
+                for topic, key, value, headers in sends:
+                    await producer.send(topic, value=value, key=key, headers=headers)
+                if offsets:
+                    await producer.send_offsets_to_transaction(offsets, GROUP)
         except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
-            log.warning("could not append %r to the lane (%s)", key, err)
+            log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
+            return
+        self._keep_views(outputs)
+        self.metrics.committed(entries, outputs)
+        if self.on_alert is not None:
+            for output in outputs:
+                if output.topic == ALERTS_TOPIC:
+                    self.on_alert(output.record)
 
     def _keep_views(self, outputs: list[Output]) -> None:
         for output in outputs:
@@ -196,13 +244,16 @@ class CorrelateLoop:
 
     async def _start_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
-                                    enable_idempotence=True, acks="all", linger_ms=5)
+                                    enable_idempotence=True, acks="all", linger_ms=0)
         await producer.start()
         return producer
 
     async def _drop_state(self) -> None:
         """Forget everything not committed: state is rebuilt from the lane when the partition is ours."""
         self.correlator = None
+        if self.sources is not None:
+            sources, self.sources = self.sources, None
+            await sources.stop()
         if self.producer is not None:
             producer, self.producer = self.producer, None
             try:
@@ -210,45 +261,28 @@ class CorrelateLoop:
             except KafkaError as err:
                 log.info("stopping a fenced producer: %s", err)
 
-    async def _rebuild(self, consumer: AIOKafkaConsumer) -> None:
-        committed = await consumer.committed(self.tp) or 0
+    async def _rebuild(self, group: AIOKafkaConsumer) -> None:
         started = time.perf_counter()
         self.correlator = Correlator(consumer_key=self.consumer_key, window=self.window)
         self.views.clear()
-        fed = await replay(self.connection, self.correlator, committed, lane=self.lane, on_outputs=self._keep_views)
-        consumer.seek(self.tp, committed)
-        self.next_offset = committed
-        log.info("correlator rebuilt from %d lane entries (offsets 0..%d) in %.1f s", fed, committed,
-                 time.perf_counter() - started)
+        fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._keep_views)
+        self.sources = await self._start_sources(group)
+        log.info("correlator rebuilt from %d lane entries in %.1f s", fed, time.perf_counter() - started)
 
-    async def _process(self, consumer: AIOKafkaConsumer, batch: list) -> None:
-        assert self.correlator is not None and self.producer is not None
-        producer = self.producer
-        if batch[0].offset < self.next_offset:            # redelivered: the state is ahead of it, rebuild
-            await self._drop_state()
-            return
-        outputs: list[Output] = []
-        sends: list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]] = []
-        for message in batch:
-            produced = [(TRIGGER_HEADER, str(message.timestamp).encode())]
-            made = _safe_feed(self.correlator, message.value, message.offset)
-            outputs += made
-            sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
-        last = batch[-1]
-        try:
-            async with producer.transaction():
-                for topic, key, value, headers in sends:
-                    await producer.send(topic, value=value, key=key, headers=headers)
-                await producer.send_offsets_to_transaction({self.tp: last.offset + 1}, GROUP)
-        except KafkaError as err:
-            log.warning("transaction of lane offsets %d..%d aborted (%s); redoing from the last commit",
-                        batch[0].offset, last.offset, err)
-            await self._drop_state()                       # rebuilt from the committed offset
-            return
-        self.next_offset = last.offset + 1
-        self._keep_views(outputs)
-        self.metrics.committed(batch, outputs)
-        if self.on_alert is not None:
-            for output in outputs:
-                if output.topic == ALERTS_TOPIC:
-                    self.on_alert(output.record)
+    async def _start_sources(self, group: AIOKafkaConsumer) -> AIOKafkaConsumer:
+        """The intake topics and operator actions, each partition from the offset committed with
+        the lane entries it became."""
+        sources = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=None, enable_auto_commit=False,
+                                   isolation_level="read_committed", auto_offset_reset="earliest")
+        await sources.start()
+        assert self.producer is not None                   # its partitions_for waits for the metadata
+        tps = [TopicPartition(topic, p) for topic in self.source_topics
+               for p in sorted(await self.producer.partitions_for(topic))]
+        sources.assign(tps)
+        for tp in tps:
+            committed = await group.committed(tp)
+            if committed is None:
+                await sources.seek_to_beginning(tp)
+            else:
+                sources.seek(tp, committed)
+        return sources

@@ -12,13 +12,15 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, Histogram
 
+import schemas
+
 __all__ = ["WorkerMetrics", "METRIC_NAMES"]
 
 METRIC_NAMES = (
     "sanpalang_worker_events_total", "sanpalang_worker_person_links_total", "sanpalang_worker_cases_open",
     "sanpalang_worker_alerts_open", "sanpalang_worker_consumer_lag", "sanpalang_worker_processing_seconds",
     "sanpalang_worker_last_commit_timestamp_seconds", "sanpalang_worker_skipped_entries_total",
-    "sanpalang_worker_view_rows_total",
+    "sanpalang_worker_view_rows_total", "sanpalang_worker_operator_actions_total",
 )
 
 
@@ -41,6 +43,8 @@ class WorkerMetrics:
                                    registry=r)
         self.view_rows = PromCounter("sanpalang_worker_view_rows_total", "Rows changed in the SQL views", ["kind"],
                                      registry=r)
+        self.actions = PromCounter("sanpalang_worker_operator_actions_total", "Operators' decisions received",
+                                   ["kind"], registry=r)
         self._cases: dict[str, tuple[str, str]] = {}
         self._alerts: dict[str, tuple[str, str, str]] = {}
 
@@ -52,9 +56,11 @@ class WorkerMetrics:
 
     def committed(self, batch: Iterable[Any], outputs: Iterable[Any]) -> None:
         now = time.time()
-        for message in batch:
-            if message.timestamp:
-                self.latency.observe(max(0.0, now - message.timestamp / 1000))
+        for entry in batch:
+            if entry.timestamp:
+                self.latency.observe(max(0.0, now - entry.timestamp / 1000))
+            if entry.topic.startswith("intake."):
+                self.events.labels(entry.topic.split(".")[1]).inc()
         for output in outputs:
             record = output.record
             if output.schema == "sanpalang.hub.PersonLink":
@@ -69,8 +75,12 @@ class WorkerMetrics:
                            (str(record["rule_number"]), record["severity"], record["state"]) if open_ else None)
         self.last_commit.set(now)
 
-    def event(self, agency: str) -> None:
-        self.events.labels(agency).inc()
+    def operator_action(self, value: bytes) -> None:
+        try:
+            kind = schemas.decode(value)[1]["kind"]
+        except Exception:  # the console validates every action; a foreign one is counted, not trusted
+            kind = "unreadable"
+        self.actions.labels(kind).inc()
 
     @staticmethod
     def _move(gauge: Gauge, latest: dict, key: str, labels: tuple | None) -> None:
