@@ -32,11 +32,11 @@ class LagProbe:
                 self._admin = AIOKafkaAdminClient(**self.connection.aiokafka())
                 await self._admin.start()
             assert self._admin is not None
-            await self._consumer.topics()                  # refreshes the metadata partitions_for_topic reads
+            described = await self._admin.describe_topics(list(self.groups))
+            partitions = {t["topic"]: [p["partition"] for p in t["partitions"]] for t in described}
             by_group: dict[str, list[TopicPartition]] = {}
             for topic, group in self.groups.items():
-                by_group.setdefault(group, []).extend(
-                    TopicPartition(topic, p) for p in self._consumer.partitions_for_topic(topic) or ())
+                by_group.setdefault(group, []).extend(TopicPartition(topic, p) for p in partitions.get(topic, ()))
             for group, tps in by_group.items():
                 if not tps:
                     continue
