@@ -167,15 +167,20 @@ def write_simulator_persons(seed: int, directory: str | Path, **options: Any) ->
 
 
 def estimate_persons_parameters(seeds: tuple[int, ...] = TRAINING_SEEDS, *, seed: int = 0) -> Any:
-    """Parameters for `persons_spec()` estimated (EM, no labels) on the persons of `seeds`, each
-    seed's records taken in stream order one seed after the other."""
+    """Parameters for `persons_spec()` estimated on the persons of `seeds`, each seed's records
+    taken in stream order one seed after the other: u from random pairs, m counted on the
+    blocked pairs the truth files name one person (`estimate_parameters(entities=...)`; these
+    seeds are labelled, and EM took namesakes for matches), the prior by EM."""
+    from dataclasses import replace
+
     from streams.matching import estimate_parameters
     from streams.matching.persons import persons_spec
 
-    records = [p.record for s in seeds for p in simulator_persons(s)]
-    params = estimate_parameters(persons_spec(), records, seed=seed)
-    from dataclasses import replace
+    persons = [(s, p) for s in seeds for p in simulator_persons(s)]
+    params = estimate_parameters(persons_spec(), [p.record for _, p in persons], seed=seed,
+                                 entities=[(s, p.truth) for s, p in persons])
     return replace(params, notes={**params.notes, "data": f"simulator persons, seeds {list(seeds)}",
+                                  "m": "counted on the blocked pairs of one true person (the truth files)",
                                   "command": "python -m ops.er_simulator --write-parameters PATH"})
 
 

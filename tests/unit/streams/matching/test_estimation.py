@@ -55,6 +55,16 @@ class TestEstimation:
         params = estimate(rows, matches=pairs)
         assert params.method == "labels" and params.m["soc_sec_id"][0] > 0.5
 
+    def test_m_can_be_counted_on_the_blocked_pairs_of_known_entities(self, rows):
+        truth = [number for number, _ in febrl_like(300, 300, seed=7)]
+        unlabelled, labelled = estimate(rows), estimate(rows, entities=truth)
+        assert labelled.method == "labels" and labelled.m["soc_sec_id"][0] > 0.5
+        assert labelled.u == unlabelled.u and labelled.prior == unlabelled.prior
+
+    def test_entities_must_name_every_record(self, rows):
+        with pytest.raises(ValueError, match="entities name 2 records"):
+            estimate(rows, entities=["a", "b"])
+
 
 class TestParameterFile:
     def test_a_saved_file_reads_back_to_the_same_version(self, rows, tmp_path):

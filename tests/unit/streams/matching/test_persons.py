@@ -66,7 +66,7 @@ class TestStoredParameters:
     def test_the_stored_parameters_fit_the_persons_spec(self):
         params = load_persons_parameters()
         params.check(persons_spec())
-        assert params.version.startswith("er-") and params.method == "em"
+        assert params.version.startswith("er-") and params.method == "labels"
 
     def test_parameters_of_an_older_spec_are_refused(self):
         changed = parse_spec(persons_text().replace("link = 6.0", "link = 7.0"))
