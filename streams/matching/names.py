@@ -16,7 +16,8 @@ enough across agencies to be a comparison level of their own (weighed by its own
   syllable (Ninthida is Nin Thida, "nintida" written apart or together), y is a vowel (Myint / Mint), an -r
   after a vowel and before a consonant or the end is silent (Sandar / Sanda, Myar / Mya: Thai
   script cannot write it; Thidarkhinn / Thida Khinn, Porn / RTGS Phon), and so is the
-  Lao (French-style) final -e after -n or -m (Phetsamone / Phetsamon, Khamsone / Khamson);
+  Lao (French-style) -e after -n or -m at the end of a word or before a consonant (Phetsamone /
+  Phetsamon, Khamsone / Khamson; glued: Khinemoh / Khine Moh);
 - a w between a consonant and a vowel is a vowel too, u (the Burmese medial w: Htwe, Nwe, Lwin),
   as y is i: Thai script writes Htwe เทว, which RTGS romanises "Theo" (เ-ว is "eo"), and the glide
   is then the o of the vowel run;
@@ -51,7 +52,7 @@ _JOIN_RULES = tuple((re.compile(p), r) for p, r in (
 ))
 _VOWEL_SOUNDS = frozenset("aio")
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
-    (r"(?<=[aiou][nm])e$", ""),
+    (r"(?<=[aiou][nm])e(?![aeiou])", ""),
     (r"(?<=n)(?:g|t(?![aeiou]))", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
     (r"(?<=[b-df-hj-np-tv-z])w(?=[aeiou])", "u"), (r"(?<=[aeiou])r(?![aeiou])", ""),
     *_JOIN_RULES,

@@ -65,6 +65,9 @@ class TestSoundKey:
         assert sounds_alike(fold_name("Ninthida"), fold_name("Nin Thida"))
         assert not sounds_alike(fold_name("Za Hnin Yee"), fold_name("Zinn Tin"))
 
+    def test_a_silent_e_after_n_stays_silent_when_the_next_word_is_glued_on(self):
+        assert sounds_alike(fold_name("Khinemoh"), fold_name("Khine Mo"))
+
     def test_an_r_after_a_vowel_before_a_consonant_is_silent(self):
         assert sounds_alike(fold_name("Thidarkhinn"), fold_name("Thida Khinn"))
         assert sounds_alike(fold_name("Porn"), fold_name("Phon"))
