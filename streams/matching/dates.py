@@ -96,8 +96,9 @@ class DateComparison(Comparison):
         return 4 if abs(yx - yy) <= 2 else 5
 
     def block_values(self, value: Any, transform: str | None = None) -> tuple[str, ...]:
-        if transform == "year":
-            return tuple(dict.fromkeys(str(v[1]) for v in value if v[4] != "X"))
+        if transform == "year":  # an estimated year E blocks as E and E - 1, as it compares
+            return tuple(dict.fromkeys(str(year) for v in value if v[4] != "X"
+                                       for year in ((v[1], v[1] - 1) if v[4] == "E" else (v[1],))))
         return tuple(dict.fromkeys(v[0] for v in value))
 
 

@@ -84,6 +84,12 @@ class TestDates:
     def test_an_age_given_instead_agrees_within_a_year(self):
         assert level(self.dates, (date(1989, 1, 1), "Estimated"), "1990-08-02") == "within_1_year"
 
+    def test_an_estimated_year_blocks_with_both_years_it_stands_for(self):
+        estimate = self.dates.prepare((date(2002, 1, 1), "Estimated"))
+        known = self.dates.prepare((date(2001, 5, 2), "Day"))
+        assert self.dates.block_values(estimate, "year") == ("2002", "2001")
+        assert self.dates.block_values(known, "year") == ("2001",)
+
     def test_a_slipped_digit_in_a_written_date(self):
         assert level(DateComparison(format="%Y%m%d"), "19900802", "19900803") == "one_digit"
 
