@@ -8,7 +8,9 @@ score. Then:
 
 - best >= link: **Linked** to that person. Every other person also scoring >= link is the same
   person too: they are **merged** into the oldest of them, whose id survives; the decision lists
-  the ids merged away so the shell can publish them (`merged_from`).
+  the ids merged away so the shell can publish them (`merged_from`). Unless the persons' records
+  met here disagree outright on a column the record leaves empty: a record without a birth date
+  cannot tell two namesakes born years apart from each other, so it joins the stronger only.
 - possible <= best < link: **Possible**: the record starts a person of its own (ids must not
   move on a guess) and `candidate_id` names the person an operator should review it against.
 - otherwise **New**: the record starts a person.
@@ -77,6 +79,7 @@ class Matcher:
         self._prior = self.params.prior_weight
         self._prior_size = self.params.records or 0
         self._log2_m_exact = [math.log2(self.params.m[c][0]) for c in spec.columns]
+        self._last_levels = [len(comparison.levels) - 1 for _, comparison in spec.fields]
         self.link_weight = spec.link_weight
         self.possible_weight = spec.possible_weight
         self._apart: dict[int, set[int]] = {}   # root -> roots an operator said are someone else
@@ -98,11 +101,13 @@ class Matcher:
         codes = store.encode(record)
         keys = store.block_keys(codes)
         best: dict[int, float] = {}
+        seen: dict[int, list[int]] = {}
         prior = self._prior if len(store) <= self._prior_size else self.params.prior_weight_at(len(store))
         score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
         for candidate in store.candidates(keys):
             weight = score(candidate)
             root = store.find(candidate)
+            seen.setdefault(root, []).append(candidate)
             if weight > best.get(root, float("-inf")):
                 best[root] = weight
         if not best:
@@ -111,6 +116,8 @@ class Matcher:
         top_root, top_weight = max(best.items(), key=lambda item: (item[1], -item[0]))
         if top_weight >= self.link_weight:
             linked = self._joinable(top_root, best)
+            if len(linked) > 1:
+                linked = self._unambiguous(codes, top_root, linked, best, seen)
             survivor = linked[0]
             for other in linked[1:]:
                 self._union(survivor, other)
@@ -172,6 +179,27 @@ class Matcher:
             if root != top and root not in excluded:
                 taken.append(root)
                 excluded |= self._apart.get(root, set())
+        return sorted(taken)
+
+    def _unambiguous(self, codes: list[int], top: int, linked: list[int], best: dict[int, float],
+                     seen: dict[int, list[int]]) -> list[int]:
+        """The persons of `linked` this record may join together: the strongest (`top`), then
+        each next strongest whose records met here disagree outright (the comparison's last
+        level) with none taken so far on a column this record leaves empty. A record without a
+        birth date scoring above link with two namesakes born seven years apart cannot say
+        which one it is, let alone that they are one (seed 3: two Wannak Mias were merged so);
+        where the record holds the column, its own comparison already weighed it."""
+        empty = [column for column, code in enumerate(codes) if not code]
+        if not empty:
+            return linked
+        last = self._last_levels
+        taken = [top]
+        for root in sorted(linked, key=lambda r: (-best[r], r)):
+            if root == top:
+                continue
+            if not any(self.store.levels_between(a, b)[column] == last[column]
+                       for t in taken for a in seen[root] for b in seen[t] for column in empty):
+                taken.append(root)
         return sorted(taken)
 
     def _union(self, survivor: int, other: int) -> None:

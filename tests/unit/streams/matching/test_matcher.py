@@ -54,6 +54,19 @@ class TestIncrementalMatcher:
         assert bridge.merged == (younger.person_id,)
         assert matcher.person_of(younger.record) == older.person_id
 
+    def test_a_record_without_a_birth_date_does_not_merge_namesakes_born_apart(self):
+        from dataclasses import replace
+
+        from streams.matching import default_parameters
+
+        matcher = Matcher(SPEC, replace(default_parameters(SPEC), prior=0.05))  # a small caseload
+        older = matcher.add(person("Wannak Mias", "1987-03-02", nationality="KHM"))
+        younger = matcher.add(person("Wannak Mias", "1994-10-11", nationality="KHM"))
+        assert younger.person_id != older.person_id
+        dateless = matcher.add(person("Wannak Mias", None, nationality="KHM"))
+        assert dateless.kind is DecisionKind.LINKED and dateless.merged == ()
+        assert matcher.person_of(younger.record) != matcher.person_of(older.record)
+
     def test_ambiguous_evidence_gives_a_possible_link_not_a_link(self, matcher):
         known = matcher.add(person("Aung Kyaw", ("1990-01-01", "Year"), nationality="MMR"))
         vague = matcher.add(person("Aung Kyaw", ("1989-01-01", "Estimated"), nationality="MMR"))
