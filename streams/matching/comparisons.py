@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
-from streams.matching.names import fold_name, joined_sounds, sound_key, sounds_alike
+from streams.matching.names import fold_name, fold_name_forms, joined_sounds, sound_key, sounds_alike
 from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
@@ -155,6 +155,11 @@ class NameComparison(Comparison):
     @property
     def levels(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("exact", "order_free", "subset", "sounds_alike", *(f"jw>={t:g}" for t in self.thresholds), "else")
+
+    def prepare(self, raw: Any) -> Any:
+        """Every folded form of every spelling (a Latin title dropped and kept: `fold_name_forms`)."""
+        values = tuple(dict.fromkeys(v for item in as_alternatives(raw) for v in fold_name_forms(str(item))))
+        return values or None
 
     def prepare_one(self, item: Any) -> str | None:
         return fold_name(str(item))

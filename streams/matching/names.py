@@ -40,13 +40,14 @@ from itertools import permutations
 
 from connectors.normalise import NormaliseError, name_key
 
-__all__ = ["fold_name", "sound_key", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
+__all__ = ["fold_name", "fold_name_forms", "NAME_SYLLABLE_TITLES", "sound_key", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
 
 TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
 # as `name_key` folds them (Daw -> dau, Miss -> mis, Naw -> nau)
 TITLES_LATIN = frozenset({"mr", "mrs", "ms", "mis", "mister", "u", "dau", "mg", "ma", "ko", "nau",
                           "nai", "nang", "nangsao", "nangsau"})
 # what a sound word's vowels and doubled letters fold to; applied again where words are joined
+NAME_SYLLABLE_TITLES = frozenset({"u", "ko", "ma"})  # Burmese titles that are name syllables too
 _JOIN_RULES = tuple((re.compile(p), r) for p, r in (
     (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))
@@ -62,19 +63,37 @@ _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
 @lru_cache(maxsize=200_000)
 def fold_name(text: str) -> str | None:
     """The folded name without its title (see the module docstring); None when nothing is left."""
+    words = _folded_words(text)
+    if len(words) > 1 and words[0] in TITLES_LATIN:
+        words = words[1:]
+    return " ".join(words) or None
+
+
+def _folded_words(text: str) -> list[str]:
+    """The words of `name_key(text)` after a leading Thai title (never a name syllable)."""
     text = text.strip()
     for title in TITLES_THAI:
         if text.startswith(title) and len(text[len(title):].strip()) >= 2:
             text = text[len(title):].strip()
             break
     try:
-        folded = name_key(text)
+        return name_key(text).split()
     except NormaliseError:
-        folded = " ".join(text.casefold().split())
-    words = folded.split()
-    if len(words) > 1 and words[0] in TITLES_LATIN:
-        words = words[1:]
-    return " ".join(words) or None
+        return text.casefold().split()
+
+
+@lru_cache(maxsize=200_000)
+def fold_name_forms(text: str) -> tuple[str, ...]:
+    """`fold_name(text)`, and when it dropped a Burmese title that is also a name syllable (U,
+    Ko, Ma), the folded name with it: a record does not say which the word is (Ko Aung is met as
+    Ong Ko, Lin Win U as Linwin U)."""
+    folded = fold_name(text)
+    if folded is None:
+        return ()
+    words = _folded_words(text)
+    if len(words) > 1 and words[0] in NAME_SYLLABLE_TITLES:
+        return folded, " ".join(words)
+    return (folded,)
 
 
 @lru_cache(maxsize=200_000)

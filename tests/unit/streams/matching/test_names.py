@@ -88,6 +88,13 @@ class TestNameLevels:
         assert level(NameComparison(), "Mg Than Zaw Tin", ["ตั้น ซอ ติน", "Tan So Tin"]) in ("exact", "sounds_alike")
         assert level(NameComparison(), "Thant Zow Tin", "Than Zaw Tin") == "sounds_alike"
 
+    def test_a_burmese_title_that_is_also_a_name_syllable_is_compared_both_ways(self):
+        assert level(NameComparison(), "Ko Aung", "Ong Ko") == "sounds_alike"
+        assert level(NameComparison(), "Ko Aung", "Aung") == "exact"
+
+    def test_a_thai_title_is_never_kept_as_a_name(self):
+        assert NameComparison().prepare("นาย สมชาย") == NameComparison().prepare("Somchai")
+
     def test_a_title_does_not_break_an_exact_match(self):
         assert level(NameComparison(), "U Aung Kyaw Moe", "Aung Kyaw Moe") == "exact"
 
