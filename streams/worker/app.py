@@ -6,7 +6,7 @@ agents do not give (see each module):
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
-- task `views` (`ViewsLoop`): the committed outputs into SQL.
+- task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL.
 - agent `count_actions`: operators' decisions on `operator.actions.v1` counted by kind for the
   metrics (the correlate loop applies them; this agent also gives faust's own consumer a topic).
 - timer `lag`: consumer lag of each loop, for the metrics.
@@ -27,7 +27,7 @@ from streams.worker.lag import LagProbe
 from streams.worker.lane import ACTIONS_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
-from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, ViewsLoop
+from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
 
 __all__ = ["WorkerOptions", "make_app"]
 
@@ -86,7 +86,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     if options.views:
         @app.task
         async def views() -> None:
-            await _or_crash(app, ViewsLoop(connection, options.database_url, metrics=metrics).run())
+            await _or_crash(app, run_in_child(connection, options.database_url, metrics))
 
     probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
