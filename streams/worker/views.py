@@ -39,11 +39,10 @@ KINDS = ("cases", "alerts", "links", "referrals")
 
 
 class ViewsLoop:
-    def __init__(self, connection: KafkaConnection, database_url: str, *, batch: int = 2000,
-                 on_applied: Callable[[Applied], None] | None = None) -> None:
-        self.connection, self.batch = connection, batch
+    def __init__(self, connection: KafkaConnection, database_url: str, on_applied: Callable[[Applied], None], *,
+                 batch: int = 2000) -> None:
+        self.connection, self.batch, self.on_applied = connection, batch, on_applied
         self.sink = ViewSink(database_url)
-        self.on_applied = on_applied or _count
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -67,11 +66,6 @@ class ViewsLoop:
         finally:
             await consumer.stop()
             self.sink.close()
-
-
-def _count(applied: Applied) -> None:
-    for kind in KINDS:
-        WorkerMetrics.shared().view_rows.labels(kind).inc(getattr(applied, kind))
 
 
 async def run_in_child(connection: KafkaConnection, database_url: str, metrics: WorkerMetrics) -> None:
@@ -107,7 +101,7 @@ def _child(connection: KafkaConnection, database_url: str, rows, parent: int, le
     def count(applied: Applied) -> None:
         for n, kind in enumerate(KINDS):
             rows[n] += getattr(applied, kind)
-    asyncio.run(ViewsLoop(connection, database_url, on_applied=count).run())
+    asyncio.run(ViewsLoop(connection, database_url, count).run())
 
 
 def _die_with_parent(parent: int) -> None:
