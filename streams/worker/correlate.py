@@ -249,10 +249,10 @@ class CorrelateLoop:
     async def _aggregate(self) -> None:
         """CTDC-style de-identified tables (k >= 11) of every case on `reports.aggregates.v1`,
         only those whose counts changed, at most every `aggregate_seconds`."""
-        if not self._views_changed or time.monotonic() - self._aggregated_at < self.aggregate_seconds:
-            return
+        if self.producer is None or not self._views_changed or \
+                time.monotonic() - self._aggregated_at < self.aggregate_seconds:
+            return                                        # (no producer: a failed tick dropped the state)
         tables = changed_tables(self._published_tables, aggregate_case_views(self.views.values()))
-        assert self.producer is not None
         try:
             async with self.producer.transaction():
                 for table in tables:
