@@ -75,7 +75,7 @@ class Correlator:
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
         envelope = record["envelope"]
-        if envelope["event_id"] in self._events:   # the forwarder is at-least-once
+        if envelope["event_id"] in self._events:   # a connector may send a record twice
             return []
         self._events.add(envelope["event_id"])
         source = envelope["source"]["system"]
