@@ -31,7 +31,8 @@ def principal_password(settings: Settings, principal: str) -> str:
         fcntl.flock(lock, fcntl.LOCK_EX)
         known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
         if principal not in known:
-            known[principal] = secrets.token_urlsafe(24)
+            # hex, not urlsafe: a password beginning with "-" is taken for an option on a command line
+            known[principal] = secrets.token_hex(24)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as out:
