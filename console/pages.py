@@ -159,8 +159,9 @@ async def events(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 2000\n: connected\n\n")
         while True:
             try:
-                alert = await asyncio.wait_for(sub.queue.get(), timeout=15)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(15):       # not wait_for: on 3.11 it can swallow a cancel
+                    alert = await sub.queue.get()
+            except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
             if alert is None:

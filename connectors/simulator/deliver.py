@@ -184,8 +184,9 @@ async def _sleep_until(moment: float, stop: asyncio.Event | None) -> None:
         await asyncio.sleep(delay)
         return
     try:
-        await asyncio.wait_for(stop.wait(), delay)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(delay):           # not wait_for: on 3.11 it can swallow a cancel
+            await stop.wait()
+    except TimeoutError:
         pass
 
 
