@@ -103,7 +103,8 @@ async def _round_trip(connection, rate: float, count: int) -> list[float]:
         for n in range(count):
             await producer.send("bench.rtt.v1", str(time.time()).encode())
             await asyncio.sleep(1 / rate)
-        await asyncio.wait_for(reader, timeout=60)
+        async with asyncio.timeout(60):
+            await reader
         return latencies
     finally:
         await consumer.stop()
