@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -15,7 +16,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from ops.settings import Settings
-from tests.integration.console.world import NOW, World, build_world, index_names
+from tests.integration.console.world import NOW, PASSWORD, World, build_world, index_names
 
 
 class RecordingSink:
@@ -124,3 +125,14 @@ def server(world, tmp_path_factory):
 @pytest.fixture
 def client(server) -> Browserless:
     return Browserless(server.url)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF value a page's forms carry."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client: Browserless, name: str, password: str = PASSWORD):
+    form = client.request("GET", "/sign-in")
+    return client.request("POST", "/sign-in", form={"csrf_token": csrf_token(form.text), "username": name,
+                                                    "password": password, "next": "/"})

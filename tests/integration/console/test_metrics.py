@@ -3,22 +3,11 @@ with a sign-in and an operator action. Nothing in it names a person, a user or a
 
 from __future__ import annotations
 
-import re
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.console.conftest import Browserless
-from tests.integration.console.world import ALERT_57, CASE_57, PASSWORD
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client: Browserless, name: str, password: str = PASSWORD):
-    form = client.request("GET", "/sign-in")
-    return client.request("POST", "/sign-in", form={"csrf_token": _csrf(form.text), "username": name,
-                                                    "password": password, "next": "/"})
+from tests.integration.console.conftest import Browserless, csrf_token, sign_in
+from tests.integration.console.world import ALERT_57, CASE_57
 
 
 def scrape(client: Browserless) -> dict[tuple[str, frozenset], float]:
@@ -54,7 +43,7 @@ class TestMetricsEndpoint:
         board = client.request("GET", "/")
         before = scrape(client)
         reply = client.request("POST", f"/alerts/{ALERT_57}/act",
-                               form={"verb": "escalate", "csrf_token": _csrf(board.text)})
+                               form={"verb": "escalate", "csrf_token": csrf_token(board.text)})
         assert reply.status == 303 and server.sink.sent[-1]["kind"] == "Escalate"
         after = scrape(client)
         assert value(after, "sanpalang_console_operator_actions_total", kind="Escalate") == \

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from console import accounts
 from console.roles import Role
 from console.server import open_hub
-from tests.integration.console.conftest import Browserless
+from tests.integration.console.conftest import Browserless, csrf_token, sign_in
 from tests.integration.console.world import ALERT_57, CASE_10, CASE_57, NOW, PASSWORD
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client: Browserless, name: str, password: str = PASSWORD):
-    form = client.request("GET", "/sign-in")
-    return client.request("POST", "/sign-in", form={"csrf_token": _csrf(form.text), "username": name,
-                                                    "password": password, "next": "/"})
 
 
 class TestSignIn:
     def test_a_good_password_opens_a_session_with_a_strict_http_only_cookie(self, client):
         form = client.request("GET", "/sign-in")
-        reply = client.request("POST", "/sign-in", form={"csrf_token": _csrf(form.text), "username": "prov57",
+        reply = client.request("POST", "/sign-in", form={"csrf_token": csrf_token(form.text), "username": "prov57",
                                                          "password": PASSWORD, "next": "/"})
         assert reply.status == 303
         cookie = next(c for c in reply.set_cookies if c.startswith("spl_session="))
@@ -66,7 +55,7 @@ class TestSignIn:
     def test_signing_out_ends_the_session(self, client):
         sign_in(client, "prov57")
         board = client.request("GET", "/")
-        client.request("POST", "/sign-out", form={"csrf_token": _csrf(board.text)})
+        client.request("POST", "/sign-out", form={"csrf_token": csrf_token(board.text)})
         assert client.request("GET", "/").status == 303
 
 
@@ -81,7 +70,7 @@ class TestCsrf:
         sign_in(client, "prov57")
         board = client.request("GET", "/")
         reply = client.request("POST", f"/alerts/{ALERT_57}/act",
-                               form={"verb": "acknowledge", "note": "ok", "csrf_token": _csrf(board.text)})
+                               form={"verb": "acknowledge", "note": "ok", "csrf_token": csrf_token(board.text)})
         assert reply.status == 303 and server.sink.sent[-1]["kind"] == "Acknowledge"
 
     def test_an_api_post_on_a_session_needs_the_header(self, client):
@@ -89,7 +78,7 @@ class TestCsrf:
         board = client.request("GET", "/")
         assert client.request("POST", f"/api/alerts/{ALERT_57}/escalate", json_body={}).status == 403
         ok = client.request("POST", f"/api/alerts/{ALERT_57}/escalate", json_body={},
-                            headers={"X-CSRF-Token": _csrf(board.text)})
+                            headers={"X-CSRF-Token": csrf_token(board.text)})
         assert ok.status == 202
 
 
@@ -162,7 +151,7 @@ class TestBusDown:
         server.running.state.actions = Down()
         try:
             reply = client.request("POST", f"/alerts/{ALERT_57}/act",
-                                   form={"verb": "resolve", "csrf_token": _csrf(board.text)})
+                                   form={"verb": "resolve", "csrf_token": csrf_token(board.text)})
             api = client.request("POST", f"/api/alerts/{ALERT_57}/resolve", token=world.tokens["prov57"], json_body={})
         finally:
             server.running.state.actions = server.sink
