@@ -96,8 +96,7 @@ class TestLabelChanges:
 
 class TestTheWorkersRecords:
     def test_the_record_the_rule_lifecycle_publishes_maps(self):
-        lifecycle = pytest.importorskip("streams.rules.lifecycle")
-        spec = pytest.importorskip("streams.rules.spec")
+        from streams.rules import lifecycle, spec
         alert = lifecycle.Alert("alr_1", 3, "rescued-no-care", spec.Severity.of("Critical"), "Firing", "TH-10",
                                 "case_10_2568_0007", "prs_1", RAISED, None, None,
                                 "No shelter intake 12 h after rescue.")
