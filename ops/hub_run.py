@@ -176,7 +176,7 @@ def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = 
         return False
     if flushed and _last_lane_entry(connection)[1] != FLUSH:
         return False
-    views = _offsets(connection, VIEWS_GROUP)
+    views = _offsets(connection, VIEWS_GROUP)       # outputs' ends read only now, after the last commit
     return all(views.get(tp, 0) >= end for tp, end in _ends(connection, OUTPUT_TOPICS).items())
 
 
