@@ -45,6 +45,9 @@ class RecordStore:
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
                                  [c.compare for c in self.comparisons]))
         self._index: dict[int, Any] = {}
+        # block value -> its number, so a block's hash is one of numbers: a string's hash changes
+        # with the process's hash seed, and the index outlives the process (worker snapshots)
+        self._block_ids: dict[Any, int] = {}
         self.parent = array("i")
         position = {column: i for i, column in enumerate(spec.columns)}
         self._keys = [
@@ -110,6 +113,7 @@ class RecordStore:
     def block_keys_by_key(self, codes: list[int]) -> list[list[int]]:
         """The hashes per blocking key of the spec, in the spec's order."""
         out = []
+        ids = self._block_ids
         for k, parts, sorted_pair in self._keys:
             values = []
             for column, transform in parts:
@@ -117,7 +121,8 @@ class RecordStore:
                 if not code:
                     out.append([])
                     break
-                values.append(self.comparisons[column].block_values(self._values[column][code], transform))
+                values.append([ids.setdefault(v, len(ids))
+                               for v in self.comparisons[column].block_values(self._values[column][code], transform)])
             else:
                 hashes = []
                 for combo in product(*values):

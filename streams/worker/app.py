@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import faust
 
@@ -43,6 +44,8 @@ class WorkerOptions:
     consumer_key: bytes | None = None          # streams.privacy.pseudonym_key(settings)
     window: timedelta = REPLAY_WINDOW          # streams.worker.reorder
     alertmanager_url: str | None = None
+    snapshot_path: Path | None = None          # streams.worker.snapshot; None: a restart replays the whole lane
+    snapshot_seconds: float = 300.0
 
 
 def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
@@ -55,10 +58,13 @@ def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | N
 
 def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     broker, credentials = _broker(connection)
+    # broker_session_timeout: the tasks start once faust's own group has its assignment; after a
+    # `kill -9` that waited for the dead member's session to expire, 60 s at faust's default
     app = faust.App(APP_ID, broker=broker, broker_credentials=credentials, processing_guarantee="at_least_once",
                     store="memory://", web_enabled=False, autodiscover=False, topic_allow_declare=False,
                     consumer_auto_offset_reset="earliest", producer_acks=-1, broker_commit_interval=0.2,
-                    topic_disable_leader=True, stream_wait_empty=False)
+                    topic_disable_leader=True, stream_wait_empty=False,
+                    broker_session_timeout=10.0, broker_heartbeat_interval=3.0)
     metrics = WorkerMetrics.shared()
     actions = app.topic(ACTIONS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
@@ -78,7 +84,8 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             await _or_crash(app, CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
                                                on_alert=pusher.push if pusher else None,
                                                tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                                               window=options.window).run())
+                                               window=options.window, snapshot_path=options.snapshot_path,
+                                               snapshot_seconds=options.snapshot_seconds).run())
         finally:
             if pusher is not None:
                 await pusher.stop()

@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "until the lane goes idle with --clock event, none with --clock wall")
     parser.add_argument("--metrics", type=host_port, metavar="HOST:PORT", default=("127.0.0.1", 9464),
                         help="serve /metrics here (default 127.0.0.1:9464)")
+    parser.add_argument("--snapshot-seconds", type=float, default=300.0, metavar="SECONDS",
+                        help="snapshot the correlator this often (under SANPALANG_HOME/worker), so a restart replays "
+                             "only the lane entries after it; 0: never (default 300)")
     parser.add_argument("--no-views", action="store_true", help="do not write the SQL views in this process")
     parser.add_argument("--loglevel", choices=["crit", "error", "warn", "info", "debug"], default="warn")
 
@@ -42,7 +45,9 @@ def run(args: argparse.Namespace, settings) -> int:
     connection = resolve_connection(settings)
     options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
                             views=not args.no_views, consumer_key=pseudonym_key(settings),
-                            alertmanager_url=settings.alertmanager_url, window=window)
+                            alertmanager_url=settings.alertmanager_url, window=window,
+                            snapshot_path=settings.home / "worker" / "correlator.snapshot",
+                            snapshot_seconds=args.snapshot_seconds)
     host, port = args.metrics
     start_http_server(port, addr=host, registry=WorkerMetrics.shared().registry)
     app = make_app(connection, options)

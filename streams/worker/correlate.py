@@ -17,6 +17,8 @@ commit), replays the lane to its committed end to rebuild the state, publishing 
 the sources on from the offsets committed with it. A crash anywhere loses nothing (uncommitted work
 is redone) and doubles nothing (the aborted transaction's lane entries, outputs and offsets vanish
 together).
+
+A restart replays the lane from the last snapshot of the correlator (`snapshot`), not from its start.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -40,6 +43,7 @@ from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Out
 from streams.worker.lane import ACTIONS_TOPIC, FLUSH, LANE_TOPIC, encoded, feed, intake_topics, tick_value
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
+from streams.worker.snapshot import Snapshot, SnapshotWriter, code_fingerprint, entry_digest, read_snapshot
 
 __all__ = ["CorrelateLoop", "replay"]
 
@@ -65,9 +69,10 @@ class Entry:
 
 
 async def replay(connection: KafkaConnection, correlator: Correlator, *, lane: str = LANE_TOPIC,
-                 on_outputs: Callable[[list[Output]], None] | None = None) -> int:
-    """Feed every committed lane entry to `correlator`; returns how many were fed. Called after
-    the transactional producer fenced any previous owner, so the committed end does not move."""
+                 on_outputs: Callable[[list[Output]], None] | None = None, start: int = 0) -> int:
+    """Feed every committed lane entry from offset `start` on to `correlator`; returns how many were
+    fed. Called after the transactional producer fenced any previous owner, so the committed end
+    does not move."""
     tp = TopicPartition(lane, 0)
     consumer = AIOKafkaConsumer(**connection.aiokafka(), isolation_level="read_committed",
                                 enable_auto_commit=False, group_id=None)
@@ -75,7 +80,10 @@ async def replay(connection: KafkaConnection, correlator: Correlator, *, lane: s
     fed = 0
     try:
         consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
+        if start:
+            consumer.seek(tp, start)
+        else:
+            await consumer.seek_to_beginning(tp)
         end = (await consumer.end_offsets([tp]))[tp]
         while await consumer.position(tp) < end:
             for messages in (await consumer.getmany(tp, timeout_ms=500, max_records=2000)).values():
@@ -87,6 +95,27 @@ async def replay(connection: KafkaConnection, correlator: Correlator, *, lane: s
     finally:
         await consumer.stop()
     return fed
+
+
+async def lane_entry(connection: KafkaConnection, lane: str, offset: int) -> bytes | None:
+    """The committed lane entry at `offset`, or None if the lane has none there."""
+    tp = TopicPartition(lane, 0)
+    consumer = AIOKafkaConsumer(**connection.aiokafka(), isolation_level="read_committed",
+                                enable_auto_commit=False, group_id=None, max_partition_fetch_bytes=1 << 20)
+    await consumer.start()
+    try:
+        consumer.assign([tp])
+        first, end = (await consumer.beginning_offsets([tp]))[tp], (await consumer.end_offsets([tp]))[tp]
+        if not first <= offset < end:
+            return None
+        consumer.seek(tp, offset)
+        while await consumer.position(tp) <= offset:
+            for messages in (await consumer.getmany(tp, timeout_ms=500, max_records=1)).values():
+                for message in messages:
+                    return message.value if message.offset == offset else None
+        return None
+    finally:
+        await consumer.stop()
 
 
 def _safe_feed(correlator: Correlator, value: bytes, where: str) -> list[Output]:
@@ -116,7 +145,8 @@ class CorrelateLoop:
                  sources: list[str] | None = None, metrics: WorkerMetrics | None = None,
                  consumer_key: bytes | None = None, on_alert: Callable[[dict[str, Any]], None] | None = None,
                  tick_seconds: float | None = None, window: timedelta = REPLAY_WINDOW,
-                 flush_seconds: float = 3.0, aggregate_seconds: float = 60.0) -> None:
+                 flush_seconds: float = 3.0, aggregate_seconds: float = 60.0,
+                 snapshot_path: Path | None = None, snapshot_seconds: float = 300.0) -> None:
         self.connection, self.batch, self.lane = connection, batch, lane
         self.source_topics = sources if sources is not None else [*intake_topics(), ACTIONS_TOPIC]
         self.tick_seconds, self._last_tick = tick_seconds, 0.0
@@ -131,6 +161,9 @@ class CorrelateLoop:
         self.views: dict[str, dict[str, Any]] = {}          # latest view of every case, for the aggregates
         self._published_tables: dict[str, dict[str, Any]] = {}
         self._frozen_at = self._collected_at = time.monotonic()
+        self.fingerprint = code_fingerprint(consumer_key, window)
+        self.snapshots = SnapshotWriter(snapshot_path, snapshot_seconds) if snapshot_path and snapshot_seconds > 0 else None
+        self._lane_next: tuple[int, bytes] | None = None    # after the last commit: the lane's next offset, last entry
 
     async def run(self) -> None:
         listener = _Assignment()
@@ -170,6 +203,8 @@ class CorrelateLoop:
         finally:
             await self._drop_state()
             await group.stop()
+            if self.snapshots is not None:
+                self.snapshots.close()
 
     def _freeze_heap(self, *, now: bool = False) -> None:
         """The correlator's state (matcher index, cases, rules) is a heap of long-lived objects; a
@@ -224,21 +259,45 @@ class CorrelateLoop:
         try:
             async with producer.transaction():
                 for entry in entries:
-                    await producer.send(self.lane, entry.value, key=entry.key, timestamp_ms=entry.timestamp)
+                    on_lane = await producer.send(self.lane, entry.value, key=entry.key, timestamp_ms=entry.timestamp)
                 for topic, key, value, headers in sends:
                     await producer.send(topic, value=value, key=key, headers=headers)
                 if offsets:
                     await producer.send_offsets_to_transaction(offsets, GROUP)
+            if entries:
+                self._lane_next = ((await on_lane).offset + 1, entries[-1].value)
         except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
             return
         self._keep_views(outputs)
+        self._snapshot()
         self.metrics.committed(entries, outputs)
         if self.on_alert is not None:
             for output in outputs:
                 if output.topic == ALERTS_TOPIC:
                     self.on_alert(output.record)
+
+    def _snapshot(self) -> None:
+        """Just after a commit the correlator's state is that of the lane up to its end."""
+        if self.snapshots is None or self._lane_next is None or self.correlator is None or not self.snapshots.due():
+            return
+        offset, last = self._lane_next
+        self.snapshots.write(Snapshot(self.fingerprint, self.lane, offset, entry_digest(last), self.correlator, self.views))
+
+    async def _restored(self) -> Snapshot | None:
+        """The last snapshot, if it is one of this lane's committed states made by this code."""
+        if self.snapshots is None:
+            return None
+        snapshot = read_snapshot(self.snapshots.path, self.fingerprint, self.lane)
+        if snapshot is None:
+            return None
+        last = await lane_entry(self.connection, self.lane, snapshot.next_offset - 1)
+        if last is None or entry_digest(last) != snapshot.last_entry_digest:
+            log.warning("the snapshot %s does not match the lane (it was made on another or a recreated "
+                        "lane); replaying the whole lane", self.snapshots.path)
+            return None
+        return snapshot
 
     def _keep_views(self, outputs: list[Output]) -> None:
         for output in outputs:
@@ -290,13 +349,19 @@ class CorrelateLoop:
 
     async def _rebuild(self, group: AIOKafkaConsumer) -> None:
         started = time.perf_counter()
-        self.correlator = Correlator(consumer_key=self.consumer_key, window=self.window)
-        self.views.clear()
-        fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._keep_views)
+        self._lane_next = None
+        snapshot = await self._restored()
+        if snapshot is None:
+            self.correlator, start = Correlator(consumer_key=self.consumer_key, window=self.window), 0
+            self.views = {}
+        else:
+            self.correlator, start, self.views = snapshot.correlator, snapshot.next_offset, snapshot.views
+        fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._keep_views, start=start)
         self.sources = await self._start_sources(group)
         self._collected_at = 0.0                          # a full collection, then the state frozen
         self._freeze_heap(now=True)
-        log.info("correlator rebuilt from %d lane entries in %.1f s", fed, time.perf_counter() - started)
+        log.info("correlator rebuilt from %s and %d lane entries in %.1f s",
+                 f"a snapshot at lane offset {start}" if snapshot else "nothing", fed, time.perf_counter() - started)
 
     async def _start_sources(self, group: AIOKafkaConsumer) -> AIOKafkaConsumer:
         """The intake topics and operator actions, each partition from the offset committed with

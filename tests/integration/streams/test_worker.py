@@ -41,11 +41,13 @@ def _assert_views_match(url, messages):
 
 
 class TestAWorkerKilledMidStream:
-    def test_publishes_exactly_what_an_undisturbed_worker_publishes_for_the_same_lane(self, hub_broker, scenario, tmp_path):
+    @pytest.mark.parametrize("snapshots", ["0", "1"], ids=["replaying-the-whole-lane", "from-its-snapshots"])
+    def test_publishes_exactly_what_an_undisturbed_worker_publishes_for_the_same_lane(
+            self, hub_broker, scenario, tmp_path, snapshots):
         publications, _ = scenario
         connection, half = hub_broker.connection, len(publications) // 2
         kills = []
-        window = ("--order-days", "2")        # outputs all along, not only at the final flush
+        window = ("--order-days", "2", "--snapshot-seconds", snapshots)   # outputs all along, not only at the final flush
         worker = Worker(hub_broker, tmp_path / "worker.log", *window)
         try:
             sent = publish(connection, publications[:half])
@@ -64,6 +66,8 @@ class TestAWorkerKilledMidStream:
             worker.stop()
         print(f"killed with {kills} intake events correlated, of {sent}")
         assert any(0 < k < sent for k in kills), f"no kill landed mid-stream: {kills}"
+        restored = "rebuilt from a snapshot" in (tmp_path / "worker.log").read_text()
+        assert restored == (snapshots != "0")
         recorded = [v for v in lane_values(connection) if v != FLUSH and not v.startswith(b"tick:")]
         assert sorted(recorded) == sorted(p.value for p in publications if not p.dead_letter)   # each event once
         published = read_topic(connection)
