@@ -200,6 +200,7 @@ class CorrelateLoop:
                 else:
                     await self._flush_when_idle()
                 self._freeze_heap()
+                self._snapshot()
         finally:
             await self._drop_state()
             await group.stop()
@@ -271,7 +272,6 @@ class CorrelateLoop:
             await self._drop_state()
             return
         self._keep_views(outputs)
-        self._snapshot()
         self.metrics.committed(entries, outputs)
         if self.on_alert is not None:
             for output in outputs:
@@ -279,10 +279,13 @@ class CorrelateLoop:
                     self.on_alert(output.record)
 
     def _snapshot(self) -> None:
-        """Just after a commit the correlator's state is that of the lane up to its end."""
-        if self.snapshots is None or self._lane_next is None or self.correlator is None or not self.snapshots.due():
+        """Between commits the correlator's state is that of the lane up to its end (only `_commit`
+        feeds it)."""
+        if self.snapshots is None or self._lane_next is None or self.correlator is None:
             return
         offset, last = self._lane_next
+        if offset == self.snapshots.offset or not self.snapshots.due():
+            return
         self.snapshots.write(Snapshot(self.fingerprint, self.lane, offset, entry_digest(last), self.correlator, self.views))
 
     async def _restored(self) -> Snapshot | None:

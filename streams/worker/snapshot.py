@@ -111,6 +111,7 @@ class SnapshotWriter:
         self.path, self.every_seconds = path, every_seconds
         self._child: tuple[int, int, float] | None = None     # pid, offset, started
         self._last = time.monotonic()
+        self.offset: int | None = None                          # of the last snapshot begun
 
     def due(self) -> bool:
         self._reap()
@@ -129,6 +130,7 @@ class SnapshotWriter:
             finally:
                 os._exit(code)
         self._child = (pid, snapshot.next_offset, self._last)
+        self.offset = snapshot.next_offset
 
     def _reap(self) -> None:
         if self._child is None:
@@ -141,6 +143,7 @@ class SnapshotWriter:
         if os.waitstatus_to_exitcode(status) == 0:
             log.info("snapshot at lane offset %d written in %.1f s", offset, time.monotonic() - started)
         else:
+            self.offset = None
             log.warning("the snapshot at lane offset %d could not be written to %s (exit status %d); "
                         "a restart replays from the previous one", offset, self.path,
                         os.waitstatus_to_exitcode(status))
