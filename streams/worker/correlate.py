@@ -267,6 +267,8 @@ class CorrelateLoop:
                     await producer.send_offsets_to_transaction(offsets, GROUP)
             if entries:
                 self._lane_next = ((await on_lane).offset + 1, entries[-1].value)
+                written = self.snapshots.written if self.snapshots is not None else 0
+                self.metrics.replay_backlog.set(self._lane_next[0] - written)
         except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
@@ -359,6 +361,7 @@ class CorrelateLoop:
             self.views = {}
         else:
             self.correlator, start, self.views = snapshot.correlator, snapshot.next_offset, snapshot.views
+            self.snapshots.written = start
         fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._keep_views, start=start)
         self.sources = await self._start_sources(group)
         self._collected_at = 0.0                          # a full collection, then the state frozen

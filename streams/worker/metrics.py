@@ -43,6 +43,8 @@ class WorkerMetrics:
                                    registry=r)
         self.view_rows = PromCounter("sanpalang_worker_view_rows_total", "Rows changed in the SQL views", ["kind"],
                                      registry=r)
+        self.replay_backlog = Gauge("sanpalang_worker_replay_backlog",
+                                    "Lane offsets after the last snapshot: what a restart would replay", registry=r)
         self.actions = PromCounter("sanpalang_worker_operator_actions_total", "Operators' decisions received",
                                    ["kind"], registry=r)
         self._cases: dict[str, tuple[str, str]] = {}

@@ -112,6 +112,7 @@ class SnapshotWriter:
         self._child: tuple[int, int, float] | None = None     # pid, offset, started
         self._last = time.monotonic()
         self.offset: int | None = None                          # of the last snapshot begun
+        self.written = 0                                        # offset of the last one written (0: none)
 
     def due(self) -> bool:
         self._reap()
@@ -141,6 +142,7 @@ class SnapshotWriter:
             return
         self._child = None
         if os.waitstatus_to_exitcode(status) == 0:
+            self.written = offset
             log.info("snapshot at lane offset %d written in %.1f s", offset, time.monotonic() - started)
         else:
             self.offset = None
