@@ -100,9 +100,10 @@ class WorkerProcess:
                "SANPALANG_DATABASE_URL": hub.database_url, "PYTHONPATH": str(ROOT)}
         env.pop("SANPALANG_KAFKA_BOOTSTRAP", None)
         self.log = log
+        self.metrics_url = f"http://127.0.0.1:{free_port()}/metrics"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ops.cli", "worker", "--clock", "event", "--loglevel", "info",
-             "--metrics", f"127.0.0.1:{free_port()}", *extra],
+             "--metrics", self.metrics_url.removeprefix("http://").removesuffix("/metrics"), *extra],
             env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
     @property

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
+import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from kafka import KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 import schemas
 from ops.hub_run import WorkerProcess as Worker
 from ops.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
 from ops.scenario import scenario_feed, score_alerts
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
-from streams.worker.lane import FLUSH
+from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference
 
 pytestmark = pytest.mark.broker
@@ -40,6 +41,22 @@ def _assert_views_match(url, messages):
     assert cases == {k: (c["stage"], c["merged_into"]) for k, c in latest(messages, CASES_TOPIC).items()}
 
 
+def _lane_end(connection) -> int:
+    consumer = KafkaConsumer(**connection.kafka_python(), enable_auto_commit=False)
+    try:
+        tp = TopicPartition(LANE_TOPIC, 0)
+        return consumer.end_offsets([tp])[tp]
+    finally:
+        consumer.close()
+
+
+def _gauge(url: str, name: str) -> float:
+    for line in urllib.request.urlopen(url, timeout=10).read().decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not on {url}")
+
+
 class TestAWorkerKilledMidStream:
     @pytest.mark.parametrize("snapshots", ["0", "1"], ids=["replaying-the-whole-lane", "from-its-snapshots"])
     def test_publishes_exactly_what_an_undisturbed_worker_publishes_for_the_same_lane(
@@ -62,12 +79,15 @@ class TestAWorkerKilledMidStream:
                 kills.append(correlated(connection))
                 worker = Worker(hub_broker, tmp_path / "worker.log", *window)
             wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
+            backlog = _gauge(worker.metrics_url, "sanpalang_worker_replay_backlog")
         finally:
             worker.stop()
         print(f"killed with {kills} intake events correlated, of {sent}")
         assert any(0 < k < sent for k in kills), f"no kill landed mid-stream: {kills}"
         restored = "rebuilt from a snapshot" in (tmp_path / "worker.log").read_text()
         assert restored == (snapshots != "0")
+        lane_end = _lane_end(connection)          # what a restart would replay: all of it, or what followed a snapshot
+        assert 0 <= backlog < lane_end if restored else 0 < backlog <= lane_end
         recorded = [v for v in lane_values(connection) if v != FLUSH and not v.startswith(b"tick:")]
         assert sorted(recorded) == sorted(p.value for p in publications if not p.dead_letter)   # each event once
         published = read_topic(connection)
