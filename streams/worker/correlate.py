@@ -294,7 +294,7 @@ class CorrelateLoop:
         """The last snapshot, if it is one of this lane's committed states made by this code."""
         if self.snapshots is None:
             return None
-        snapshot = read_snapshot(self.snapshots.path, self.fingerprint, self.lane)
+        snapshot = read_snapshot(self.snapshots.path, self.fingerprint, self.lane, self.consumer_key)
         if snapshot is None:
             return None
         last = await lane_entry(self.connection, self.lane, snapshot.next_offset - 1)

@@ -22,7 +22,9 @@ full replay, as without snapshots:
   are refused;
 - the file is the worker user's own and nobody else may write it (loading a pickle runs code).
 
-It holds victim data like the lane itself: the file is readable by the worker's user only.
+It holds victim data like the lane itself: the file is readable by the worker's user only. It
+does not hold the pseudonym key (which may come from the environment and never touch the disk):
+the restoring worker puts its own back, the one the fingerprint shows the snapshot was made with.
 """
 
 from __future__ import annotations
@@ -81,9 +83,10 @@ def entry_digest(value: bytes) -> str:
     return hashlib.sha256(value).hexdigest()
 
 
-def read_snapshot(path: Path, fingerprint: str, lane: str) -> Snapshot | None:
-    """The snapshot at `path` if it was made by this code for this lane, else None (and why, logged).
-    Its lane entry is checked by the caller, who reads the lane."""
+def read_snapshot(path: Path, fingerprint: str, lane: str, consumer_key: bytes | None) -> Snapshot | None:
+    """The snapshot at `path` if it was made by this code for this lane, with `consumer_key` put
+    back in its correlator; else None (and why, logged). Its lane entry is checked by the caller,
+    who reads the lane."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -101,6 +104,7 @@ def read_snapshot(path: Path, fingerprint: str, lane: str) -> Snapshot | None:
     if not isinstance(snapshot, Snapshot) or snapshot.fingerprint != fingerprint or snapshot.lane != lane:
         log.info("the snapshot %s was made by other code or for another lane; replaying the whole lane", path)
         return None
+    snapshot.correlator.consumer_key = consumer_key
     return snapshot
 
 
@@ -126,6 +130,7 @@ class SnapshotWriter:
         if pid == 0:                                         # the child: no logging, no event loop
             code = 1
             try:
+                snapshot.correlator.consumer_key = None        # this process's copy only
                 _write(self.path, snapshot)
                 code = 0
             finally:

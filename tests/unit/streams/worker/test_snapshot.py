@@ -21,9 +21,12 @@ LANE = "sanpalang-hub-lane"
 ROOT = Path(__file__).resolve().parents[4]
 CONTINUE_ELSEWHERE = """
 import pickle, sys
+from datetime import timedelta
+from pathlib import Path
 from streams.worker.lane import encoded, feed
-with open(sys.argv[1], "rb") as file:
-    correlator = pickle.load(file).correlator
+from streams.worker.snapshot import code_fingerprint, read_snapshot
+key, window = sys.argv[3].encode(), timedelta(days=2)
+correlator = read_snapshot(Path(sys.argv[1]), code_fingerprint(key, window), "sanpalang-hub-lane", key).correlator
 with open(sys.argv[2], "rb") as file:
     rest = pickle.load(file)
 sys.stdout.buffer.write(pickle.dumps(encoded([o for v in rest for o in feed(correlator, v)])))
@@ -55,7 +58,7 @@ class TestARestoredCorrelator:
         running = Correlator(consumer_key=KEY, window=WINDOW)
         before = [o for v in values[:half] for o in feed(running, v)]
         path = written(tmp_path, snapshot_of(running))
-        restored = read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE)
+        restored = read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE, KEY)
         assert restored is not None and restored.next_offset == 10
         assert restored.views == {"case-1": {"case_id": "case-1"}}
         rest = [*values[half:], FLUSH]
@@ -74,9 +77,15 @@ class TestARestoredCorrelator:
         rest.write_bytes(pickle.dumps([*values[half:], FLUSH]))
         went_on = encoded([o for v in pickle.loads(rest.read_bytes()) for o in feed(running, v)])
         elsewhere = subprocess.run(
-            [sys.executable, "-c", CONTINUE_ELSEWHERE, str(path), str(rest)], capture_output=True, check=True,
+            [sys.executable, "-c", CONTINUE_ELSEWHERE, str(path), str(rest), KEY.decode()], capture_output=True, check=True,
             env={**os.environ, "PYTHONHASHSEED": "12345"}, cwd=ROOT)
         assert pickle.loads(elsewhere.stdout) == went_on
+
+    def test_does_not_hold_the_pseudonym_key(self, tmp_path):
+        running = Correlator(consumer_key=KEY, window=WINDOW)
+        path = written(tmp_path, snapshot_of(running))
+        assert KEY not in path.read_bytes()
+        assert running.consumer_key == KEY                  # only the writing child's copy went without
 
     def test_is_readable_by_the_workers_user_only(self, tmp_path):
         path = written(tmp_path, snapshot_of(Correlator(consumer_key=KEY, window=WINDOW)))
@@ -91,22 +100,22 @@ class TestASnapshotIsRefused:
         return written(tmp_path, snapshot_of(Correlator(consumer_key=KEY, window=WINDOW)))
 
     def test_when_there_is_none(self, tmp_path):
-        assert read_snapshot(tmp_path / "none", code_fingerprint(KEY, WINDOW), LANE) is None
+        assert read_snapshot(tmp_path / "none", code_fingerprint(KEY, WINDOW), LANE, KEY) is None
 
     def test_when_another_key_or_window_made_it(self, path):
-        assert read_snapshot(path, code_fingerprint(b"another key of at least thirty-two bytes", WINDOW), LANE) is None
-        assert read_snapshot(path, code_fingerprint(KEY, timedelta(0)), LANE) is None
+        assert read_snapshot(path, code_fingerprint(b"another key of at least thirty-two bytes", WINDOW), LANE, KEY) is None
+        assert read_snapshot(path, code_fingerprint(KEY, timedelta(0)), LANE, KEY) is None
 
     def test_when_it_is_of_another_lane(self, path):
-        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), "another-lane") is None
+        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), "another-lane", KEY) is None
 
     def test_when_others_may_write_it(self, path):
         os.chmod(path, 0o620)
-        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE) is None
+        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE, KEY) is None
 
     def test_when_it_is_truncated(self, path):
         path.write_bytes(path.read_bytes()[:100])
-        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE) is None
+        assert read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE, KEY) is None
 
 
 class TestTheWriter:
