@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import json
+import random
 import resource
 import socket
 import subprocess
@@ -52,31 +53,64 @@ GOALS = {"file": 0.5, "sql": 0.5, "http": 0.25}
 HTTP_BATCH, HTTP_CLIENTS = 200, 4
 
 
-# -- the records: copies of the agencies' own example exports, each with its own id ---------
+# -- the records: the agencies' own example exports, each copy with its own id and its own persons ---
+# The persons come from the simulator's population (its name corpora, spellings, documents and
+# birth dates): copies of one example person would let every memo of the mappings hit, which
+# real exports, mostly of different people, do not.
+
+def _population(count: int, seed: int) -> tuple[list, random.Random, dt.date]:
+    from connectors.simulator.model import World
+    rng = random.Random(seed)
+    world, on = World(rng), dt.date(2025, 3, 1)
+    nationalities = ("THA", "MMR", "MMR", "KHM", "LAO")
+    return [world.person(rng.choice(nationalities), None, age=(14, 55), on=on, kind="bench")
+            for _ in range(count)], rng, on
+
 
 def police_records(count: int, run: str) -> list[dict[str, Any]]:
+    from connectors.simulator.render.people import person_object
     rescue = json.loads((EXAMPLES / "police.json").read_text())["records"][0]
-    return [{**rescue, "record_id": f"{run}-P{i}"} for i in range(count)]
+    roles = [p["role"] for p in rescue["persons"]]
+    people, rng, on = _population(count * len(roles), seed=1)
+    return [{**rescue, "record_id": f"{run}-P{i}",
+             "persons": [{"role": role, **person_object(people[i * len(roles) + n], on, rng)}
+                         for n, role in enumerate(roles)]}
+            for i in range(count)]
 
 
 def labour_csv(count: int, run: str) -> bytes:
+    from connectors.simulator.render.people import crew_entry
     source = (EXAMPLES / "inspection_74_25680305.csv").read_bytes().decode("cp874")
     header, row = list(csv.reader(io.StringIO(source)))[:2]
+    workers = header.index("ลูกจ้างที่พบสิ่งบ่งชี้")
+    people, rng, _ = _population(count * 2, seed=2)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for i in range(count):
-        writer.writerow([f"{run}-L{i}", *row[1:]])
+        cells = [f"{run}-L{i}", *row[1:]]
+        cells[workers] = ";".join(crew_entry(person, rng) for person in people[2 * i:2 * i + 2])
+        writer.writerow(cells)
     return out.getvalue().encode("cp874")
 
 
 def crossing_rows(count: int) -> list[dict[str, Any]]:
+    from connectors.simulator.render.people import immigration_columns
     at = dt.datetime(2025, 3, 1, 8, 0)
-    return [{"id": i + 1, "updated_at": at + dt.timedelta(seconds=i), "crossed_at": at, "checkpoint": "Mae Sot",
-             "checkpoint_code": "MST", "province_code": "63", "direction": "OUT", "doc_type": "BORDER_PASS",
-             "doc_no": f"BP{i:08d}", "doc_country": "MMR", "foreign_country": "MMR", "first_name": "Aung Kyaw",
-             "last_name": None, "name_th": None, "nationality": "MM", "birth_date": "1994", "sex": "M"}
-            for i in range(count)]
+    people, rng, on = _population(count, seed=3)
+    rows = []
+    for i, person in enumerate(people):
+        document = ("PASSPORT" if person.passport else "BORDER_PASS" if person.border_pass else
+                    "PINK_CARD" if person.thai_id and person.migrant else "ID_CARD" if person.thai_id else "BORDER_PASS")
+        columns = immigration_columns(person, on, rng, document=document)
+        rows.append({"id": i + 1, "updated_at": at + dt.timedelta(seconds=i), "crossed_at": at,
+                     "checkpoint": "Mae Sot", "checkpoint_code": "MST", "province_code": "63", "direction": "OUT",
+                     "doc_type": columns["doc_type"], "doc_no": columns["doc_no"] or f"BP{i:08d}",
+                     "doc_country": columns["doc_country"], "foreign_country": "MMR",
+                     "first_name": columns["first_name"], "last_name": columns["last_name"],
+                     "name_th": columns["name_th"], "nationality": columns["nationality"],
+                     "birth_date": columns["birth_date"], "sex": columns["sex"]})
+    return rows
 
 
 # -- measurements ------------------------------------------------------------------------------
