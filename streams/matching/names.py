@@ -63,7 +63,11 @@ _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
 @lru_cache(maxsize=200_000)
 def fold_name(text: str) -> str | None:
     """The folded name without its title (see the module docstring); None when nothing is left."""
-    words = _folded_words(text)
+    return _without_title(_folded_words(text))
+
+
+def _without_title(words: list[str]) -> str | None:
+    """Folded words joined, a leading Latin title dropped unless it is the only word."""
     if len(words) > 1 and words[0] in TITLES_LATIN:
         words = words[1:]
     return " ".join(words) or None
@@ -87,10 +91,10 @@ def fold_name_forms(text: str) -> tuple[str, ...]:
     """`fold_name(text)`, and when it dropped a Burmese title that is also a name syllable (U,
     Ko, Ma), the folded name with it: a record does not say which the word is (Ko Aung is met as
     Ong Ko, Lin Win U as Linwin U)."""
-    folded = fold_name(text)
+    words = _folded_words(text)  # once: folding (name_key) is most of the cost of a new name
+    folded = _without_title(words)
     if folded is None:
         return ()
-    words = _folded_words(text)
     if len(words) > 1 and words[0] in NAME_SYLLABLE_TITLES:
         return folded, " ".join(words)
     return (folded,)
