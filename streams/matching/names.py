@@ -40,7 +40,7 @@ from itertools import permutations
 
 from connectors.normalise import NormaliseError, name_key
 
-__all__ = ["fold_name", "fold_name_forms", "NAME_SYLLABLE_TITLES", "sound_key", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
+__all__ = ["fold_name", "fold_name_forms", "NAME_SYLLABLE_TITLES", "sound_key", "sound_profile", "sound_profiles_agree", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
 
 TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
 # as `name_key` folds them (Daw -> dau, Miss -> mis, Naw -> nau)
@@ -147,9 +147,10 @@ def joined_sounds(folded: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _sound_profile(folded: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    words = sound_key(folded)
-    return frozenset(words), tuple(sorted(words)), joined_sounds(folded)
+def sound_profile(folded: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A folded name's sound words sorted, and written together in every order: what
+    `sounds_alike` compares, computed once per name (the matcher keeps it with the name's words)."""
+    return tuple(sorted(sound_key(folded))), joined_sounds(folded)
 
 
 def sounds_alike(x: str, y: str) -> bool:
@@ -158,8 +159,11 @@ def sounds_alike(x: str, y: str) -> bool:
     Written together only counts when one name has fewer words than the other (some are glued):
     two names written apart are compared word by word, and their joined forms, where a lone vowel
     word runs into the word before, would only add chance agreements."""
-    wx, ox, jx = _sound_profile(x)
-    wy, oy, jy = _sound_profile(y)
+    return sound_profiles_agree(*sound_profile(x), *sound_profile(y))
+
+
+def sound_profiles_agree(ox: tuple[str, ...], jx: frozenset[str], oy: tuple[str, ...], jy: frozenset[str]) -> bool:
+    """`sounds_alike` on two names' `sound_profile`s (sorted sound words, joined sound words)."""
     if not ox or not oy:
         return False
     return ox == oy or (len(ox) != len(oy) and not jx.isdisjoint(jy))
