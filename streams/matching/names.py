@@ -106,7 +106,10 @@ def sound_key(folded: str) -> tuple[str, ...]:
     return tuple(word for word in map(_sounded, folded.split()) if word)
 
 
+@lru_cache(maxsize=65536)
 def _sounded(word: str) -> str:
+    """The sound word of one folded word (cached: names share their words, and the rules are
+    a dozen regular expressions)."""
     for pattern, replacement in _SOUND_RULES:
         word = pattern.sub(replacement, word)
     return word
