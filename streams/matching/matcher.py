@@ -116,14 +116,15 @@ class Matcher:
         prior = self._prior if len(store) <= self._prior_size else self.params.prior_weight_at(len(store))
         score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
         candidates = store.candidates(keys)
-        roots = [store.find(candidate) for candidate in candidates]
+        roots = store.roots(candidates)
         for root, weight in zip(roots, map(score, candidates)):
             if weight > best.get(root, _NO_WEIGHT):
                 best[root] = weight
         if not best:
             number = self._append(codes, keys)
             return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
-        top_root, top_weight = max(best.items(), key=lambda item: (item[1], -item[0]))
+        top_weight = max(best.values())  # the strongest person; the oldest among equals
+        top_root = min(root for root, weight in best.items() if weight == top_weight)
         if top_weight >= self.link_weight:
             linked = self._joinable(top_root, best)
             if len(linked) > 1:

@@ -283,6 +283,16 @@ class RecordStore:
             record = parent[record]
         return record
 
+    def roots(self, records: list[int]) -> list[int]:
+        """The cluster root of each record; `find` only where the parent is not a root itself
+        (there `find` would change nothing: most records hang right under their root)."""
+        parent, find = self.parent, self.find
+        out = []
+        for record in records:
+            root = parent[record]
+            out.append(root if parent[root] == root else find(record))
+        return out
+
     def union_into(self, survivor: int, other: int) -> None:
         """Join the cluster rooted at `other` into the one rooted at `survivor`."""
         self.parent[other] = survivor
