@@ -114,12 +114,13 @@ class Matcher:
         keys = store.block_keys(codes)
         best: dict[int, float] = {}
         prior = self._prior if len(store) <= self._prior_size else self.params.prior_weight_at(len(store))
-        score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
         candidates = store.candidates(keys)
         roots = store.roots(candidates)
-        for root, weight in zip(roots, map(score, candidates)):
-            if weight > best.get(root, _NO_WEIGHT):
-                best[root] = weight
+        if candidates:  # one record in ten meets none: no weights to prepare for it
+            score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
+            for root, weight in zip(roots, map(score, candidates)):
+                if weight > best.get(root, _NO_WEIGHT):
+                    best[root] = weight
         if not best:
             number = self._append(codes, keys)
             return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
