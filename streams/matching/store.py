@@ -25,6 +25,8 @@ __all__ = ["RecordStore"]
 _CACHE_LIMIT = 100_000  # cached level pairs per column before the cache is cleared
 _TF_MIN_SIZE = 10_000  # a smaller index counts as this big for term frequencies (small counts are noise)
 _RAW_LIMIT = 20_000  # raw values remembered per column (names and dates repeat; ids do not)
+_BLOCK_VALUES_LIMIT = 20_000  # block values remembered per column and transform (tuples of text:
+                              # at a million records, 100,000 per name transform would hold ~100 MB)
 
 
 def _most_shared(counts: Mapping[int, int], limit: int) -> list[int]:
@@ -149,7 +151,7 @@ class RecordStore:
         if values is None:
             column, transform = part
             values = self.comparisons[column].block_values(self._values[column][code], transform)
-            if len(memo) >= _CACHE_LIMIT:
+            if len(memo) >= _BLOCK_VALUES_LIMIT:
                 memo.clear()
             memo[code] = values
         return values
