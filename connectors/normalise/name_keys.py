@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
@@ -36,6 +37,7 @@ from connectors.normalise.scripts import Script, script_of_char
 __all__ = ["name_key"]
 
 _VOWELS = "aeiou"
+_WORD_SPLIT = re.compile(r"[\s\-.]+")
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -53,18 +55,20 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def name_key(value: str, *, order_free: bool = False, field: str = "name") -> str:
     """The matching key of a name (lower-case ASCII words, folded as described above)."""
     text = clean(value, field)
-    words = []
-    for word in re.split(r"[\s\-.]+", text):
-        if any(script_of_char(c) is Script.THAI for c in word):
-            word = romanise_thai(word) or ""
-        ascii_word = "".join(
-            c for c in unicodedata.normalize("NFKD", word.lower()) if "a" <= c <= "z"
-        )
-        if ascii_word:
-            words.append(_fold(ascii_word))
+    words = [key for key in map(_word_key, _WORD_SPLIT.split(text)) if key]
     if not words:
         raise NormaliseError(field, value, "has no Latin or Thai letters to build a matching key from")
     return " ".join(sorted(words) if order_free else words)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    """The folded key of one cleaned word, '' when no Latin letter is left. Cached: names are
+    made of a few thousand common words, and romanising and folding one costs ~25 us."""
+    if any(script_of_char(c) is Script.THAI for c in word):
+        word = romanise_thai(word) or ""
+    ascii_word = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if "a" <= c <= "z")
+    return _fold(ascii_word) if ascii_word else ""
 
 
 def _fold(word: str) -> str:

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
-from streams.matching.names import fold_name, fold_name_forms, joined_sounds, sound_key, sounds_alike
+from streams.matching.names import (
+    fold_name, fold_name_forms, joined_sounds, sound_key, sound_profile, sound_profiles_agree,
+)
 from streams.matching.strings import edit_class, jaro_winkler
 
 __all__ = [
@@ -152,7 +154,7 @@ class NameComparison(Comparison):
     swap_with: str | None = None
     tf: bool = True  # an exact match on a common name weighs less (term frequency)
 
-    @property
+    @cached_property  # read for every pair of names with several spellings (`compare`)
     def levels(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("exact", "order_free", "subset", "sounds_alike", *(f"jw>={t:g}" for t in self.thresholds), "else")
 
@@ -167,14 +169,14 @@ class NameComparison(Comparison):
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
             return 0
-        ox, sx = _words(x)
-        oy, sy = _words(y)
+        ox, sx, kx, jx = _name_profile(x)
+        oy, sy, ky, jy = _name_profile(y)
         if len(ox) > 1 or len(oy) > 1:
             if ox == oy:
                 return 1
             if sx <= sy or sy <= sx:
                 return 2
-        if sounds_alike(x, y):
+        if sound_profiles_agree(kx, jx, ky, jy):  # sounds_alike(x, y)
             return 3
         similarity = jaro_winkler(x, y)
         for i, threshold in enumerate(self.thresholds):
@@ -196,10 +198,11 @@ class NameComparison(Comparison):
 
 
 @lru_cache(maxsize=200_000)
-def _words(folded: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A folded name's words sorted, and as a set (names recur: computed once per name)."""
+def _name_profile(folded: str) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]:
+    """A folded name's words sorted and as a set, and its `sound_profile` (names recur: computed
+    once per name, and one look-up per side of a pair brings all that `compare_one` needs)."""
     words = folded.split()
-    return tuple(sorted(words)), frozenset(words)
+    return (tuple(sorted(words)), frozenset(words), *sound_profile(folded))
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ class TextComparison(Comparison):
     kind: ClassVar[str] = "text"
     thresholds: tuple[float, ...] = (0.9, 0.7)
 
-    @property
+    @cached_property  # read for every pair of texts with several alternatives (`compare`)
     def levels(self) -> tuple[str, ...]:  # type: ignore[override]
         return ("exact", *(f"jw>={t:g}" for t in self.thresholds), "else")
 

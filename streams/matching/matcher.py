@@ -46,6 +46,18 @@ from streams.matching.store import RecordStore
 __all__ = ["DecisionKind", "Decision", "Matcher"]
 
 
+_NO_WEIGHT = float("-inf")  # below any candidate's weight
+
+
+def _records_by_root(records: list[int], roots: list[int]) -> dict[int, list[int]]:
+    """The records met, grouped by their person's root (only wanted when a record links to
+    several persons, so not built for every record)."""
+    seen: dict[int, list[int]] = {}
+    for record, root in zip(records, roots):
+        seen.setdefault(root, []).append(record)
+    return seen
+
+
 class DecisionKind(StrEnum):
     """Outcome of matching one record (the `LinkDecision` enum of the contract)."""
 
@@ -101,23 +113,23 @@ class Matcher:
         codes = store.encode(record)
         keys = store.block_keys(codes)
         best: dict[int, float] = {}
-        seen: dict[int, list[int]] = {}
         prior = self._prior if len(store) <= self._prior_size else self.params.prior_weight_at(len(store))
-        score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
-        for candidate in store.candidates(keys):
-            weight = score(candidate)
-            root = store.find(candidate)
-            seen.setdefault(root, []).append(candidate)
-            if weight > best.get(root, float("-inf")):
-                best[root] = weight
+        candidates = store.candidates(keys)
+        roots = store.roots(candidates)
+        if candidates:  # one record in ten meets none: no weights to prepare for it
+            score = store.scorer(codes, store.tf_weights(codes, self._weights, self._log2_m_exact), prior)
+            for root, weight in zip(roots, map(score, candidates)):
+                if weight > best.get(root, _NO_WEIGHT):
+                    best[root] = weight
         if not best:
             number = self._append(codes, keys)
             return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
-        top_root, top_weight = max(best.items(), key=lambda item: (item[1], -item[0]))
+        top_weight = max(best.values())  # the strongest person; the oldest among equals
+        top_root = min(root for root, weight in best.items() if weight == top_weight)
         if top_weight >= self.link_weight:
             linked = self._joinable(top_root, best)
             if len(linked) > 1:
-                linked = self._unambiguous(codes, top_root, linked, best, seen)
+                linked = self._unambiguous(codes, top_root, linked, best, _records_by_root(candidates, roots))
             survivor = linked[0]
             for other in linked[1:]:
                 self._union(survivor, other)

@@ -40,7 +40,7 @@ from itertools import permutations
 
 from connectors.normalise import NormaliseError, name_key
 
-__all__ = ["fold_name", "fold_name_forms", "NAME_SYLLABLE_TITLES", "sound_key", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
+__all__ = ["fold_name", "fold_name_forms", "NAME_SYLLABLE_TITLES", "sound_key", "sound_profile", "sound_profiles_agree", "sounds_alike", "joined_sounds", "TITLES_LATIN", "TITLES_THAI"]
 
 TITLES_THAI = ("เด็กชาย", "เด็กหญิง", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส.")
 # as `name_key` folds them (Daw -> dau, Miss -> mis, Naw -> nau)
@@ -63,7 +63,11 @@ _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
 @lru_cache(maxsize=200_000)
 def fold_name(text: str) -> str | None:
     """The folded name without its title (see the module docstring); None when nothing is left."""
-    words = _folded_words(text)
+    return _without_title(_folded_words(text))
+
+
+def _without_title(words: list[str]) -> str | None:
+    """Folded words joined, a leading Latin title dropped unless it is the only word."""
     if len(words) > 1 and words[0] in TITLES_LATIN:
         words = words[1:]
     return " ".join(words) or None
@@ -87,10 +91,10 @@ def fold_name_forms(text: str) -> tuple[str, ...]:
     """`fold_name(text)`, and when it dropped a Burmese title that is also a name syllable (U,
     Ko, Ma), the folded name with it: a record does not say which the word is (Ko Aung is met as
     Ong Ko, Lin Win U as Linwin U)."""
-    folded = fold_name(text)
+    words = _folded_words(text)  # once: folding (name_key) is most of the cost of a new name
+    folded = _without_title(words)
     if folded is None:
         return ()
-    words = _folded_words(text)
     if len(words) > 1 and words[0] in NAME_SYLLABLE_TITLES:
         return folded, " ".join(words)
     return (folded,)
@@ -102,7 +106,10 @@ def sound_key(folded: str) -> tuple[str, ...]:
     return tuple(word for word in map(_sounded, folded.split()) if word)
 
 
+@lru_cache(maxsize=65536)
 def _sounded(word: str) -> str:
+    """The sound word of one folded word (cached: names share their words, and the rules are
+    a dozen regular expressions)."""
     for pattern, replacement in _SOUND_RULES:
         word = pattern.sub(replacement, word)
     return word
@@ -143,9 +150,10 @@ def joined_sounds(folded: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _sound_profile(folded: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    words = sound_key(folded)
-    return frozenset(words), tuple(sorted(words)), joined_sounds(folded)
+def sound_profile(folded: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A folded name's sound words sorted, and written together in every order: what
+    `sounds_alike` compares, computed once per name (the matcher keeps it with the name's words)."""
+    return tuple(sorted(sound_key(folded))), joined_sounds(folded)
 
 
 def sounds_alike(x: str, y: str) -> bool:
@@ -154,8 +162,11 @@ def sounds_alike(x: str, y: str) -> bool:
     Written together only counts when one name has fewer words than the other (some are glued):
     two names written apart are compared word by word, and their joined forms, where a lone vowel
     word runs into the word before, would only add chance agreements."""
-    wx, ox, jx = _sound_profile(x)
-    wy, oy, jy = _sound_profile(y)
+    return sound_profiles_agree(*sound_profile(x), *sound_profile(y))
+
+
+def sound_profiles_agree(ox: tuple[str, ...], jx: frozenset[str], oy: tuple[str, ...], jy: frozenset[str]) -> bool:
+    """`sounds_alike` on two names' `sound_profile`s (sorted sound words, joined sound words)."""
     if not ox or not oy:
         return False
     return ox == oy or (len(ox) != len(oy) and not jx.isdisjoint(jy))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import Counter
 from collections.abc import Mapping
-from itertools import product
+from itertools import chain, product
 from typing import Any
 
 from streams.matching.comparisons import NULL, NameComparison
@@ -24,6 +25,17 @@ __all__ = ["RecordStore"]
 _CACHE_LIMIT = 100_000  # cached level pairs per column before the cache is cleared
 _TF_MIN_SIZE = 10_000  # a smaller index counts as this big for term frequencies (small counts are noise)
 _RAW_LIMIT = 20_000  # raw values remembered per column (names and dates repeat; ids do not)
+_BLOCK_VALUES_LIMIT = 20_000  # block values remembered per column and transform (tuples of text:
+                              # at a million records, 100,000 per name transform would hold ~100 MB)
+
+
+def _most_shared(counts: Mapping[int, int], limit: int) -> list[int]:
+    """The `limit` records sharing most keys, the most recent first among equals: the order of
+    sorting by (-count, -record), as two sorts in C (a sort keeps the order of equals, also in
+    reverse) instead of a Python key function per record."""
+    ranked = sorted(counts, reverse=True)
+    ranked.sort(key=counts.__getitem__, reverse=True)
+    return ranked[:limit]
 
 
 class RecordStore:
@@ -54,6 +66,10 @@ class RecordStore:
             (k, tuple((position[c], t) for c, t in key.parts), key.sorted_pair)
             for k, key in enumerate(spec.blocking)
         ]
+        # block values of an interned value per (column, transform), by code: a value's keys never change
+        self._block_values: dict[tuple[int, str | None], dict[int, tuple[int, ...]]] = {
+            part: {} for _, parts, _ in self._keys for part in parts
+        }
         self._swaps = [
             (i, position[c.swap_with]) for i, c in enumerate(self.comparisons)
             if isinstance(c, NameComparison) and c.swap_with is not None and position[c.swap_with] > i
@@ -113,16 +129,14 @@ class RecordStore:
     def block_keys_by_key(self, codes: list[int]) -> list[list[int]]:
         """The hashes per blocking key of the spec, in the spec's order."""
         out = []
-        ids = self._block_ids
         for k, parts, sorted_pair in self._keys:
             values = []
-            for column, transform in parts:
-                code = codes[column]
+            for part in parts:
+                code = codes[part[0]]
                 if not code:
                     out.append([])
                     break
-                values.append([ids.setdefault(v, len(ids))
-                               for v in self.comparisons[column].block_values(self._values[column][code], transform)])
+                values.append(self._part_values(part, code))
             else:
                 hashes = []
                 for combo in product(*values):
@@ -132,23 +146,31 @@ class RecordStore:
                 out.append(hashes)
         return out
 
+    def _part_values(self, part: tuple[int, str | None], code: int) -> tuple[int, ...]:
+        """The numbers of the block values of one column's interned value under a transform,
+        computed once per value (a name's sound keys cost more than the rest of the key; values
+        recur)."""
+        memo = self._block_values[part]
+        values = memo.get(code)
+        if values is None:
+            column, transform = part
+            ids = self._block_ids
+            values = tuple(ids.setdefault(v, len(ids)) for v in
+                           self.comparisons[column].block_values(self._values[column][code], transform))
+            if len(memo) >= _BLOCK_VALUES_LIMIT:
+                memo.clear()
+            memo[code] = values
+        return values
+
     def candidates(self, keys: list[int]) -> list[int]:
         """Records sharing a block, those sharing most keys first (then most recent), capped."""
-        counts: dict[int, int] = {}
-        index, size = self._index, self.block_size
-        for key in keys:
-            block = index.get(key)
-            if block is None:
-                continue
-            if type(block) is int:
-                counts[block] = counts.get(block, 0) + 1
-            else:
-                for record in block[-size:]:
-                    counts[record] = counts.get(record, 0) + 1
+        index, recent = self._index, -self.block_size
+        blocks = [(block,) if type(block) is int else block[recent:]
+                  for block in map(index.get, keys) if block is not None]
+        counts = Counter(chain.from_iterable(blocks))  # counted in C: a record meets ~150 block entries
         if len(counts) <= self.max_candidates:
             return list(counts)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], -item[0]))
-        return [record for record, _ in ranked[: self.max_candidates]]
+        return _most_shared(counts, self.max_candidates)
 
     def blocks(self) -> list[list[int]]:
         """Every block with two or more records (for estimation)."""
@@ -268,6 +290,16 @@ class RecordStore:
             parent[record] = parent[parent[record]]
             record = parent[record]
         return record
+
+    def roots(self, records: list[int]) -> list[int]:
+        """The cluster root of each record; `find` only where the parent is not a root itself
+        (there `find` would change nothing: most records hang right under their root)."""
+        parent, find = self.parent, self.find
+        out = []
+        for record in records:
+            root = parent[record]
+            out.append(root if parent[root] == root else find(record))
+        return out
 
     def union_into(self, survivor: int, other: int) -> None:
         """Join the cluster rooted at `other` into the one rooted at `survivor`."""
