@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,12 @@ class PersonFields:
     passport: str | None = None
     passport_country: str | None = None
     phone: str | None = None
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)   # all the fields named above
+
+    def __post_init__(self) -> None:
+        named = (self.name, self.latin, self.given, self.family, self.dob, self.age, self.sex, self.nationality,
+                 *(key for key, _ in self.id13), self.passport, self.passport_country, self.phone)
+        object.__setattr__(self, "keys", tuple(k for k in named if k))
 
 
 POLICE_PERSON = PersonFields(name="name", latin="name_latin", dob="dob", age="age", sex="sex",
@@ -77,7 +83,60 @@ def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dic
 
 def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
                  official_latin: bool = False, identifiers: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
-    """A `sanpalang.common.Person` from the fields `spec` names in `r`."""
+    """A `sanpalang.common.Person` from the fields `spec` names in `r`.
+
+    Remembered by what it is made of: the same person comes back record after record (a crew on
+    its port-out and port-in, a worker in an inspection and a complaint), and reading one costs
+    some 10-20 us (names parsed and romanised, dates, documents). The result depends only on the
+    values (and presence) of the fields `spec` names, on the arguments, and on `r.where` (which
+    names the fields in the notes); reading a person never adds a problem, only notes (all its
+    reads are lenient), and those are kept with it and noted again on a hit. A hit is a new dict
+    with new `names` and `identifiers` lists (callers add identifiers to it), sharing the inner
+    name and identifier dicts, which nothing changes once made.
+    """
+    values = _person_values(r.fields, spec) if not identifiers else None
+    if values is None:
+        return _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
+    key = (spec, ref, role, as_of, official_latin, r.where, values)
+    kept = _PERSONS.get(key)
+    if kept is None:
+        notes, problems = len(r.notes), len(r.problems)
+        person = _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
+        if len(r.problems) != problems:   # not expected (see above); then simply not remembered
+            return person
+        if len(_PERSONS) >= _PERSONS_KEPT:
+            _PERSONS.clear()
+        _PERSONS[key] = kept = (person, tuple(r.notes[notes:]))
+    else:
+        r.notes.extend(kept[1])
+    person = kept[0]
+    return {**person, "names": list(person["names"]), "identifiers": list(person["identifiers"])}
+
+
+_PERSONS_KEPT = 8192
+_PERSONS: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
+
+
+class _Absent:
+    """A field the record does not hold (not the same as a null one); equal only to itself."""
+
+
+_ABSENT = _Absent()
+_KEYABLE = frozenset({str, int, type(None), _Absent})   # never equal across these types (bool is not int here)
+
+
+def _person_values(fields: Any, spec: PersonFields) -> tuple[Any, ...] | None:
+    """The values of the fields `spec` names (`_ABSENT` for a missing one), or None when a value is
+    not text, a whole number or null (a float or a flag can equal a number, a list is unhashable)."""
+    if type(fields) is not dict:
+        return None
+    get = fields.get
+    values = tuple([get(k, _ABSENT) for k in spec.keys])
+    return values if _KEYABLE.issuperset(map(type, values)) else None
+
+
+def _build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, official_latin: bool,
+                  identifiers: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     # A field the record does not hold reads as None: most shapes name more person fields than a
     # record fills, so absent ones are skipped here rather than read (a third of a police record's reads).
     fields = r.fields
