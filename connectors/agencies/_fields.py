@@ -20,7 +20,7 @@ from connectors.normalise import (NormaliseError, is_blank, normalise_nationalit
 from connectors.normalise._text import BLANK_LENGTH, _is_blank_text
 from connectors.records import MappingError
 
-__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "Reader", "clean_text", "parse_moment",
+__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "Reader", "clean_text", "parse_moment", "pure",
            "to_millis", "vocab_key"]  # the value helpers are re-exported from _values
 
 T = TypeVar("T")
@@ -30,12 +30,37 @@ _YES = {"true", "yes", "y", "1", "ใช่", "มี", "ส่ง", "ส่ง�
 _NO = {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี", "ไม่ส่ง", "ไม่ส่งต่อ", "ไม่จับกุม", "ไม่ยินยอม", "ปฏิเสธ"}
 
 
+# The values read, by parser and text: the same provinces, dates, units, codes and names come back
+# record after record, and a read through a parser's own cache still costs ~1 us of wrapping (the
+# field's name made for a message, the memo's checks). Only parsers declared `pure` are kept: their
+# successful result depends on the value alone (never on the field, which only names it in an
+# error) and is immutable. Only text values up to LABEL_LENGTH are kept (keyed by `str`, so `1`
+# and `True` never meet), and only successes: a blank value, a problem or a note is found again
+# by reading the value again, as before.
+_READ_KEPT = 32768
+_READ: dict[tuple[Callable[..., Any], str], Any] = {}
+_PURE: set[Callable[..., Any]] = set()
+
+
+def pure(parse: Callable[..., T]) -> Callable[..., T]:
+    """Declare `parse(value, field=...)` pure: its successful result depends on `value` alone and
+    is immutable, so `Reader.read` may keep it (see `_READ`)."""
+    _PURE.add(parse)
+    return parse
+
+
+@pure
 def _free_text(value: object, field: str) -> str:
     return clean_text(value, field, TEXT_LENGTH, multiline=True)
 
 
+@pure
 def _identifier(value: object, field: str) -> str:
     return clean_text(value, field, ID_LENGTH)
+
+
+for _parse in (clean_text, parse_moment, parse_day, normalise_province, normalise_nationality):
+    pure(_parse)
 
 
 class Reader:
@@ -94,19 +119,28 @@ class Reader:
         Unreadable: a problem, or a note when `lenient` (the value is dropped, the event kept).
         """
         value = self.fields.get(key)
+        if type(value) is str and len(value) <= LABEL_LENGTH:
+            found = _READ.get((parse, value))
+            if found is not None:   # read before: not blank, and read without a problem
+                return found
         # is_blank(value), inlined: this runs for every field of every record
         if value is None or (isinstance(value, str) and len(value) <= BLANK_LENGTH and _is_blank_text(value)):
             if required:
                 self.missing(key, expected)
             return None
         try:
-            return parse(value, field=f"{self.where}{key}")
+            found = parse(value, field=f"{self.where}{key}")
         except NormaliseError as err:
             if lenient:
                 self.note(f"dropped {err}")
             else:
                 self.problems.append(str(err))
             return None
+        if found is not None and parse in _PURE and type(value) is str and len(value) <= LABEL_LENGTH:
+            if len(_READ) >= _READ_KEPT:
+                _READ.clear()
+            _READ[(parse, value)] = found
+        return found
 
     def label(self, key: str, *, required: bool = False, max_length: int = LABEL_LENGTH) -> str | None:
         parse = clean_text if type(max_length) is int and max_length == LABEL_LENGTH else \

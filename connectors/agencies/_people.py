@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from connectors.agencies._fields import Reader, clean_text
+from connectors.agencies._fields import Reader, clean_text, pure
 from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_parts, normalise_document_number,
                                   normalise_nationality, normalise_passport, normalise_phone, normalise_province,
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
@@ -21,6 +21,9 @@ from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_
 
 __all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind", "identifier",
            "organisation", "read_organisation"]
+
+for _parse in (normalise_thai_id, normalise_passport, normalise_document_number, normalise_sex):
+    pure(_parse)   # their results depend on the value alone: Reader.read may keep them
 
 _SCRIPTS = {Script.THAI: "Thai", Script.LATIN: "Latin", Script.MYANMAR: "Myanmar", Script.KHMER: "Khmer",
             Script.LAO: "Lao"}
@@ -273,6 +276,7 @@ def read_organisation(r: Reader, ref: str, kind: str, name: str, *, registration
     return organisation(ref, kind, label, registration=reg, vessel_registration=vessel, licence=lic, province=prov)
 
 
+@pure
 def _registration(value: object, *, field: str) -> str:
     """A juristic person number (13 digits, DBD) or another registration: tidied, not guessed at."""
     text = clean_text(value, field, 40)

@@ -13,7 +13,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
-from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader
+from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
 from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
 from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language
 from connectors.normalise import NormaliseError, is_blank, thai_digits_to_ascii
@@ -111,6 +111,7 @@ def _inspection(r: Reader, head: Head) -> Translation:
     return finish(r, head, "InspectionCompleted", details, workers, [employer] if employer else [])
 
 
+@pure
 def _isic(value: object, *, field: str) -> str:
     text = thai_digits_to_ascii(value.strip()) if isinstance(value, str) else value
     if isinstance(text, str) and _ISIC.fullmatch(text):
