@@ -19,8 +19,8 @@ from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
                                   romanise_thai, thai_digits_to_ascii)
 
-__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind", "identifier",
-           "organisation", "read_organisation"]
+__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "fresh_person", "id13_kind",
+           "identifier", "organisation", "read_organisation"]
 
 for _parse in (normalise_thai_id, normalise_passport, normalise_document_number, normalise_sex):
     pure(_parse)   # their results depend on the value alone: Reader.read may keep them
@@ -112,7 +112,12 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
         _PERSONS[key] = kept = (person, tuple(r.notes[notes:]))
     else:
         r.notes.extend(kept[1])
-    person = kept[0]
+    return fresh_person(kept[0])
+
+
+def fresh_person(person: dict[str, Any]) -> dict[str, Any]:
+    """A remembered person as a caller may change it: a new dict, new `names` and `identifiers`
+    lists (callers add identifiers), the same name and identifier dicts (never changed once made)."""
     return {**person, "names": list(person["names"]), "identifiers": list(person["identifiers"])}
 
 

@@ -66,3 +66,39 @@ def test_values_that_could_equal_another_type_are_not_remembered():
     build_person(Reader({**fields, "sex": True}), "p1", "Victim", spec, date(2025, 3, 1))
     build_person(Reader({**fields, "name": ["a", "b"]}), "p1", "Victim", spec, date(2025, 3, 1))
     assert not _people._PERSONS
+
+
+def _inspection(workers):
+    from connectors.agencies import labour
+    from connectors.records import Origin
+    fields = {"เลขที่การตรวจ": "INSP-1", "เลขที่อ้างอิง": "-", "วันที่ตรวจ": "05/03/2568", "จังหวัด": "สมุทรสาคร",
+              "สถานประกอบการ": "บริษัท ทะเลทอง จำกัด", "เลขทะเบียนนิติบุคคล": "", "รหัส ISIC": "1020",
+              "จำนวนลูกจ้างที่ตรวจ": "4", "สิ่งบ่งชี้": "", "ลูกจ้างที่พบสิ่งบ่งชี้": workers, "ผลการตรวจ": "",
+              "วันที่บันทึก": ""}
+    return lambda: labour.translate(dict(fields), Origin("file", "inspection_1.csv", "line 2 (record 1)"))
+
+
+@pytest.mark.parametrize("workers", [
+    "หม่อง ซอ|พม่า|0001577700015;มะ เอ|พม่า|0001577700023|2544",
+    "หม่อง ซอ|พม่า|0001577700015|31/02/2530;Ko Ko|Karen|AB12",           # notes: a dob, a nationality...
+    "หม่อง ซอ|พม่า|0001577700015;a|b|c|d|e;||",                            # problems: bad entries
+])
+def test_a_remembered_list_cell_gives_the_same_events_notes_and_problems(workers):
+    from connectors.agencies import labour
+    from connectors.records import MappingError
+
+    def outcome():
+        try:
+            return _inspection(workers)()
+        except MappingError as err:
+            return err.problems
+    labour._CELLS.clear()
+    _people._PERSONS.clear()
+    first = outcome()
+    for _ in range(2):
+        again = outcome()
+        assert again == first
+        if not isinstance(again, list):
+            for person in again.events[0].record["envelope"]["persons"]:
+                person["identifiers"].clear()
+                person["names"].clear()
