@@ -76,7 +76,7 @@ class Reader:
 
     @classmethod
     def of(cls, fields: object) -> Reader:
-        if not isinstance(fields, Mapping):
+        if type(fields) is not dict and not isinstance(fields, Mapping):
             raise MappingError([f"the record is a {type(fields).__name__}, not an object of named fields"],
                                code="not-an-object")
         return cls(fields)
@@ -200,27 +200,35 @@ class Reader:
 
     def objects(self, key: str, *, required: bool = False, many: bool = True) -> list[Reader]:
         """Readers of the nested object (or, when `many`, the array of objects) in `key`."""
-        value = self.get(key)
-        if is_blank(value) or (isinstance(value, (list, Mapping)) and not value):
+        value = self.fields.get(key)
+        if value is None:   # the common absent field, before the checks below
             if required:
                 self.missing(key, "a list of objects" if many else "an object")
             return []
-        if isinstance(value, Mapping):
-            entries, wheres = [value], [f"{self.name(key)}{'[0]' if many else ''}."]
+        # `type(...) is dict or` before each isinstance: the Mapping check is an ABC's, ~10x slower
+        mapping = type(value) is dict or isinstance(value, Mapping)
+        if is_blank(value) or ((mapping or isinstance(value, list)) and not value):
+            if required:
+                self.missing(key, "a list of objects" if many else "an object")
+            return []
+        name = f"{self.where}{key}"
+        if mapping:
+            entries, wheres = [value], [f"{name}{'[0]' if many else ''}."]
         elif many and isinstance(value, list):
             if len(value) > MAX_ITEMS:
                 self.problem(key, value, f"has {len(value)} entries; at most {MAX_ITEMS} are accepted")
                 return []
-            entries, wheres = value, [f"{self.name(key)}[{i}]." for i in range(len(value))]
+            entries, wheres = value, [f"{name}[{i}]." for i in range(len(value))]
         else:
             self.problem(key, value, "expected a JSON array of objects" if many else "expected a JSON object")
             return []
         out = []
+        problems, notes = self.problems, self.notes
         for entry, where in zip(entries, wheres):
-            if isinstance(entry, Mapping):
-                out.append(self.child(entry, where))
+            if type(entry) is dict or isinstance(entry, Mapping):
+                out.append(Reader(entry, where, problems=problems, notes=notes))   # self.child(entry, where)
             else:
-                self.problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
+                problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
         return out
 
     def items(self, key: str) -> list[str]:

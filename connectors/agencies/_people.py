@@ -8,8 +8,10 @@ and the person and the event stay (see NATIVE.md, "dead letter or dropped?").
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Any
 
@@ -48,11 +50,16 @@ class PersonFields:
     passport_country: str | None = None
     phone: str | None = None
     keys: tuple[str, ...] = field(init=False, repr=False, compare=False)   # all the fields named above
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         named = (self.name, self.latin, self.given, self.family, self.dob, self.age, self.sex, self.nationality,
                  *(key for key, _ in self.id13), self.passport, self.passport_country, self.phone)
         object.__setattr__(self, "keys", tuple(k for k in named if k))
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in dataclass_fields(self) if f.compare)))
+
+    def __hash__(self) -> int:   # made once: a spec is part of the key of every person remembered
+        return self._hash
 
 
 POLICE_PERSON = PersonFields(name="name", latin="name_latin", dob="dob", age="age", sex="sex",
@@ -130,6 +137,7 @@ class _Absent:
 
 
 _ABSENT = _Absent()
+_ABSENTS = itertools.repeat(_ABSENT)
 _KEYABLE = frozenset({str, int, type(None), _Absent})   # never equal across these types (bool is not int here)
 
 
@@ -138,8 +146,7 @@ def _person_values(fields: Any, spec: PersonFields) -> tuple[Any, ...] | None:
     not text, a whole number or null (a float or a flag can equal a number, a list is unhashable)."""
     if type(fields) is not dict:
         return None
-    get = fields.get
-    values = tuple([get(k, _ABSENT) for k in spec.keys])
+    values = tuple(map(fields.get, spec.keys, _ABSENTS))   # fields.get(key, _ABSENT) for each key
     return values if _KEYABLE.issuperset(map(type, values)) else None
 
 
