@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
+from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, is_pure, keep, pure
 from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_moment, \
     to_millis, vocab_key
 from connectors.normalise import (NormaliseError, is_blank, normalise_nationality, normalise_province,
@@ -28,25 +29,6 @@ MAX_ITEMS = 500  # list entries (persons, crew, labels) in one record
 _LIST_SEPARATORS = str.maketrans({",": ";", "\n": ";", "\r": ";"})
 _YES = {"true", "yes", "y", "1", "ใช่", "มี", "ส่ง", "ส่งต่อ", "จับกุม", "จับกุมแล้ว", "ให้ความยินยอม", "ยินยอม"}
 _NO = {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี", "ไม่ส่ง", "ไม่ส่งต่อ", "ไม่จับกุม", "ไม่ยินยอม", "ปฏิเสธ"}
-
-
-# The values read, by parser and text: the same provinces, dates, units, codes and names come back
-# record after record, and a read through a parser's own cache still costs ~1 us of wrapping (the
-# field's name made for a message, the memo's checks). Only parsers declared `pure` are kept: their
-# successful result depends on the value alone (never on the field, which only names it in an
-# error) and is immutable. Only text values up to LABEL_LENGTH are kept (keyed by `str`, so `1`
-# and `True` never meet), and only successes: a blank value, a problem or a note is found again
-# by reading the value again, as before.
-_READ_KEPT = 32768
-_READ: dict[tuple[Callable[..., Any], str], Any] = {}
-_PURE: set[Callable[..., Any]] = set()
-
-
-def pure(parse: Callable[..., T]) -> Callable[..., T]:
-    """Declare `parse(value, field=...)` pure: its successful result depends on `value` alone and
-    is immutable, so `Reader.read` may keep it (see `_READ`)."""
-    _PURE.add(parse)
-    return parse
 
 
 @pure
@@ -120,8 +102,8 @@ class Reader:
         """
         value = self.fields.get(key)
         if type(value) is str and len(value) <= LABEL_LENGTH:
-            found = _READ.get((parse, value))
-            if found is not None:   # read before: not blank, and read without a problem
+            found = READ.get((parse, value))
+            if found is not None:   # read before by a pure parser (see _kept): not blank, no problem
                 return found
         # is_blank(value), inlined: this runs for every field of every record
         if value is None or (isinstance(value, str) and len(value) <= BLANK_LENGTH and _is_blank_text(value)):
@@ -136,10 +118,8 @@ class Reader:
             else:
                 self.problems.append(str(err))
             return None
-        if found is not None and parse in _PURE and type(value) is str and len(value) <= LABEL_LENGTH:
-            if len(_READ) >= _READ_KEPT:
-                _READ.clear()
-            _READ[(parse, value)] = found
+        if found is not None and type(value) is str and len(value) <= LABEL_LENGTH and is_pure(parse):
+            keep(READ, (parse, value), found)   # see _kept
         return found
 
     def label(self, key: str, *, required: bool = False, max_length: int = LABEL_LENGTH) -> str | None:
@@ -232,8 +212,27 @@ class Reader:
         return out
 
     def items(self, key: str) -> list[str]:
-        """A list: a JSON array of texts, or text separated by ';' (also ',' or line breaks)."""
-        value = self.get(key)
+        """A list: a JSON array of texts, or text separated by ';' (also ',' or line breaks).
+
+        Remembered (`_kept.ITEMS`) by the text or the texts of the array, when read without a
+        problem: labels, agencies and offences come back as the same few lists."""
+        value = self.fields.get(key)
+        kept_as: str | tuple[str, ...] | None = None
+        if type(value) is str:
+            kept_as = value if len(value) <= ITEMS_TEXT else None
+        elif type(value) is list and TEXTS.issuperset(map(type, value)):
+            kept_as = tuple(value)   # texts only: never equal to another list with a number or a flag
+        if kept_as is not None:
+            kept = ITEMS.get(kept_as)
+            if kept is not None:
+                return list(kept)
+        problems = len(self.problems)
+        out = self._items(key, value)
+        if kept_as is not None and len(self.problems) == problems:
+            keep(ITEMS, kept_as, tuple(out))
+        return out
+
+    def _items(self, key: str, value: Any) -> list[str]:
         if is_blank(value):
             return []
         if isinstance(value, str):

@@ -8,7 +8,6 @@ and the person and the event stay (see NATIVE.md, "dead letter or dropped?").
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -16,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from connectors.agencies._fields import Reader, clean_text, pure
+from connectors.agencies._kept import PERSONS, keep, person_values
 from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_parts, normalise_document_number,
                                   normalise_nationality, normalise_passport, normalise_phone, normalise_province,
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
@@ -104,19 +104,18 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
     with new `names` and `identifiers` lists (callers add identifiers to it), sharing the inner
     name and identifier dicts, which nothing changes once made.
     """
-    values = _person_values(r.fields, spec) if not identifiers else None
+    values = person_values(r.fields, spec.keys) if not identifiers else None
     if values is None:
         return _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
     key = (spec, ref, role, as_of, official_latin, r.where, values)
-    kept = _PERSONS.get(key)
+    kept = PERSONS.get(key)
     if kept is None:
         notes, problems = len(r.notes), len(r.problems)
         person = _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
         if len(r.problems) != problems:   # not expected (see above); then simply not remembered
             return person
-        if len(_PERSONS) >= _PERSONS_KEPT:
-            _PERSONS.clear()
-        _PERSONS[key] = kept = (person, tuple(r.notes[notes:]))
+        kept = (person, tuple(r.notes[notes:]))
+        keep(PERSONS, key, kept)
     else:
         r.notes.extend(kept[1])
     return fresh_person(kept[0])
@@ -126,28 +125,6 @@ def fresh_person(person: dict[str, Any]) -> dict[str, Any]:
     """A remembered person as a caller may change it: a new dict, new `names` and `identifiers`
     lists (callers add identifiers), the same name and identifier dicts (never changed once made)."""
     return {**person, "names": list(person["names"]), "identifiers": list(person["identifiers"])}
-
-
-_PERSONS_KEPT = 8192
-_PERSONS: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
-
-
-class _Absent:
-    """A field the record does not hold (not the same as a null one); equal only to itself."""
-
-
-_ABSENT = _Absent()
-_ABSENTS = itertools.repeat(_ABSENT)
-_KEYABLE = frozenset({str, int, type(None), _Absent})   # never equal across these types (bool is not int here)
-
-
-def _person_values(fields: Any, spec: PersonFields) -> tuple[Any, ...] | None:
-    """The values of the fields `spec` names (`_ABSENT` for a missing one), or None when a value is
-    not text, a whole number or null (a float or a flag can equal a number, a list is unhashable)."""
-    if type(fields) is not dict:
-        return None
-    values = tuple(map(fields.get, spec.keys, _ABSENTS))   # fields.get(key, _ABSENT) for each key
-    return values if _KEYABLE.issuperset(map(type, values)) else None
 
 
 def _build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, official_latin: bool,

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from connectors.agencies import _people
+from connectors.agencies import _kept, _people
 from connectors.agencies._fields import Reader
 from connectors.agencies._people import POLICE_PERSON, THAI_PERSON, PersonFields, build_person
 
@@ -33,7 +33,7 @@ def _uncached(spec, fields, where, **options):
 @pytest.mark.parametrize("spec, fields", PEOPLE)
 @pytest.mark.parametrize("where", ["", "persons[1]."])
 def test_a_remembered_person_is_the_person_read_again_with_its_notes(spec, fields, where):
-    _people._PERSONS.clear()
+    _kept.PERSONS.clear()
     expected = _uncached(spec, fields, where)
     for _ in range(3):
         r = Reader(dict(fields), where)
@@ -45,7 +45,7 @@ def test_a_remembered_person_is_the_person_read_again_with_its_notes(spec, field
 
 
 def test_what_changes_the_person_is_part_of_what_is_remembered():
-    _people._PERSONS.clear()
+    _kept.PERSONS.clear()
     spec, fields = PEOPLE[2]
     born = {"name": "Ko Ko", "dob": "2027"}                      # in the future as of 2025, not as of 2030
     assert build_person(Reader(born), "p1", "Victim", spec, date(2025, 3, 1))["date_of_birth"] is None
@@ -60,12 +60,12 @@ def test_what_changes_the_person_is_part_of_what_is_remembered():
 
 
 def test_values_that_could_equal_another_type_are_not_remembered():
-    _people._PERSONS.clear()
+    _kept.PERSONS.clear()
     spec, fields = PEOPLE[2]
     build_person(Reader({**fields, "age": 16.0}), "p1", "Victim", spec, date(2025, 3, 1))
     build_person(Reader({**fields, "sex": True}), "p1", "Victim", spec, date(2025, 3, 1))
     build_person(Reader({**fields, "name": ["a", "b"]}), "p1", "Victim", spec, date(2025, 3, 1))
-    assert not _people._PERSONS
+    assert not _kept.PERSONS
 
 
 def _inspection(workers):
@@ -93,7 +93,7 @@ def test_a_remembered_list_cell_gives_the_same_events_notes_and_problems(workers
         except MappingError as err:
             return err.problems
     labour._CELLS.clear()
-    _people._PERSONS.clear()
+    _kept.PERSONS.clear()
     first = outcome()
     for _ in range(2):
         again = outcome()
