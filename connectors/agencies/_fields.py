@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, is_pure, keep, pure
+from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, keep, pure
 from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_moment, \
     to_millis, vocab_key
 from connectors.normalise import (NormaliseError, is_blank, normalise_nationality, normalise_province,
@@ -101,8 +101,9 @@ class Reader:
         Unreadable: a problem, or a note when `lenient` (the value is dropped, the event kept).
         """
         value = self.fields.get(key)
-        if type(value) is str and len(value) <= LABEL_LENGTH:
-            found = READ.get((parse, value))
+        kept = READ.get(parse)   # None unless parse is pure (see _kept)
+        if kept is not None and type(value) is str:
+            found = kept.get(value)
             if found is not None:   # read before by a pure parser (see _kept): not blank, no problem
                 return found
         # is_blank(value), inlined: this runs for every field of every record
@@ -118,8 +119,8 @@ class Reader:
             else:
                 self.problems.append(str(err))
             return None
-        if found is not None and type(value) is str and len(value) <= LABEL_LENGTH and is_pure(parse):
-            keep(READ, (parse, value), found)   # see _kept
+        if kept is not None and found is not None and type(value) is str and len(value) <= LABEL_LENGTH:
+            keep(kept, value, found)
         return found
 
     def label(self, key: str, *, required: bool = False, max_length: int = LABEL_LENGTH) -> str | None:

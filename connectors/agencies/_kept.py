@@ -5,12 +5,15 @@ after record, and so do persons (a crew on its port-out and port-in, a worker in
 and a complaint). Reading such a value again through its parser costs ~1 us of wrapping (the
 field's name made for a message, the memo's checks), a person 10-20 us. Each cache here holds
 only what depends on the value alone, is immutable or handed out as a copy, and is emptied when
-full (bounded memory, no bookkeeping on a hit):
+full (bounded memory, no bookkeeping on a hit). Keys are texts or tuples of texts where they can
+be: those are not tracked by the garbage collector, whose full passes over a large heap cost
+more the more long-lived containers each record leaves (a tuple key per unique value doubled them
+for a SQL row of unique ids and timestamps):
 
-- `READ` (`Reader.read`): a parser's successful result, by (parser, text), for the parsers
-  declared `pure`: their result depends on the value alone (never on the field, which only names
-  it in an error) and is immutable. Texts up to LABEL_LENGTH, keyed as `str`, so `1` and `True`
-  never meet; a blank value, a problem or a note is found by reading the value again, as before.
+- `READ` (`Reader.read`): for each parser declared `pure`, its successful results by text: its
+  result depends on the value alone (never on the field, which only names it in an error) and is
+  immutable. Texts up to LABEL_LENGTH, keyed as `str`, so `1` and `True` never meet; a blank
+  value, a problem or a note is found by reading the value again, as before.
 - `ITEMS` (`Reader.items`): the cleaned entries of a list, by its text (or the texts of its JSON
   array), when read without a problem.
 - `PERSONS` (`_people.build_person`): a person, by the values of the fields its spec names
@@ -22,21 +25,21 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable, Hashable, TypeVar
 
-__all__ = ["ITEMS", "ITEMS_TEXT", "PERSONS", "READ", "TEXTS", "is_pure", "keep", "person_values", "pure"]
+__all__ = ["ITEMS", "ITEMS_TEXT", "PERSONS", "READ", "TEXTS", "keep", "person_values", "pure"]
 
 T = TypeVar("T")
-READ: dict[tuple[Callable[..., Any], str], Any] = {}
+READ: dict[Callable[..., Any], dict[str, Any]] = {}   # parser -> text -> result
 ITEMS: dict[str | tuple[str, ...], tuple[str, ...]] = {}
 ITEMS_TEXT = 1000   # longer list texts (free text read as a list) are not kept
 PERSONS: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
 TEXTS = frozenset({str})
-_LIMITS = {id(READ): 32768, id(ITEMS): 8192, id(PERSONS): 8192}
-_PURE: set[Callable[..., Any]] = set()
+_LIMITS = {id(ITEMS): 8192, id(PERSONS): 8192}   # and READ_KEPT for each parser's dict in READ
+READ_KEPT = 16384
 
 
 def keep(cache: dict[Any, Any], key: Hashable, value: Any) -> None:
     """`cache[key] = value`, emptying the cache first when it is full."""
-    if len(cache) >= _LIMITS[id(cache)]:
+    if len(cache) >= _LIMITS.get(id(cache), READ_KEPT):
         cache.clear()
     cache[key] = value
 
@@ -44,12 +47,8 @@ def keep(cache: dict[Any, Any], key: Hashable, value: Any) -> None:
 def pure(parse: Callable[..., T]) -> Callable[..., T]:
     """Declare `parse(value, field=...)` pure: its successful result depends on `value` alone and
     is immutable, so `Reader.read` may keep it in `READ`."""
-    _PURE.add(parse)
+    READ.setdefault(parse, {})
     return parse
-
-
-def is_pure(parse: Callable[..., Any]) -> bool:
-    return parse in _PURE
 
 
 class _Absent:

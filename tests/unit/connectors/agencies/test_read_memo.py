@@ -7,22 +7,27 @@ from connectors.agencies import _kept
 from connectors.agencies._fields import Reader, clean_text, parse_moment
 
 
+def _clear_reads():
+    for kept in _kept.READ.values():
+        kept.clear()
+
+
 def _read(fields, key, parse, **options):
     r = Reader(fields, "persons[2].")
     return r.read(key, parse, "something", **options), r.problems, r.notes
 
 
 def test_a_kept_value_is_what_the_parser_gives():
-    _kept.READ.clear()
+    _clear_reads()
     for _ in range(3):
         assert _read({"at": "02/08/2561 14:30"}, "at", parse_moment) == \
             (datetime(2018, 8, 2, 7, 30, tzinfo=timezone.utc), [], [])
         assert _read({"unit": "  กก.2  บก.ปคม. "}, "unit", clean_text) == ("กก.2 บก.ปคม.", [], [])
-    assert (parse_moment, "02/08/2561 14:30") in _kept.READ
+    assert "02/08/2561 14:30" in _kept.READ[parse_moment]
 
 
 def test_problems_notes_and_blanks_are_found_every_time_with_the_field_of_the_reader():
-    _kept.READ.clear()
+    _clear_reads()
     for key in ("a", "b"):
         value, problems, notes = _read({key: "31/02/2561"}, key, parse_moment)
         assert value is None and problems and problems[0].startswith(f"persons[2].{key} ") and not notes
@@ -30,15 +35,15 @@ def test_problems_notes_and_blanks_are_found_every_time_with_the_field_of_the_re
         assert value is None and not problems and notes[0].startswith(f"dropped persons[2].{key} ")
         assert _read({key: "-"}, key, clean_text, required=True) == \
             (None, [f"persons[2].{key}: missing; expected something"], [])
-    assert not _kept.READ
+    assert not any(_kept.READ.values())
 
 
 def test_only_pure_parsers_and_short_texts_are_kept():
-    _kept.READ.clear()
+    _clear_reads()
     _read({"x": "abc"}, "x", lambda v, field: v.upper())
     _read({"x": 12}, "x", clean_text)
     _read({"x": "y" * 300}, "x", lambda v, field: clean_text(v, field, 400))
-    assert not _kept.READ
+    assert not any(_kept.READ.values())
 
 
 def test_lists_are_kept_by_their_texts_and_their_problems_found_every_time():
