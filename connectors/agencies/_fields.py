@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
+from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, keep, pure
 from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_moment, \
     to_millis, vocab_key
 from connectors.normalise import (NormaliseError, is_blank, normalise_nationality, normalise_province,
@@ -20,7 +21,7 @@ from connectors.normalise import (NormaliseError, is_blank, normalise_nationalit
 from connectors.normalise._text import BLANK_LENGTH, _is_blank_text
 from connectors.records import MappingError
 
-__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "Reader", "clean_text", "parse_moment",
+__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "Reader", "clean_text", "parse_moment", "pure",
            "to_millis", "vocab_key"]  # the value helpers are re-exported from _values
 
 T = TypeVar("T")
@@ -30,12 +31,18 @@ _YES = {"true", "yes", "y", "1", "ใช่", "มี", "ส่ง", "ส่ง�
 _NO = {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี", "ไม่ส่ง", "ไม่ส่งต่อ", "ไม่จับกุม", "ไม่ยินยอม", "ปฏิเสธ"}
 
 
+@pure
 def _free_text(value: object, field: str) -> str:
     return clean_text(value, field, TEXT_LENGTH, multiline=True)
 
 
+@pure
 def _identifier(value: object, field: str) -> str:
     return clean_text(value, field, ID_LENGTH)
+
+
+for _parse in (clean_text, parse_moment, parse_day, normalise_province, normalise_nationality):
+    pure(_parse)
 
 
 class Reader:
@@ -51,7 +58,7 @@ class Reader:
 
     @classmethod
     def of(cls, fields: object) -> Reader:
-        if not isinstance(fields, Mapping):
+        if type(fields) is not dict and not isinstance(fields, Mapping):
             raise MappingError([f"the record is a {type(fields).__name__}, not an object of named fields"],
                                code="not-an-object")
         return cls(fields)
@@ -94,19 +101,27 @@ class Reader:
         Unreadable: a problem, or a note when `lenient` (the value is dropped, the event kept).
         """
         value = self.fields.get(key)
+        kept = READ.get(parse)   # None unless parse is pure (see _kept)
+        if kept is not None and type(value) is str:
+            found = kept.get(value)
+            if found is not None:   # read before by a pure parser (see _kept): not blank, no problem
+                return found
         # is_blank(value), inlined: this runs for every field of every record
         if value is None or (isinstance(value, str) and len(value) <= BLANK_LENGTH and _is_blank_text(value)):
             if required:
                 self.missing(key, expected)
             return None
         try:
-            return parse(value, field=f"{self.where}{key}")
+            found = parse(value, field=f"{self.where}{key}")
         except NormaliseError as err:
             if lenient:
                 self.note(f"dropped {err}")
             else:
                 self.problems.append(str(err))
             return None
+        if kept is not None and found is not None and type(value) is str and len(value) <= LABEL_LENGTH:
+            keep(kept, value, found)
+        return found
 
     def label(self, key: str, *, required: bool = False, max_length: int = LABEL_LENGTH) -> str | None:
         parse = clean_text if type(max_length) is int and max_length == LABEL_LENGTH else \
@@ -166,32 +181,59 @@ class Reader:
 
     def objects(self, key: str, *, required: bool = False, many: bool = True) -> list[Reader]:
         """Readers of the nested object (or, when `many`, the array of objects) in `key`."""
-        value = self.get(key)
-        if is_blank(value) or (isinstance(value, (list, Mapping)) and not value):
+        value = self.fields.get(key)
+        if value is None:   # the common absent field, before the checks below
             if required:
                 self.missing(key, "a list of objects" if many else "an object")
             return []
-        if isinstance(value, Mapping):
-            entries, wheres = [value], [f"{self.name(key)}{'[0]' if many else ''}."]
+        # `type(...) is dict or` before each isinstance: the Mapping check is an ABC's, ~10x slower
+        mapping = type(value) is dict or isinstance(value, Mapping)
+        if is_blank(value) or ((mapping or isinstance(value, list)) and not value):
+            if required:
+                self.missing(key, "a list of objects" if many else "an object")
+            return []
+        name = f"{self.where}{key}"
+        if mapping:
+            entries, wheres = [value], [f"{name}{'[0]' if many else ''}."]
         elif many and isinstance(value, list):
             if len(value) > MAX_ITEMS:
                 self.problem(key, value, f"has {len(value)} entries; at most {MAX_ITEMS} are accepted")
                 return []
-            entries, wheres = value, [f"{self.name(key)}[{i}]." for i in range(len(value))]
+            entries, wheres = value, [f"{name}[{i}]." for i in range(len(value))]
         else:
             self.problem(key, value, "expected a JSON array of objects" if many else "expected a JSON object")
             return []
         out = []
+        problems, notes = self.problems, self.notes
         for entry, where in zip(entries, wheres):
-            if isinstance(entry, Mapping):
-                out.append(self.child(entry, where))
+            if type(entry) is dict or isinstance(entry, Mapping):
+                out.append(Reader(entry, where, problems=problems, notes=notes))   # self.child(entry, where)
             else:
-                self.problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
+                problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
         return out
 
     def items(self, key: str) -> list[str]:
-        """A list: a JSON array of texts, or text separated by ';' (also ',' or line breaks)."""
-        value = self.get(key)
+        """A list: a JSON array of texts, or text separated by ';' (also ',' or line breaks).
+
+        Remembered (`_kept.ITEMS`) by the text or the texts of the array, when read without a
+        problem: labels, agencies and offences come back as the same few lists."""
+        value = self.fields.get(key)
+        kept_as: str | tuple[str, ...] | None = None
+        if type(value) is str:
+            kept_as = value if len(value) <= ITEMS_TEXT else None
+        elif type(value) is list and TEXTS.issuperset(map(type, value)):
+            kept_as = tuple(value)   # texts only: never equal to another list with a number or a flag
+        if kept_as is not None:
+            kept = ITEMS.get(kept_as)
+            if kept is not None:
+                return list(kept)
+        problems = len(self.problems)
+        out = self._items(key, value)
+        if kept_as is not None and len(self.problems) == problems:
+            keep(ITEMS, kept_as, tuple(out))
+        return out
+
+    def _items(self, key: str, value: Any) -> list[str]:
         if is_blank(value):
             return []
         if isinstance(value, str):

@@ -30,6 +30,10 @@ def clean_text(value: object, field: str, max_length: int = LABEL_LENGTH, *, mul
     Integers are accepted as their digits (JSON and SQL ids). Whitespace runs become one space
     (line breaks are kept in `multiline` free text).
     """
+    if type(value) is int:   # a row id, a version: its digits (and sign) are already clean
+        text = str(value)
+        if len(text) <= max_length:
+            return text
     # not free text: labels, units, places come back; so do whole numbers (versions, counts)
     if (type(value) is str and len(value) <= LABEL_LENGTH) or type(value) is int:
         try:

@@ -148,6 +148,14 @@ class TestIdsAndVersions:
         for fields in ({}, {"a": Label("x"), "b": "y"}, {Label("k"): "v", "a": "w"}):
             assert content_version(fields) == _reference_version(fields)
 
+    def test_rows_of_one_column_layout_in_any_order_or_with_other_values_are_the_references(self):
+        rows = [{"b": "1", "a": "2", "ค": "3"}, {"a": "2", "ค": "3", "b": "1"}, {"b": "x\n\"y", "a": "", "ค": "z"},
+                {"b": 1, "a": "2", "ค": "3"}, {"b": None, "a": "2", "ค": "3"}, {"b": "1", "a": ["2"], "ค": "3"},
+                {1: "1", "a": "2", "ค": "3"}]
+        for fields in rows * 2:   # the second time, the layouts are known
+            assert content_version(fields) == _reference_version(fields)
+        assert content_version(rows[0]) == content_version(rows[1])
+
     @pytest.mark.parametrize("depth", [38, 39, 40, 41, 42])
     def test_content_versions_of_deep_records_too(self, depth):
         assert content_version(_deep(depth)) == _reference_version(_deep(depth))
