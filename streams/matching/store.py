@@ -10,6 +10,7 @@ oldest record of a cluster is its root). Comparison levels of value pairs are ca
 from __future__ import annotations
 
 import math
+from hashlib import blake2b
 from array import array
 from collections import Counter
 from collections.abc import Mapping
@@ -27,6 +28,12 @@ _TF_MIN_SIZE = 10_000  # a smaller index counts as this big for term frequencies
 _RAW_LIMIT = 20_000  # raw values remembered per column (names and dates repeat; ids do not)
 _BLOCK_VALUES_LIMIT = 20_000  # block values remembered per column and transform (tuples of text:
                               # at a million records, 100,000 per name transform would hold ~100 MB)
+
+
+def _stable_hash(value: Any) -> int:
+    """A block value's 64-bit digest: the same in every process (the index outlives the process,
+    in worker snapshots; `hash` of a string changes with the process's hash seed)."""
+    return int.from_bytes(blake2b(str(value).encode(), digest_size=8).digest(), "big")
 
 
 def _most_shared(counts: Mapping[int, int], limit: int) -> list[int]:
@@ -57,9 +64,6 @@ class RecordStore:
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
                                  [c.compare for c in self.comparisons]))
         self._index: dict[int, Any] = {}
-        # block value -> its number, so a block's hash is one of numbers: a string's hash changes
-        # with the process's hash seed, and the index outlives the process (worker snapshots)
-        self._block_ids: dict[Any, int] = {}
         self.parent = array("i")
         position = {column: i for i, column in enumerate(spec.columns)}
         self._keys = [
@@ -154,8 +158,7 @@ class RecordStore:
         values = memo.get(code)
         if values is None:
             column, transform = part
-            ids = self._block_ids
-            values = tuple(ids.setdefault(v, len(ids)) for v in
+            values = tuple(_stable_hash(v) for v in
                            self.comparisons[column].block_values(self._values[column][code], transform))
             if len(memo) >= _BLOCK_VALUES_LIMIT:
                 memo.clear()
