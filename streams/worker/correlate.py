@@ -162,7 +162,8 @@ class CorrelateLoop:
         self._published_tables: dict[str, dict[str, Any]] = {}
         self._frozen_at = self._collected_at = time.monotonic()
         self.fingerprint = code_fingerprint(consumer_key, window)
-        self.snapshots = SnapshotWriter(snapshot_path, snapshot_seconds) if snapshot_path and snapshot_seconds > 0 else None
+        self.snapshots = (SnapshotWriter(snapshot_path, snapshot_seconds)
+                          if snapshot_path is not None and snapshot_seconds > 0 else None)
         self._lane_next: tuple[int, bytes] | None = None    # after the last commit: the lane's next offset, last entry
 
     async def run(self) -> None:
@@ -288,7 +289,8 @@ class CorrelateLoop:
         offset, last = self._lane_next
         if offset == self.snapshots.offset or not self.snapshots.due():
             return
-        self.snapshots.write(Snapshot(self.fingerprint, self.lane, offset, entry_digest(last), self.correlator, self.views))
+        self.snapshots.write(Snapshot(self.fingerprint, self.lane, offset, entry_digest(last), self.correlator,
+                                      self.views))
 
     async def _restored(self) -> Snapshot | None:
         """The last snapshot, if it is one of this lane's committed states made by this code."""
