@@ -90,13 +90,21 @@ def merge_person_entries(into: PersonEntry | None, merged: Iterable[PersonEntry 
 
 
 def prune_person(entry: PersonEntry, now: datetime, w: RuleWindows) -> PersonEntry | None:
+    """The entry without what no window can need; the entry itself when nothing aged out (the daily
+    expiry meets most entries unchanged), None when nothing is left."""
     keep = now - max(w.repeat_victim, w.suspect_provinces)
     seen = tuple(s for s in entry.seen if s.at >= keep)
+    if len(seen) == len(entry.seen):
+        return entry if seen else None
     return replace(entry, seen=seen) if seen else None
 
 
 def prune_org(entry: OrgEntry, now: datetime, w: RuleWindows) -> OrgEntry | None:
-    flags = tuple(f for f in entry.flags if f.at >= now - w.hotspot)
+    """As `prune_person`, for an organisation's flags."""
+    keep = now - w.hotspot
+    flags = tuple(f for f in entry.flags if f.at >= keep)
+    if len(flags) == len(entry.flags):
+        return entry if flags else None
     return replace(entry, flags=flags) if flags else None
 
 
