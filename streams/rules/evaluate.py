@@ -101,8 +101,7 @@ def _run(rule: RuleSpec, finding: Finding, now: datetime, w: RuleWindows) -> _Ru
     return _Run(finding, reached, pending, anchor + due if due is not None else None, end is None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Episode:
+class _Episode(NamedTuple):
     """Runs whose firing intervals overlap: one continuous stretch of an alert being open."""
 
     start: datetime
@@ -117,6 +116,10 @@ class _Episode:
 
 
 def _episodes(runs: list[_Run]) -> list[_Episode]:
+    if len(runs) == 1:                           # the usual case: one finding per alert
+        run = runs[0]
+        return [_Episode(run.reached[0][0], run.finding.cleared_at if not run.holds else None, (run,))] \
+            if run.reached else []
     spans = sorted(((r.reached[0][0], r.finding.cleared_at if not r.holds else None, r) for r in runs if r.reached),
                    key=lambda s: s[0])
     out: list[_Episode] = []
