@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from streams.cases import Case, alert_id_for
@@ -54,8 +53,10 @@ class AlertState:
     past_raised_at: datetime | None = None   # its severity and start (its end is cleared_at)
     past_due_at: datetime | None = None      # and the deadline it watched
 
-    @cached_property
+    @property
     def alert_id(self) -> str:
+        """`alert_id_for` is memoised: a plain property is cheaper than `cached_property` (which
+        takes a lock on every read in Python 3.11)."""
         return alert_id_for(self.rule.key, self.case_id, self.subject)
 
     @property
