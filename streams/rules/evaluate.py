@@ -55,8 +55,8 @@ class AlertState:
 
     @property
     def alert_id(self) -> str:
-        """`alert_id_for` is memoised: a plain property is cheaper than `cached_property` (which
-        takes a lock on every read in Python 3.11)."""
+        """`alert_id_for` is memoised: a plain property is cheaper than `cached_property`, which
+        takes a lock on the first read of each state in Python 3.11 (and most are read once)."""
         return alert_id_for(self.rule.key, self.case_id, self.subject)
 
     @property
