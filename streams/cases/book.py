@@ -78,6 +78,13 @@ class _Overlay(Mapping):
     def __len__(self):
         return sum(1 for _ in self)
 
+    def get(self, key, default=None):
+        """`Mapping.get` without raising and catching KeyError (the fold's hot lookup)."""
+        if key in self._changes:
+            value = self._changes[key]
+            return default if value is None else value
+        return self._base.get(key, default)
+
 
 @dataclass
 class CaseBook:
@@ -104,6 +111,10 @@ class CaseBook:
     def after(self, delta: Delta) -> "CaseBook":
         """A read-only view of this book as it will be after `delta` (nothing is copied)."""
         return CaseBook(**{name: _Overlay(getattr(self, name), getattr(delta, name)) for name in NAMESPACES})
+
+    def namespace_after(self, delta: Delta, name: str) -> Mapping:
+        """One namespace as it will be after `delta` (what `after` gives, for one namespace)."""
+        return _Overlay(getattr(self, name), getattr(delta, name))
 
     def resolve(self, case_id: str) -> str:
         """The surviving id of a case, following merges."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from streams.cases.ages import widen
 from streams.cases.events import Fact, FactPerson
 from streams.cases.model import Case, CaseOrg, CasePerson, Mark, TimelineEntry
-from streams.cases.stage import lead_province_of, provinces_of, stage_of, status_of
+from streams.cases.stage import lead_province_of, provinces_of, stage_of_parts, status_of
 
 __all__ = ["new_case", "add_fact", "merge_cases", "rename_persons", "refresh", "timeline_entry"]
 
@@ -92,15 +92,10 @@ def add_fact(case: Case, fact: Fact, now: datetime, *, extra_persons: tuple[Fact
     if fact.agency_case_ref and (fact.agency, fact.agency_case_ref) not in refs:
         refs = (*refs, (fact.agency, fact.agency_case_ref))
     new_entries = [timeline_entry(fact), *(e for e in extra_timeline if not case.has_event(e.event_id))]
-    updated = replace(
-        case,
-        opened_at=min(case.opened_at, fact.occurred_at, *(e.occurred_at for e in extra_timeline)),
-        persons=_persons(case.persons, fact, extra_persons),
-        orgs=_orgs(case.orgs, fact),
-        refs=refs,
-        timeline=_insort(case.timeline, new_entries, _timeline_key),
-        marks=_insort(case.marks, list(fact.marks), _mark_key))
-    return refresh(updated, now)
+    return _refreshed(case.case_id, min(case.opened_at, fact.occurred_at, *(e.occurred_at for e in extra_timeline)),
+                      now, _persons(case.persons, fact, extra_persons), _orgs(case.orgs, fact), refs,
+                      _insort(case.timeline, new_entries, _timeline_key),
+                      _insort(case.marks, list(fact.marks), _mark_key))
 
 
 def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
@@ -143,6 +138,14 @@ def rename_persons(case: Case, merged_ids: set[str], into: str, now: datetime) -
 
 def refresh(case: Case, now: datetime) -> Case:
     """Derived fields recomputed: stage, status, lead province, provinces, updated_at."""
-    stage = stage_of(case)
-    return replace(case, stage=stage, status=status_of(stage), lead_province=lead_province_of(case.timeline),
-                   provinces=provinces_of(case.timeline), updated_at=now)
+    return _refreshed(case.case_id, case.opened_at, now, case.persons, case.orgs, case.refs, case.timeline, case.marks)
+
+
+def _refreshed(case_id: str, opened_at: datetime, now: datetime, persons: tuple[CasePerson, ...],
+               orgs: tuple[CaseOrg, ...], refs: tuple[tuple[str, str], ...], timeline: tuple[TimelineEntry, ...],
+               marks: tuple[Mark, ...]) -> Case:
+    """A case value from its recorded parts, derived fields computed (one construction, where
+    `dataclasses.replace` then `refresh` built two)."""
+    stage = stage_of_parts(persons, marks)
+    return Case(case_id, opened_at, now, lead_province_of(timeline), provinces_of(timeline), stage, status_of(stage),
+                persons=persons, orgs=orgs, refs=refs, timeline=timeline, marks=marks)

@@ -98,7 +98,7 @@ def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
         folded = fold_name(org.name)
         name_key = f"{org.province or fact.province}|{folded}"
         if org.registered and folded:
-            known = book.after(delta).org_names.get(name_key)
+            known = book.namespace_after(delta, "org_names").get(name_key)
             if known is None:
                 delta.org_names[name_key] = org.key
             elif known and known != org.key:
@@ -166,18 +166,20 @@ def _index(book: CaseBook, delta: Delta, case: Case, others: list[Case], fact: F
     for other in others:
         delta.cases[other.case_id] = None
         delta.merged[other.case_id] = cid
-    view = book.after(delta)
+    refs = book.namespace_after(delta, "refs")
     for agency, ref in case.refs:
-        if view.refs.get(_ref_key(agency, ref)) != cid:
+        if refs.get(_ref_key(agency, ref)) != cid:
             delta.refs[_ref_key(agency, ref)] = cid
     gone = {o.case_id for o in others}
+    person_cases = book.namespace_after(delta, "person_cases")
     for person in case.persons:
-        old = view.person_cases.get(person.person_id, ())
+        old = person_cases.get(person.person_id, ())
         new = tuple(dict.fromkeys([*(c for c in old if c not in gone and c != cid), cid]))
         if new != old:
             delta.person_cases[person.person_id] = new
+    org_cases = book.namespace_after(delta, "org_cases")
     for org in case.orgs:
-        entry = view.org_cases.get(org.org_key)
+        entry = org_cases.get(org.org_key)
         flagged_now = fact is not None and org.org_key in fact.flagged and org.registered
         if entry and entry[0] in gone:
             entry = (cid, entry[1])
@@ -206,7 +208,8 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
     fact = _resolve_orgs(book, fact, delta)
     candidates = [book.case(c) for c in _candidates(book, fact, config)]
-    own = book.case(case_id_for(fact.event_id))
+    own_id = case_id_for(fact.event_id)
+    own = book.case(own_id)
     if own is not None or any(c.has_event(fact.event_id) for c in candidates):
         return Folded(duplicate=True, case_id=(own or next(c for c in candidates if c.has_event(fact.event_id))).case_id)
     signals: list[Signal] = []
@@ -218,7 +221,7 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
         case = add_fact(case, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
         signals.extend(_merge_signals(case, others))
     elif fact.opens:
-        case = new_case(case_id_for(fact.event_id), fact, now, extra_persons=extra_persons,
+        case = new_case(own_id, fact, now, extra_persons=extra_persons,
                         extra_timeline=extra_timeline)
     else:
         flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -26,8 +27,10 @@ class OrgKey(NamedTuple):
     province: str | None = None       # the organisation's province as recorded, if any
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def fold_name(name: str) -> str:
-    """Name folded for a key: case-folded, letters/marks/digits kept, every other run a hyphen."""
+    """Name folded for a key: case-folded, letters/marks/digits kept, every other run a hyphen.
+    Memoised (bounded): the fold folds the names of a case's organisations at every event."""
     out: list[str] = []
     dash = False
     for char in unicodedata.normalize("NFC", name.casefold()):

@@ -21,9 +21,9 @@ part: then the province of the first such event, the PSDHS leading the team (DOM
 
 from __future__ import annotations
 
-from streams.cases.model import Case, Mark, MarkKind as K, TimelineEntry
+from streams.cases.model import Case, CasePerson, Mark, MarkKind as K, TimelineEntry
 
-__all__ = ["STAGES", "stage_of", "status_of", "lead_province_of", "provinces_of", "latest_outcome"]
+__all__ = ["STAGES", "stage_of", "stage_of_parts", "status_of", "lead_province_of", "provinces_of", "latest_outcome"]
 
 STAGES = ("Reported", "Screening", "Identified", "NotAVictim", "Protection", "Prosecution",
           "Repatriation", "Reintegration", "Closed")
@@ -34,19 +34,24 @@ _RANK = {K.RESCUED: 1, K.CUSTODY: 1, K.EXTENSION: 1, K.SCREENING_SCHEDULED: 1, K
 _VICTIM_OUTCOMES = ("ActualVictimOfTrafficking", "PossibleVictimOfTrafficking")
 
 
+_OUTCOME_STAGES = {"ActualVictimOfTrafficking": (2, "Identified"), "NotAVictimOfTrafficking": (2, "NotAVictim"),
+                   "PossibleVictimOfTrafficking": (1, "Screening")}
+_EXIT_STAGES = {"Repatriated": (5, "Repatriation"), "Reintegrated": (5, "Reintegration")}
+_RANK_NAMES = ("Reported", "Screening", "Identified", "Protection", "Prosecution", "Repatriation")
+
+
 def _mark_stage(mark: Mark) -> tuple[int, str]:
     kind, value = mark.kind, mark.value
     if kind == K.OUTCOME:
-        return {"ActualVictimOfTrafficking": (2, "Identified"), "NotAVictimOfTrafficking": (2, "NotAVictim"),
-                "PossibleVictimOfTrafficking": (1, "Screening")}.get(value or "", (0, "Reported"))
+        return _OUTCOME_STAGES.get(value or "", (0, "Reported"))
     if kind == K.ROR_BOR_1:
         return (1, "Screening") if value == "referred" else (0, "Reported")
     if kind == K.SHELTER:
         return (1, "Screening") if value == "Temporary" else (3, "Protection")
     if kind == K.SHELTER_EXIT:
-        return {"Repatriated": (5, "Repatriation"), "Reintegrated": (5, "Reintegration")}.get(value or "", (0, "Reported"))
+        return _EXIT_STAGES.get(value or "", (0, "Reported"))
     rank = _RANK.get(kind, 0)
-    return rank, ("Reported", "Screening", "Identified", "Protection", "Prosecution", "Repatriation")[rank]
+    return rank, _RANK_NAMES[rank]
 
 
 def latest_outcome(marks: tuple[Mark, ...], person_id: str) -> str | None:
@@ -58,17 +63,23 @@ def latest_outcome(marks: tuple[Mark, ...], person_id: str) -> str | None:
     return outcome
 
 
-def _closed(case: Case) -> bool:
-    victims = [p for p in case.persons if latest_outcome(case.marks, p.person_id) in _VICTIM_OUTCOMES]
+def _closed(persons: tuple[CasePerson, ...], marks: tuple[Mark, ...]) -> bool:
+    outcomes = {m.subject: m.value for m in marks if m.kind == K.OUTCOME}     # the latest per person
+    victims = [p for p in persons if outcomes.get(p.person_id) in _VICTIM_OUTCOMES]
     return bool(victims) and all(p.ended_at is not None for p in victims)
 
 
 def stage_of(case: Case) -> str:
-    if _closed(case):
+    return stage_of_parts(case.persons, case.marks)
+
+
+def stage_of_parts(persons: tuple[CasePerson, ...], marks: tuple[Mark, ...]) -> str:
+    """`stage_of` from the two parts of a case it reads (so that a new case value is built once)."""
+    if _closed(persons, marks):
         return "Closed"
     best, stage = 0, "Reported"
     identified = False
-    for mark in case.marks:                      # oldest first: a later mark of equal rank wins
+    for mark in marks:                           # oldest first: a later mark of equal rank wins
         rank, name = _mark_stage(mark)
         identified |= name == "Identified"
         if rank >= best:

@@ -44,10 +44,19 @@ def pseudonym(key: bytes, domain: str, value: str) -> str:
     if domain not in DOMAINS:
         raise PrivacyError(f"unknown token domain {domain!r}; use one of {', '.join(DOMAINS)}")
     message = f"{domain}\x1f{unicodedata.normalize('NFC', value)}".encode("utf-8")
-    return f"{domain}-{hmac.new(check_key(key), message, hashlib.sha256).hexdigest()[:32]}"
+    return f"{domain}-{hmac.digest(check_key(key), message, 'sha256').hex()[:32]}"   # one-shot C HMAC
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_domain(value: str) -> str | None:
+    """The domain of a token string, None for anything else. Memoised: the consumer check meets the
+    same tokens in every version of a case view."""
+    return value.partition("-")[0] if TOKEN_PATTERN.match(value) is not None else None
 
 
 def is_token(value: object, domain: str | None = None) -> bool:
     """True for a pseudonym token (of ``domain``, when given)."""
-    return (isinstance(value, str) and TOKEN_PATTERN.match(value) is not None
-            and (domain is None or value.startswith(f"{domain}-")))
+    if not isinstance(value, str):
+        return False
+    found = _token_domain(value)
+    return found is not None and (domain is None or found == domain)

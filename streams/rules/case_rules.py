@@ -6,6 +6,7 @@ They read only the case's marks (oldest first) and persons; `now` is applied by 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -20,7 +21,10 @@ __all__ = ["custody_s29", "nrm_reflection", "care_handoff", "minor_involved", "v
 ACTUAL, POSSIBLE, NOT_A_VICTIM = "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking", "NotAVictimOfTrafficking"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def local_time(at: datetime) -> str:
+    """`at` as Thai local time for messages. Memoised (bounded): every evaluation of a case writes
+    the messages of its findings again, from the same few event times."""
     return at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M ICT")
 
 

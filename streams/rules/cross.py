@@ -10,6 +10,7 @@ Entries are immutable; `absorb` returns a new entry. `prune` drops what no windo
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -89,14 +90,26 @@ def merge_person_entries(into: PersonEntry | None, merged: Iterable[PersonEntry 
     return PersonEntry(person_id, tuple(sorted(seen)))
 
 
+_AT = operator.attrgetter("at")
+
+
 def prune_person(entry: PersonEntry, now: datetime, w: RuleWindows) -> PersonEntry | None:
+    """The entry without what no window can need; the entry itself when nothing aged out (the daily
+    expiry meets most entries unchanged: checked with one C-level min, no new tuple), None when
+    nothing is left."""
     keep = now - max(w.repeat_victim, w.suspect_provinces)
+    if entry.seen and min(map(_AT, entry.seen)) >= keep:
+        return entry
     seen = tuple(s for s in entry.seen if s.at >= keep)
     return replace(entry, seen=seen) if seen else None
 
 
 def prune_org(entry: OrgEntry, now: datetime, w: RuleWindows) -> OrgEntry | None:
-    flags = tuple(f for f in entry.flags if f.at >= now - w.hotspot)
+    """As `prune_person`, for an organisation's flags."""
+    keep = now - w.hotspot
+    if entry.flags and min(map(_AT, entry.flags)) >= keep:
+        return entry
+    flags = tuple(f for f in entry.flags if f.at >= keep)
     return replace(entry, flags=flags) if flags else None
 
 

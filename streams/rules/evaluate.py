@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from streams.cases import Case, alert_id_for
 from streams.rules.case_rules import local_time
 from streams.rules.catalogue import CASE_RULES, ORG_RULES, PERSON_RULES
-from streams.rules.spec import Finding, RuleSpec, Severity
+from streams.rules.spec import Clock, Finding, RuleSpec, Severity
 from streams.rules.windows import RuleWindows
 
 __all__ = ["AlertState", "evaluate", "evaluate_person", "evaluate_org", "evaluate_findings",
@@ -54,8 +53,10 @@ class AlertState:
     past_raised_at: datetime | None = None   # its severity and start (its end is cleared_at)
     past_due_at: datetime | None = None      # and the deadline it watched
 
-    @cached_property
+    @property
     def alert_id(self) -> str:
+        """`alert_id_for` is memoised: a plain property is cheaper than `cached_property`, which
+        takes a lock on the first read of each state in Python 3.11 (and most are read once)."""
         return alert_id_for(self.rule.key, self.case_id, self.subject)
 
     @property
@@ -63,8 +64,7 @@ class AlertState:
         return self.severity is not None
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
+class _Run(NamedTuple):
     finding: Finding
     reached: tuple[tuple[datetime, Severity], ...]
     pending: tuple[datetime, ...]
@@ -72,19 +72,37 @@ class _Run:
     holds: bool
 
 
+_LADDERS: dict[tuple[int, int], tuple[Clock, RuleWindows, tuple[tuple[timedelta, Severity], ...], timedelta | None]] = {}
+
+
+def _ladder(clock: Clock, w: RuleWindows) -> tuple[tuple[tuple[timedelta, Severity], ...], timedelta | None]:
+    """A clock's steps as (offset, severity) and its due offset under `w`: looked up once per clock
+    and windows, not at every finding (the entry holds both objects, so their ids stay theirs)."""
+    entry = _LADDERS.get((id(clock), id(w)))
+    if entry is None or entry[0] is not clock or entry[1] is not w:
+        if len(_LADDERS) > 256:
+            _LADDERS.clear()
+        steps = tuple((w[s.after] if s.after else timedelta(0), s.severity) for s in clock.steps)
+        window = clock.due_window()
+        entry = _LADDERS[(id(clock), id(w))] = (clock, w, steps, w[window] if window else None)
+    return entry[2], entry[3]
+
+
 def _run(rule: RuleSpec, finding: Finding, now: datetime, w: RuleWindows) -> _Run:
-    clock = rule.clocks[finding.clock]
-    times = [(finding.anchor_at + (w[s.after] if s.after else timedelta(0)), s.severity) for s in clock.steps]
-    end = finding.cleared_at if finding.cleared_at is not None and finding.cleared_at <= now else None
-    reached = tuple((t, sev) for t, sev in times if t <= now and (end is None or t < end))
-    window = clock.due_window()
-    due = finding.anchor_at + w[window] if window else None
-    pending = tuple(t for t, _ in times if t > now) if end is None else ()
-    return _Run(finding, reached, pending, due, end is None)
+    steps, due = _ladder(rule.clocks[finding.clock], w)
+    anchor, cleared = finding.anchor_at, finding.cleared_at
+    times = [(anchor + offset, sev) for offset, sev in steps]
+    end = cleared if cleared is not None and cleared <= now else None
+    if end is None:
+        reached = tuple((t, sev) for t, sev in times if t <= now)
+        pending = tuple(t for t, _ in times if t > now)
+    else:
+        reached = tuple((t, sev) for t, sev in times if t <= now and t < end)
+        pending = ()
+    return _Run(finding, reached, pending, anchor + due if due is not None else None, end is None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Episode:
+class _Episode(NamedTuple):
     """Runs whose firing intervals overlap: one continuous stretch of an alert being open."""
 
     start: datetime
@@ -99,6 +117,10 @@ class _Episode:
 
 
 def _episodes(runs: list[_Run]) -> list[_Episode]:
+    if len(runs) == 1:                           # the usual case: one finding per alert
+        run = runs[0]
+        return [_Episode(run.reached[0][0], run.finding.cleared_at if not run.holds else None, (run,))] \
+            if run.reached else []
     spans = sorted(((r.reached[0][0], r.finding.cleared_at if not r.holds else None, r) for r in runs if r.reached),
                    key=lambda s: s[0])
     out: list[_Episode] = []
@@ -144,11 +166,19 @@ def evaluate_findings(rule: RuleSpec, findings: Iterable[Finding], now: datetime
                       case_id: str | None = None, province: str = "") -> list[AlertState]:
     """Alert states of one rule from its findings (grouped by case and subject)."""
     groups: dict[tuple[str | None, str], list[_Run]] = {}
+    by_case = rule.scope != "case"
     for finding in findings:
-        key = (finding.case_id if rule.scope != "case" else case_id, finding.subject)
-        groups.setdefault(key, []).append(_run(rule, finding, now, w))
+        key = (finding.case_id if by_case else case_id, finding.subject)
+        run = _run(rule, finding, now, w)
+        if key in groups:
+            groups[key].append(run)
+        else:
+            groups[key] = [run]
+    if not groups:
+        return []
+    items = groups.items() if len(groups) == 1 else sorted(groups.items(), key=lambda g: (g[0][0] or "", g[0][1]))
     states = []
-    for (cid, subject), runs in sorted(groups.items(), key=lambda g: (g[0][0] or "", g[0][1])):
+    for (cid, subject), runs in items:
         prov = next((r.finding.province for r in runs if r.finding.province), None) or province
         states.append(_state(rule, cid, subject, prov, runs))
     return states
@@ -156,10 +186,16 @@ def evaluate_findings(rule: RuleSpec, findings: Iterable[Finding], now: datetime
 
 def evaluate(case: Case, now: datetime, windows: RuleWindows = DEFAULT_WINDOWS,
              rules: Sequence[RuleSpec] = CASE_RULES) -> list[AlertState]:
-    """Desired state of every case-scoped alert of `case` at `now` (event time in replay)."""
+    """Desired state of every case-scoped alert of `case` at `now` (event time in replay). A rule
+    that declares the mark kinds it needs (`RuleSpec.marks`) is not asked when the case has none of
+    them: it would find nothing (most cases carry a few kinds; most rules watch other ones)."""
     out: list[AlertState] = []
+    kinds = {m.kind for m in case.marks}
+    case_id, province = case.case_id, case.lead_province
     for rule in rules:
-        out.extend(evaluate_findings(rule, rule.find(case, windows), now, windows, case.case_id, case.lead_province))
+        if rule.marks and rule.marks.isdisjoint(kinds):
+            continue
+        out.extend(evaluate_findings(rule, rule.find(case, windows), now, windows, case_id, province))
     return out
 
 

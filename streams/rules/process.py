@@ -258,12 +258,12 @@ def on_expire(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS
         kept = prune_person(entry, now, windows)
         if kept is None:
             del hub.rules.persons[pid]
-        elif kept != entry:
+        elif kept is not entry:          # prune returns the entry itself when it keeps everything
             hub.rules.persons[pid] = kept
     for key, entry in list(hub.rules.orgs.items()):
         kept = prune_org(entry, now, windows)
         if kept is None:
             del hub.rules.orgs[key]
-        elif kept != entry:
+        elif kept is not entry:          # prune returns the entry itself when it keeps everything
             hub.rules.orgs[key] = kept
     return out.outcome()

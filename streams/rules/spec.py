@@ -105,6 +105,9 @@ class RuleSpec:
     find: Callable[[Any, RuleWindows], Iterable[Finding]]
     action: str
     resolves_itself: bool = True
+    marks: frozenset[str] = frozenset()
+    """Case rules: mark kinds without one of which `find` finds nothing (the engine then skips it);
+    empty: always asked (a rule that reads persons, or any cross-case rule)."""
     windows: tuple[str, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +120,8 @@ class RuleSpec:
             raise SpecError(f"{where}: title, basis and action are required")
         if self.scope not in SCOPES:
             raise SpecError(f"{where}: scope must be one of {SCOPES}")
+        if self.marks and self.scope != "case":
+            raise SpecError(f"{where}: only case rules read marks")
         if not self.clocks:
             raise SpecError(f"{where}: at least one clock")
         names = RuleWindows.names()

@@ -138,3 +138,14 @@ class TestBoundary:
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not imported & {"os", "time", "faust", "kafka", "aiokafka", "sqlalchemy", "socket", "random", "secrets"}
+
+
+def test_is_token_checks_the_domain_and_the_digits_whatever_it_remembered():
+    from streams.privacy.tokens import is_token, pseudonym
+
+    token = pseudonym(b"k" * 32, "person", "p1")
+    for _ in range(2):                               # the second round answers from the memo
+        assert is_token(token) and is_token(token, "person")
+        assert not is_token(token, "org") and not is_token(token, "per") and not is_token(token, "")
+        assert not is_token("person-" + "A" * 32) and not is_token(token[:-1]) and not is_token("case-x")
+        assert not is_token(None) and not is_token(7) and not is_token(["person-" + "0" * 32])

@@ -137,3 +137,19 @@ class TestSuspectAcrossProvinces:
         feed.send(event("CriminalCaseOpened", at(0), A, S, ref="TH57/1"),
                   event("CriminalCaseOpened", at(181), person("B"), S, ref="TH10/9", province="TH-10"))
         assert not feed.alerts_of(self.KEY)
+
+
+def test_prune_keeps_the_entry_itself_when_nothing_aged_out_and_drops_what_did():
+    from streams.rules import RuleWindows
+    from streams.rules.cross import Flag, OrgEntry, prune_org, prune_person
+
+    w = RuleWindows()
+    entry = PersonEntry("A", (Seen(at(300), "appeared", "c2", "TH-10"), Seen(at(0), "identified", "c1", "TH-10")))
+    assert prune_person(entry, at(300), w) is entry                       # unsorted on purpose: min, not [0]
+    assert prune_person(entry, at(200) + w.suspect_provinces, w).seen == (Seen(at(300), "appeared", "c2", "TH-10"),)
+    assert prune_person(entry, at(400) + w.repeat_victim, w) is None
+    assert prune_person(PersonEntry("B"), at(0), w) is None
+    flags = OrgEntry("org:1", "Employer", "X", (Flag(at(50), "police", None, "TH-10"), Flag(at(0), "labour", "c1", "TH-10")))
+    assert prune_org(flags, at(60), w) is flags
+    assert prune_org(flags, at(25) + w.hotspot, w).flags == (Flag(at(50), "police", None, "TH-10"),)
+    assert prune_org(flags, at(60) + w.hotspot, w) is None

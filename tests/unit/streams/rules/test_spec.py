@@ -102,3 +102,36 @@ class TestRunbook:
         for r in RULES:
             entry = text.split(f"## {r.key}\n", 1)[1].split("\n## ", 1)[0]
             assert r.basis in entry and "What to do" in entry
+
+
+class TestDeclaredMarks:
+    """`RuleSpec.marks` lets the engine skip a case rule: it must find nothing on a case without them."""
+
+    @staticmethod
+    def _case_with_every_mark_but(excluded: frozenset) -> "Case":
+        from datetime import date, datetime, timezone
+
+        from streams.cases import WHOLE_CASE, Case, CasePerson, Mark, MarkKind
+
+        t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        kinds = [v for k, v in vars(MarkKind).items() if k.isupper() and v not in excluded]
+        values = [None, "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking", "NotAVictimOfTrafficking",
+                  "Temporary", "referred", "Repatriated"]
+        persons = tuple(CasePerson(pid, ("Victim",), None, dob, dob, t0, t0, True, None)
+                        for pid, dob in (("A", date(2015, 1, 1)), ("B", date(1990, 1, 1))))
+        marks = tuple(sorted((Mark(t0 + timedelta(hours=i + j), kind, subject, value, t0 + timedelta(days=3))
+                              for i, kind in enumerate(kinds) for j, value in enumerate(values)
+                              for subject in ("A", "B", WHOLE_CASE)), key=lambda m: m.at))
+        return Case("c1", t0, t0, "TH-10", ("TH-10",), "Reported", "Active", persons=persons, marks=marks)
+
+    def test_case_rules_find_nothing_without_their_marks(self):
+        declared = [r for r in RULES if r.marks]
+        assert {r.number for r in declared} == {1, 2, 3, 5, 6, 9, 10, 11}
+        for r in declared:
+            case = self._case_with_every_mark_but(r.marks)
+            assert not {m.kind for m in case.marks} & r.marks and len({m.kind for m in case.marks}) > 15
+            assert list(r.find(case, RuleWindows())) == [], r.key
+
+    def test_only_case_rules_declare_marks(self):
+        with pytest.raises(SpecError, match="only case rules"):
+            spec(scope="person", marks=frozenset({"custody"}))
