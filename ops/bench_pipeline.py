@@ -8,10 +8,8 @@ measured in the same run.
   `alerts.v1` (read_committed), receive time minus the produce time of the event that caused it
   (the worker's trigger header); raw limit: the broker's produce-to-consume round trip at the same
   rate.
-- memory: the worker's resident memory per open case, stated per 100,000 open cases: what it grew
-  by from the first half of the load to the whole, over the open cases the second half added (the
-  matcher's and normalisers' bounded caches fill in the first half; counted over the whole load
-  from idle, as before, they made the figure about what a few hundred cases need, not 100,000).
+- memory: the worker's resident memory after the load, above its idle baseline, per open case,
+  stated per 100,000 open cases (extrapolated linearly from this run's cases).
 """
 
 from __future__ import annotations
@@ -46,17 +44,6 @@ def _feed(seed: int) -> list:
     from ops.scenario import scenario_feed
     publications, _ = scenario_feed(seed, prefix=f"B{seed}-")
     return [p for p in publications if not p.dead_letter]
-
-
-def _open_cases(database_url: str) -> int:
-    import sqlalchemy as sa
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(
-                "select count(*) from cases where merged_into is null and status != 'Closed'")).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -160,6 +147,7 @@ def _pace(connection, publications: list, rate: float) -> None:
 
 
 def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None]) -> dict[str, Any]:
+    import sqlalchemy as sa
     from kafka.admin import KafkaAdminClient, NewTopic
 
     from ops.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
@@ -178,15 +166,11 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
             warm = publish(connection, load[:1])
             wait_until(lambda: settled(connection, warm, flushed=False), timeout=300, what="the worker to start", poll=0.3)
             baseline_mb = _rss_mb(worker.pid)
-            emit(f"throughput: {len(load) - 1} events as fast as the broker takes them, in two halves")
-            sent, busy, memory = warm, 0.0, []
-            for part in (load[1:len(load) // 2], load[len(load) // 2:]):
-                began = time.perf_counter()
-                sent += publish(connection, part)
-                wait_until(lambda: settled(connection, sent, flushed=False), timeout=1800, what="the load to settle", poll=0.3)
-                busy += time.perf_counter() - began
-                memory.append((_rss_mb(worker.pid), _open_cases(hub.database_url)))
-            hub_rate = (sent - warm) / busy
+            emit(f"throughput: {len(load) - 1} events as fast as the broker takes them")
+            began = time.perf_counter()
+            sent = warm + publish(connection, load[1:])
+            wait_until(lambda: settled(connection, sent, flushed=False), timeout=1800, what="the load to settle", poll=0.3)
+            hub_rate = (sent - warm) / (time.perf_counter() - began)
             emit(f"latency: {len(paced)} events at {rate:g}/s")
             stop, latencies = threading.Event(), []
             reader = threading.Thread(target=_alert_latencies, args=(connection, stop, latencies), daemon=True)
@@ -198,15 +182,20 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
             time.sleep(1)
             stop.set()
             reader.join(timeout=10)
+            rss_mb = _rss_mb(worker.pid)
         finally:
             worker.stop()
         emit("raw limits: consume-and-produce loop, broker round trip")
         raw_rate = asyncio.run(_raw_loop(connection, intake_topics(), sent))
         round_trips = asyncio.run(_round_trip(connection, rate, max(200, len(paced))))
-    (half_mb, half_cases), (rss_mb, open_cases) = memory
+        engine = sa.create_engine(hub.database_url)
+        with engine.connect() as conn:
+            open_cases = conn.execute(sa.text(
+                "select count(*) from cases where merged_into is null and status != 'Closed'")).scalar_one()
+        engine.dispose()
     p99_raw = _percentile(round_trips, 0.99)
     p99_alert = _percentile(latencies, 0.99)
-    per_case_mb = (rss_mb - half_mb) / (open_cases - half_cases) if open_cases > half_cases else None
+    grown = max(0.0, rss_mb - baseline_mb)
     return {
         "events": sent,
         "hub_events_per_s": round(hub_rate, 1), "raw_loop_per_s": round(raw_rate, 1),
@@ -217,8 +206,8 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
         "round_trip_p99_ms": round(1000 * p99_raw, 1),
         "latency_ratio_p99": round(p99_alert / p99_raw, 1) if p99_raw else None,
         "offered_rate": rate, "worker_rss_mb": round(rss_mb, 1), "worker_idle_rss_mb": round(baseline_mb, 1),
-        "open_cases": open_cases, "half_load_rss_mb": round(half_mb, 1), "half_load_open_cases": half_cases,
-        "mb_per_100k_open_cases": round(per_case_mb * 100_000, 0) if per_case_mb is not None else None,
+        "open_cases": open_cases,
+        "mb_per_100k_open_cases": round(grown / open_cases * 100_000, 0) if open_cases else None,
         "mean_alert_latency_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
     }
 
@@ -230,8 +219,7 @@ def report(r: dict[str, Any]) -> str:
         f"latency at {r['offered_rate']:g} events/s: event -> alert p50 {r['alert_latency_p50_ms']} ms, "
         f"p99 {r['alert_latency_p99_ms']} ms ({r['alerts_timed']} alert messages); broker round trip p50 "
         f"{r['round_trip_p50_ms']} ms, p99 {r['round_trip_p99_ms']} ms; p99 ratio {r['latency_ratio_p99']} (goal <= 20)",
-        f"memory: worker {r['worker_rss_mb']} MB resident with {r['open_cases']} open cases, "
-        f"{r['half_load_rss_mb']} MB with {r['half_load_open_cases']} after half the load ({r['worker_idle_rss_mb']} MB "
-        f"idle): about {r['mb_per_100k_open_cases']} MB per 100,000 open cases (what the second half's cases added, "
-        f"extrapolated linearly)",
+        f"memory: worker {r['worker_rss_mb']} MB resident ({r['worker_idle_rss_mb']} MB idle) with "
+        f"{r['open_cases']} open cases: about {r['mb_per_100k_open_cases']} MB per 100,000 open cases (linear "
+        f"extrapolation)",
     ])
