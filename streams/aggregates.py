@@ -14,7 +14,9 @@ What this does not prevent: combining several tables of the same population (e.g
 margin against a two-dimension table) can, in rare shapes, narrow a merged cell down. Publish few
 tables, and keep the defaults of ``TABLES``.
 
-Pure: values in, values out; the worker decides when to count (see ``aggregate_case_views``).
+Pure: values in, values out; the worker decides when to count. It keeps the counts as the case
+views come (``AggregateCounts``): recounting every case each time (``aggregate_case_views``) cost
+about 26 ms per 645 cases, which at 100,000 open cases would stop the worker's loop for seconds.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from typing import Any, NamedTuple
 from streams.cases.ages import local_date
 from streams.cases.model import Case
 
-__all__ = ["AGE_BANDS", "DIMENSIONS", "K", "TABLES", "VICTIM_ROLES", "Counted", "PersonDetails",
-           "age_band", "age_band_of_dob", "aggregate_case_views", "changed_tables", "counted_persons", "person_details", "tabulate"]
+__all__ = ["AGE_BANDS", "DIMENSIONS", "K", "TABLES", "VICTIM_ROLES", "AggregateCounts", "Counted", "PersonDetails",
+           "age_band", "age_band_of_dob", "aggregate_case_views", "changed_tables", "counted_persons", "person_details",
+           "tabulate", "tabulate_counts"]
 
 K = 11
 """CTDC's k: no published cell counts fewer persons."""
@@ -150,12 +153,28 @@ def table_id(dimensions: Sequence[str], population: str = "victims") -> str:
 def tabulate(rows: Iterable[Counted], dimensions: Sequence[str], *, computed_at: datetime, k: int = K,
              population: str = "victims") -> dict[str, Any]:
     """One ``sanpalang.hub.Aggregate`` record: the rows counted by ``dimensions``, no cell under ``k``."""
+    _check(dimensions, k)
+    return _tabulated(Counter(tuple(getattr(row, d) for d in dimensions) for row in rows), dimensions,
+                      computed_at, k, population)
+
+
+def tabulate_counts(counts: Mapping[tuple[str, ...], int], dimensions: Sequence[str], *, computed_at: datetime,
+                    k: int = K, population: str = "victims") -> dict[str, Any]:
+    """``tabulate`` of persons already counted by the values of ``dimensions``."""
+    _check(dimensions, k)
+    return _tabulated(counts, dimensions, computed_at, k, population)
+
+
+def _check(dimensions: Sequence[str], k: int) -> None:
     if k < 2:
         raise ValueError(f"k must be at least 2 for any anonymity, got {k}")
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown or not dimensions:
         raise ValueError(f"unknown dimension(s) {unknown or '(none)'}; use some of {', '.join(DIMENSIONS)}")
-    counts = Counter(tuple(getattr(row, d) for d in dimensions) for row in rows)
+
+
+def _tabulated(counts: Mapping[tuple[str, ...], int], dimensions: Sequence[str], computed_at: datetime, k: int,
+               population: str) -> dict[str, Any]:
     total = sum(counts.values())
     record: dict[str, Any] = {"table_id": table_id(dimensions, population), "population": population,
                               "dimensions": list(dimensions), "k": k, "total": None, "cells": [],
@@ -192,6 +211,40 @@ def aggregate_case_views(views: Iterable[Mapping[str, Any]], *, computed_at: dat
             raise ValueError("no case views and no computed_at: nothing tells the time of the report")
         computed_at = max(stamps)
     return [tabulate(rows, dims, computed_at=computed_at, k=k) for dims in tables]
+
+
+class AggregateCounts:
+    """The counts of every table of ``tables``, kept as case views come: a later view of a case
+    takes its earlier one's persons out of the counts and puts its own in. ``tables()`` gives what
+    ``aggregate_case_views`` gives over the latest view of each case."""
+
+    def __init__(self, tables: Sequence[Sequence[str]] = TABLES, k: int = K) -> None:
+        self.dimensions = [tuple(dims) for dims in tables]
+        self.k = k
+        self._counts: list[Counter[tuple[str, ...]]] = [Counter() for _ in self.dimensions]
+        self._rows: dict[str, list[Counted]] = {}           # case id -> its counted persons
+        self._computed_at: datetime | None = None            # the newest updated_at seen
+
+    def add(self, view: Mapping[str, Any]) -> None:
+        rows = counted_persons(view)
+        before = self._rows.pop(view["case_id"], [])
+        if rows:
+            self._rows[view["case_id"]] = rows
+        for dims, counts in zip(self.dimensions, self._counts):
+            for row in before:
+                key = tuple(getattr(row, d) for d in dims)
+                counts[key] -= 1
+                if not counts[key]:
+                    del counts[key]
+            counts.update(tuple(getattr(row, d) for d in dims) for row in rows)
+        if self._computed_at is None or view["updated_at"] > self._computed_at:
+            self._computed_at = view["updated_at"]
+
+    def tables(self) -> list[dict[str, Any]]:
+        if self._computed_at is None:
+            raise ValueError("no case views yet: nothing tells the time of the report")
+        return [tabulate_counts(counts, dims, computed_at=self._computed_at, k=self.k)
+                for dims, counts in zip(self.dimensions, self._counts)]
 
 
 def changed_tables(published: Mapping[str, Mapping[str, Any]], tables: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

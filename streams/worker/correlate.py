@@ -38,7 +38,7 @@ from aiokafka.errors import KafkaError
 
 import schemas
 from ops.kafka.connection import KafkaConnection
-from streams.aggregates import aggregate_case_views, changed_tables
+from streams.aggregates import AggregateCounts, changed_tables
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
 from streams.worker.lane import ACTIONS_TOPIC, FLUSH, LANE_TOPIC, encoded, feed, intake_topics, tick_value
 from streams.worker.metrics import WorkerMetrics
@@ -158,7 +158,7 @@ class CorrelateLoop:
         self.producer: AIOKafkaProducer | None = None
         self.sources: AIOKafkaConsumer | None = None
         self.aggregate_seconds, self._aggregated_at, self._views_changed = aggregate_seconds, 0.0, False
-        self.views: dict[str, dict[str, Any]] = {}          # latest view of every case, for the aggregates
+        self.aggregates = AggregateCounts()                  # kept as case views come
         self._published_tables: dict[str, dict[str, Any]] = {}
         self._frozen_at = self._collected_at = time.monotonic()
         self.fingerprint = code_fingerprint(consumer_key, window)
@@ -274,7 +274,7 @@ class CorrelateLoop:
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
             return
-        self._keep_views(outputs)
+        self._count(outputs)
         self.metrics.committed(entries, outputs)
         if self.on_alert is not None:
             for output in outputs:
@@ -290,7 +290,7 @@ class CorrelateLoop:
         if offset == self.snapshots.offset or not self.snapshots.due():
             return
         self.snapshots.write(Snapshot(self.fingerprint, self.lane, offset, entry_digest(last), self.correlator,
-                                      self.views))
+                                      self.aggregates))
 
     async def _restored(self) -> Snapshot | None:
         """The last snapshot, if it is one of this lane's committed states made by this code."""
@@ -306,10 +306,10 @@ class CorrelateLoop:
             return None
         return snapshot
 
-    def _keep_views(self, outputs: list[Output]) -> None:
+    def _count(self, outputs: list[Output]) -> None:
         for output in outputs:
             if output.topic == CASES_TOPIC:
-                self.views[output.key] = output.record
+                self.aggregates.add(output.record)
                 self._views_changed = True
 
     async def _aggregate(self) -> None:
@@ -318,7 +318,7 @@ class CorrelateLoop:
         if self.producer is None or not self._views_changed or \
                 time.monotonic() - self._aggregated_at < self.aggregate_seconds:
             return                                        # (no producer: a failed tick dropped the state)
-        tables = changed_tables(self._published_tables, aggregate_case_views(self.views.values()))
+        tables = changed_tables(self._published_tables, self.aggregates.tables())
         try:
             async with self.producer.transaction():
                 for table in tables:
@@ -360,11 +360,11 @@ class CorrelateLoop:
         snapshot = await self._restored()
         if snapshot is None:
             self.correlator, start = Correlator(consumer_key=self.consumer_key, window=self.window), 0
-            self.views = {}
+            self.aggregates = AggregateCounts()
         else:
-            self.correlator, start, self.views = snapshot.correlator, snapshot.next_offset, snapshot.views
+            self.correlator, start, self.aggregates = snapshot.correlator, snapshot.next_offset, snapshot.aggregates
             self.snapshots.written = start
-        fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._keep_views, start=start)
+        fed = await replay(self.connection, self.correlator, lane=self.lane, on_outputs=self._count, start=start)
         self.sources = await self._start_sources(group)
         self._collected_at = 0.0                          # a full collection, then the state frozen
         self._freeze_heap(now=True)

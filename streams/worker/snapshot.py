@@ -2,7 +2,7 @@
 
 Without them a worker's restart costs a replay of every lane entry ever written (about 0.6 ms of
 correlation each: a year of a busy hub is hours). A snapshot is the correlator's whole state and
-the case views it keeps for the aggregates, taken just after a committed transaction, with the lane
+the aggregates' counts, taken just after a committed transaction, with the lane
 offset that follows the transaction's last entry. Restored, it is the state a replay of the lane
 up to that offset would build (`Correlator` is deterministic; a test feeds the rest of a scenario
 to a restored correlator and to one that never stopped and compares what they publish), so the
@@ -41,6 +41,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from streams.aggregates import AggregateCounts
+
 __all__ = ["Snapshot", "SnapshotWriter", "code_fingerprint", "entry_digest", "read_snapshot"]
 
 log = logging.getLogger("sanpalang.worker.snapshot")
@@ -58,7 +60,7 @@ class Snapshot:
     next_offset: int
     last_entry_digest: str          # of the lane entry at next_offset - 1
     correlator: Any
-    views: dict[str, dict[str, Any]]
+    aggregates: AggregateCounts
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 import schemas
-from streams.aggregates import (K, TABLES, Counted, PersonDetails, age_band, age_band_of_dob, aggregate_case_views,
+from streams.aggregates import (K, TABLES, AggregateCounts, Counted, PersonDetails, age_band, age_band_of_dob, aggregate_case_views,
                                 changed_tables, counted_persons, tabulate)
 
 AT = datetime(2025, 3, 31, 12, 0, tzinfo=timezone.utc)
@@ -132,6 +132,23 @@ class TestAggregateCaseViews:
     def test_is_stamped_with_the_newest_view_so_a_replay_publishes_the_same(self):
         assert aggregate_case_views(self.views()) == aggregate_case_views(self.views())
         assert aggregate_case_views(self.views())[0]["computed_at"] == AT
+
+
+class TestAggregateCounts:
+    def test_kept_as_views_come_they_count_what_a_recount_of_the_latest_views_counts(self):
+        views = TestAggregateCaseViews().views()
+        later = [view("c0", victim("p0"), victim("p0b"), province="TH-57"),     # a second victim
+                 view("c1", province="TH-57"),                                  # its victim gone
+                 {**view("c2", victim("p2"), province="TH-57"), "merged_into": "c0"}]
+        counts = AggregateCounts()
+        for record in [*views, *later]:
+            counts.add(record)
+        assert counts.tables() == aggregate_case_views([*views, *later])
+        assert counts.tables()[0]["total"] == 25
+
+    def test_have_no_tables_before_a_first_view(self):
+        with pytest.raises(ValueError, match="no case views yet"):
+            AggregateCounts().tables()
 
 
 class TestChangedTables:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ops.scenario import scenario_feed
-from streams.worker.correlator import Correlator
+from streams.aggregates import AggregateCounts
+from streams.worker.correlator import CASES_TOPIC, Correlator
 from streams.worker.lane import FLUSH, encoded, feed
 from streams.worker.snapshot import Snapshot, SnapshotWriter, code_fingerprint, entry_digest, read_snapshot
 
@@ -47,9 +48,9 @@ def written(tmp_path, snapshot: Snapshot):
     return writer.path
 
 
-def snapshot_of(correlator, offset=10, last=b"last entry", fingerprint=None, lane=LANE):
+def snapshot_of(correlator, aggregates=None, offset=10, last=b"last entry", fingerprint=None, lane=LANE):
     return Snapshot(fingerprint or code_fingerprint(KEY, WINDOW), lane, offset, entry_digest(last), correlator,
-                    {"case-1": {"case_id": "case-1"}})
+                    aggregates or AggregateCounts())
 
 
 class TestARestoredCorrelator:
@@ -57,10 +58,14 @@ class TestARestoredCorrelator:
         half = len(values) // 2
         running = Correlator(consumer_key=KEY, window=WINDOW)
         before = [o for v in values[:half] for o in feed(running, v)]
-        path = written(tmp_path, snapshot_of(running))
+        aggregates = AggregateCounts()
+        for output in before:
+            if output.topic == CASES_TOPIC:
+                aggregates.add(output.record)
+        path = written(tmp_path, snapshot_of(running, aggregates))
         restored = read_snapshot(path, code_fingerprint(KEY, WINDOW), LANE, KEY)
         assert restored is not None and restored.next_offset == 10
-        assert restored.views == {"case-1": {"case_id": "case-1"}}
+        assert restored.aggregates.tables() == aggregates.tables()
         rest = [*values[half:], FLUSH]
         went_on = encoded([o for v in rest for o in feed(running, v)])
         assert before and went_on
