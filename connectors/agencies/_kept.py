@@ -1,9 +1,10 @@
 """What the mappings remember from one record to the next, and why each is exact.
 
 Agencies repeat themselves: the same provinces, dates, units, labels and codes come back record
-after record, and so do persons (a crew on its port-out and port-in, a worker in an inspection
-and a complaint). Reading such a value again through its parser costs ~1 us of wrapping (the
-field's name made for a message, the memo's checks), a person 10-20 us. Each cache here holds
+after record. Reading such a value again through its parser costs ~1 us of wrapping (the field's
+name made for a message, the memo's checks). Persons are not remembered: on exports of mostly
+different people (the intake benchmark's, drawn from the simulator's population) remembering them
+cost more in misses than it saved. Each cache here holds
 only what depends on the value alone, is immutable or handed out as a copy, and is emptied when
 full (bounded memory, no bookkeeping on a hit). Keys are texts or tuples of texts where they can
 be: those are not tracked by the garbage collector, whose full passes over a large heap cost
@@ -16,24 +17,20 @@ for a SQL row of unique ids and timestamps):
   value, a problem or a note is found by reading the value again, as before.
 - `ITEMS` (`Reader.items`): the cleaned entries of a list, by its text (or the texts of its JSON
   array), when read without a problem.
-- `PERSONS` (`_people.build_person`): a person, by the values of the fields its spec names
-  (`person_values`) and the arguments; see there.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Callable, Hashable, TypeVar
 
-__all__ = ["ITEMS", "ITEMS_TEXT", "PERSONS", "READ", "TEXTS", "keep", "person_values", "pure"]
+__all__ = ["ITEMS", "ITEMS_TEXT", "READ", "TEXTS", "keep", "pure"]
 
 T = TypeVar("T")
 READ: dict[Callable[..., Any], dict[str, Any]] = {}   # parser -> text -> result
 ITEMS: dict[str | tuple[str, ...], tuple[str, ...]] = {}
 ITEMS_TEXT = 1000   # longer list texts (free text read as a list) are not kept
-PERSONS: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[str, ...]]] = {}
 TEXTS = frozenset({str})
-_LIMITS = {id(ITEMS): 8192, id(PERSONS): 8192}   # and READ_KEPT for each parser's dict in READ
+_LIMITS = {id(ITEMS): 8192}   # and READ_KEPT for each parser's dict in READ
 READ_KEPT = 16384
 
 
@@ -49,20 +46,3 @@ def pure(parse: Callable[..., T]) -> Callable[..., T]:
     is immutable, so `Reader.read` may keep it in `READ`."""
     READ.setdefault(parse, {})
     return parse
-
-
-class _Absent:
-    """A field the record does not hold (not the same as a null one); equal only to itself."""
-
-
-_ABSENTS = itertools.repeat(_Absent())
-_KEYABLE = frozenset({str, int, type(None), _Absent})   # never equal across these types (bool is not int here)
-
-
-def person_values(fields: Any, keys: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """The values of `fields` under `keys` (an `_Absent` for a missing one), or None when a value
-    is not text, a whole number or null (a float or a flag can equal a number, a list is unhashable)."""
-    if type(fields) is not dict:
-        return None
-    values = tuple(map(fields.get, keys, _ABSENTS))   # fields.get(key, absent) for each key
-    return values if _KEYABLE.issuperset(map(type, values)) else None

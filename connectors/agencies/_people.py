@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from connectors.agencies._fields import Reader, clean_text, pure
-from connectors.agencies._kept import PERSONS, keep, person_values
 from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_parts, normalise_document_number,
                                   normalise_nationality, normalise_passport, normalise_phone, normalise_province,
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
                                   romanise_thai, thai_digits_to_ascii)
 
-__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "fresh_person", "id13_kind",
+__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind",
            "identifier", "organisation", "read_organisation"]
 
 for _parse in (normalise_thai_id, normalise_passport, normalise_document_number, normalise_sex):
@@ -49,17 +47,6 @@ class PersonFields:
     passport: str | None = None
     passport_country: str | None = None
     phone: str | None = None
-    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)   # all the fields named above
-    _hash: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        named = (self.name, self.latin, self.given, self.family, self.dob, self.age, self.sex, self.nationality,
-                 *(key for key, _ in self.id13), self.passport, self.passport_country, self.phone)
-        object.__setattr__(self, "keys", tuple(k for k in named if k))
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in dataclass_fields(self) if f.compare)))
-
-    def __hash__(self) -> int:   # made once: a spec is part of the key of every person remembered
-        return self._hash
 
 
 POLICE_PERSON = PersonFields(name="name", latin="name_latin", dob="dob", age="age", sex="sex",
@@ -93,42 +80,7 @@ def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dic
 
 def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
                  official_latin: bool = False, identifiers: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
-    """A `sanpalang.common.Person` from the fields `spec` names in `r`.
-
-    Remembered by what it is made of: the same person comes back record after record (a crew on
-    its port-out and port-in, a worker in an inspection and a complaint), and reading one costs
-    some 10-20 us (names parsed and romanised, dates, documents). The result depends only on the
-    values (and presence) of the fields `spec` names, on the arguments, and on `r.where` (which
-    names the fields in the notes); reading a person never adds a problem, only notes (all its
-    reads are lenient), and those are kept with it and noted again on a hit. A hit is a new dict
-    with new `names` and `identifiers` lists (callers add identifiers to it), sharing the inner
-    name and identifier dicts, which nothing changes once made.
-    """
-    values = person_values(r.fields, spec.keys) if not identifiers else None
-    if values is None:
-        return _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
-    key = (spec, ref, role, as_of, official_latin, r.where, values)
-    kept = PERSONS.get(key)
-    if kept is None:
-        notes, problems = len(r.notes), len(r.problems)
-        person = _build_person(r, ref, role, spec, as_of, official_latin, identifiers)
-        if len(r.problems) != problems:   # not expected (see above); then simply not remembered
-            return person
-        kept = (person, tuple(r.notes[notes:]))
-        keep(PERSONS, key, kept)
-    else:
-        r.notes.extend(kept[1])
-    return fresh_person(kept[0])
-
-
-def fresh_person(person: dict[str, Any]) -> dict[str, Any]:
-    """A remembered person as a caller may change it: a new dict, new `names` and `identifiers`
-    lists (callers add identifiers), the same name and identifier dicts (never changed once made)."""
-    return {**person, "names": list(person["names"]), "identifiers": list(person["identifiers"])}
-
-
-def _build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, official_latin: bool,
-                  identifiers: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    """A `sanpalang.common.Person` from the fields `spec` names in `r`."""
     # A field the record does not hold reads as None: most shapes name more person fields than a
     # record fills, so absent ones are skipped here rather than read (a third of a police record's reads).
     fields = r.fields

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
 from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
-from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, fresh_person, \
+from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, \
     read_organisation
 from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language
 from connectors.normalise import NormaliseError, is_blank, thai_digits_to_ascii
@@ -62,12 +62,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
 
 
 def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[dict[str, Any]]:
-    """The persons of a list cell: entries `ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด` separated by ';'.
-
-    Remembered by the cell's text: a crew list comes back on the vessel's port-out, port-in and
-    findings. What a cell gives depends only on its text, the field, the role, the first person
-    ref, the date of the event (ages) and `r.where`; its problems and notes are kept with it and
-    found again on a hit, and each hit gets its own person dicts (`fresh_person`)."""
+    """The persons of a list cell: entries `ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด` separated by ';'."""
     value = r.get(key)
     if is_blank(value):
         return []
@@ -75,25 +70,7 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         r.problem(key, value, f"expected entries 'ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด' separated by ';' "
                               f"(at most {TEXT_LENGTH * 4} characters)")
         return []
-    as_of = head.as_of
-    if type(value) is not str:   # a subclass of str: not remembered
-        return _cell_people(r, key, value, role, as_of, first)
-    cell = (key, value, role, first, as_of, r.where)
-    kept = _CELLS.get(cell)
-    if kept is None:
-        problems, notes = len(r.problems), len(r.notes)
-        persons = _cell_people(r, key, value, role, as_of, first)
-        if len(_CELLS) >= _CELLS_KEPT:
-            _CELLS.clear()
-        _CELLS[cell] = kept = (persons, tuple(r.problems[problems:]), tuple(r.notes[notes:]))
-    else:
-        r.problems.extend(kept[1])
-        r.notes.extend(kept[2])
-    return [fresh_person(p) for p in kept[0]]
-
-
-_CELLS_KEPT = 4096
-_CELLS: dict[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[str, ...], tuple[str, ...]]] = {}
+    return _cell_people(r, key, value, role, head.as_of, first)
 
 
 def _cell_people(r: Reader, key: str, value: str, role: str, as_of: date | None, first: int) -> list[dict[str, Any]]:
