@@ -11,7 +11,6 @@ an organisation key that happen to be equal never share a token. Pure.
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
 import re
 import unicodedata

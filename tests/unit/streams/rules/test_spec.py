@@ -108,7 +108,7 @@ class TestDeclaredMarks:
     """`RuleSpec.marks` lets the engine skip a case rule: it must find nothing on a case without them."""
 
     @staticmethod
-    def _case_with_every_mark_but(excluded: frozenset) -> "Case":
+    def _case_with_every_mark_but(excluded: frozenset):
         from datetime import date, datetime, timezone
 
         from streams.cases import WHOLE_CASE, Case, CasePerson, Mark, MarkKind
