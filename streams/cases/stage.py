@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from streams.cases.model import Case, CasePerson, Mark, MarkKind as K, TimelineEntry
 
-__all__ = ["STAGES", "stage_of", "stage_of_parts", "status_of", "lead_province_of", "provinces_of", "latest_outcome"]
+__all__ = ["STAGES", "stage_of", "stage_of_parts", "status_of", "lead_province_of", "provinces_of", "latest_outcome",
+           "latest_outcomes"]
 
 STAGES = ("Reported", "Screening", "Identified", "NotAVictim", "Protection", "Prosecution",
           "Repatriation", "Reintegration", "Closed")
@@ -63,8 +64,13 @@ def latest_outcome(marks: tuple[Mark, ...], person_id: str) -> str | None:
     return outcome
 
 
+def latest_outcomes(marks: tuple[Mark, ...]) -> dict[str, str | None]:
+    """Each screened person's latest outcome (`latest_outcome` for every person, in one pass)."""
+    return {m.subject: m.value for m in marks if m.kind == K.OUTCOME}
+
+
 def _closed(persons: tuple[CasePerson, ...], marks: tuple[Mark, ...]) -> bool:
-    outcomes = {m.subject: m.value for m in marks if m.kind == K.OUTCOME}     # the latest per person
+    outcomes = latest_outcomes(marks)
     victims = [p for p in persons if outcomes.get(p.person_id) in _VICTIM_OUTCOMES]
     return bool(victims) and all(p.ended_at is not None for p in victims)
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from streams.cases.ages import is_minor_on, local_date
-from streams.cases.model import Case, MarkKind
+from streams.cases.model import Case
+from streams.cases.stage import latest_outcomes
 
 __all__ = ["case_view", "is_minor_in"]
 
@@ -21,20 +22,11 @@ def is_minor_in(case: Case, person_id: str) -> bool | None:
     return is_minor_on(person.dob, local_date(case.first_event_at)) if person else None
 
 
-def _latest_outcomes(case: Case) -> dict[str, str | None]:
-    """Each screened person's latest outcome (`latest_outcome`, for every person in one pass)."""
-    outcomes: dict[str, str | None] = {}
-    for mark in case.marks:
-        if mark.kind == MarkKind.OUTCOME:
-            outcomes[mark.subject] = mark.value
-    return outcomes
-
-
 def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iterable[tuple[str, datetime]] = (),
               merged_into: str | None = None) -> dict[str, Any]:
     """The CaseView record; `deadlines` are (rule key, due_at) pairs from the rules. Per-case
     values (outcomes, the day minority is judged on) are worked out once, not once per person."""
-    outcomes = _latest_outcomes(case)
+    outcomes = latest_outcomes(case.marks)
     day = local_date(case.first_event_at)
     return {
         "case_id": case.case_id,
@@ -47,7 +39,7 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
             "person_id": p.person_id,
             "roles": sorted(set(p.roles)),
             "trafficking_status": outcomes.get(p.person_id),
-            "is_minor": is_minor_on(case.person(p.person_id).dob, day),
+            "is_minor": is_minor_on(p.dob, day),
             "nationality": p.nationality,
         } for p in case.persons],
         "organisations": [{"org_key": o.org_key, "kind": o.kind, "name": o.name} for o in case.orgs],

@@ -10,10 +10,10 @@ oldest record of a cluster is its root). Comparison levels of value pairs are ca
 from __future__ import annotations
 
 import math
-from hashlib import blake2b
 from array import array
 from collections import Counter
 from collections.abc import Mapping
+from hashlib import blake2b
 from itertools import chain, product
 from typing import Any
 
