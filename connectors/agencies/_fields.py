@@ -192,7 +192,7 @@ class Reader:
             if required:
                 self.missing(key, "a list of objects" if many else "an object")
             return []
-        name = f"{self.where}{key}"
+        name = self.name(key)
         if mapping:
             entries, wheres = [value], [f"{name}{'[0]' if many else ''}."]
         elif many and isinstance(value, list):
@@ -204,12 +204,11 @@ class Reader:
             self.problem(key, value, "expected a JSON array of objects" if many else "expected a JSON object")
             return []
         out = []
-        problems, notes = self.problems, self.notes
         for entry, where in zip(entries, wheres):
             if type(entry) is dict or isinstance(entry, Mapping):
-                out.append(Reader(entry, where, problems=problems, notes=notes))   # self.child(entry, where)
+                out.append(self.child(entry, where))
             else:
-                problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
+                self.problems.append(f"{where[:-1]}: expected an object with named fields, got {type(entry).__name__}")
         return out
 
     def items(self, key: str) -> list[str]:
