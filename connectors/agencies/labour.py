@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
 from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
 from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
-from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, \
-    read_organisation
+from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
 from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language
 from connectors.normalise import NormaliseError, is_blank, thai_digits_to_ascii
 from connectors.records import Event, MappingError, Origin
@@ -70,10 +68,6 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         r.problem(key, value, f"expected entries 'ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด' separated by ';' "
                               f"(at most {TEXT_LENGTH * 4} characters)")
         return []
-    return _cell_people(r, key, value, role, head.as_of, first)
-
-
-def _cell_people(r: Reader, key: str, value: str, role: str, as_of: date | None, first: int) -> list[dict[str, Any]]:
     entries = [e for e in _ENTRIES.split(value) if e.strip()]
     if len(entries) > MAX_ITEMS:
         r.problem(key, value, f"has {len(entries)} entries; at most {MAX_ITEMS} are accepted")
@@ -88,7 +82,7 @@ def _cell_people(r: Reader, key: str, value: str, role: str, as_of: date | None,
             continue
         part = r.child(dict(zip(_CREW_PARTS, parts)), f"{where}.")
         ref = f"p{first + len(persons)}"
-        person = build_person(part, ref, role, _CREW_PERSON, as_of)
+        person = build_person(part, ref, role, _CREW_PERSON, head.as_of)
         if part.given("เลขเอกสาร"):
             digits = _DOCUMENT_SEPARATORS.sub("", thai_digits_to_ascii(parts[2]))
             doc = document(part, "เลขเอกสาร", "ThaiId" if len(digits) == 13 and digits.isdigit() else "Passport",
