@@ -4,12 +4,12 @@ Agencies repeat themselves: the same provinces, dates, units, labels and codes c
 after record. Reading such a value again through its parser costs ~1 us of wrapping (the field's
 name made for a message, the memo's checks). Persons are not remembered: on exports of mostly
 different people (the intake benchmark's, drawn from the simulator's population) remembering them
-cost more in misses than it saved. Each cache here holds
-only what depends on the value alone, is immutable or handed out as a copy, and is emptied when
-full (bounded memory, no bookkeeping on a hit). Keys are texts or tuples of texts where they can
-be: those are not tracked by the garbage collector, whose full passes over a large heap cost
-more the more long-lived containers each record leaves (a tuple key per unique value doubled them
-for a SQL row of unique ids and timestamps):
+cost more in misses than it saved. Each cache here holds only what depends on the value alone, is
+immutable or handed out as a copy, and is emptied when full (bounded memory, no bookkeeping on a
+hit). Keys are texts or tuples of texts where they can be: those are not tracked by the garbage
+collector, whose full passes over a large heap cost more the more long-lived containers each
+record leaves (a tuple key per unique value doubled them for a SQL row of unique ids and
+timestamps):
 
 - `READ` (`Reader.read`): for each parser declared `pure`, its successful results by text: its
   result depends on the value alone (never on the field, which only names it in an error) and is

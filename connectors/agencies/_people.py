@@ -19,8 +19,8 @@ from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
                                   romanise_thai, thai_digits_to_ascii)
 
-__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind",
-           "identifier", "organisation", "read_organisation"]
+__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind", "identifier",
+           "organisation", "read_organisation"]
 
 for _parse in (normalise_thai_id, normalise_passport, normalise_document_number, normalise_sex):
     pure(_parse)   # their results depend on the value alone: Reader.read may keep them
