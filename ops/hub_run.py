@@ -100,10 +100,11 @@ class WorkerProcess:
                "SANPALANG_DATABASE_URL": hub.database_url, "PYTHONPATH": str(ROOT)}
         env.pop("SANPALANG_KAFKA_BOOTSTRAP", None)
         self.log = log
-        self.metrics_url = f"http://127.0.0.1:{free_port()}/metrics"
+        metrics = f"127.0.0.1:{free_port()}"
+        self.metrics_url = f"http://{metrics}/metrics"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ops.cli", "worker", "--clock", "event", "--loglevel", "info",
-             "--metrics", self.metrics_url.removeprefix("http://").removesuffix("/metrics"), *extra],
+             "--metrics", metrics, *extra],
             env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
     @property

@@ -115,7 +115,7 @@ class SnapshotWriter:
 
     def __init__(self, path: Path, every_seconds: float) -> None:
         self.path, self.every_seconds = path, every_seconds
-        self._child: tuple[int, int, float] | None = None     # pid, offset, started
+        self._child: tuple[int, float] | None = None          # pid, started: writing `offset`
         self._last = time.monotonic()
         self.offset: int | None = None                          # of the last snapshot begun
         self.written = 0                                        # offset of the last one written (0: none)
@@ -137,17 +137,16 @@ class SnapshotWriter:
                 code = 0
             finally:
                 os._exit(code)
-        self._child = (pid, snapshot.next_offset, self._last)
-        self.offset = snapshot.next_offset
+        self._child, self.offset = (pid, self._last), snapshot.next_offset
 
     def _reap(self) -> None:
         if self._child is None:
             return
-        pid, offset, started = self._child
+        pid, started = self._child
         done, status = os.waitpid(pid, os.WNOHANG)
         if not done:
             return
-        self._child = None
+        self._child, offset = None, self.offset
         if os.waitstatus_to_exitcode(status) == 0:
             self.written = offset
             log.info("snapshot at lane offset %d written in %.1f s", offset, time.monotonic() - started)
