@@ -38,6 +38,9 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
     ("SANPALANG_ALERTMANAGER_URL", "(unset)",
      "Base URL of an Alertmanager (e.g. http://127.0.0.1:9093); when set, firing and resolved hub alerts are pushed "
      "to its v2 API."),
+    ("SANPALANG_STOP_TIMEOUT", "10",
+     "Seconds a long-running command (connector, worker, console, demo) may take to stop on a signal; work not "
+     "committed by then is abandoned, to be redone after restart."),
 )
 
 
@@ -61,6 +64,7 @@ class Settings:
     database_url: str | None = None
     pseudonym_key: str | None = None
     alertmanager_url: str | None = None
+    stop_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -103,6 +107,13 @@ class Settings:
             if not v.startswith(("http://", "https://")):
                 raise SettingsError(f"SANPALANG_ALERTMANAGER_URL={v!r} is not an http:// or https:// URL")
             kwargs["alertmanager_url"] = v.rstrip("/")
+        if v := env.get("SANPALANG_STOP_TIMEOUT"):
+            try:
+                kwargs["stop_timeout_s"] = float(v)
+            except ValueError:
+                kwargs["stop_timeout_s"] = -1.0
+            if not 0 < kwargs["stop_timeout_s"] <= 600:  # type: ignore[operator]
+                raise SettingsError(f"SANPALANG_STOP_TIMEOUT={v!r} is not a number of seconds (0-600)")
         return cls(**kwargs)  # type: ignore[arg-type]
 
     def with_(self, **changes: object) -> "Settings":

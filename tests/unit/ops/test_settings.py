@@ -30,6 +30,15 @@ class TestSettingsFromEnvironment:
         with pytest.raises(SettingsError, match="needs SANPALANG_KAFKA_USERNAME"):
             Settings.from_env({"SANPALANG_KAFKA_SECURITY_PROTOCOL": "SASL_SSL"})
 
+    def test_commands_stop_within_ten_seconds_unless_told_otherwise(self):
+        assert Settings.from_env({}).stop_timeout_s == 10.0
+        assert Settings.from_env({"SANPALANG_STOP_TIMEOUT": "2.5"}).stop_timeout_s == 2.5
+
+    @pytest.mark.parametrize("value", ["soon", "0", "-3", "601"])
+    def test_refuses_a_stop_timeout_that_is_not_a_bound(self, value):
+        with pytest.raises(SettingsError, match="SANPALANG_STOP_TIMEOUT"):
+            Settings.from_env({"SANPALANG_STOP_TIMEOUT": value})
+
     def test_keeps_state_and_jars_under_the_given_folders(self, tmp_path):
         settings = Settings.from_env({"SANPALANG_HOME": str(tmp_path / "h"), "SANPALANG_CACHE": str(tmp_path / "c")})
         assert settings.kafka_dir == tmp_path / "h" / "kafka"
