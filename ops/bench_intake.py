@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPol
 from connectors.sources.files import read_bytes
 from ops.admin import apply_catalogue
 from ops.kafka.connection import KafkaConnection, resolve_connection
+from ops.ports import free_block, free_port
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
 
@@ -182,7 +182,7 @@ async def _http_rate(connection: KafkaConnection, records: list[dict[str, Any]])
     bodies (as aiohttp's ``json=`` would) before the clock starts: what is timed is the posting."""
     tokens = {a: uuid.uuid4().hex for a in load_catalogue().agencies}
     batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
-    port = _free_port()
+    port = free_port()
     client = await asyncio.create_subprocess_exec(
         sys.executable, "-c", HTTP_CLIENT, f"http://127.0.0.1:{port}/v1/records", tokens["police"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -279,19 +279,13 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in row.items()}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_intake_bench(settings: Settings, count: int, emit: Callable[[str], None]) -> dict:
     with tempfile.TemporaryDirectory(prefix="sanpalang-bench-") as tmp:
         workdir = Path(tmp)
         local_settings = None
         if not settings.is_external:
             from ops.kafka import local
-            local_settings = settings.with_(home=workdir / "home", kafka_port=_free_port())
+            local_settings = settings.with_(home=workdir / "home", kafka_port=free_block(2))
             emit(f"starting a dedicated broker on port {local_settings.kafka_port}")
             local.up(local_settings, progress=emit)
         try:
@@ -301,7 +295,7 @@ def run_intake_bench(settings: Settings, count: int, emit: Callable[[str], None]
             return asyncio.run(_measure(connection, count, workdir, emit))
         finally:
             if local_settings:
-                local.down(local_settings)
+                local.down(local_settings, purge=True)
 
 
 def report(result: dict) -> str:

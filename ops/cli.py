@@ -37,12 +37,23 @@ def _kafka(args: argparse.Namespace, settings: Settings) -> int:
         state = local.up(settings, nodes=args.nodes, sasl=args.sasl, progress=progress)
         print(state.bootstrap)
     elif args.action == "down":
-        local.down(settings, progress=progress)
+        if args.purge and not (args.yes or _confirmed(f"delete every topic and record of the local cluster under "
+                                                      f"{settings.kafka_dir}?")):
+            progress("nothing deleted; `down --purge --yes` deletes without asking")
+            return 1
+        local.down(settings, progress=progress, purge=args.purge)
     else:
         status = local.status(settings)
         print(status.describe())
         return 0 if status.running else 3
     return 0
+
+
+def _confirmed(question: str) -> bool:
+    """Asks on the terminal; without one (a script, a pipe) the answer is no."""
+    if not sys.stdin.isatty():
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,6 +160,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                        help="fetch only downloads the jars (make install runs it)")
     kafka.add_argument("--nodes", type=int, choices=[1, 3], default=1, help="1 node, or a 3-node KRaft cluster")
     kafka.add_argument("--sasl", action="store_true", help="SASL/SCRAM-SHA-512, ACLs, deny by default")
+    kafka.add_argument("--purge", action="store_true",
+                       help="with down: also delete the data (every topic and record), logs and state")
+    kafka.add_argument("--yes", action="store_true", help="with down --purge: do not ask for confirmation")
     kafka.set_defaults(run=_kafka)
 
     topics = sub.add_parser("topics", help="the topic catalogue: list it, or apply it to the cluster")

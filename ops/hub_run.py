@@ -13,7 +13,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ import schemas
 from ops.admin import apply_catalogue
 from ops.kafka import local
 from ops.kafka.connection import KafkaConnection, resolve_connection
+from ops.ports import free_block, free_port
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
 from streams.privacy import pseudonym_key
@@ -54,27 +54,13 @@ class ScratchHub:
     database_url: str
 
     def stop(self) -> None:
-        local.down(self.settings)
+        local.down(self.settings, purge=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_scratch_hub(root: Path, cache: Path, *, first_port: int = 29592,
-                      progress: Callable[[str], None] = lambda _: None) -> ScratchHub:
-    """A broker under `root` (the next free port block from `first_port`), catalogue applied."""
-    settings = Settings(home=root / "home", cache=cache, kafka_port=first_port)
-    for attempt in range(8):
-        try:
-            local.up(settings, progress=progress)
-            break
-        except local.PortInUseError:
-            if attempt == 7:
-                raise
-            settings = settings.with_(kafka_port=settings.kafka_port + 1000)
+def start_scratch_hub(root: Path, cache: Path, *, progress: Callable[[str], None] = lambda _: None) -> ScratchHub:
+    """A broker under `root` on a reserved port pair (``ops.ports``), catalogue applied."""
+    settings = Settings(home=root / "home", cache=cache, kafka_port=free_block(2))
+    local.up(settings, progress=progress)
     connection = resolve_connection(settings)
     apply_catalogue(settings, connection, load_catalogue(), progress=lambda _: None)
     return ScratchHub(settings, connection, f"sqlite:///{root / 'views.db'}")
@@ -83,7 +69,7 @@ def start_scratch_hub(root: Path, cache: Path, *, first_port: int = 29592,
 @contextlib.contextmanager
 def scratch_hub(cache: Path, progress: Callable[[str], None] = lambda _: None) -> Iterator[ScratchHub]:
     root = Path(tempfile.mkdtemp(prefix="sanpalang-hub-"))
-    hub = start_scratch_hub(root, cache, first_port=free_port(), progress=progress)
+    hub = start_scratch_hub(root, cache, progress=progress)
     try:
         yield hub
     finally:

@@ -55,8 +55,8 @@ def status(settings: Settings) -> ClusterStatus:
 
 
 def _read_state(settings: Settings) -> ClusterState | None:
-    """An unreadable state counts as none: ``up`` then starts afresh, after stopping whatever the
-    pid files still name."""
+    """None when there is no state, or it cannot be read (``up`` then refuses rather than start anew
+    over data it cannot place)."""
     path = state_file(settings)
     try:
         return ClusterState.from_json(json.loads(path.read_text()))
@@ -92,20 +92,26 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
        extra_properties: Mapping[str, str] | None = None) -> ClusterState:
     """Start ``nodes`` combined broker+controller nodes and return once every one answers metadata.
 
-    The same shape already running is a no-op (a stopped node of it is restarted); another shape
-    is an error, since silently replacing a cluster would lose its topics. A state whose processes
-    are gone is cleaned up first. A failed start kills what it launched and raises with the log's
-    last lines; the logs stay under ``kafka_dir`` until the next ``up`` or ``down``.
+    A cluster recorded in the state file is never replaced: its stopped nodes (after ``down``, a
+    ``kill -9``, an out-of-memory kill, a reboot) are started again on their own data, which KRaft
+    recovers, and the same shape already running is a no-op; another shape is an error. Only
+    ``down(purge=True)`` deletes data. Without a state file, what a start that never completed left
+    behind (it writes the state only once the cluster answered) is removed and a cluster formatted.
+    A failed start kills what it launched and raises with the log's last lines.
     ``extra_properties`` override the rendered configuration (tests use it to break a node).
     """
     if settings.is_external:
         raise KafkaSetupError("SANPALANG_KAFKA_BOOTSTRAP is set: the hub uses that cluster and starts none")
     current = _read_state(settings)
-    if current is not None and _node_pids(settings):
-        return _resume(settings, current, nodes, sasl, progress)
     if current is not None:
-        progress(f"cleaning up a cluster under {settings.kafka_dir} whose processes are gone")
-    down(settings, progress)
+        return _resume(settings, current, nodes, sasl, progress)
+    if state_file(settings).exists():
+        raise KafkaSetupError(f"{state_file(settings)} cannot be read, so the local cluster's data under "
+                              f"{settings.kafka_dir} cannot be started again; `sanpalang kafka down --purge` "
+                              "deletes that data, then `up` starts an empty cluster")
+    if any(settings.kafka_dir.glob("node-*")):
+        progress(f"removing what an unfinished start left under {settings.kafka_dir}")
+        down(settings, progress, purge=True)
     spec = plan_cluster(settings.kafka_host, settings.kafka_port, nodes, sasl,
                         secrets.token_hex(16) if sasl else None)
     _check_ports(spec.host, [port for node in spec.nodes for port in node[1:]])
@@ -113,7 +119,9 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
     java = Path(find_tool("java"))
     for node in spec.nodes:
         node_dir = _node_dir(settings, node.node_id)
-        (node_dir / "logs").mkdir(parents=True, mode=0o700)
+        settings.kafka_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+        node_dir.mkdir(mode=0o700)
+        (node_dir / "logs").mkdir(mode=0o700)
         props = {**server_properties(spec, node.node_id, node_dir / "data"), **(extra_properties or {})}
         _write_private(node_dir / "server.properties", render_properties(props))
     cluster_id = new_cluster_id()
@@ -142,32 +150,70 @@ def _resume(settings: Settings, state: ClusterState, nodes: int, sasl: bool, pro
     wanted = plan_cluster(settings.kafka_host, settings.kafka_port, nodes)
     if (state.nodes, state.sasl, state.bootstrap) != (nodes, sasl, wanted.bootstrap):
         raise KafkaSetupError(
-            f"a {_shape(state.nodes, state.sasl)} is already running at {state.bootstrap}; run "
-            f"`sanpalang kafka down` first to start a {_shape(nodes, sasl)} at {wanted.bootstrap}")
-    for node_id in sorted(set(state.ports) - set(_node_pids(settings))):
-        start_node(settings, node_id, progress)
-    progress(f"Kafka is already up at {state.bootstrap}")
-    return _read_state(settings) or state
+            f"the local cluster under {settings.kafka_dir} is a {_shape(state.nodes, state.sasl)} at "
+            f"{state.bootstrap}; start it with the same options, or delete it and its topics with "
+            f"`sanpalang kafka down --purge` first to start a {_shape(nodes, sasl)} at {wanted.bootstrap}")
+    stopped = sorted(set(state.ports) - set(_node_pids(settings)))
+    if not stopped:
+        progress(f"Kafka is already up at {state.bootstrap}")
+        return state
+    state = _start_nodes(settings, state, stopped, progress)
+    progress(f"Kafka {state.kafka_version} is up at {state.bootstrap}, on its existing data")
+    return state
+
+
+def _start_nodes(settings: Settings, state: ClusterState, node_ids: list[int], progress: Progress) -> ClusterState:
+    """Launch the stopped ``node_ids`` on their own properties and data together (a KRaft quorum
+    whose voters are all down forms only once a majority runs), then wait until each answers."""
+    for node_id in node_ids:
+        if not (_node_dir(settings, node_id) / "data" / "meta.properties").exists():
+            raise KafkaSetupError(f"node {node_id}'s data under {_node_dir(settings, node_id)} is gone, so the "
+                                  "cluster cannot be started on it; `sanpalang kafka down --purge` deletes the "
+                                  "rest, then `up` starts an empty cluster")
+    _check_ports(state.host, [port for node_id in node_ids for port in state.ports[node_id]])
+    progress(f"starting Kafka node(s) {', '.join(map(str, node_ids))}")
+    java = Path(find_tool("java"))
+    pids: dict[int, int] = {}
+    try:
+        for node_id in node_ids:
+            pids[node_id] = _launch(settings, java, settings.kafka_libs, node_id)
+        bootstrap = ",".join(f"{state.host}:{state.ports[n][0]}" for n in node_ids)
+        _wait_ready(settings, KafkaConnection(bootstrap, state.security_protocol, state.admin_username,
+                                              state.admin_password), pids)
+    except BaseException:
+        _kill(settings, pids)
+        raise
+    for node_id, pid in pids.items():
+        state = state.with_pid(node_id, pid)
+    _write_state(settings, state)
+    return state
 
 
 def _shape(nodes: int, sasl: bool) -> str:
     return f"{nodes}-node {'SASL ' if sasl else ''}cluster"
 
 
-def down(settings: Settings, progress: Progress = silent) -> None:
-    """Stop every local node (SIGTERM; SIGKILL after 60 s) and delete its data, logs and state.
+def down(settings: Settings, progress: Progress = silent, *, purge: bool = False) -> None:
+    """Stop every local node (SIGTERM; SIGKILL after 60 s), keeping its data for the next ``up``.
 
-    The data goes too: the local cluster is for development and tests, where a clean next ``up``
-    (fresh cluster id, fresh admin password, no topics left over from another run) is worth more
-    than keeping topics. With nothing running it only removes leftovers.
+    ``purge`` also deletes the data, logs and state: every topic and record of the local cluster,
+    and the cluster id and admin password, so that the next ``up`` formats a new, empty cluster.
     """
     pids = _node_pids(settings)
     if pids:
         progress(f"stopping Kafka node(s) {', '.join(map(str, sorted(pids)))}")
         _terminate(pids, progress)
-    for node_dir in settings.kafka_dir.glob("node-*"):
-        shutil.rmtree(node_dir, ignore_errors=True)
-    state_file(settings).unlink(missing_ok=True)
+    if purge:
+        for node_dir in settings.kafka_dir.glob("node-*"):
+            shutil.rmtree(node_dir, ignore_errors=True)
+        state_file(settings).unlink(missing_ok=True)
+        return
+    for node_id in pids:
+        (_node_dir(settings, node_id) / "kafka.pid").unlink(missing_ok=True)
+    if (state := _read_state(settings)) is not None:
+        for node_id in state.ports:
+            state = state.with_pid(node_id, None)
+        _write_state(settings, state)
 
 
 def stop_node(settings: Settings, node_id: int, progress: Progress = silent) -> None:
@@ -183,19 +229,8 @@ def stop_node(settings: Settings, node_id: int, progress: Progress = silent) -> 
 def start_node(settings: Settings, node_id: int, progress: Progress = silent) -> None:
     """Restart a stopped node with its own properties and data; returns once it answers metadata."""
     state = _require_state(settings, node_id)
-    if node_id in _node_pids(settings):
-        return
-    _check_ports(state.host, state.ports[node_id])
-    progress(f"starting Kafka node {node_id}")
-    pid = _launch(settings, Path(find_tool("java")), settings.kafka_libs, node_id)
-    try:
-        node_bootstrap = f"{state.host}:{state.ports[node_id][0]}"
-        _wait_ready(settings, KafkaConnection(node_bootstrap, state.security_protocol, state.admin_username,
-                                              state.admin_password), {node_id: pid})
-    except BaseException:
-        _kill(settings, {node_id: pid})
-        raise
-    _write_state(settings, state.with_pid(node_id, pid))
+    if node_id not in _node_pids(settings):
+        _start_nodes(settings, state, [node_id], progress)
 
 
 def _node_dir(settings: Settings, node_id: int) -> Path:
@@ -237,7 +272,8 @@ _children: dict[int, subprocess.Popen[bytes]] = {}
 def _format_storage(settings: Settings, java: Path, libs: Path, spec: ClusterSpec, cluster_id: str) -> None:
     runs = {node.node_id: subprocess.Popen(
         format_command(java, libs, spec, cluster_id, _node_dir(settings, node.node_id) / "server.properties"),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for node in spec.nodes}
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, umask=0o077)
+        for node in spec.nodes}
     failures = []
     for node_id, run in runs.items():
         try:
@@ -252,12 +288,13 @@ def _format_storage(settings: Settings, java: Path, libs: Path, spec: ClusterSpe
 
 
 def _launch(settings: Settings, java: Path, libs: Path, node_id: int) -> int:
-    """Start one node in its own session, so a Ctrl-C meant for the CLI does not reach the broker."""
+    """Start one node in its own session, so a Ctrl-C meant for the CLI does not reach the broker,
+    with umask 077: its log segments hold whole intake records, readable by its own user only."""
     node_dir = _node_dir(settings, node_id)
     with open(node_dir / "logs" / "console.log", "ab") as console:
         child = subprocess.Popen(node_command(java, libs, node_dir / "server.properties"), cwd=node_dir,
                                  stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+                                 start_new_session=True, umask=0o077)
     _children[child.pid] = child
     (node_dir / "kafka.pid").write_text(f"{child.pid}\n")
     return child.pid

@@ -1,10 +1,9 @@
 """Session fixtures: real Kafka brokers, started through ``ops.kafka.local.up`` like ``sanpalang kafka up``.
 
-Each broker shape gets its own temporary ``SANPALANG_HOME`` and ports away from a developer's
-broker on 9092 (plain 29092, SASL 29192, 3-node 29292..29313), but the real jar cache, so the jars
-are downloaded once per machine. A broker starts on the first test that asks for it and stops at
-the end of the session. When another session on the same machine holds a port block, the next
-free block (+1000) is used instead of failing. Without Java or Maven the broker tests fail in CI
+Each broker shape gets its own temporary ``SANPALANG_HOME`` and a block of ports reserved by
+``ops.ports`` (below the ephemeral range, and locked against other sessions on the machine), but the
+real jar cache, so the jars are downloaded once per machine. A broker starts on the first test that
+asks for it and stops, its data deleted, at the end of the session. Without Java or Maven the broker tests fail in CI
 (``CI=true``) and are skipped elsewhere, naming the packages to install.
 """
 
@@ -20,11 +19,10 @@ import pytest
 
 from ops.kafka import local
 from ops.kafka.connection import KafkaConnection, resolve_connection
+from ops.ports import free_block
 from ops.settings import Settings
 from tests.missing import missing
 
-PLAIN_PORT, SASL_PORT, CLUSTER3_PORT = 29092, 29192, 29292
-PORT_BLOCK_ATTEMPTS = 5
 
 
 def _shared_cache() -> Path:
@@ -52,28 +50,21 @@ class Brokers:
         self._root, self._cache = root, cache
         self._started: dict[str, Settings] = {}
 
-    def get(self, name: str, port: int, *, nodes: int = 1, sasl: bool = False) -> Settings:
+    def get(self, name: str, *, nodes: int = 1, sasl: bool = False) -> Settings:
         if name not in self._started:
-            self._started[name] = self._up(name, port, nodes, sasl)
+            self._started[name] = self._up(name, nodes, sasl)
         return self._started[name]
 
-    def _up(self, name: str, port: int, nodes: int, sasl: bool) -> Settings:
-        settings = Settings(home=self._root / name, cache=self._cache, kafka_port=port)
+    def _up(self, name: str, nodes: int, sasl: bool) -> Settings:
+        settings = Settings(home=self._root / name, cache=self._cache, kafka_port=free_block(10 * nodes))
         _require_tools(settings)
         local.ensure_jars(settings, progress=_loud)
-        for attempt in range(PORT_BLOCK_ATTEMPTS):
-            try:
-                local.up(settings, nodes=nodes, sasl=sasl)
-                return settings
-            except local.PortInUseError:
-                if attempt == PORT_BLOCK_ATTEMPTS - 1:
-                    raise
-                settings = settings.with_(kafka_port=settings.kafka_port + 1000)
-        raise AssertionError("unreachable")
+        local.up(settings, nodes=nodes, sasl=sasl)
+        return settings
 
     def down_all(self) -> None:
         for settings in self._started.values():
-            local.down(settings)
+            local.down(settings, purge=True)
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +84,8 @@ def kafka_brokers(tmp_path_factory: pytest.TempPathFactory, kafka_jar_cache: Pat
 
 @pytest.fixture(scope="session")
 def kafka_settings(kafka_brokers: Brokers) -> Settings:
-    """Settings of a plain single-node broker (PLAINTEXT, port 29092)."""
-    return kafka_brokers.get("plain", PLAIN_PORT)
+    """Settings of a plain single-node broker (PLAINTEXT)."""
+    return kafka_brokers.get("plain")
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +95,8 @@ def kafka_connection(kafka_settings: Settings) -> KafkaConnection:
 
 @pytest.fixture(scope="session")
 def sasl_settings(kafka_brokers: Brokers) -> Settings:
-    """Settings of a single-node SASL/SCRAM-SHA-512 broker with StandardAuthorizer (port 29192)."""
-    return kafka_brokers.get("sasl", SASL_PORT, sasl=True)
+    """Settings of a single-node SASL/SCRAM-SHA-512 broker with StandardAuthorizer."""
+    return kafka_brokers.get("sasl", sasl=True)
 
 
 @pytest.fixture(scope="session")
@@ -116,8 +107,8 @@ def sasl_connection(sasl_settings: Settings) -> KafkaConnection:
 
 @pytest.fixture(scope="session")
 def cluster3_settings(kafka_brokers: Brokers) -> Settings:
-    """Settings of a 3-node KRaft cluster (client ports 29292, 29302, 29312)."""
-    return kafka_brokers.get("cluster3", CLUSTER3_PORT, nodes=3)
+    """Settings of a 3-node KRaft cluster (client ports base, base + 10, base + 20)."""
+    return kafka_brokers.get("cluster3", nodes=3)
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,10 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
+
+from ops.ports import free_port
 
 __all__ = ["PostgresUnavailable", "PostgresStartError", "postgres_bin", "start_postgres", "stop_postgres",
            "create_database"]
@@ -38,12 +39,6 @@ def postgres_bin() -> Path | None:
     if not found:
         return None
     return Path(max(found, key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0)).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -68,7 +63,7 @@ def start_postgres(root: Path) -> str:
     root.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     made = subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                         "-E", "UTF8", "--no-sync", "--locale=C"]), capture_output=True, text=True)
     if made.returncode != 0:

@@ -4,8 +4,6 @@ alerts in the views, the console answers, and the demo stops all it started."""
 from __future__ import annotations
 
 import os
-import random
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,30 +11,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ops.hub_run import free_port
+from ops.ports import free_block
 
 pytestmark = pytest.mark.broker
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_block(size: int = 32) -> int:
-    """A base port whose next `size` ports are free, below the kernel's ephemeral range (32768 on):
-    there an outgoing connection of another test cannot take one of them while the demo starts."""
-    for base in random.sample(range(20000, 32000, 100), 60):
-        try:
-            for port in range(base, base + size):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no block of 32 free ports between 20000 and 32000")
-
-
 def test_the_demo_runs_the_whole_hub_and_stops_everything_it_started(tmp_path, kafka_jar_cache):
-    home, base = tmp_path / "home", free_block()
+    home, base = tmp_path / "home", free_block(32)
     env = {**os.environ, "SANPALANG_HOME": str(home), "SANPALANG_CACHE": str(kafka_jar_cache),
-           "SANPALANG_KAFKA_PORT": str(free_port()), "PYTHONPATH": str(ROOT)}
+           "SANPALANG_KAFKA_PORT": str(free_block(2)), "PYTHONPATH": str(ROOT)}
     env.pop("SANPALANG_KAFKA_BOOTSTRAP", None)
     env.pop("SANPALANG_DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-m", "ops.cli", "demo", "--for", "70", "--port-base", str(base),

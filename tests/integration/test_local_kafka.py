@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import os
+import signal
 import socket
 import stat
 import subprocess
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from kafka.errors import KafkaError
 
 from ops.kafka import local
 from ops.kafka.connection import KafkaConnection, resolve_connection, state_file
+from ops.ports import free_block
 from ops.settings import Settings
 
 pytestmark = pytest.mark.broker
@@ -57,21 +58,6 @@ def _consume_all(connection: KafkaConnection, topic: str, partitions: int, expec
         return values
     finally:
         consumer.close()
-
-
-def _free_port_pair() -> int:
-    """A client port whose next port (the controller's) is free too."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise AssertionError("no two adjacent free ports")
 
 
 class TestSingleNode:
@@ -157,7 +143,7 @@ class TestSasl:
 
 class TestFailures:
     def test_a_broker_that_cannot_start_reports_its_log(self, tmp_path: Path, kafka_jar_cache: Path) -> None:
-        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=_free_port_pair())
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=free_block(2))
         started_at = time.monotonic()
         with pytest.raises(local.KafkaStartError) as failure:
             local.up(settings, extra_properties={"authorizer.class.name": "org.example.NoSuchAuthorizer"})
@@ -177,23 +163,92 @@ class TestFailures:
                 local.up(settings)
         assert not list(settings.kafka_dir.glob("node-*"))
 
-    def test_a_state_left_by_a_crashed_cluster_is_cleaned_up_by_the_next_up(
+    def test_an_unfinished_start_left_without_a_state_is_cleaned_up_by_the_next_up(
             self, tmp_path: Path, kafka_jar_cache: Path) -> None:
-        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=_free_port_pair())
-        dead_pid = _finished_pid()
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=free_block(2))
         node_dir = settings.kafka_dir / "node-1"
         (node_dir / "data").mkdir(parents=True)
-        (node_dir / "kafka.pid").write_text(f"{dead_pid}\n")
-        crashed = local.ClusterState("127.0.0.1:1", "PLAINTEXT", "127.0.0.1", 1, False, "4.1.2", "crashed",
-                                     {1: (1, 2)}, {1: dead_pid}, datetime.now(timezone.utc))
-        state_file(settings).write_text(json.dumps(crashed.to_json()))
-        assert not local.status(settings).running
+        (node_dir / "kafka.pid").write_text(f"{_finished_pid()}\n")
+        try:
+            local.up(settings)
+            assert local.status(settings).running
+        finally:
+            local.down(settings, purge=True)
+        assert not state_file(settings).exists() and not node_dir.exists()
+
+    def test_an_unreadable_state_is_refused_rather_than_its_data_replaced(
+            self, tmp_path: Path, kafka_jar_cache: Path) -> None:
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=free_block(2))
+        (settings.kafka_dir / "node-1" / "data").mkdir(parents=True)
+        state_file(settings).write_text("{not json")
+        with pytest.raises(local.KafkaSetupError, match="down --purge"):
+            local.up(settings)
+        assert (settings.kafka_dir / "node-1" / "data").is_dir()
+
+
+class TestCrashRecovery:
+    """``up`` after every node died (kill -9, out of memory, a reboot) starts them on their data."""
+
+    def test_a_killed_single_node_comes_back_with_every_committed_record(
+            self, tmp_path: Path, kafka_jar_cache: Path, unique_name: str) -> None:
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=free_block(2))
         try:
             state = local.up(settings)
-            assert state.cluster_id != "crashed" and local.status(settings).running
+            connection = resolve_connection(settings)
+            _create_topic(connection, unique_name, num_partitions=2, replication_factor=1)
+            records = [f"record-{i}".encode() for i in range(200)]
+            _produce(connection, unique_name, records)
+            _kill_every_node(settings)
+            again = local.up(settings)
+            assert again.cluster_id == state.cluster_id
+            assert sorted(_consume_all(connection, unique_name, 2, 200)) == sorted(records)
         finally:
+            local.down(settings, purge=True)
+
+    def test_a_three_node_cluster_killed_whole_comes_back_with_every_committed_record(
+            self, cluster3_settings: Settings, unique_name: str) -> None:
+        connection = resolve_connection(cluster3_settings)
+        _create_topic(connection, unique_name, num_partitions=3, replication_factor=3,
+                      configs={"min.insync.replicas": "2"})
+        records = [f"record-{i}".encode() for i in range(300)]
+        _produce(connection, unique_name, records)
+        _kill_every_node(cluster3_settings)
+        local.up(cluster3_settings, nodes=3)
+        assert all(n.alive for n in local.status(cluster3_settings).nodes)
+        assert sorted(_consume_all(connection, unique_name, 3, 300)) == sorted(records)
+
+    def test_down_keeps_the_data_for_the_next_up_and_only_purge_deletes_it(
+            self, tmp_path: Path, kafka_jar_cache: Path, unique_name: str) -> None:
+        settings = Settings(home=tmp_path, cache=kafka_jar_cache, kafka_port=free_block(2))
+        try:
+            local.up(settings)
+            connection = resolve_connection(settings)
+            _create_topic(connection, unique_name, num_partitions=1, replication_factor=1)
+            _produce(connection, unique_name, [b"kept"])
             local.down(settings)
-        assert not state_file(settings).exists() and not node_dir.exists()
+            assert not local.status(settings).running and state_file(settings).exists()
+            local.up(settings)
+            assert _consume_all(connection, unique_name, 1, 1) == [b"kept"]
+        finally:
+            local.down(settings, purge=True)
+        assert not state_file(settings).exists() and not list(settings.kafka_dir.glob("node-*"))
+
+    def test_the_broker_keeps_its_records_readable_by_its_own_user_only(self, kafka_settings: Settings) -> None:
+        data = kafka_settings.kafka_dir / "node-1" / "data"
+        loose = [path for path in [data, *data.rglob("*")]
+                 if stat.S_IMODE(path.stat().st_mode) & 0o077]
+        assert loose == []
+
+
+def _kill_every_node(settings: Settings) -> None:
+    pids = [node.pid for node in local.status(settings).nodes if node.alive]
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while local.status(settings).running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not local.status(settings).running
 
 
 def _finished_pid() -> int:

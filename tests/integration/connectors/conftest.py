@@ -20,11 +20,11 @@ from kafka.admin import KafkaAdminClient
 from ops.admin import apply_catalogue
 from ops.kafka import local
 from ops.kafka.connection import resolve_connection
+from ops.ports import free_block
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
 from tests.missing import missing
 
-OUTAGE_PORT = 29392
 
 
 
@@ -58,24 +58,17 @@ def prefix():
 def outage_broker(kafka_jar_cache):
     """A broker of its own (own SANPALANG_HOME and port) that a test can stop and start again."""
     home = Path(tempfile.mkdtemp(prefix="sanpalang-outage-"))
-    settings = Settings(home=home, cache=kafka_jar_cache, kafka_port=OUTAGE_PORT)
+    settings = Settings(home=home, cache=kafka_jar_cache, kafka_port=free_block(2))
     absent = local.missing_packages(settings)
     if absent:
         missing(f"the broker tests need {', '.join(absent)}")
-    for attempt in range(5):          # another session on this machine may hold the port block
-        try:
-            local.up(settings)
-            break
-        except local.PortInUseError:
-            if attempt == 4:
-                raise
-            settings = settings.with_(kafka_port=settings.kafka_port + 1000)
+    local.up(settings)
     try:
         connection = resolve_connection(settings)
         ensure_topics(settings, connection)
         yield settings, connection
     finally:
-        local.down(settings)
+        local.down(settings, purge=True)
         shutil.rmtree(home, ignore_errors=True)
 
 

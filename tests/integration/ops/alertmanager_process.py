@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -21,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ops.ports import free_port
 from tests.missing import missing
 
 BINARY = "prometheus-alertmanager"
@@ -34,12 +34,6 @@ def require_binary(name: str, package: str) -> str:
         return path
     message = f"{name} not found: sudo apt-get install -y {package}"
     missing(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
