@@ -5,11 +5,18 @@ the four agencies' connectors as their own processes (police and the 1300 hotlin
 labour and social export files in drop directories, immigration tables polled in a SQLite
 database); the worker; the console with two demo sign-ins; and the simulator delivering seeded
 feeds through those connectors, one after the other, at a pace a person can follow. Every process
-logs to ``$SANPALANG_HOME/demo/logs``. Ctrl-C (or ``--for SECONDS``) stops everything it started.
+logs to ``$SANPALANG_HOME/demo/logs``.
+
+SIGINT (Ctrl-C), SIGTERM and SIGHUP alike (or the end of ``--for SECONDS``) stop everything it
+started, in reverse order, within ``SANPALANG_STOP_TIMEOUT`` (what has not stopped by then is
+killed). Each child runs in its own session, so a terminal's Ctrl-C reaches the demo alone, and is
+tied to the demo by the kernel (``ops.lifetime``): killed with SIGKILL, the demo still takes every
+child with it, and it stops itself when whatever started it (``make``, a shell) dies.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,6 +29,7 @@ from typing import Callable
 
 from ops.admin import apply_catalogue
 from ops.kafka.connection import resolve_connection
+from ops.lifetime import tie_to_parent, tied_child
 from ops.settings import Settings
 from schemas.catalogue import load_catalogue
 
@@ -59,15 +67,27 @@ class DemoPorts:
         return self.base + 30
 
 
+class DemoStopped(Exception):
+    """A stop signal reached the demo."""
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise DemoStopped(signal.Signals(signum).name)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 @dataclass
 class _Processes:
     logs: Path
     started: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, *args: str) -> None:
-        log = (self.logs / f"{name}.log").open("ab")
-        self.started[name] = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], stdout=log,
-                                              stderr=subprocess.STDOUT, start_new_session=True)
+        with (self.logs / f"{name}.log").open("ab") as log:
+            self.started[name] = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], stdout=log,
+                                                  stderr=subprocess.STDOUT, start_new_session=True,
+                                                  preexec_fn=tied_child())
 
     def check(self) -> None:
         for name, process in self.started.items():
@@ -76,16 +96,23 @@ class _Processes:
                 raise RuntimeError(f"the demo's {name} stopped (exit {process.returncode}); last lines of "
                                    f"{self.logs / (name + '.log')}:\n" + "\n".join(tail))
 
-    def stop_all(self) -> None:
-        for process in self.started.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for process in self.started.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+    def stop_all(self, deadline: float) -> list[str]:
+        """SIGTERM each process group, last started first, waiting for each until ``deadline``;
+        then SIGKILL what is left. Returns the names of the processes that had to be killed."""
+        for process in reversed(self.started.values()):
+            _signal_group(process, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        killed = [name for name, process in self.started.items() if process.poll() is None]
+        for name in killed:
+            _signal_group(self.started[name], signal.SIGKILL)
+            self.started[name].wait()
+        return killed
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
 
 
 def _wait_for(url: str, what: str, processes: _Processes, timeout: float = 120) -> None:
@@ -105,26 +132,28 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
     from connectors.simulator.deliver import ensure_tables
     from console.demo import ensure_demo_users
 
-    started_broker = False
-    if settings.is_external:
-        progress(f"using the cluster at {settings.external_bootstrap}")
-    else:
-        from ops.kafka import local
-        progress("[1/6] starting the local Kafka broker")
-        started_broker = not local.status(settings).running
-        local.up(settings, progress=progress)
-    connection = resolve_connection(settings)
-    progress("[2/6] applying the topic catalogue (topics, users, ACLs, schemas)")
-    apply_catalogue(settings, connection, load_catalogue(), progress)
-
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_stopped)
+    tie_to_parent(signal.SIGTERM)
     root = settings.home / "demo"
     drops = {agency: root / "drop" / agency for agency in ("labour", "social")}
-    for path in (root / "logs", *drops.values()):
-        path.mkdir(parents=True, exist_ok=True)
-    immigration_db = f"sqlite:///{root / 'immigration.db'}"
-    ensure_tables(immigration_db)
     processes = _Processes(root / "logs")
+    started_broker = False
     try:
+        if settings.is_external:
+            progress(f"using the cluster at {settings.external_bootstrap}")
+        else:
+            from ops.kafka import local
+            progress("[1/6] starting the local Kafka broker")
+            started_broker = not local.status(settings).running
+            local.up(settings, progress=progress, tied=started_broker)
+        connection = resolve_connection(settings)
+        progress("[2/6] applying the topic catalogue (topics, users, ACLs, schemas)")
+        apply_catalogue(settings, connection, load_catalogue(), progress)
+        for path in (root / "logs", *drops.values()):
+            path.mkdir(parents=True, exist_ok=True)
+        immigration_db = f"sqlite:///{root / 'immigration.db'}"
+        ensure_tables(immigration_db)
         progress("[3/6] starting the connectors: police and hotline over HTTP, labour and social drop "
                  "directories, immigration tables")
         processes.start("police", "connect", "police", "--http", f"127.0.0.1:{ports.police}")
@@ -147,14 +176,29 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
             progress("      " + line)
         progress(f"[6/6] the console: http://127.0.0.1:{ports.console}/  (Ctrl-C stops the demo)")
         _feed_until(processes, settings, ports, drops, immigration_db, progress, seconds, rate)
-    except KeyboardInterrupt:
         progress("stopping the demo")
+    except DemoStopped as stop:
+        progress(f"stopping the demo ({stop})")
     finally:
-        processes.stop_all()
-        if started_broker:
-            from ops.kafka import local
-            local.down(settings, progress=progress)
-    return 0
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)   # a second signal must not cut the stop short
+        killed = _stop(settings, processes, started_broker, progress)
+    return 1 if killed else 0
+
+
+def _stop(settings: Settings, processes: _Processes, started_broker: bool,
+          progress: Callable[[str], None]) -> list[str]:
+    """Everything the demo started, in reverse order, within ``settings.stop_timeout_s``; the broker
+    it started is removed with its data (the next demo starts afresh). Returns what had to be killed."""
+    deadline = time.monotonic() + settings.stop_timeout_s
+    killed = processes.stop_all(deadline)
+    if killed:
+        progress(f"killed {', '.join(killed)}: not stopped within {settings.stop_timeout_s:g} s; what they had "
+                 "not committed is redone when they start again")
+    if started_broker:
+        from ops.kafka import local
+        local.down(settings, progress=progress, purge=True, timeout_s=max(1.0, deadline - time.monotonic()))
+    progress("the demo stopped")
+    return killed
 
 
 def _feed_until(processes: _Processes, settings: Settings, ports: DemoPorts, drops: dict[str, Path],

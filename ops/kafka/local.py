@@ -29,6 +29,7 @@ from ops.kafka.config import (ADMIN_USER, ClusterSpec, ClusterState, ClusterStat
                               render_properties, server_properties)
 from ops.kafka.connection import KafkaConnection, state_file
 from ops.kafka.jars import Progress, ensure_jars, find_tool, missing_packages, silent
+from ops.lifetime import tied_child
 from ops.settings import Settings
 
 __all__ = [
@@ -89,7 +90,7 @@ def _write_state(settings: Settings, state: ClusterState) -> None:
 # --- Starting and stopping nodes ---------------------------------------------------------------
 
 def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Progress = silent,
-       extra_properties: Mapping[str, str] | None = None) -> ClusterState:
+       extra_properties: Mapping[str, str] | None = None, tied: bool = False) -> ClusterState:
     """Start ``nodes`` combined broker+controller nodes and return once every one answers metadata.
 
     A cluster recorded in the state file is never replaced: its stopped nodes (after ``down``, a
@@ -99,12 +100,13 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
     behind (it writes the state only once the cluster answered) is removed and a cluster formatted.
     A failed start kills what it launched and raises with the log's last lines.
     ``extra_properties`` override the rendered configuration (tests use it to break a node).
+    ``tied`` nodes get SIGTERM when the calling process ends, however it ends (the demo's broker).
     """
     if settings.is_external:
         raise KafkaSetupError("SANPALANG_KAFKA_BOOTSTRAP is set: the hub uses that cluster and starts none")
     current = _read_state(settings)
     if current is not None:
-        return _resume(settings, current, nodes, sasl, progress)
+        return _resume(settings, current, nodes, sasl, progress, tied)
     if state_file(settings).exists():
         raise KafkaSetupError(f"{state_file(settings)} cannot be read, so the local cluster's data under "
                               f"{settings.kafka_dir} cannot be started again; `sanpalang kafka down --purge` "
@@ -130,7 +132,7 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
     pids: dict[int, int] = {}
     try:
         for node in spec.nodes:
-            pids[node.node_id] = _launch(settings, java, libs, node.node_id)
+            pids[node.node_id] = _launch(settings, java, libs, node.node_id, tied)
         progress(f"waiting for Kafka to answer on {spec.bootstrap}")
         _wait_ready(settings, KafkaConnection(spec.bootstrap, spec.security_protocol,
                                               ADMIN_USER if sasl else None, spec.admin_password), pids)
@@ -146,7 +148,8 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
     return state
 
 
-def _resume(settings: Settings, state: ClusterState, nodes: int, sasl: bool, progress: Progress) -> ClusterState:
+def _resume(settings: Settings, state: ClusterState, nodes: int, sasl: bool, progress: Progress,
+            tied: bool) -> ClusterState:
     wanted = plan_cluster(settings.kafka_host, settings.kafka_port, nodes)
     if (state.nodes, state.sasl, state.bootstrap) != (nodes, sasl, wanted.bootstrap):
         raise KafkaSetupError(
@@ -157,12 +160,13 @@ def _resume(settings: Settings, state: ClusterState, nodes: int, sasl: bool, pro
     if not stopped:
         progress(f"Kafka is already up at {state.bootstrap}")
         return state
-    state = _start_nodes(settings, state, stopped, progress)
+    state = _start_nodes(settings, state, stopped, progress, tied)
     progress(f"Kafka {state.kafka_version} is up at {state.bootstrap}, on its existing data")
     return state
 
 
-def _start_nodes(settings: Settings, state: ClusterState, node_ids: list[int], progress: Progress) -> ClusterState:
+def _start_nodes(settings: Settings, state: ClusterState, node_ids: list[int], progress: Progress,
+                 tied: bool = False) -> ClusterState:
     """Launch the stopped ``node_ids`` on their own properties and data together (a KRaft quorum
     whose voters are all down forms only once a majority runs), then wait until each answers."""
     for node_id in node_ids:
@@ -176,7 +180,7 @@ def _start_nodes(settings: Settings, state: ClusterState, node_ids: list[int], p
     pids: dict[int, int] = {}
     try:
         for node_id in node_ids:
-            pids[node_id] = _launch(settings, java, settings.kafka_libs, node_id)
+            pids[node_id] = _launch(settings, java, settings.kafka_libs, node_id, tied)
         bootstrap = ",".join(f"{state.host}:{state.ports[n][0]}" for n in node_ids)
         _wait_ready(settings, KafkaConnection(bootstrap, state.security_protocol, state.admin_username,
                                               state.admin_password), pids)
@@ -193,8 +197,9 @@ def _shape(nodes: int, sasl: bool) -> str:
     return f"{nodes}-node {'SASL ' if sasl else ''}cluster"
 
 
-def down(settings: Settings, progress: Progress = silent, *, purge: bool = False) -> None:
-    """Stop every local node (SIGTERM; SIGKILL after 60 s), keeping its data for the next ``up``.
+def down(settings: Settings, progress: Progress = silent, *, purge: bool = False,
+         timeout_s: float = STOP_TIMEOUT_S) -> None:
+    """Stop every local node (SIGTERM; SIGKILL after ``timeout_s``), keeping its data for the next ``up``.
 
     ``purge`` also deletes the data, logs and state: every topic and record of the local cluster,
     and the cluster id and admin password, so that the next ``up`` formats a new, empty cluster.
@@ -202,7 +207,7 @@ def down(settings: Settings, progress: Progress = silent, *, purge: bool = False
     pids = _node_pids(settings)
     if pids:
         progress(f"stopping Kafka node(s) {', '.join(map(str, sorted(pids)))}")
-        _terminate(pids, progress)
+        _terminate(pids, progress, timeout_s)
     if purge:
         for node_dir in settings.kafka_dir.glob("node-*"):
             shutil.rmtree(node_dir, ignore_errors=True)
@@ -287,14 +292,14 @@ def _format_storage(settings: Settings, java: Path, libs: Path, spec: ClusterSpe
         raise KafkaStartError("formatting the Kafka storage failed:\n" + "\n".join(failures))
 
 
-def _launch(settings: Settings, java: Path, libs: Path, node_id: int) -> int:
+def _launch(settings: Settings, java: Path, libs: Path, node_id: int, tied: bool = False) -> int:
     """Start one node in its own session, so a Ctrl-C meant for the CLI does not reach the broker,
     with umask 077: its log segments hold whole intake records, readable by its own user only."""
     node_dir = _node_dir(settings, node_id)
     with open(node_dir / "logs" / "console.log", "ab") as console:
         child = subprocess.Popen(node_command(java, libs, node_dir / "server.properties"), cwd=node_dir,
                                  stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
-                                 start_new_session=True, umask=0o077)
+                                 start_new_session=True, umask=0o077, preexec_fn=tied_child() if tied else None)
     _children[child.pid] = child
     (node_dir / "kafka.pid").write_text(f"{child.pid}\n")
     return child.pid
@@ -357,13 +362,13 @@ def _wait_exit(pids: Mapping[int, int], timeout_s: float) -> None:
         time.sleep(0.2)
 
 
-def _terminate(pids: Mapping[int, int], progress: Progress) -> None:
+def _terminate(pids: Mapping[int, int], progress: Progress, timeout_s: float = STOP_TIMEOUT_S) -> None:
     for pid in pids.values():
         _signal(pid, signal.SIGTERM)
-    _wait_exit(pids, STOP_TIMEOUT_S)
+    _wait_exit(pids, timeout_s)
     for node_id, pid in pids.items():
         if _alive(pid):
-            progress(f"node {node_id} (pid {pid}) did not stop within {STOP_TIMEOUT_S:.0f} s; killing it")
+            progress(f"node {node_id} (pid {pid}) did not stop within {timeout_s:.0f} s; killing it")
             _signal(pid, signal.SIGKILL)
     _wait_exit(pids, 10)
 
