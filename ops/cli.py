@@ -131,6 +131,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "er-scale": ("ops.bench_er_scale", "matching speed and memory with 1,000,000 indexed persons"),
     "scenario": ("ops.bench_scenario", "alert precision and recall of the simulator's scenario through the hub"),
     "pipeline": ("ops.bench_pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
+    "faults": ("ops.bench_faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
 }
 """`sanpalang bench NAME`: modules with the same two functions."""
 

@@ -39,7 +39,7 @@ from streams.worker.correlator import CONSUMER_TOPICS, Correlator
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
-__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "WorkerProcess", "publish", "correlated", "settled",
+__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "publish", "correlated", "settled",
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
@@ -57,19 +57,20 @@ class ScratchHub:
         local.down(self.settings, purge=True)
 
 
-def start_scratch_hub(root: Path, cache: Path, *, progress: Callable[[str], None] = lambda _: None) -> ScratchHub:
-    """A broker under `root` on a reserved port pair (``ops.ports``), catalogue applied."""
-    settings = Settings(home=root / "home", cache=cache, kafka_port=free_block(2))
-    local.up(settings, progress=progress)
+def start_scratch_hub(root: Path, cache: Path, *, nodes: int = 1,
+                      progress: Callable[[str], None] = lambda _: None) -> ScratchHub:
+    """A broker (or a cluster of ``nodes``) under `root` on reserved ports (``ops.ports``), catalogue applied."""
+    settings = Settings(home=root / "home", cache=cache, kafka_port=free_block(10 * nodes))
+    local.up(settings, nodes=nodes, progress=progress)
     connection = resolve_connection(settings)
     apply_catalogue(settings, connection, load_catalogue(), progress=lambda _: None)
     return ScratchHub(settings, connection, f"sqlite:///{root / 'views.db'}")
 
 
 @contextlib.contextmanager
-def scratch_hub(cache: Path, progress: Callable[[str], None] = lambda _: None) -> Iterator[ScratchHub]:
+def scratch_hub(cache: Path, progress: Callable[[str], None] = lambda _: None, *, nodes: int = 1) -> Iterator[ScratchHub]:
     root = Path(tempfile.mkdtemp(prefix="sanpalang-hub-"))
-    hub = start_scratch_hub(root, cache, progress=progress)
+    hub = start_scratch_hub(root, cache, nodes=nodes, progress=progress)
     try:
         yield hub
     finally:
@@ -77,21 +78,18 @@ def scratch_hub(cache: Path, progress: Callable[[str], None] = lambda _: None) -
         shutil.rmtree(root, ignore_errors=True)
 
 
-class WorkerProcess:
-    """One `sanpalang worker --clock event` process on a scratch hub."""
+class HubProcess:
+    """One `sanpalang ...` process on a scratch hub (its home, broker and database), logging to `log`."""
 
-    def __init__(self, hub: ScratchHub, log: Path, *extra: str) -> None:
+    def __init__(self, hub: ScratchHub, log: Path, *args: str) -> None:
         env = {**os.environ, "SANPALANG_HOME": str(hub.settings.home),
                "SANPALANG_KAFKA_PORT": str(hub.settings.kafka_port),
                "SANPALANG_DATABASE_URL": hub.database_url, "PYTHONPATH": str(ROOT)}
         env.pop("SANPALANG_KAFKA_BOOTSTRAP", None)
         self.log = log
-        metrics = f"127.0.0.1:{free_port()}"
-        self.metrics_url = f"http://{metrics}/metrics"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ops.cli", "worker", "--clock", "event", "--loglevel", "info",
-             "--metrics", metrics, *extra],
-            env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        with log.open("ab") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], env=env, cwd=ROOT,
+                                            stdout=out, stderr=subprocess.STDOUT)
 
     @property
     def pid(self) -> int:
@@ -108,6 +106,15 @@ class WorkerProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class WorkerProcess(HubProcess):
+    """One `sanpalang worker --clock event` process on a scratch hub."""
+
+    def __init__(self, hub: ScratchHub, log: Path, *extra: str) -> None:
+        metrics = f"127.0.0.1:{free_port()}"
+        self.metrics_url = f"http://{metrics}/metrics"
+        super().__init__(hub, log, "worker", "--clock", "event", "--loglevel", "info", "--metrics", metrics, *extra)
 
 
 def publish(connection: KafkaConnection, publications: Iterable[Any]) -> int:
