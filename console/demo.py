@@ -3,6 +3,7 @@
     from console.demo import ensure_demo_users
     for line in ensure_demo_users(settings.db_url):     # creates or resets them
         print(line)                                     # "national operator: demo.national / <password>"
+    remove_demo_users(settings.db_url)                  # when the demo stops: no sign-in outlives it
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from console.credentials import hash_password
 from console.roles import Role
 from console.server import open_hub
 
-__all__ = ["ensure_demo_users", "DEMO_USERS"]
+__all__ = ["ensure_demo_users", "remove_demo_users", "DEMO_USERS"]
 
 DEMO_USERS: tuple[tuple[str, Role, frozenset[str], str], ...] = (
     ("demo.national", Role.NATIONAL, frozenset(), "national operator"),
@@ -44,3 +45,17 @@ def ensure_demo_users(database_url: str, users=DEMO_USERS) -> list[str]:
         hub.reader.dispose()
         hub.writer.dispose()
     return lines
+
+
+def remove_demo_users(database_url: str, users=DEMO_USERS) -> None:
+    """Remove the demo users with their sessions and tokens: their passwords were printed on a
+    terminal, so they must not sign in to what the demo leaves behind."""
+    hub = open_hub(database_url)
+    try:
+        with hub.writer.begin() as conn:
+            for name, *_ in users:
+                if accounts.load_principal(conn, name) is not None:
+                    accounts.remove_user(conn, name)
+    finally:
+        hub.reader.dispose()
+        hub.writer.dispose()

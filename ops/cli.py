@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -221,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sanpalang: {err}", file=sys.stderr)
         return 2
     run: Callable[[argparse.Namespace, Settings], int] = args.run
+    os.umask(0o077)   # what any command writes (views database and its -wal, logs, snapshots, keys) is its user's alone
     try:
         return run(args, settings)
     except KeyboardInterrupt:

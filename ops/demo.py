@@ -191,6 +191,9 @@ def _stop(settings: Settings, processes: _Processes, started_broker: bool,
     it started is removed with its data (the next demo starts afresh). Returns what had to be killed."""
     deadline = time.monotonic() + settings.stop_timeout_s
     killed = processes.stop_all(deadline)
+    if "console" in processes.started:
+        from console.demo import remove_demo_users
+        remove_demo_users(settings.db_url)
     if killed:
         progress(f"killed {', '.join(killed)}: not stopped within {settings.stop_timeout_s:g} s; what they had "
                  "not committed is redone when they start again")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import socket
 import subprocess
 import sys
@@ -61,9 +62,9 @@ def taken(ports: list[int]) -> list[int]:
 
 def test_the_demo_runs_the_whole_hub_and_stops_everything_it_started(tmp_path, kafka_jar_cache):
     home, base = tmp_path / "home", free_block(32)
+    env = {**demo_env(home, kafka_jar_cache, free_block(2)), "SANPALANG_STOP_TIMEOUT": "60"}   # a loaded CI machine
     done = subprocess.run([sys.executable, "-m", "ops.cli", "demo", "--for", "70", "--port-base", str(base),
-                           "--rate", "40"], env=demo_env(home, kafka_jar_cache, free_block(2)), cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+                           "--rate", "40"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     assert f"the console: http://127.0.0.1:{base}/" in done.stderr
     assert "national operator: demo.national / " in done.stderr
@@ -72,8 +73,11 @@ def test_the_demo_runs_the_whole_hub_and_stops_everything_it_started(tmp_path, k
     with engine.connect() as conn:
         cases = conn.execute(sa.text("select count(*) from cases")).scalar_one()
         alerts = conn.execute(sa.text("select count(*) from alerts")).scalar_one()
+        demo_users = conn.execute(sa.text("select count(*) from console_users where name like 'demo.%'")).scalar_one()
     engine.dispose()
     assert cases > 0 and alerts > 0, (cases, alerts)
+    assert demo_users == 0, "the demo's sign-ins outlive it"
+    assert stat.S_IMODE((home / "hub.db").stat().st_mode) == 0o600
     assert processes_of(home) == []
 
 
@@ -103,8 +107,8 @@ class TestTheDemoLeavesNothingBehind:
                 time.sleep(0.2)
             assert processes_of(home) == [], said + rest
             assert taken(ports) == []
-            if signum != signal.SIGKILL:
-                assert demo.returncode == 0, said + rest
+            if signum != signal.SIGKILL:      # 1: it had to kill what did not stop within the bound, and says so
+                assert demo.returncode == 0 or (demo.returncode == 1 and "killed " in rest), said + rest
                 assert "the demo stopped" in rest
         finally:
             if demo.poll() is None:
