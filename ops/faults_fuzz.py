@@ -36,7 +36,8 @@ def fuzzed_body(rng: random.Random, record: dict[str, Any]) -> bytes:
         depth = rng.choice((100, 990, 1000, 5000, 100_000))
         return (b"[" * depth + b"]" * depth) if rng.random() < 0.5 else (b'{"a":' * depth + b"1" + b"}" * depth)
     if kind == 2:
-        return json.dumps({**record, "note": int("9" * rng.choice((4301, 5000, 20000)))}).encode()
+        big = "9" * rng.choice((4301, 5000, 20000))     # more digits than Python parses by default
+        return json.dumps({**record, "note": "BIG"}).replace('"BIG"', big).encode()
     if kind == 3:
         return json.dumps({**record, "remarks": "\ud800" + "x" * rng.randrange(5)}).encode("utf-8", "surrogatepass")
     if kind == 4:
@@ -85,7 +86,7 @@ def fuzz_bodies(hub: ScratchHub, workdir: Path, count: int, rng: random.Random, 
     from connectors.runner import http_token
     from ops.bench_intake import police_records
     records = police_records(200, f"{run}v")
-    bodies = [fuzzed_body(rng, rng.choice(records)) for _ in range(count)]
+    bodies = [fuzzed_body(rng, {**rng.choice(records), "record_id": f"{run}-B{n}"}) for n in range(count)]
     connector = Connector(hub, workdir, "police", http=True)
     try:
         connector.start()
