@@ -205,8 +205,7 @@ class TestDuplicates:
         run(drop, lambda: (tmp_path / "a.csv").write_bytes(export(3)), lambda: drop.take("a.csv"),
             lambda: (tmp_path / "b.csv").write_bytes(export(3)), lambda: drop.take("b.csv"),
             lambda: (tmp_path / "rejected" / "b.csv").rename(tmp_path / "b.csv"))   # as if the move never happened
-        os.utime(tmp_path / "b.csv")   # (a rename moves the ctime: put the identity back by hand below)
-        position = publisher.checkpoints[next(iter(publisher.checkpoints))]
+        position = publisher.checkpoints[next(iter(publisher.checkpoints))]   # a rename moved the ctime: put it back
         position["identity"] = _entry.identity_of(os.stat(tmp_path / "b.csv"))
         run(drop, lambda: drop.take("b.csv"))
         assert len(letters(publisher)) == 1 and (tmp_path / "rejected" / "b.csv").exists()
