@@ -108,6 +108,10 @@ class FileDropSource(Source):
             await self._refuse(path, entry)
             return
         with entry:
+            listed = self._watched.get(name)
+            if listed is not None and listed.seen != entry.opened:   # written to since the listing
+                self._watched.pop(name)
+                return
             if await asyncio.to_thread(entry.writing):
                 if name not in self.writing:
                     log.info("%s file drop: %s is open for writing; waiting", self.context.agency, name)

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from connectors.sources import FileDropSource
-from connectors.sources import _entry
+from connectors.sources import _entry, filedrop
 
 from . import mappers
 from .fakes import FakePublisher, context
@@ -102,6 +102,23 @@ class TestOnlyFinishedFiles:
         assert held == [(["a.csv"], 0, True)]
         assert ids(publisher) == ["R1", "R2", "R3"] and letters(publisher) == []
         assert drop.writing == set() and (tmp_path / "done" / "a.csv").exists()
+
+    def test_a_file_written_to_between_the_listing_and_the_open_waits_to_be_stable_again(self, tmp_path):
+        clock, publisher = Clock(), FakePublisher()
+        drop = source(tmp_path, publisher, stable_s=5, clock=clock)
+        (tmp_path / "a.csv").write_bytes(export(2)[:15])
+        opened = filedrop.open_entry
+
+        def finish_then_open(path):         # the exporter writes its last bytes in that instant
+            if (tmp_path / "a.csv").stat().st_size == 15:
+                (tmp_path / "a.csv").write_bytes(export(2))
+            return opened(path)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(filedrop, "open_entry", finish_then_open)
+            run(drop, drop.poll, lambda: setattr(clock, "now_s", clock.now_s + 5), drop.poll)
+            taken_early = len(publisher.batches)
+            run(drop, drop.poll, lambda: setattr(clock, "now_s", clock.now_s + 5), drop.poll)
+        assert taken_early == 0 and ids(publisher) == ["R1", "R2"]
 
     def test_a_file_renamed_from_part_is_read_without_waiting_for_stable_s(self, tmp_path):
         clock, publisher = Clock(), FakePublisher()
