@@ -120,6 +120,9 @@ class FileDropSource(Source):
                 return
             self.writing.discard(name)
             found = await asyncio.to_thread(entry.scan)
+            if await asyncio.to_thread(entry.changed, found):     # written to as it was scanned: not finished
+                self._watched.pop(name, None)
+                return
             done = self.context.publisher.checkpoint(found.source_id)
             decided = prior(name, entry.identity, done)
             if decided.action == "settle":           # our own file: finished before a crash, not yet moved
@@ -128,8 +131,9 @@ class FileDropSource(Source):
                 self._move(path, self.rejected_dir if _to_rejected(done) else self.done_dir, entry.inode)
             elif decided.action == "duplicate":
                 assert done is not None
+                letter = duplicate_letter(name, found.sha256, found.head, done)
                 first = done.get("first") or done.get("file")
-                await self._trace(path, entry.inode, found.source_id, duplicate_letter(name, found.sha256, found.head, done),
+                await self._trace(path, entry.inode, found.source_id, letter,
                                   {**done, "file": name, "identity": entry.identity, "first": first, "duplicate": True})
             elif found.problem:
                 await self._trace(path, entry.inode, found.source_id, rejection(name, found, found.problem),
