@@ -40,6 +40,7 @@ __all__ = ["DeliveryError", "Report", "Targets", "deliver", "ensure_tables", "la
 DDL = Path(connectors.agencies.__file__).parent / "examples" / "immigration.sql"
 TABLES = ("crossings", "detentions", "deportations")
 RETRIES = 8
+PARTIAL = ".part"        # the drop's convention: never read under this name (connectors.sources.files.is_partial)
 _CREATES = re.compile(r"CREATE\s+(?:TABLE\s+(\w+)|INDEX\s+(\w+)\s+ON\s+(\w+))", re.IGNORECASE)
 
 
@@ -239,12 +240,22 @@ def _insert(engine, table: str, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".part")
+    """Deliver a file the way the file drop expects (README, File drop): the bytes go to
+    ``name.part``, which the drop never reads, are flushed to disk and the file closed; only then
+    does it take its name by rename, the same inode arriving whole (a drop that saw the ``.part``
+    reads it at once). The directory is synced after the rename, so a crash leaves the ``.part``
+    or the whole file under its name, never a part under the name."""
+    partial = path.with_name(path.name + PARTIAL)
     with open(partial, "wb") as stream:
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
     os.replace(partial, path)
+    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def latest_row_at(url: str | sa.Engine, schema: str | None = None) -> datetime | None:

@@ -8,7 +8,8 @@ about their content lives here, so that a unit test can feed any bytes at all:
 * ``read_records`` streams the records of a readable file from a binary stream, each with its
   record number and physical line span. A bad line becomes a record without fields and with the
   reason (a dead letter); only a file whose header cannot be read raises ``UnreadableFile``.
-* ``ready_files`` and ``free_name`` are the watcher's two small decisions.
+* what the watcher decides about entries (ready, partial, duplicate, changed, not a regular file)
+  and the dead letters that leave a trace of them live in ``_watching.py``, re-exported here.
 """
 
 from __future__ import annotations
@@ -17,31 +18,25 @@ import codecs
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import BinaryIO, Container, Iterable, Iterator, Mapping
+from typing import BinaryIO, Iterable, Iterator
 
 from connectors.records import Origin, SourceRecord
 from connectors.sources._reading import (MAX_RECORD_BYTES, FileRecord, UnreadableFile, csv_records, jsonl_records,
                                          physical_lines)
+from connectors.sources._watching import (WHOLE_FILE, Observation, Prior, Watched, changed_letter, duplicate_letter,
+                                          file_format, free_name, is_partial, prior, ready_files, refusal_letter,
+                                          what_changed)
 
-__all__ = ["MAX_RECORD_BYTES", "FileRecord", "Observation", "Scan", "UnreadableFile", "WHOLE_FILE", "file_format",
-           "free_name", "read_bytes", "read_records", "ready_files", "rejection", "scan"]
+__all__ = ["MAX_RECORD_BYTES", "FileRecord", "Observation", "Prior", "Scan", "UnreadableFile", "WHOLE_FILE", "Watched",
+           "changed_letter", "duplicate_letter", "file_format", "free_name", "is_partial", "prior", "read_bytes",
+           "read_records", "ready_files", "refusal_letter", "rejection", "scan", "what_changed"]
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 HEAD_BYTES = 256 * 1024
-WHOLE_FILE = "whole file"
 _BOM = codecs.BOM_UTF8
 _MAGIC = ((b"PK\x03\x04", "a ZIP archive (an .xlsx workbook?)"), (b"\xd0\xcf\x11\xe0", "an old Excel/Office document"),
           (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"\xff\xfe", "UTF-16 text"),
           (b"\xfe\xff", "UTF-16 text"), (b"SQLite format 3\x00", "an SQLite database"))
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 26, 27}
-
-
-@dataclass(frozen=True)
-class Observation:
-    """What one directory listing saw of a file."""
-
-    size: int
-    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -57,32 +52,6 @@ class Scan:
     @property
     def source_id(self) -> str:
         return f"file:{self.sha256}"
-
-
-def file_format(name: str) -> str | None:
-    """"csv" or "jsonl" for a file the watcher should read; None for dotfiles, partial copies, others."""
-    if name.startswith(".") or name.endswith((".part", ".tmp")):
-        return None
-    dot = name.rfind(".")
-    return FORMATS.get(name[dot:].lower()) if dot > 0 else None
-
-
-def ready_files(previous: Mapping[str, Observation], current: Mapping[str, Observation]) -> list[str]:
-    """Files seen unchanged (size and mtime) by two consecutive listings, oldest first."""
-    stable = [name for name, seen in current.items() if previous.get(name) == seen and file_format(name)]
-    return sorted(stable, key=lambda name: (current[name].mtime_ns, name))
-
-
-def free_name(name: str, taken: Container[str]) -> str:
-    """``name`` if free, else ``stem.2.ext``, ``stem.3.ext``... (a re-dropped file never overwrites)."""
-    if name not in taken:
-        return name
-    dot = name.rfind(".")
-    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
-    n = 2
-    while f"{stem}.{n}{ext}" in taken:
-        n += 1
-    return f"{stem}.{n}{ext}"
 
 
 # --- one pass: digest, encoding, binary? --------------------------------------------------------

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from connectors.sources.files import (MAX_RECORD_BYTES, WHOLE_FILE, Observation, UnreadableFile, file_format,
-                                      free_name, read_bytes, read_records, ready_files, scan)
+from connectors.sources.files import (MAX_RECORD_BYTES, WHOLE_FILE, UnreadableFile, file_format, free_name, read_bytes,
+                                      read_records, scan)
 
 THAI_CSV = "เลขที่,ชื่อ,จังหวัด\r\n1,สมชาย ใจดี,ระนอง\r\n2,นายมิน อ่อง,สมุทรสาคร\r\n"
 
@@ -160,12 +160,6 @@ class TestWatching:
         assert [file_format(n) for n in ("a.csv", "B.CSV", "a.jsonl", "a.ndjson", "a.txt", ".a.csv",
                                          "a.csv.part", "a.csv.tmp", "csv")] == [
             "csv", "csv", "jsonl", "jsonl", None, None, None, None, None]
-
-    def test_a_file_is_ready_when_two_listings_saw_the_same_size_and_mtime(self):
-        first = {"a.csv": Observation(10, 1), "b.csv": Observation(5, 1)}
-        second = {"a.csv": Observation(10, 1), "b.csv": Observation(9, 2), "c.csv": Observation(1, 1)}
-        assert ready_files(first, second) == ["a.csv"]
-        assert ready_files(second, second) == ["a.csv", "c.csv", "b.csv"]   # oldest first
 
     def test_a_taken_name_gets_a_number_before_its_extension(self):
         assert free_name("x.csv", {"y.csv"}) == "x.csv"
