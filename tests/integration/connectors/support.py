@@ -46,7 +46,7 @@ async def read_landed(connection, agency: str, prefix: str) -> Landed:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
+        end = await _settled_ends(connection, consumer, partitions)
         landed = Landed()
         needle = prefix.encode()
         while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
@@ -59,6 +59,27 @@ async def read_landed(connection, agency: str, prefix: str) -> Landed:
         return landed
     finally:
         await consumer.stop()
+
+
+async def _settled_ends(connection, committed: AIOKafkaConsumer, partitions: list[TopicPartition],
+                        timeout_s: float = 30.0) -> dict[TopicPartition, int]:
+    """The read-committed ends once no transaction is half-marked. A commit returns when the
+    coordinator has decided it; the markers reach the partitions a moment later, one by one, and
+    until then a partition's last stable offset stops short of the transaction's records. Reading
+    at that moment would see part of a transaction, so wait until every last stable offset equals
+    the partition's high watermark (no transaction in flight: the tests read after their sources)."""
+    everything = AIOKafkaConsumer(isolation_level="read_uncommitted", enable_auto_commit=False,
+                                  **connection.aiokafka())
+    await everything.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            stable = await committed.end_offsets(partitions)
+            if stable == await everything.end_offsets(partitions) or time.monotonic() > deadline:
+                return stable
+            await asyncio.sleep(0.05)
+    finally:
+        await everything.stop()
 
 
 def landed(connection, agency: str, prefix: str) -> Landed:
