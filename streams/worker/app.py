@@ -6,7 +6,8 @@ agents do not give (see each module):
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
-- task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL.
+- task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL. A database it
+  cannot write leaves the worker degraded (`/health`), correlating and publishing all the same.
 - agent `count_actions`: operators' decisions on `operator.actions.v1` counted by kind for the
   metrics (the correlate loop applies them; this agent also gives faust's own consumer a topic).
 - timer `lag`: consumer lag of each loop, for the metrics.
@@ -93,7 +94,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     if options.views:
         @app.task
         async def views() -> None:
-            await _or_crash(app, run_in_child(connection, options.database_url, metrics))
+            await run_in_child(connection, options.database_url, metrics)    # degraded, never crashed
 
     probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
@@ -106,8 +107,9 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
 
 
 async def _or_crash(app: faust.App, loop: Awaitable[None]) -> None:
-    """A loop that fails stops the whole worker with an error (its supervisor restarts it; it
-    resumes from its commits) rather than leaving a process that looks alive and does nothing."""
+    """A correlate loop that fails stops the whole worker with an error (systemd restarts it:
+    ops/systemd; it resumes from its commits) rather than leaving a process that looks alive and
+    does nothing."""
     try:
         await loop
     except asyncio.CancelledError:
