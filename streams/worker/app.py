@@ -31,7 +31,7 @@ from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
 
-__all__ = ["WorkerOptions", "make_app"]
+__all__ = ["WorkerOptions", "Pending", "make_app"]
 
 APP_ID = "sanpalang-hub"
 
@@ -49,6 +49,19 @@ class WorkerOptions:
     snapshot_seconds: float = 300.0
 
 
+class Pending:
+    """What a stop at the deadline abandons (`ops.stopping`): the correlate loop's open transaction,
+    if any, and the views' batch in hand."""
+
+    def __init__(self) -> None:
+        self.correlate: CorrelateLoop | None = None
+
+    def __call__(self) -> str:
+        entries = self.correlate.in_flight if self.correlate is not None else 0
+        transaction = f"an open transaction of {entries} lane entries" if entries else "no open transaction"
+        return f"{transaction}, the SQL views' uncommitted batch if any, and Kafka clients still closing"
+
+
 def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
     servers = ";".join(f"kafka://{s}" for s in connection.bootstrap.split(","))
     if not connection.uses_sasl:
@@ -57,7 +70,7 @@ def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | N
                                           mechanism="SCRAM-SHA-512")
 
 
-def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
+def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pending | None = None) -> faust.App:
     broker, credentials = _broker(connection)
     # broker_session_timeout: the tasks start once faust's own group has its assignment; after a
     # `kill -9` that waited for the dead member's session to expire, 60 s at faust's default
@@ -81,12 +94,15 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             from ops.alerting import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
+        loop = CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
+                             on_alert=pusher.push if pusher else None,
+                             tick_seconds=options.tick_seconds if options.clock == "wall" else None,
+                             window=options.window, snapshot_path=options.snapshot_path,
+                             snapshot_seconds=options.snapshot_seconds)
+        if pending is not None:
+            pending.correlate = loop
         try:
-            await _or_crash(app, CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
-                                               on_alert=pusher.push if pusher else None,
-                                               tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                                               window=options.window, snapshot_path=options.snapshot_path,
-                                               snapshot_seconds=options.snapshot_seconds).run())
+            await _or_crash(app, loop.run())
         finally:
             if pusher is not None:
                 await pusher.stop()

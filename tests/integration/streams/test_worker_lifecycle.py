@@ -1,13 +1,17 @@
 """`sanpalang worker` processes on a real broker and a real database, when what they depend on
-fails: a database that refuses writes degrades the SQL views and nothing else."""
+fails: a database that refuses writes degrades the SQL views and nothing else; a broker gone does
+not hold the worker's stop past `SANPALANG_STOP_TIMEOUT`."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -17,12 +21,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from ops.hub_run import ScratchHub, correlated, latest, publish, read_topic, settled, wait_until
+from ops.kafka import local
 from ops.scenario import scenario_feed
+from ops.stopping import EXIT_ABANDONED
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
 from tests.integration.postgres import create_database
 
 pytestmark = pytest.mark.broker
 ROOT = Path(__file__).resolve().parents[3]
+STOP_TIMEOUT_S, MARGIN_S = 3, 12             # the margin is a failure guard, not a measure
 
 
 class Worker:
@@ -58,6 +65,27 @@ class Worker:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=30)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass
+    return found
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
 
 
 def _read_only(server_url: str, database: str, on: bool) -> None:
@@ -117,3 +145,28 @@ class TestAWorkerWhoseViewsDatabaseRefusesWrites:
         alerts, cases = _views(url)
         assert alerts == {k: a["state"] for k, a in latest(published, ALERTS_TOPIC).items()}
         assert cases == set(latest(published, CASES_TOPIC))                    # every case, nothing lost
+
+
+class TestAWorkerWhoseBrokerIsGone:
+    def test_stops_within_the_stop_timeout_on_sigterm_and_frees_its_port(self, hub_broker, tmp_path):
+        worker = Worker(hub_broker, tmp_path / "worker.log", hub_broker.database_url,
+                        SANPALANG_STOP_TIMEOUT=str(STOP_TIMEOUT_S))
+        try:
+            wait_until(lambda: "correlator rebuilt" in worker.log.read_text(errors="replace"), timeout=120,
+                       what="the worker correlating")
+            children = _children(worker.process.pid)
+            assert children, "the worker runs its SQL views in a child process"
+            local.stop_node(hub_broker.settings, 1)
+            worker.process.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            code = worker.process.wait(timeout=STOP_TIMEOUT_S + MARGIN_S)
+            print(f"stopped in {time.monotonic() - started:.1f} s with exit code {code}")
+        finally:
+            worker.stop()
+        log = worker.log.read_text(errors="replace")
+        assert code in (0, EXIT_ABANDONED), log[-3000:]
+        if code == EXIT_ABANDONED:
+            assert len(re.findall(rf"not stopped within {STOP_TIMEOUT_S} s .*: abandoned ", log)) == 1
+        wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children), timeout=10,
+                   what="the worker's children gone with it")
+        assert _port_free(*worker.address)
