@@ -67,11 +67,13 @@ class Worker:
             self.process.wait(timeout=30)
 
 
-def _children(pid: int) -> set[int]:
+def _children(pid: int, marker: bytes = b"") -> set[int]:
+    """The processes whose parent is `pid` (with `marker` in their command line)."""
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid and \
+                    marker in (stat.parent / "cmdline").read_bytes():
                 found.add(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             pass
@@ -145,6 +147,24 @@ class TestAWorkerWhoseViewsDatabaseRefusesWrites:
         alerts, cases = _views(url)
         assert alerts == {k: a["state"] for k, a in latest(published, ALERTS_TOPIC).items()}
         assert cases == set(latest(published, CASES_TOPIC))                    # every case, nothing lost
+
+
+class TestAWorkerWhoseViewsProcessDies:
+    def test_starts_it_again_and_is_degraded_only_meanwhile(self, hub_broker, tmp_path):
+        worker = Worker(hub_broker, tmp_path / "worker.log", hub_broker.database_url)
+        try:
+            wait_until(lambda: len(_children(worker.process.pid, b"multiprocessing.spawn")) == 1, timeout=60,
+                       what="the views process")
+            (views,) = _children(worker.process.pid, b"multiprocessing.spawn")
+            os.kill(views, signal.SIGKILL)
+            wait_until(lambda: worker.health()["status"] == "degraded", timeout=30, what="the worker degraded")
+            assert "the SQL views process stopped (exit code -9)" in worker.health()["reason"]
+            wait_until(lambda: _children(worker.process.pid, b"multiprocessing.spawn") - {views}, timeout=60,
+                       what="a new views process")
+            wait_until(lambda: worker.health()["status"] == "ok", timeout=60, what="the worker healthy again")
+            assert worker.process.poll() is None
+        finally:
+            worker.stop()
 
 
 class TestAWorkerWhoseBrokerIsGone:
