@@ -26,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -112,11 +113,10 @@ class ViewsLoop:
     async def step(self, consumer: AIOKafkaConsumer) -> None:
         """One batch into SQL, then its offsets committed; a batch that fails is fetched again."""
         fetched = await consumer.getmany(timeout_ms=500, max_records=self.batch)
-        records = [schemas.decode(m.value) for messages in fetched.values() for m in messages]
-        if not records:
+        values = [m.value for messages in fetched.values() for m in messages]
+        if not values:
             return
-        applied = await self._attempt(functools.partial(self.sink.apply_many, records),
-                                      f"write {len(records)} record(s)")
+        applied = await self._attempt(functools.partial(self._apply, values), f"write {len(values)} record(s)")
         if applied is None:
             for tp, messages in fetched.items():
                 consumer.seek(tp, messages[0].offset)
@@ -128,6 +128,9 @@ class ViewsLoop:
             log.info("views commit skipped after a rebalance: %s", err)
         except KafkaError as err:              # broker gone: the next commit covers this batch
             log.warning("views commit failed (%s); the rows are written, their offsets follow", err)
+
+    def _apply(self, values: list[bytes]) -> Applied:
+        return self.sink.apply_many([schemas.decode(value) for value in values])
 
     async def _attempt(self, work: Callable[[], T], what: str) -> T | None:
         """`work()` in a thread; on failure the sink's connections are dropped (they may be to a
@@ -166,17 +169,16 @@ async def run_in_child(connection: KafkaConnection, database_url: str, metrics: 
                                                      logging.getLogger().level),
                                 name="sanpalang-views", daemon=True)
         child.start()
+        started = time.monotonic()
         try:
             while child.is_alive():
                 await asyncio.sleep(0.5)
                 failures, counted = _report(status, metrics, failures, counted)
-                if status.reason is None:
-                    deaths = 0
         finally:
             if child.is_alive():
                 child.terminate()
                 await asyncio.to_thread(child.join, 5)
-        deaths += 1
+        deaths = 1 if time.monotonic() - started > MAX_BACKOFF_S else deaths + 1     # in a row
         wait = backoff_s(deaths)
         reason = f"the SQL views process stopped (exit code {child.exitcode}); restarting it in {wait:.0f} s"
         log.error("%s; its error is in this log", reason)

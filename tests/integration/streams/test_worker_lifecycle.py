@@ -54,11 +54,14 @@ class Worker:
         found = re.search(r"/metrics and /health on http://([\d.]+):(\d+)", self.log.read_text(errors="replace"))
         return (found[1], int(found[2])) if found else None
 
+    def _get(self, path: str) -> str:
+        return urllib.request.urlopen(f"http://{self.address[0]}:{self.address[1]}{path}", timeout=10).read().decode()
+
     def health(self) -> dict:
-        return json.loads(urllib.request.urlopen(f"http://{self.address[0]}:{self.address[1]}/health", timeout=10).read())
+        return json.loads(self._get("/health"))
 
     def metric(self, name: str) -> float:
-        text = urllib.request.urlopen(f"http://{self.address[0]}:{self.address[1]}/metrics", timeout=10).read().decode()
+        text = self._get("/metrics")
         return next(float(line.split()[1]) for line in text.splitlines() if line.startswith(name + " "))
 
     def stop(self) -> None:
@@ -115,7 +118,8 @@ def _views(url: str) -> tuple[dict, set]:
 
 
 class TestAWorkerWhoseViewsDatabaseRefusesWrites:
-    def test_keeps_publishing_alerts_says_it_is_degraded_and_its_views_catch_up(self, hub_broker, postgres_url, tmp_path):
+    def test_keeps_publishing_alerts_says_it_is_degraded_and_its_views_catch_up(self, hub_broker, postgres_url,
+                                                                                tmp_path):
         database = f"views_{uuid.uuid4().hex[:12]}"
         url = create_database(postgres_url, database)
         publications, _ = scenario_feed(7)

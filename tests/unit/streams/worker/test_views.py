@@ -98,6 +98,16 @@ class TestAViewsLoopWhoseDatabaseRefusesWrites:
         assert sink.applied == [("sanpalang.hub.Alert", ALERT)] * 2 and consumer.commits == 1
         assert list(loop.status.rows) == [0, 2, 0, 0]
 
+    def test_a_record_it_cannot_read_degrades_it_too_and_is_retried_rather_than_skipped(self, monkeypatch):
+        def decode(value):
+            raise schemas.CodecError("unknown fingerprint")
+        monkeypatch.setattr(schemas, "decode", decode)
+        loop, waits = _loop(FakeSink())
+        consumer = FakeConsumer([_batch("cases.provincial.v1-2", 40)])
+        asyncio.run(loop.step(consumer))
+        assert loop.status.reason == "could not write 1 record(s): unknown fingerprint"
+        assert consumer.seeks == [("cases.provincial.v1-2", 40)] and consumer.commits == 0
+
     def test_a_failed_start_is_retried_until_the_database_answers(self):
         reasons = []
 
