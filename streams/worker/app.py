@@ -58,7 +58,8 @@ class Pending:
 
     def __call__(self) -> str:
         entries = self.correlate.in_flight if self.correlate is not None else 0
-        transaction = f"an open transaction of {entries} lane entries" if entries else "no open transaction"
+        transaction = (f"an open transaction of {entries} lane entr{'y' if entries == 1 else 'ies'}" if entries
+                       else "no open transaction")
         return f"{transaction}, the SQL views' uncommitted batch if any, and Kafka clients still closing"
 
 
