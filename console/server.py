@@ -62,7 +62,7 @@ class RunningConsole:
     feed: AlertFeed | None
     publisher: ActionPublisher | None
     directory: "DirectoryFeed | None" = None
-    stopping: str | None = None         # the step of `stop` under way ("": done), for a stop cut short (ops.stopping)
+    stopping: str | None = None          # the step of `stop` under way ("": done), told if it is cut short
 
     async def stop(self) -> None:
         """Every step, even after one failed: a step left undone leaves a client or a port open."""
@@ -70,8 +70,7 @@ class RunningConsole:
         await self._step("the person directory feed (entries not stored are read again from their offsets)",
                          self.directory.stop if self.directory else None)
         await self._step("the HTTP server (requests under way)", self.runner.cleanup)
-        await self._step("the operator action publisher (actions the broker has not acknowledged were answered "
-                         "as failed)", self.publisher.stop if self.publisher else None)
+        await self._step("the operator action publisher", self.publisher.stop if self.publisher else None)
         self.stopping = "the database connections"
         self.state.hub.reader.dispose()
         self.state.hub.writer.dispose()
