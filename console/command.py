@@ -1,4 +1,5 @@
-"""``sanpalang console``: serve the operator console and the partner API."""
+"""``sanpalang console``: serve the operator console and the partner API until SIGINT or SIGTERM,
+and stop within ``SANPALANG_STOP_TIMEOUT`` of the signal (``ops.stopping``)."""
 
 from __future__ import annotations
 
@@ -23,18 +24,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     import logging
+    import signal
     import sys
 
     from console.live import Topics
-    from console.server import serve
+    from console.server import RunningConsole, serve
+    from ops.stopping import StopDeadline
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("sanpalang.console")
+    running: list[RunningConsole] = []
 
-    def ready(url: str) -> None:
-        print(url, flush=True)
-        print(f"console at {url} (Ctrl-C stops it); users: sanpalang users add NAME --role ...", file=sys.stderr)
+    def pending() -> str:
+        if not running:
+            return "its start (nothing was served yet)"
+        step = running[0].stopping
+        if step is None:
+            return "the whole stop (the event loop never got to it)"
+        return f"the stop while closing {step}" if step else "threads still running after the stop (a database call)"
+    deadline = StopDeadline(settings.stop_timeout_s, pending, log)
+
+    def ready(console: RunningConsole) -> None:
+        running.append(console)
+        print(console.url, flush=True)
+        print(f"console at {console.url} (Ctrl-C stops it); users: sanpalang users add NAME --role ...",
+              file=sys.stderr)
+
+    async def main() -> None:
+        stop, loop, task = asyncio.Event(), asyncio.get_running_loop(), asyncio.current_task()
+
+        def on_signal() -> None:
+            deadline.arm()
+            if running:
+                stop.set()                   # serving: the ordinary stop
+            else:
+                task.cancel()                # still starting: the start is abandoned
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, on_signal)
+        await serve(settings, args.host, args.port, topics=Topics(args.alerts_topic, args.actions_topic),
+                    kafka=not args.no_kafka, secure_cookies=args.secure_cookies, stop=stop, on_ready=ready)
     try:
-        asyncio.run(serve(settings, args.host, args.port, topics=Topics(args.alerts_topic, args.actions_topic),
-                          kafka=not args.no_kafka, secure_cookies=args.secure_cookies, on_ready=ready))
-    except KeyboardInterrupt:
-        pass
+        asyncio.run(main())
+    except asyncio.CancelledError:
+        log.info("console start abandoned on a signal")
+        return 0
+    log.info("console stopped")
     return 0

@@ -3,7 +3,7 @@
     console = await start_console(settings, "127.0.0.1", 8080)     # returns once it serves
     print(console.url); ...; await console.stop()
 
-    await serve(settings, "127.0.0.1", 8080)                       # until cancelled (the CLI)
+    await serve(settings, "127.0.0.1", 8080, stop=event)           # until the event is set (the CLI)
 
 ``topics`` names the alerts and actions topics (tests use their own); ``kafka=False`` serves the
 pages and the API without the bus (no live board, actions answer 503), for a database-only look.
@@ -12,7 +12,8 @@ pages and the API without the bus (no live board, actions answer 503), for a dat
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,8 @@ from streams.views.engine import make_engine
 from streams.views.migrations import upgrade
 
 __all__ = ["RunningConsole", "start_console", "serve", "open_hub", "console_connection"]
+
+log = logging.getLogger(__name__)
 
 
 def console_connection(settings: Settings) -> KafkaConnection:
@@ -59,17 +62,31 @@ class RunningConsole:
     feed: AlertFeed | None
     publisher: ActionPublisher | None
     directory: "DirectoryFeed | None" = None
+    stopping: str | None = None          # the step of `stop` under way ("": done), told if it is cut short
 
     async def stop(self) -> None:
-        if self.feed is not None:
-            await self.feed.stop()
-        if self.directory is not None:
-            await self.directory.stop()
-        await self.runner.cleanup()
-        if self.publisher is not None:
-            await self.publisher.stop()
+        """Every step, even after one failed: a step left undone leaves a client or a port open."""
+        await self._step("the live alert feed", self.feed.stop if self.feed else None)
+        await self._step("the person directory feed (entries not stored are read again from their offsets)",
+                         self.directory.stop if self.directory else None)
+        await self._step("the HTTP server (requests under way)", self.runner.cleanup)
+        await self._step("the operator action publisher", self.publisher.stop if self.publisher else None)
+        self.stopping = "the database connections"
         self.state.hub.reader.dispose()
         self.state.hub.writer.dispose()
+        self.stopping = ""
+
+    async def _step(self, what: str, stop: Callable[[], Awaitable[None]] | None) -> None:
+        self.stopping = what
+        if stop is None:
+            return
+        try:
+            await stop()
+        except (Exception, asyncio.CancelledError) as err:
+            # aiokafka's consumer.stop() re-raises its fetcher's cancellation when the broker is gone
+            if asyncio.current_task().cancelling():                   # this stop itself is cancelled
+                raise
+            log.warning("stopping the console: closing %s failed (%r); going on", what, err)
 
 
 async def start_console(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *, topics: Topics = Topics(),
@@ -106,12 +123,14 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
 
 
 async def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *, topics: Topics = Topics(),
-                kafka: bool = True, secure_cookies: bool = False, on_ready: Callable[[str], None] | None = None) -> None:
+                kafka: bool = True, secure_cookies: bool = False, stop: asyncio.Event | None = None,
+                on_ready: Callable[[RunningConsole], None] | None = None) -> None:
+    """Serve until `stop` is set (or the task is cancelled), then stop the console."""
     console = await start_console(settings, host, port, topics=topics, kafka=kafka, secure_cookies=secure_cookies)
     try:
         if on_ready:
-            on_ready(console.url)
-        await asyncio.Event().wait()
+            on_ready(console)
+        await (stop or asyncio.Event()).wait()
     finally:
         await console.stop()
 

@@ -9,6 +9,7 @@ command -v mvn  >/dev/null 2>&1 || need+=(maven)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm  >/dev/null 2>&1 || need+=(npm)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)   # tests: ops/systemd units verified
 for pkg in "$@"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

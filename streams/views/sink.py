@@ -69,6 +69,12 @@ class ViewSink:
             raise ViewSinkError(f"could not migrate the case views at {_safe(self.url)}: {e}") from e
         self._engine = engine
 
+    def reconnect(self) -> None:
+        """Drop the pooled connections, after a failure: they may be to a server that restarted, to
+        a primary that became a replica, or sessions opened read-only; the next apply opens new ones."""
+        if self._engine is not None:
+            self._engine.dispose()
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

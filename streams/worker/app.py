@@ -6,7 +6,8 @@ agents do not give (see each module):
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
-- task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL.
+- task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL. A database it
+  cannot write leaves the worker degraded (`/health`), correlating and publishing all the same.
 - agent `count_actions`: operators' decisions on `operator.actions.v1` counted by kind for the
   metrics (the correlate loop applies them; this agent also gives faust's own consumer a topic).
 - timer `lag`: consumer lag of each loop, for the metrics.
@@ -30,7 +31,7 @@ from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
 
-__all__ = ["WorkerOptions", "make_app"]
+__all__ = ["WorkerOptions", "Pending", "make_app"]
 
 APP_ID = "sanpalang-hub"
 
@@ -48,6 +49,20 @@ class WorkerOptions:
     snapshot_seconds: float = 300.0
 
 
+class Pending:
+    """What a stop at the deadline abandons (`ops.stopping`): the correlate loop's open transaction,
+    if any, and the views' batch in hand."""
+
+    def __init__(self) -> None:
+        self.correlate: CorrelateLoop | None = None
+
+    def __call__(self) -> str:
+        entries = self.correlate.in_flight if self.correlate is not None else 0
+        transaction = (f"an open transaction of {entries} lane entr{'y' if entries == 1 else 'ies'}" if entries
+                       else "no open transaction")
+        return f"{transaction}, the SQL views' uncommitted batch if any, and Kafka clients still closing"
+
+
 def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
     servers = ";".join(f"kafka://{s}" for s in connection.bootstrap.split(","))
     if not connection.uses_sasl:
@@ -56,7 +71,7 @@ def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | N
                                           mechanism="SCRAM-SHA-512")
 
 
-def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
+def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pending | None = None) -> faust.App:
     broker, credentials = _broker(connection)
     # broker_session_timeout: the tasks start once faust's own group has its assignment; after a
     # `kill -9` that waited for the dead member's session to expire, 60 s at faust's default
@@ -80,12 +95,15 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
             from ops.alerting import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
+        loop = CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
+                             on_alert=pusher.push if pusher else None,
+                             tick_seconds=options.tick_seconds if options.clock == "wall" else None,
+                             window=options.window, snapshot_path=options.snapshot_path,
+                             snapshot_seconds=options.snapshot_seconds)
+        if pending is not None:
+            pending.correlate = loop
         try:
-            await _or_crash(app, CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
-                                               on_alert=pusher.push if pusher else None,
-                                               tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                                               window=options.window, snapshot_path=options.snapshot_path,
-                                               snapshot_seconds=options.snapshot_seconds).run())
+            await _or_crash(app, loop.run())
         finally:
             if pusher is not None:
                 await pusher.stop()
@@ -93,7 +111,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
     if options.views:
         @app.task
         async def views() -> None:
-            await _or_crash(app, run_in_child(connection, options.database_url, metrics))
+            await run_in_child(connection, options.database_url, metrics)    # degraded, never crashed
 
     probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
@@ -106,8 +124,9 @@ def make_app(connection: KafkaConnection, options: WorkerOptions) -> faust.App:
 
 
 async def _or_crash(app: faust.App, loop: Awaitable[None]) -> None:
-    """A loop that fails stops the whole worker with an error (its supervisor restarts it; it
-    resumes from its commits) rather than leaving a process that looks alive and does nothing."""
+    """A correlate loop that fails stops the whole worker with an error (systemd restarts it:
+    ops/systemd; it resumes from its commits) rather than leaving a process that looks alive and
+    does nothing."""
     try:
         await loop
     except asyncio.CancelledError:

@@ -1,4 +1,6 @@
-"""`sanpalang worker`: run the stream processors until stopped (Ctrl-C, SIGTERM)."""
+"""`sanpalang worker`: run the stream processors until stopped (Ctrl-C, SIGTERM), within
+`SANPALANG_STOP_TIMEOUT` of the signal (`ops.stopping`: what is not committed by then is abandoned
+and replayed after a restart)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="hold events this long (event time) to correlate them in event-time order; default: "
                              "until the lane goes idle with --clock event, none with --clock wall")
     parser.add_argument("--metrics", type=host_port, metavar="HOST:PORT", default=("127.0.0.1", 9464),
-                        help="serve /metrics here (default 127.0.0.1:9464)")
+                        help="serve /metrics and /health here (default 127.0.0.1:9464; port 0: any free one, logged)")
     parser.add_argument("--snapshot-seconds", type=float, default=300.0, metavar="SECONDS",
                         help="snapshot the correlator this often (under SANPALANG_HOME/worker), so a restart replays "
                              "only the lane entries after it; 0: never (default 300)")
@@ -27,15 +29,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
+    import logging
+    import sys
     from datetime import timedelta
 
-    import faust
-    from prometheus_client import start_http_server
-
     from ops.kafka.connection import resolve_connection
+    from ops.stopping import StopDeadline
     from streams.privacy import pseudonym_key
-    from streams.worker.app import WorkerOptions, make_app
-    from streams.worker.metrics import WorkerMetrics
+    from streams.worker.app import Pending, WorkerOptions, make_app
+    from streams.worker.metrics import WorkerMetrics, serve
     from streams.worker.reorder import REPLAY_WINDOW
 
     if args.order_days is not None:
@@ -49,7 +51,26 @@ def run(args: argparse.Namespace, settings) -> int:
                             snapshot_path=settings.home / "worker" / "correlator.snapshot",
                             snapshot_seconds=args.snapshot_seconds)
     host, port = args.metrics
-    start_http_server(port, addr=host, registry=WorkerMetrics.shared().registry)
-    app = make_app(connection, options)
-    faust.Worker(app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
+    server = serve(WorkerMetrics.shared(), host, port)
+    pending = Pending()
+    print(f"worker: /metrics and /health on http://{host}:{server.server_port}", file=sys.stderr, flush=True)
+    deadline = StopDeadline(settings.stop_timeout_s, pending, logging.getLogger("sanpalang.worker"))
+    _worker_class()(make_app(connection, options, pending), deadline, loglevel=args.loglevel,
+                    quiet=True).execute_from_commandline()
     return 0
+
+
+def _worker_class():
+    """faust's worker, with the stop deadline armed by the stop signal (SIGTERM, SIGINT); built
+    here so that `sanpalang --help` does not import faust."""
+    import faust
+
+    class Worker(faust.Worker):
+        def __init__(self, app, deadline, **kwargs) -> None:
+            super().__init__(app, **kwargs)
+            self.deadline = deadline
+
+        def _schedule_shutdown(self, signum) -> None:
+            self.deadline.arm()
+            super()._schedule_shutdown(signum)
+    return Worker

@@ -165,6 +165,7 @@ class CorrelateLoop:
         self.snapshots = (SnapshotWriter(snapshot_path, snapshot_seconds)
                           if snapshot_path is not None and snapshot_seconds > 0 else None)
         self._lane_next: tuple[int, bytes] | None = None    # after the last commit: the lane's next offset, last entry
+        self.in_flight = 0                                   # lane entries of the transaction under way
 
     async def run(self) -> None:
         listener = _Assignment()
@@ -258,6 +259,7 @@ class CorrelateLoop:
             outputs += made
             produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
             sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
+        self.in_flight = len(entries)
         try:
             async with producer.transaction():
                 for entry in entries:
@@ -274,6 +276,8 @@ class CorrelateLoop:
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
             return
+        finally:
+            self.in_flight = 0
         self._count(outputs)
         self.metrics.committed(entries, outputs)
         if self.on_alert is not None:

@@ -1,4 +1,5 @@
-"""The worker's Prometheus metrics (names used by ops/prometheus/rules.yml and the Grafana board).
+"""The worker's Prometheus metrics (names used by ops/prometheus/rules.yml and the Grafana board)
+and its health, served together on `/metrics` and `/health` (`serve`).
 
 Gauges of open cases and alerts are kept from the records the worker publishes: the latest stage
 and province per case, the latest state per alert.
@@ -6,21 +7,26 @@ and province per case, the latest state per alert.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
+from wsgiref.simple_server import WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
 
 import schemas
 
-__all__ = ["WorkerMetrics", "METRIC_NAMES"]
+__all__ = ["WorkerMetrics", "METRIC_NAMES", "serve"]
 
 METRIC_NAMES = (
     "sanpalang_worker_events_total", "sanpalang_worker_person_links_total", "sanpalang_worker_cases_open",
     "sanpalang_worker_alerts_open", "sanpalang_worker_consumer_lag", "sanpalang_worker_processing_seconds",
     "sanpalang_worker_last_commit_timestamp_seconds", "sanpalang_worker_skipped_entries_total",
     "sanpalang_worker_view_rows_total", "sanpalang_worker_operator_actions_total",
+    "sanpalang_worker_views_degraded", "sanpalang_worker_views_failures_total",
 )
 
 
@@ -47,6 +53,11 @@ class WorkerMetrics:
                                     "Lane offsets after the last snapshot: what a restart would replay", registry=r)
         self.actions = PromCounter("sanpalang_worker_operator_actions_total", "Operators' decisions received",
                                    ["kind"], registry=r)
+        self.degraded = Gauge("sanpalang_worker_views_degraded", "1 while the SQL views cannot be written",
+                              registry=r)
+        self.views_failures = PromCounter("sanpalang_worker_views_failures_total",
+                                          "Failed attempts to write the SQL views (each retried)", registry=r)
+        self.degraded_reason: str | None = None            # for /health
         self._cases: dict[str, tuple[str, str]] = {}
         self._alerts: dict[str, tuple[str, str, str]] = {}
 
@@ -77,6 +88,14 @@ class WorkerMetrics:
                            (str(record["rule_number"]), record["severity"], record["state"]) if open_ else None)
         self.last_commit.set(now)
 
+    def views_degraded(self, reason: str | None) -> None:
+        self.degraded_reason = reason
+        self.degraded.set(1 if reason else 0)
+
+    def health(self) -> dict[str, Any]:
+        reason = self.degraded_reason
+        return {"status": "degraded" if reason else "ok", "reason": reason}
+
     def operator_action(self, value: bytes) -> None:
         try:
             kind = schemas.decode(value)[1]["kind"]
@@ -93,3 +112,19 @@ class WorkerMetrics:
         if labels is not None:
             latest[key] = labels
             gauge.labels(*labels).inc()
+
+
+def serve(metrics: WorkerMetrics, host: str, port: int) -> WSGIServer:
+    """`/health` (JSON: status ok or degraded, and why) and `/metrics` on `host:port` (0: any free
+    port, read back from `server_port`), from a daemon thread."""
+    exposition = make_wsgi_app(metrics.registry)
+
+    def app(environ: dict, start_response: Any) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/health":
+            return exposition(environ, start_response)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(metrics.health()).encode()]
+
+    server = make_server(host, port, app, ThreadingWSGIServer, handler_class=_SilentHandler)
+    threading.Thread(target=server.serve_forever, name="sanpalang-metrics", daemon=True).start()
+    return server
