@@ -20,7 +20,6 @@ second core. A child that dies anyway is started again after the same back-off.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import functools
 import logging
 import multiprocessing
@@ -35,6 +34,7 @@ from aiokafka.errors import CommitFailedError, KafkaError
 
 import schemas
 from ops.kafka.connection import KafkaConnection
+from ops.lifetime import tie_to_parent
 from streams.views import Applied, ViewSink
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, referrals_topic
 from streams.worker.lane import AGENCIES
@@ -199,14 +199,6 @@ def _report(status: ViewsStatus, metrics: WorkerMetrics, failures: int, counted:
 
 
 def _child(connection: KafkaConnection, database_url: str, status: ViewsStatus, parent: int, level: int) -> None:
-    _die_with_parent(parent)
+    tie_to_parent(signal.SIGKILL, parent)   # the views die with the worker, however it ends
     logging.basicConfig(level=level, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
     asyncio.run(ViewsLoop(connection, ViewSink(database_url), status).run())
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: SIGKILL when the worker process ends, however it ends."""
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:                    # the worker ended before prctl took effect
-        os._exit(1)
