@@ -2,14 +2,24 @@
 
 ``POST /v1/records`` takes one JSON object, a JSON array, or ``{"records": [...]}``. Each agency
 authenticates with its own bearer token; this endpoint belongs to one agency, and another
-agency's valid token is refused with 403 (not 401) so the caller knows it is at the wrong door.
-The answer is given only once every event and dead letter of the request is committed:
+agency's valid token is refused with 403 (not 401, so the caller knows it is at the wrong door;
+naming no agency, so a token's owner is not told to whoever holds it). Every body read ends as
+events or dead letters, and the answer is given only once they are committed:
 
 - 202 ``{"request_id", "accepted": [{"index", "event_ids"}], "rejected": [{"index", "errors"}]}``
   when at least one record was accepted (rejected ones are dead-lettered and listed);
 - 400 with the same body when none was: every record was invalid (also dead-lettered), or the
-  body is not JSON (dead-lettered whole, so even that is accounted for);
-- 401 / 403 / 413 before anything is read; 503 when the connector is stopping.
+  body cannot be read (not JSON, too deep, a number too long, not characters, a bad header: see
+  ``http_body``; dead-lettered whole, so even that is accounted for);
+- 401 / 403 / 413 before anything is read; 408 when the body does not arrive within
+  ``body_timeout_s`` (a connection whose request headers do not arrive within ``header_timeout_s``
+  is closed);
+- 503 with ``Retry-After`` while the connector cannot commit (``/health`` says degraded) or is
+  stopping: nothing of such a request is published, then or later, so sending it again is safe.
+
+``Idempotency-Key`` (optional, 1-200 visible ASCII characters): a request sent again with the
+same key within 24 h gets the first answer (header ``Idempotent-Replayed: true``) and publishes
+nothing; the same key with another body is refused with 422 (``connectors.receipts``).
 
 The same server answers ``GET /health`` and ``GET /metrics`` for the whole connector process.
 """
@@ -18,61 +28,28 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
+import re
 import uuid
 from typing import Any, Callable, Mapping, Sequence
 
 from aiohttp import web
 
-from connectors.publisher import PublisherStopped
-from connectors.records import Origin, Publication, SourceRecord
+from connectors.publisher import PublisherStopped, PublisherUnavailable
+from connectors.receipts import KEEP_S, Receipt, Receipts, body_digest, receipts_topic
+from connectors.records import Publication
 from connectors.routing import route_deferred
 from connectors.sources.base import ROUTE_SLICE, SourceContext
+from connectors.sources.http_body import PATH, item_json, split_body
 
-__all__ = ["HttpIntake", "health_routes", "item_json", "split_body"]
+__all__ = ["HttpIntake", "answer", "health_routes", "item_json", "split_body"]
 
-PATH = "/v1/records"
-
-
-def split_body(body: bytes, request_id: str, max_records: int, *, item_bytes: bool = True) -> list[SourceRecord]:
-    """The source records of one request body (pure). An unparseable body is one unreadable record.
-
-    Each record's ``raw`` is its item as JSON text; with ``item_bytes=False`` an object item gets
-    ``b""`` instead: ``routing.route_deferred`` writes the text only for the items dead-lettered,
-    and saves some 10 us an item."""
-    def origin(index: int | None) -> Origin:
-        where = f"request {request_id}" + ("" if index is None else f" item {index}")
-        return Origin("http", f"POST {PATH}", where)
-
-    try:
-        parsed: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return [SourceRecord(origin(None), body, None, f"the body is not JSON: {err}")]
-    items = parsed.get("records") if isinstance(parsed, dict) and "records" in parsed else parsed
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        return [SourceRecord(origin(None), body, None,
-                             "the body must be a JSON object, an array of objects, or {\"records\": [...]}")]
-    if len(items) > max_records:
-        return [SourceRecord(origin(None), body, None,
-                             f"{len(items)} records in one request; send at most {max_records} per request")]
-    records = []
-    for index, item in enumerate(items):
-        if isinstance(item, dict):
-            records.append(SourceRecord(origin(index), item_json(item) if item_bytes else b"", item))
-        else:
-            records.append(SourceRecord(origin(index), item_json(item), None,
-                                        f"item {index} is a JSON {type(item).__name__}, not an object"))
-    return records
+RETRY_AFTER_S = 5
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]{1,200}")
+Answer = tuple[int, dict[str, Any]]
 
 
-def item_json(item: Any) -> bytes:
-    """An item of a request as the bytes its dead letter carries."""
-    return json.dumps(item, ensure_ascii=False).encode()
-
-
-def _answer(request_id: str, per_record: Sequence[list[Publication]]) -> tuple[int, dict[str, Any]]:
+def answer(request_id: str, per_record: Sequence[list[Publication]]) -> Answer:
+    """The status and body of the answer to a request whose records were routed into ``per_record``."""
     accepted, rejected = [], []
     for index, publications in enumerate(per_record):
         letters = [p for p in publications if p.dead_letter]
@@ -97,36 +74,71 @@ def health_routes(context: SourceContext, degraded: Callable[[], str | None]) ->
     return [web.get("/health", health), web.get("/metrics", metrics)]
 
 
+def header_problem(headers: Mapping[str, str]) -> str | None:
+    """Why the request's own ids cannot be used (they go into keys and origins), or None."""
+    for name in ("X-Request-Id", "Idempotency-Key"):
+        value = headers.get(name)
+        if value is not None and not _HEADER_VALUE.fullmatch(value):
+            return f"the {name} header must be 1 to 200 visible ASCII characters"
+    return None
+
+
+def _unavailable(why: str) -> web.Response:
+    return web.json_response({"error": f"{why}; nothing of this request was published: send it again later"},
+                             status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 class HttpIntake:
     """The HTTP source of one agency's connector; ``run()`` serves until ``stop()``."""
 
     kind = "http"
 
     def __init__(self, context: SourceContext, host: str, port: int, tokens: Mapping[str, str], *,
-                 max_body_bytes: int = 1 << 20, max_records: int = 1000) -> None:
+                 max_body_bytes: int = 1 << 20, max_records: int = 1000, header_timeout_s: float = 10.0,
+                 body_timeout_s: float = 30.0) -> None:
         if context.agency not in tokens:
             raise ValueError(f"no HTTP token for {context.agency}")
         self.context = context
         self.host, self.port = host, port
         self._tokens = dict(tokens)
         self._max_records = max_records
+        self._header_timeout_s, self._body_timeout_s = header_timeout_s, body_timeout_s
         self._app = web.Application(client_max_size=max_body_bytes)
         self._app.add_routes([web.post(PATH, self._records),
                               *health_routes(context, lambda: context.publisher.degraded_reason)])
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._receipts = Receipts(now_ms=0)
+        self._in_progress: dict[str, asyncio.Future[None]] = {}
         self.bound_port: int | None = None
 
     async def run(self) -> None:
-        self._runner = web.AppRunner(self._app, access_log=None)
+        """Read back the last day's receipts, then serve. (aiohttp's keep-alive timer, armed when a
+        connection opens, is what closes one whose request headers never complete.)"""
+        now_ms = self._now_ms()
+        stored = await self.context.publisher.read_back(receipts_topic(self.context.agency))
+        self._receipts = Receipts((Receipt.read(r.key, r.value) for r in stored), now_ms=now_ms)
+        self._runner = web.AppRunner(self._app, access_log=None, keepalive_timeout=self._header_timeout_s,
+                                     shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.bound_port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - port 0 picks one
+        self._site = web.TCPSite(self._runner, self.host, self.port)
+        await self._site.start()
+        self.bound_port = self._site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - port 0 picks one
+
+    async def stop_listening(self) -> None:
+        """Take no new connection; requests under way go on until the publisher settles them."""
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
 
     async def stop(self) -> None:
+        await self.stop_listening()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def _now_ms(self) -> int:
+        return int(self.context.now().timestamp() * 1000)
 
     def _caller(self, request: web.Request) -> str | None:
         header = request.headers.get("Authorization", "")
@@ -141,15 +153,58 @@ class HttpIntake:
             return web.json_response({"error": "missing or unknown bearer token"}, status=401,
                                      headers={"WWW-Authenticate": 'Bearer realm="sanpalang"'})
         if caller != self.context.agency:
-            return web.json_response({"error": f"this is the {self.context.agency} intake; "
-                                      f"the token belongs to {caller}"}, status=403)
-        request_id = request.headers.get("X-Request-Id") or str(uuid.uuid4())
+            return web.json_response({"error": "this token is not valid for this intake"}, status=403)
+        if self.context.publisher.degraded_reason:
+            return _unavailable("the connector cannot reach its broker")
         try:
-            body = await request.read()
+            async with asyncio.timeout(self._body_timeout_s):
+                body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": f"body over {request.app._client_max_size} bytes; "  # noqa: SLF001
                                       "split it into several requests"}, status=413)
-        records = split_body(body, request_id, self._max_records, item_bytes=False)
+        except TimeoutError:
+            return web.json_response({"error": f"the body did not arrive within {self._body_timeout_s:g} s"},
+                                     status=408)
+        problem = header_problem(request.headers)
+        key = None if problem else request.headers.get("Idempotency-Key")
+        request_id = (None if problem else request.headers.get("X-Request-Id")) or str(uuid.uuid4())
+        headers = {"X-Request-Id": request_id}
+        try:
+            if key is None:
+                status, answer_ = await self._intake(request, body, request_id, problem, None)
+            else:
+                status, answer_, headers = await self._once(key, body, request, request_id)
+        except PublisherUnavailable:
+            return _unavailable("the connector cannot reach its broker")
+        except PublisherStopped:
+            return _unavailable("the connector is stopping")
+        return web.json_response(answer_, status=status, headers=headers)
+
+    async def _once(self, key: str, body: bytes, request: web.Request,
+                    request_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """The first answer given to ``key`` (waiting for it if that request is under way), or a new one."""
+        digest = body_digest(body)
+        while (earlier := self._in_progress.get(key)) is not None:
+            await asyncio.wait({earlier})
+        known = self._receipts.get(key, now_ms=self._now_ms())
+        if known is not None and known.digest != digest:
+            return 422, {"error": f"this Idempotency-Key was used for another body within {KEEP_S // 3600} h; "
+                                  "use a new key for a new request"}, {}
+        if known is not None:
+            return known.status, known.answer, {"X-Request-Id": known.answer["request_id"],
+                                                "Idempotent-Replayed": "true"}
+        self._in_progress[key] = asyncio.get_running_loop().create_future()
+        try:
+            status, answer_ = await self._intake(request, body, request_id, None, (key, digest))
+        finally:
+            self._in_progress.pop(key).set_result(None)
+        return status, answer_, {"X-Request-Id": request_id}
+
+    async def _intake(self, request: web.Request, body: bytes, request_id: str, problem: str | None,
+                      keyed: tuple[str, str] | None) -> Answer:
+        """Route the body's records and publish them (with the receipt of a keyed request)."""
+        records = split_body(body, request_id, self._max_records, item_bytes=False, charset=request.charset,
+                             problem=problem)
         received_at = self.context.now()
         per_record: list[list[Publication]] = []
         for index, record in enumerate(records):
@@ -158,10 +213,13 @@ class HttpIntake:
             per_record.append(route_deferred(self.context.agency, record, self.context.mapper, received_at,
                                              item_json))
         self.context.metrics.record_received(self.kind, len(records))
-        try:
-            await self.context.publisher.publish([p for ps in per_record for p in ps], None, source=self.kind)
-        except PublisherStopped:
-            return web.json_response({"error": "the connector is stopping; send the request again"},
-                                     status=503, headers={"Retry-After": "5"})
-        status, answer = _answer(request_id, per_record)
-        return web.json_response(answer, status=status, headers={"X-Request-Id": request_id})
+        status, answer_ = answer(request_id, per_record)
+        receipt = None
+        if keyed is not None:
+            receipt = Receipt(keyed[0], keyed[1], status, answer_, int(received_at.timestamp() * 1000))
+        await self.context.publisher.publish([p for ps in per_record for p in ps], None, source=self.kind,
+                                             extra=[receipt.publication(self.context.agency)] if receipt else (),
+                                             waits_out_outage=False)
+        if receipt is not None:
+            self._receipts.add(receipt, now_ms=self._now_ms())
+        return status, answer_

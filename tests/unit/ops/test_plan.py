@@ -57,12 +57,12 @@ class TestAclGrants:
     def test_an_agency_writes_only_its_own_intake_dead_letters_and_checkpoints(self):
         written = {g.resource_name for g in self.GRANTS if g.principal == "police" and g.operation == "WRITE"
                    and g.resource_type == "TOPIC"}
-        assert written == {"intake.police.v1", "dlq.police.v1", "offsets.police.v1"}
+        assert written == {"intake.police.v1", "dlq.police.v1", "offsets.police.v1", "receipts.police.v1"}
 
     def test_an_agency_reads_only_its_referrals_its_checkpoints_and_the_schemas(self):
         read = {g.resource_name for g in self.GRANTS if g.principal == "labour" and g.operation == "READ"
                 and g.resource_type == "TOPIC"}
-        assert read == {"referrals.labour.v1", "offsets.labour.v1", "schemas.avro.v1"}
+        assert read == {"referrals.labour.v1", "offsets.labour.v1", "receipts.labour.v1", "schemas.avro.v1"}
 
     def test_downstream_consumers_never_read_intake_or_person_links(self):
         read = {g.resource_name for g in self.GRANTS if g.principal == "consumer" and g.resource_type == "TOPIC"}
