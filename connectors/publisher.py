@@ -63,9 +63,6 @@ class Abandoned:
     batches: int = 0
     records: int = 0
 
-    def __bool__(self) -> bool:
-        return self.batches > 0
-
 
 @dataclass
 class _Pending:
@@ -89,10 +86,8 @@ class Publisher:
         self.transactional_id = f"{agency}.connector.{instance}"
         self._marker_key = f"publisher:{self.transactional_id}".encode()
         self._metrics = metrics
-        self._max_batch = max_batch
-        self._linger_s = linger_s
-        self._max_backoff_s = max_backoff_s
-        self._commit_timeout_s = commit_timeout_s
+        self._max_batch, self._linger_s = max_batch, linger_s
+        self._max_backoff_s, self._commit_timeout_s = max_backoff_s, commit_timeout_s
         self._producer: AIOKafkaProducer | None = None
         self._partitioner = KeyPartitioner()   # aiokafka's answers, faster (partitioning.py)
         self._queue: list[_Pending] = []
@@ -123,13 +118,17 @@ class Publisher:
             await asyncio.wait({self._task}, timeout=timeout_s * 0.6)   # the loop ends once nothing waits
             self._task.cancel()
             await asyncio.wait({self._task}, timeout=(deadline - loop.time()) / 3)
-        left = self._in_flight + self._queue
-        abandoned = Abandoned(len(left), sum(len(p.publications) for p in left))
+        abandoned = self.outstanding()
         for pending in (self._in_flight if not self._unsettled else []) + self._queue:
             _fail(pending, PublisherStopped("connector stopping; batch not published"))
         self._in_flight, self._queue = [], []
         await self._close(timeout_s=max(0.2, deadline - loop.time()))
         return abandoned
+
+    def outstanding(self) -> Abandoned:
+        """The batches handed over and not committed yet: what stopping now would abandon."""
+        left = self._in_flight + self._queue
+        return Abandoned(len(left), sum(len(p.publications) for p in left))
 
     def checkpoint(self, source_id: str) -> dict[str, Any] | None:
         """The last committed position of a source, or None if it never committed."""

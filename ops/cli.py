@@ -106,8 +106,7 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
     plan = ConnectorPlan(args.agency, http=args.http, watch=Path(args.watch) if args.watch else None,
                          sql_url=args.sql, table=args.table, watermark=args.watermark, metrics=args.metrics,
                          instance=args.name)
-    asyncio.run(run_connector(settings, plan, progress))
-    return 0
+    return asyncio.run(run_connector(settings, plan, progress))
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
