@@ -10,7 +10,8 @@ A key is remembered for ``KEEP_S`` (24 h, a constant rather than a setting: it i
 agencies' developers, documented in the README, not a tuning knob). The topic is delete-policy
 with a retention of 2 days: storage is bounded by two days of keyed requests, where a compacted
 topic keyed per request would grow without end. In memory the receipts of the last 24 h are held
-in arrival order and dropped as they expire (some 40 bytes per accepted record).
+in arrival order and dropped as they expire, each answer as its JSON text (some 70 bytes per
+record of the request, measured with tracemalloc, where the answer as dicts took 366).
 
 Pure: times come in as arguments.
 """
@@ -40,22 +41,27 @@ def body_digest(body: bytes) -> str:
 
 @dataclass(frozen=True)
 class Receipt:
-    """The first answer to one keyed request."""
+    """The first answer to one keyed request: its status, its body as JSON text, its request id."""
 
     key: str
     digest: str
     status: int
-    answer: dict[str, Any]
+    answer: bytes
+    request_id: str
     at_ms: int
 
+    @classmethod
+    def of(cls, key: str, digest: str, status: int, answer: dict[str, Any], at_ms: int) -> "Receipt":
+        return cls(key, digest, status, json.dumps(answer).encode(), answer["request_id"], at_ms)
+
     def publication(self, agency: str) -> Publication:
-        value = {"digest": self.digest, "status": self.status, "answer": self.answer, "at_ms": self.at_ms}
-        return Publication(receipts_topic(agency), self.key.encode(), json.dumps(value, sort_keys=True).encode())
+        value = {"digest": self.digest, "status": self.status, "answer": json.loads(self.answer), "at_ms": self.at_ms}
+        return Publication(receipts_topic(agency), self.key.encode(), json.dumps(value).encode())
 
     @classmethod
     def read(cls, key: bytes, value: bytes) -> "Receipt":
         fields = json.loads(value)
-        return cls(key.decode(), fields["digest"], fields["status"], fields["answer"], fields["at_ms"])
+        return cls.of(key.decode(), fields["digest"], fields["status"], fields["answer"], fields["at_ms"])
 
 
 class Receipts:

@@ -168,37 +168,34 @@ class HttpIntake:
         problem = header_problem(request.headers)
         key = None if problem else request.headers.get("Idempotency-Key")
         request_id = (None if problem else request.headers.get("X-Request-Id")) or str(uuid.uuid4())
-        headers = {"X-Request-Id": request_id}
         try:
-            if key is None:
-                status, answer_ = await self._intake(request, body, request_id, problem, None)
-            else:
-                status, answer_, headers = await self._once(key, body, request, request_id)
+            if key is not None:
+                return await self._once(key, body, request, request_id)
+            status, answer_ = await self._intake(request, body, request_id, problem, None)
         except PublisherUnavailable:
             return _unavailable("the connector cannot reach its broker")
         except PublisherStopped:
             return _unavailable("the connector is stopping")
-        return web.json_response(answer_, status=status, headers=headers)
+        return web.json_response(answer_, status=status, headers={"X-Request-Id": request_id})
 
-    async def _once(self, key: str, body: bytes, request: web.Request,
-                    request_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    async def _once(self, key: str, body: bytes, request: web.Request, request_id: str) -> web.Response:
         """The first answer given to ``key`` (waiting for it if that request is under way), or a new one."""
         digest = body_digest(body)
         while (earlier := self._in_progress.get(key)) is not None:
             await asyncio.wait({earlier})
         known = self._receipts.get(key, now_ms=self._now_ms())
         if known is not None and known.digest != digest:
-            return 422, {"error": f"this Idempotency-Key was used for another body within {KEEP_S // 3600} h; "
-                                  "use a new key for a new request"}, {}
+            return web.json_response({"error": f"this Idempotency-Key was used for another body within "
+                                               f"{KEEP_S // 3600} h; use a new key for a new request"}, status=422)
         if known is not None:
-            return known.status, known.answer, {"X-Request-Id": known.answer["request_id"],
-                                                "Idempotent-Replayed": "true"}
+            return web.Response(body=known.answer, status=known.status, content_type="application/json",
+                                headers={"X-Request-Id": known.request_id, "Idempotent-Replayed": "true"})
         self._in_progress[key] = asyncio.get_running_loop().create_future()
         try:
             status, answer_ = await self._intake(request, body, request_id, None, (key, digest))
         finally:
             self._in_progress.pop(key).set_result(None)
-        return status, answer_, {"X-Request-Id": request_id}
+        return web.json_response(answer_, status=status, headers={"X-Request-Id": request_id})
 
     async def _intake(self, request: web.Request, body: bytes, request_id: str, problem: str | None,
                       keyed: tuple[str, str] | None) -> Answer:
@@ -216,7 +213,7 @@ class HttpIntake:
         status, answer_ = answer(request_id, per_record)
         receipt = None
         if keyed is not None:
-            receipt = Receipt(keyed[0], keyed[1], status, answer_, int(received_at.timestamp() * 1000))
+            receipt = Receipt.of(keyed[0], keyed[1], status, answer_, int(received_at.timestamp() * 1000))
         await self.context.publisher.publish([p for ps in per_record for p in ps], None, source=self.kind,
                                              extra=[receipt.publication(self.context.agency)] if receipt else (),
                                              waits_out_outage=False)
