@@ -9,18 +9,15 @@ commits what it holds; whatever is still uncommitted when the time is up is aban
 transactional design allows (a source's checkpoint did not move, so it reads those records again
 after the restart; an HTTP caller got no answer or a 503 and sends again). One log line says what
 was abandoned and the exit code is ``EXIT_ABANDONED`` (75, EX_TEMPFAIL) instead of 0. Should the
-event loop itself not come back (a SQL query in a thread cannot be interrupted), a watchdog armed
-by the signal ends the process at the bound.
+event loop itself not come back (a SQL query in a thread cannot be interrupted), the
+``ops.stopping.StopDeadline`` armed by the signal ends the process at the bound, naming the same.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -34,11 +31,10 @@ from connectors.sources.http import health_routes
 from ops.credentials import principal_password
 from ops.kafka.connection import KafkaConnection, resolve_connection
 from ops.settings import Settings
+from ops.stopping import EXIT_ABANDONED, StopDeadline
 from schemas.catalogue import load_catalogue
 
-__all__ = ["EXIT_ABANDONED", "ConnectorPlan", "http_token", "run_connector"]
-
-EXIT_ABANDONED = 75
+__all__ = ["ConnectorPlan", "http_token", "run_connector"]
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +98,11 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
     metrics_runner = None
     loop = asyncio.get_running_loop()
 
+    deadline = StopDeadline(settings.stop_timeout_s, lambda: _uncommitted(publisher.outstanding()), log)
+
     def on_signal() -> None:
         stop.set()
-        _arm_watchdog(settings.stop_timeout_s, plan.agency, publisher)
+        deadline.arm()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal)
@@ -131,14 +129,14 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
         if abandoned.batches:
-            log.warning(_abandoned_line(plan.agency, abandoned))
+            log.warning("%s connector: abandoned %s; file and SQL records are read again on restart, HTTP callers "
+                        "were not answered and send again", plan.agency, _uncommitted(abandoned))
         progress(f"{plan.agency} connector stopped")
     return EXIT_ABANDONED if abandoned.batches else 0
 
 
-def _abandoned_line(agency: str, abandoned: Abandoned) -> str:
-    return (f"{agency} connector: abandoned {abandoned.batches} uncommitted batches ({abandoned.records} records); "
-            "file and SQL records are read again on restart, HTTP callers were not answered and send again")
+def _uncommitted(abandoned: Abandoned) -> str:
+    return f"{abandoned.batches} uncommitted batches ({abandoned.records} records)"
 
 
 async def _stop(bound_s: float, sources: list, tasks: list[asyncio.Task], http: HttpIntake | None,
@@ -160,22 +158,6 @@ async def _stop(bound_s: float, sources: list, tasks: list[asyncio.Task], http: 
     if stopping or tasks:
         await asyncio.wait([*stopping, *tasks], timeout=0.5)
     return abandoned
-
-
-def _arm_watchdog(bound_s: float, agency: str, publisher: Publisher) -> None:
-    """End the process at ``bound_s`` after the first signal, whatever the event loop is waiting for."""
-    def expire() -> None:
-        abandoned = publisher.outstanding()   # read from this thread: a count, good enough for the log
-        if abandoned.batches:
-            log.warning(_abandoned_line(agency, abandoned))
-        print(f"sanpalang: {agency} connector did not stop within {bound_s:g} s; exiting", file=sys.stderr,
-              flush=True)
-        os._exit(EXIT_ABANDONED)
-
-    if not any(t.name == "stop-watchdog" for t in threading.enumerate()):
-        timer = threading.Timer(bound_s, expire)
-        timer.name, timer.daemon = "stop-watchdog", True
-        timer.start()
 
 
 async def _serve_metrics(context: SourceContext, publisher: Publisher, host: str, port: int) -> web.AppRunner:

@@ -20,17 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from connectors.runner import EXIT_ABANDONED, http_token
+from connectors.runner import http_token
 from ops.kafka import local
 from ops.kafka.connection import resolve_connection
+from ops.ports import free_block
 from ops.settings import Settings
+from ops.stopping import EXIT_ABANDONED
 from tests.missing import missing
 
 from .conftest import ensure_topics
 
 pytestmark = pytest.mark.broker
 ROOT = Path(__file__).resolve().parents[3]
-OWN_PORT = 29492
 STOP_TIMEOUT_S = 6
 
 
@@ -38,23 +39,16 @@ STOP_TIMEOUT_S = 6
 def own_broker(kafka_jar_cache):
     """A broker of its own on a private home, which the test stops under the connector."""
     home = Path(tempfile.mkdtemp(prefix="sanpalang-stop-"))
-    settings = Settings(home=home, cache=kafka_jar_cache, kafka_port=OWN_PORT)
+    settings = Settings(home=home, cache=kafka_jar_cache, kafka_port=free_block(2))
     absent = local.missing_packages(settings)
     if absent:
         missing(f"the broker tests need {', '.join(absent)}")
-    for attempt in range(5):          # another session on this machine may hold the port block
-        try:
-            local.up(settings)
-            break
-        except local.PortInUseError:
-            if attempt == 4:
-                raise
-            settings = settings.with_(kafka_port=settings.kafka_port + 1000)
+    local.up(settings)
     try:
         ensure_topics(settings, resolve_connection(settings))
         yield settings
     finally:
-        local.down(settings)
+        local.down(settings, purge=True)
         shutil.rmtree(home, ignore_errors=True)
 
 
