@@ -9,9 +9,10 @@ dead letters, so it exists exactly when they do: a connector restarted reads the
 A key is remembered for ``KEEP_S`` (24 h, a constant rather than a setting: it is a promise to the
 agencies' developers, documented in the README, not a tuning knob). The topic is delete-policy
 with a retention of 2 days: storage is bounded by that plus the segment Kafka has not rolled yet
-(a week at most by default), where a compacted topic keyed per request would grow without end. In memory the receipts of the last 24 h are held
-in arrival order and dropped as they expire, each answer as its JSON text (some 70 bytes per
-record of the request, measured with tracemalloc, where the answer as dicts took 366).
+(a week at most by default), where a compacted topic keyed per request would grow without end.
+In memory the receipts of the last 24 h are held in arrival order and dropped as they expire,
+each answer as its JSON text (some 70 bytes per record of the request, measured with
+tracemalloc, where the answer as dicts took 366).
 
 Pure: times come in as arguments.
 """

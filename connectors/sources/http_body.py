@@ -29,7 +29,8 @@ from typing import Any
 
 from connectors.records import Origin, SourceRecord
 
-__all__ = ["CHARSETS", "MAX_DEPTH", "MAX_DIGITS", "PATH", "BodyError", "item_json", "nesting", "parse_body", "split_body"]
+__all__ = ["CHARSETS", "MAX_DEPTH", "MAX_DIGITS", "PATH", "BodyError", "item_json", "nesting", "parse_body",
+           "split_body"]
 
 PATH = "/v1/records"
 MAX_DEPTH = 64

@@ -64,7 +64,8 @@ class TestBodiesOutsideTheLimits:
             "the body holds NaN, which is not a JSON number"
 
     def test_a_lone_surrogate_escape_makes_its_item_a_dead_letter_and_spares_the_others(self):
-        body = b'[{"record_id": "r1"}, {"record_id": "r2", "name": "\\ud800"}, {"record_id": "r3", "x": "\\ud83d\\ude00"}]'
+        body = (b'[{"record_id": "r1"}, {"record_id": "r2", "name": "\\ud800"}, '
+                b'{"record_id": "r3", "x": "\\ud83d\\ude00"}]')
         records, per_record, (status, body_answer) = intake(body)
         assert status == 202 and [a["index"] for a in body_answer["accepted"]] == [0, 2]
         (letter,) = per_record[1]
@@ -134,8 +135,8 @@ class TestItemJson:
 
 SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(min_value=10 ** 90, max_value=10 ** 120)
            | st.floats(allow_nan=False) | st.text() | st.sampled_from(["\ud800", "x\udfff", "\U0001f600", "ก"]))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-                      max_leaves=30)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30)
 RECORDS = st.dictionaries(st.sampled_from(["record_id", "name", "persons", "version", "occurred_at", "province"]),
                           VALUES, max_size=5)
 
