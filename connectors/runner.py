@@ -27,6 +27,7 @@ from aiohttp import web
 from connectors.metrics import ConnectorMetrics
 from connectors.publisher import Abandoned, Publisher
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
+from connectors.sources.filedrop import STABLE_S
 from connectors.sources.http import health_routes
 from ops.credentials import principal_password
 from ops.kafka.connection import KafkaConnection, resolve_connection
@@ -51,6 +52,7 @@ class ConnectorPlan:
     watermark: str = "updated_at"
     metrics: tuple[str, int] | None = None
     instance: str = "main"
+    stable_s: float = STABLE_S
 
     def check(self) -> None:
         agencies = load_catalogue().agencies
@@ -88,7 +90,7 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
     context = SourceContext(plan.agency, mapper_for(plan.agency), publisher, metrics)
     sources: list = []
     if plan.watch:
-        sources.append(FileDropSource(context, plan.watch))
+        sources.append(FileDropSource(context, plan.watch, stable_s=plan.stable_s))
     if plan.sql_url and plan.table:
         sources.append(SqlPollSource(context, plan.sql_url, plan.table, watermark=plan.watermark))
     http = None

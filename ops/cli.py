@@ -105,7 +105,7 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plan = ConnectorPlan(args.agency, http=args.http, watch=Path(args.watch) if args.watch else None,
                          sql_url=args.sql, table=args.table, watermark=args.watermark, metrics=args.metrics,
-                         instance=args.name)
+                         instance=args.name, stable_s=args.stable_seconds)
     return asyncio.run(run_connector(settings, plan, progress))
 
 
@@ -185,6 +185,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     connect.add_argument("agency", choices=["police", "labour", "immigration", "social"])
     connect.add_argument("--http", type=host_port, metavar="HOST:PORT", help="serve POST /v1/records here")
     connect.add_argument("--watch", metavar="DIR", help="publish CSV / JSON Lines exports dropped here")
+    connect.add_argument("--stable-seconds", type=float, default=5.0, metavar="S",
+                         help="with --watch: a file is read once unchanged this long and open for writing by "
+                              "no process (default 5; a file renamed in from .part/.tmp is read at once)")
     connect.add_argument("--sql", metavar="URL", help="poll a table of this database (SQLAlchemy URL)")
     connect.add_argument("--table", help="the table to poll")
     connect.add_argument("--watermark", default="updated_at", help="increasing column of the table")
