@@ -1,4 +1,4 @@
-"""The 12 alert rules of DOMAIN.md, declared. Runbook: docs/alert-rules.md (one entry per key)."""
+"""The 14 alert rules of DOMAIN.md, declared. Runbook: docs/alert-rules.md (one entry per key)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ RULES: tuple[RuleSpec, ...] = (
              marks=frozenset({K.DETENTION, K.DEPORTATION_SCHEDULED, K.DEPORTED})),
     RuleSpec(6, "labour-screening-not-referred", "Labour screening not followed by MDT", "default", "case",
              {"referral": Clock((Step(W, "labour_referral_warn"), Step(C, "labour_referral_critical")), referral=Referral(
-                 "social", "AdditionalServicesRequired", "A Ror.Bor.1 referral with trafficking indicators awaits the MDT.",
+                 "social", "AdditionalServicesRequired", "A Ror.Bor.1 form with trafficking indicators awaits the MDT.",
                  "Schedule the MDT screening of the referred worker."))},
-             c.labour_screening, "Ask PSDHS to schedule the MDT screening of the referred worker.",
+             c.labour_screening, "Ask PSDHS to schedule the MDT screening of the worker (refer the form if it was not).",
              marks=frozenset({K.ROR_BOR_1})),
     RuleSpec(7, "repeat-victim", "Repeat victim", "default", "person",
              {"repeat": Clock((Step(W),))},
@@ -77,12 +77,25 @@ RULES: tuple[RuleSpec, ...] = (
              {"provinces": Clock((Step(W),))},
              x.suspect_across_provinces, "Tell ATPD: one suspect in several provinces' cases; coordinate the investigation.",
              resolves_itself=False),
+    RuleSpec(13, "victim-treated-as-offender", "Victim treated as offender", "ATIPA s.41", "person",
+             {"offender": Clock((Step(C),), referral=Referral(
+                 "police", "Other", "A possible or identified trafficking victim is named as a suspect or charged.",
+                 "Review the charge under s.41 (no prosecution of victims for offences committed while trafficked)."))},
+             x.victim_treated_as_offender,
+             "Tell the police and prosecutor: s.41 forbids prosecuting the victim for offences done while trafficked.",
+             resolves_itself=False),
+    RuleSpec(14, "absconded-unscreened", "Absconded unscreened", "NRM notification of 11 May 2022", "case",
+             {"exit": Clock((Step(W),), referral=Referral(
+                 "social", "AdditionalServicesRequired", "A potential victim left a shelter before MDT screening.",
+                 "Trace the person (family, employer, hotline) and complete the MDT screening."))},
+             c.absconded_unscreened, "Trace the person; alert police and the hotline; screen them when found.",
+             marks=frozenset({K.SHELTER_EXIT})),
 )
 
 
 def _check(rules: tuple[RuleSpec, ...]) -> None:
-    if sorted(r.number for r in rules) != list(range(1, 13)):
-        raise SpecError("the catalogue must hold rules 1 to 12, each once")
+    if sorted(r.number for r in rules) != list(range(1, 15)):
+        raise SpecError("the catalogue must hold rules 1 to 14, each once")
     if len({r.key for r in rules}) != len(rules):
         raise SpecError("rule keys must be unique")
 

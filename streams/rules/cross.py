@@ -1,8 +1,9 @@
-"""The cross-case index of rules 7, 8 and 12: one small entry per person and per organisation,
+"""The cross-case index of rules 7, 8, 12 and 13: one small entry per person and per organisation,
 fed by the fold's signals, so that it can live in a table partitioned by its own key.
 
 - `PersonEntry` (key: hub person id): when the person appeared in which case (`appeared`,
-  `identified`, `left-shelter`, `suspect`), with the case's lead province. Rules 7 and 12.
+  `identified`, `possible-victim`, `not-a-victim`, `left-shelter`, `suspect`), with the case's
+  lead province. Rules 7, 12 and 13.
 - `OrgEntry` (key: organisation key): which agency flagged it when, in which case. Rule 8.
 
 Entries are immutable; `absorb` returns a new entry. `prune` drops what no window can need.
@@ -22,7 +23,8 @@ from streams.rules.spec import Finding
 from streams.rules.windows import RuleWindows
 
 __all__ = ["Seen", "Flag", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
-           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces"]
+           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces",
+           "victim_treated_as_offender"]
 
 
 class Seen(NamedTuple):
@@ -167,3 +169,31 @@ def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Fin
         where = sorted({f"{s.province} (case {s.case_id})" for s in suspect if s.case_id != second.case_id})
         yield Finding("provinces", entry.person_id, second.at, None, f"suspect also in {', '.join(where)}",
                       case_id=second.case_id, province=second.province)
+
+
+_STATUS = {"identified": "an identified victim", "possible-victim": "a possible victim", "not-a-victim": None}
+
+
+def victim_treated_as_offender(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
+    """ATIPA s.41 (victims are not prosecuted for offences committed while trafficked): a person
+    whose latest MDT outcome is Possible or Actual is named as a suspect, charged or prosecuted -
+    or is screened Possible or Actual after being named as one. Immediate, Critical, on the case
+    that named them as suspect; operators resolve it (with the reason)."""
+    status: str | None = None
+    named: Seen | None = None
+    for seen in entry.seen:                      # oldest first
+        if seen.kind in _STATUS:
+            status = _STATUS[seen.kind]
+            if status and named:
+                yield Finding("offender", entry.person_id, seen.at, None,
+                              f"named as suspect on {local_time(named.at)} (case {named.case_id}), "
+                              f"screened {status} on {local_time(seen.at)}", case_id=named.case_id,
+                              province=named.province)
+                return
+        elif seen.kind == "suspect":
+            named = named or seen
+            if status:
+                yield Finding("offender", entry.person_id, seen.at, None,
+                              f"{status} named as suspect on {local_time(seen.at)}", case_id=seen.case_id,
+                              province=seen.province)
+                return
