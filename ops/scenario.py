@@ -79,16 +79,22 @@ def _true_of(truth: Mapping[str, Any]) -> dict[tuple[str, str], str]:
     return {(ids[r["ref"]], p["ref"]): p["person"] for r in truth["records"] if r["ref"] in ids for p in r["persons"]}
 
 
-def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Hub person id (and every id merged into it) -> the true person most of its source persons are."""
+def _votes(truth: Mapping[str, Any], links: list[Mapping[str, Any]]) -> tuple[dict[str, Counter], Callable[[str], str]]:
+    """Hub person (after every merge) -> how many of its source persons each true person is."""
     true_of = _true_of(truth)
-    links = list(links)
     final = _survivors(links)
     votes: dict[str, Counter] = {}
     for link in links:
         true = true_of.get((link["source_event_id"], link["person_ref"]))
         if true is not None:
             votes.setdefault(final(link["person_id"]), Counter())[true] += 1
+    return votes, final
+
+
+def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Hub person id (and every id merged into it) -> the true person most of its source persons are."""
+    links = list(links)
+    votes, final = _votes(truth, links)
     decided = {hub: counter.most_common(1)[0][0] for hub, counter in votes.items()}
     ids = {link["person_id"] for link in links} | {m for link in links for m in (link.get("merged_from") or "").split(",") if m}
     return {pid: decided[final(pid)] for pid in ids if final(pid) in decided}
@@ -97,19 +103,60 @@ def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) 
 def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
                  links: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Alert precision and recall: an alert counts when its (rule, true subject) is in the truth,
-    each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out."""
+    each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out.
+    `per_rule`: expected, raised, matched, missed, extra for each rule; `attribution`: each missed
+    or extra alert with its cause (`matcher` or `rules`, see `_attribute`)."""
+    links = list(links)
+    alerts = [a for a in alerts if a.get("resolution") != "merged"]
     keys = {v: k for k, v in org_keys(truth).items()}
     persons = _true_persons(truth, links)
     expected = Counter((a["rule"], a["subject"].get("person") or a["subject"]["organisation"]) for a in truth["alerts"])
     got = Counter((a["rule_number"], persons.get(a["subject"]) or keys.get(a["subject"]) or a["subject"])
-                  for a in alerts if a.get("resolution") != "merged")
+                  for a in alerts)
     matched = sum((expected & got).values())
     total_got, total_expected = sum(got.values()), sum(expected.values())
+    missed, extra = sorted(map(list, (expected - got).elements())), sorted(map(list, (got - expected).elements()))
+    per_rule = {}
+    for rule in sorted({r for r, _ in expected} | {r for r, _ in got}):
+        e = Counter({k: v for k, v in expected.items() if k[0] == rule})
+        g = Counter({k: v for k, v in got.items() if k[0] == rule})
+        per_rule[str(rule)] = {"expected": sum(e.values()), "raised": sum(g.values()), "matched": sum((e & g).values()),
+                               "missed": sum((e - g).values()), "extra": sum((g - e).values())}
     return {"alert_precision": matched / total_got if total_got else 1.0,
             "alert_recall": matched / total_expected if total_expected else 1.0,
             "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
-            "matched": sorted(map(list, (expected & got).elements())),
-            "missed": sorted(map(list, (expected - got).elements())), "unexpected": sorted(map(list, (got - expected).elements()))}
+            "matched": sorted(map(list, (expected & got).elements())), "missed": missed, "unexpected": extra,
+            "per_rule": per_rule, "attribution": _attribute(truth, links, alerts, persons, missed, extra)}
+
+
+def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts: list[Mapping[str, Any]],
+               persons: Mapping[str, str], missed: list, extra: list) -> list[dict[str, Any]]:
+    """Why each missed or extra alert is so: `matcher` when its person was not joined (a true person
+    split over several hub persons: a missed alert) or joined with another (a hub person holding
+    several true persons: an extra alert); `rules` otherwise (the fold or the rules)."""
+    votes, final = _votes(truth, links)
+    hubs_of: dict[str, set[str]] = {}
+    for hub, counter in votes.items():
+        for true in counter:
+            hubs_of.setdefault(true, set()).add(hub)
+    out = []
+    for rule, subject in missed:
+        hubs = hubs_of.get(subject, set())
+        split = len(hubs) > 1
+        out.append({"kind": "missed", "rule": rule, "subject": subject, "cause": "matcher" if split else "rules",
+                    "why": f"the true person is {len(hubs)} hub persons (not joined)" if split else
+                    "the person was joined: the fold or the rules missed it"})
+    raised: dict[tuple, list[str]] = {}
+    for a in alerts:
+        key = (a["rule_number"], persons.get(a["subject"]) or a["subject"])
+        raised.setdefault(key, []).append(final(a["subject"]))
+    for rule, subject in extra:
+        mixed = [h for h in raised.get((rule, subject), []) if len(votes.get(h, ())) > 1]
+        out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher" if mixed else "rules",
+                    "why": (f"its hub person joins {len(votes[mixed[0]])} true persons ("
+                            + ", ".join(sorted(votes[mixed[0]])) + ")") if mixed else
+                    "one true person: the fold or the rules raised it"})
+    return out
 
 
 def score_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, float]:
