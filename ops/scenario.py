@@ -19,11 +19,13 @@ __all__ = ["SCENARIO_START", "scenario_feed", "score_alerts", "org_keys"]
 SCENARIO_START = datetime(2025, 3, 1, tzinfo=timezone(timedelta(hours=7)))
 
 
-def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, **options: Any):
-    """(publications in delivery order, truth). Options go to `connectors.simulator.generate`."""
+def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, lifecycle: bool = True, **options: Any):
+    """(publications in delivery order, truth). Options go to `connectors.simulator.generate`; the
+    benchmark's feed has the lifecycle stories (`lifecycle`: custody hand-overs, transfers,
+    absconding, charged victims, overdue vessels, repatriations through an IDC)."""
     from connectors.simulator import generate
     from connectors.simulator.offline import read_all
-    feed = generate(seed, start_at=start_at, **options)
+    feed = generate(seed, start_at=start_at, lifecycle=lifecycle, **options)
     publications = [p for read in read_all(feed, batch=40).values() for p in read.publications]
     return publications, feed.truth
 
@@ -143,19 +145,24 @@ def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts:
     for rule, subject in missed:
         hubs = hubs_of.get(subject, set())
         split = len(hubs) > 1
-        out.append({"kind": "missed", "rule": rule, "subject": subject, "cause": "matcher" if split else "rules",
-                    "why": f"the true person is {len(hubs)} hub persons (not joined)" if split else
-                    "the person was joined: the fold or the rules missed it"})
+        taken = sorted({votes[h].most_common(1)[0][0] for h in hubs} - {subject})
+        why = (f"the true person is {len(hubs)} hub persons (not joined)" if split else
+               f"joined with {', '.join(taken)}, whose alert it became" if taken else
+               "the person was joined: the fold or the rules missed it")
+        out.append({"kind": "missed", "rule": rule, "subject": subject,
+                    "cause": "matcher" if split or taken else "rules", "why": why})
     raised: dict[tuple, list[str]] = {}
     for a in alerts:
         key = (a["rule_number"], persons.get(a["subject"]) or a["subject"])
         raised.setdefault(key, []).append(final(a["subject"]))
     for rule, subject in extra:
         mixed = [h for h in raised.get((rule, subject), []) if len(votes.get(h, ())) > 1]
-        out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher" if mixed else "rules",
-                    "why": (f"its hub person joins {len(votes[mixed[0]])} true persons ("
-                            + ", ".join(sorted(votes[mixed[0]])) + ")") if mixed else
-                    "one true person: the fold or the rules raised it"})
+        split = len(hubs_of.get(subject, ())) > 1
+        why = (f"its hub person joins {len(votes[mixed[0]])} true persons (" + ", ".join(sorted(votes[mixed[0]])) + ")"
+               if mixed else f"the true person is {len(hubs_of[subject])} hub persons (not joined): one of them "
+               "lacks the others' events" if split else "one true person, one hub person: the fold or the rules raised it")
+        out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher" if mixed or split else "rules",
+                    "why": why})
     return out
 
 
@@ -186,14 +193,14 @@ def score_cases(truth: Mapping[str, Any], views: Iterable[Mapping[str, Any]]) ->
             "true_case_events": len(true_case)}
 
 
-def run_pure(seed: int = 7) -> dict[str, Any]:
+def run_pure(seed: int = 7, lifecycle: bool = True) -> dict[str, Any]:
     """The scenario through the pure correlator (no broker, no worker): the lane the bench's worker
     records with `--clock event` - every intake event in delivery order, then `flush`. Far faster
     than `sanpalang bench scenario`, for iterating over many seeds; the bench gives the final figures."""
     import schemas
     from streams.worker.correlator import ALERTS_TOPIC, LINKS_TOPIC, Correlator
     from streams.worker.lane import FLUSH, feed
-    publications, truth = scenario_feed(seed)
+    publications, truth = scenario_feed(seed, lifecycle=lifecycle)
     correlator = Correlator()
     outputs = [o for value in [*(p.value for p in publications if not p.dead_letter), FLUSH]
                for o in feed(correlator, value)]

@@ -122,5 +122,5 @@ def _voyage(st: Story, p: str, t0: datetime) -> None:
     vessel.voyages += 1
     voyage = f"{vessel.vessel_registration}-{vessel.voyages:03d}"
     orgs = [(vessel, "vessel"), (owner, "owner")]
-    st.labour("pipo_out", t0, p, crew, orgs, role="crew", voyage=voyage)
+    st.labour("pipo_out", t0, p, crew, orgs, role="crew", voyage=voyage, back=t0 + days(16))   # back in time
     st.labour("pipo_in", t0 + days(rng.uniform(5, 15)), p, crew, orgs, role="crew", voyage=voyage)

@@ -258,6 +258,16 @@ def _pipo(log: list[Seen], fire) -> None:
             if {p for p, _ in left.persons} != {p for p, _ in s.persons} or \
                     left.details["vms_tracker_id"] != s.details["vms_tracker_id"]:
                 fire(9, s.case, ("organisation", s.orgs[0]), [("Warning", s.at)])
+    for s in log:                 # rule 9, overdue: not back by the declared return
+        due = s.details.get("expected_return_at") if s.type == "PipoPortOutReported" else None
+        if due is None:
+            continue
+        back = [e.at for e in log if e.type == "PipoPortInReported" and e.details["voyage_id"] == s.details["voyage_id"]]
+        returned = min(back) if back else None
+        twice = s.at + 2 * (due - s.at)
+        fire(9, s.case, ("organisation", s.orgs[0]), [("Warning", due) if returned is None or due < returned else None,
+                                                      ("Critical", twice) if returned is None or twice < returned
+                                                      else None])
 
 
 def _exits(log: list[Seen], pid: str, after: datetime, until: datetime, repatriation: bool) -> list[Seen]:

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from connectors.simulator import READINGS, generate
-from connectors.simulator.scenarios import KINDS
+from connectors.simulator.scenarios import KINDS, LIFECYCLE_KINDS
 
 from .conftest import START, read_all
 from .oracle import evaluate
@@ -34,6 +34,17 @@ class TestExpectedAlerts:
         assert {k: v for k, v in evaluated.items() if k not in declared} == {}, "fired by accident"
         assert {k: v for k, v in declared.items() if k not in evaluated} == {}, "declared but not given"
         assert declared == evaluated
+
+    def test_the_lifecycle_stories_are_exactly_what_the_readings_give_and_cover_all_14_rules(self):
+        for seed in (7, 21):
+            feed = generate(seed, start_at=START, lifecycle=True)
+            declared = _declared(feed.truth)
+            assert declared == _evaluated(feed.truth, read_all(feed, batch=40)), seed
+            assert {a["rule"] for a in feed.truth["alerts"]} == set(range(1, 15))
+            kinds = {k.name: k for k in (*KINDS, *LIFECYCLE_KINDS)}
+            for scenario in feed.truth["scenarios"]:
+                if scenario["scenario"] != "background":
+                    assert sorted(scenario["rules"]) == sorted(kinds[scenario["kind"]].rules), scenario
 
     def test_hold_for_other_seeds_periods_and_provinces_too(self):
         for seed, days, provinces in ((11, 50, ("TH-63", "TH-74")), (12, 70, ("TH-90", "TH-10", "TH-57"))):
