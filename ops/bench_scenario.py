@@ -35,27 +35,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pure", action="store_true",
                         help="feed the pure correlator directly (the lane the worker records with --clock event), "
                              "no broker: fast, for many seeds; the default runs the real broker and worker")
+    parser.add_argument("--without-lifecycle", dest="lifecycle", action="store_false",
+                        help="the tests' fixed scenario: the simulator without the lifecycle stories (custody "
+                             "hand-overs, transfers, absconding, charged victims, overdue vessels)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 
 def run(args: argparse.Namespace, settings) -> int:
     emit = lambda line: print(line, file=sys.stderr, flush=True)   # noqa: E731
     if args.seeds is None:
-        result = _one(settings, args.seed, args.pure, emit)
+        result = _one(settings, args.seed, args.pure, emit, args.lifecycle)
         print(json.dumps(result) if args.json else report(result))
         return 0
-    results = [_one(settings, seed, args.pure, emit) for seed in args.seeds]
+    results = [_one(settings, seed, args.pure, emit, args.lifecycle) for seed in args.seeds]
     combined = combine(results)
     print(json.dumps(combined) if args.json else report_many(combined))
     return 0
 
 
-def _one(settings, seed: int, pure: bool, emit: Callable[[str], None]) -> dict[str, Any]:
+def _one(settings, seed: int, pure: bool, emit: Callable[[str], None], lifecycle: bool = True) -> dict[str, Any]:
     if pure:
         from ops.scenario import run_pure
         emit(f"scenario seed {seed}: pure correlator")
-        return run_pure(seed)
-    return run_scenario_bench(settings, seed, emit)
+        return run_pure(seed, lifecycle=lifecycle)
+    return run_scenario_bench(settings, seed, emit, lifecycle=lifecycle)
 
 
 _COUNTS = ("expected", "raised", "matched", "missed", "extra")
@@ -97,12 +100,12 @@ def report_many(c: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_scenario_bench(settings, seed: int, emit: Callable[[str], None]) -> dict[str, Any]:
+def run_scenario_bench(settings, seed: int, emit: Callable[[str], None], *, lifecycle: bool = True) -> dict[str, Any]:
     from ops.hub_run import WorkerProcess, latest, publish, read_topic, scratch_hub, settled, wait_until
     from ops.scenario import scenario_feed, score_alerts, score_cases, score_persons
     from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
 
-    publications, truth = scenario_feed(seed)
+    publications, truth = scenario_feed(seed, lifecycle=lifecycle)
     with scratch_hub(settings.cache, emit) as hub, tempfile.TemporaryDirectory() as logs:
         emit(f"scenario seed {seed}: {len(publications)} records; worker log in {logs}")
         worker = WorkerProcess(hub, Path(logs) / "worker.log")

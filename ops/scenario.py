@@ -145,10 +145,10 @@ def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts:
     for rule, subject in missed:
         hubs = hubs_of.get(subject, set())
         split = len(hubs) > 1
-        taken = sorted({votes[h].most_common(1)[0][0] for h in hubs} - {subject})
+        taken = sorted({t for h in hubs for t in votes[h]} - {subject})
         why = (f"the true person is {len(hubs)} hub persons (not joined)" if split else
-               f"joined with {', '.join(taken)}, whose alert it became" if taken else
-               "the person was joined: the fold or the rules missed it")
+               f"joined with {', '.join(taken)}: their events changed the case" if taken else
+               "one true person, one hub person: the fold or the rules missed it")
         out.append({"kind": "missed", "rule": rule, "subject": subject,
                     "cause": "matcher" if split or taken else "rules", "why": why})
     raised: dict[tuple, list[str]] = {}
