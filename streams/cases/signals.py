@@ -1,5 +1,6 @@
-"""What the fold tells the cross-case rules (7, 8, 12, 13, and 9 for an overdue vessel): small facts keyed by the subject they are
-about, so that a worker can send them to an index partitioned by person id or organisation key."""
+"""What the fold tells the cross-case rules (7, 8, 12, 13, and 9 for an overdue vessel): small
+facts keyed by the subject they are about, so that a worker can send them to an index partitioned
+by person id or organisation key."""
 
 from __future__ import annotations
 
