@@ -155,9 +155,19 @@ def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts:
     for a in alerts:
         key = (a["rule_number"], persons.get(a["subject"]) or a["subject"])
         raised.setdefault(key, []).append(final(a["subject"]))
+    crews: dict[str, set[str]] = {}          # organisation -> the true persons of its records (a vessel's crew)
+    for record in truth["records"]:
+        for org in record["organisations"]:
+            crews.setdefault(org["organisation"], set()).update(p["person"] for p in record["persons"])
     for rule, subject in extra:
         mixed = [h for h in raised.get((rule, subject), []) if len(votes.get(h, ())) > 1]
         split = len(hubs_of.get(subject, ())) > 1
+        crew_wrong = sorted(p for p in crews.get(subject, ()) if len(hubs_of.get(p, ())) > 1
+                            or any(len(votes[h]) > 1 for h in hubs_of.get(p, ())))
+        if crew_wrong and not (mixed or split):
+            out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher",
+                        "why": f"persons of its records are not joined, or joined with others ({', '.join(crew_wrong)})"})
+            continue
         why = (f"its hub person joins {len(votes[mixed[0]])} true persons (" + ", ".join(sorted(votes[mixed[0]])) + ")"
                if mixed else f"the true person is {len(hubs_of[subject])} hub persons (not joined): one of them "
                "lacks the others' events" if split else "one true person, one hub person: the fold or the rules raised it")
