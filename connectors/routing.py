@@ -14,9 +14,22 @@ from typing import Any, Callable, Mapping, Sequence
 import schemas
 from connectors.records import Event, MappingError, Origin, Publication, SourceRecord
 
-__all__ = ["Mapper", "RawOf", "dead_letter", "route", "route_deferred", "CONNECTOR_VERSION"]
+__all__ = ["Mapper", "RawOf", "dead_letter", "route", "route_deferred", "implausible_times", "CONNECTOR_VERSION",
+           "TIME_TOLERANCE", "OLDEST_EVENT_AT", "ADVANCE_NOTICE"]
 
 CONNECTOR_VERSION = "sanpalang-connectors/0.1"
+TIME_TOLERANCE = dt.timedelta(hours=1)
+"""How far an event time may lie after its own `recorded_at` or the intake's clock (`received_at`):
+clocks of agency systems drift, and a time entered by hand is rounded; a year typo is months off."""
+OLDEST_EVENT_AT = dt.datetime(2008, 6, 5, tzinfo=dt.timezone.utc)
+"""No event the hub handles can be older than the Anti-Trafficking in Persons Act B.E. 2551, in
+force on 5 June 2008: its procedures (s.29 custody, MDT screening) did not exist before. An earlier
+time is a B.E./C.E. slip (2568 read as C.E. 1482 ...) or a mistyped century."""
+ADVANCE_NOTICE = {"sanpalang.labour.PipoPortOutReported": dt.timedelta(days=3),
+                  "sanpalang.labour.PipoPortInReported": dt.timedelta(days=3)}
+"""Events announced before they happen: a PIPO notice is filed 24 h before the vessel leaves or
+enters port (DOMAIN.md), so its event time (the movement) follows its recorded time by a day or so.
+*Default*: up to 3 days ahead (the 24 h notice, filed early or the departure put back a day or two)."""
 Mapper = Callable[[object, Origin], Sequence[Event]]
 RawOf = Callable[[Mapping[str, Any]], bytes]
 
@@ -53,6 +66,9 @@ def route(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.dat
         wrong = [e.schema for e in events if not e.schema.startswith(f"sanpalang.{agency}.")]
         if wrong:
             raise MappingError([f"{', '.join(wrong)} is not a {agency} event"], code="wrong-agency")
+        implausible = implausible_times(events, received_at)
+        if implausible:
+            raise MappingError(implausible, code="implausible-time")
         return [Publication(f"intake.{agency}.v1", e.key, schemas.encode(e.schema, e.record),
                             event_id=e.event_id) for e in events]
     except MappingError as err:
@@ -67,6 +83,46 @@ def route(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.dat
                             f"the {agency} mapping failed: {type(err).__name__}: {err} "
                             f"(a bug in connectors/agencies/{agency}.py; the record is kept here for replay)",
                             received_at)]
+
+
+def _utc(moment: dt.datetime | int) -> dt.datetime:
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.timezone.utc)
+    return dt.datetime.fromtimestamp(moment / 1000, tz=dt.timezone.utc)
+
+
+def implausible_times(events: Sequence[Event], received_at: dt.datetime,
+                      tolerance: dt.timedelta = TIME_TOLERANCE) -> list[str]:
+    """Why the events' times cannot be true, one line each (empty: plausible).
+
+    An event time later than the record's own `recorded_at`, or than the intake's clock when it
+    arrived (`received_at`), by more than `tolerance` (plus `ADVANCE_NOTICE` for announced
+    events) is a record nobody could have written yet: a Buddhist-Era year one off (2569 for
+    2568), a year typed twice, a day and month swapped. One such time accepted would move the hub's
+    clock and fire or expire every province's deadlines, so the record is dead-lettered with this
+    reason for its agency to correct. An event time before `OLDEST_EVENT_AT` is as impossible."""
+    problems = []
+    received = _utc(received_at)
+    for event in events:
+        envelope = event.record["envelope"]
+        occurred, recorded = _utc(envelope["occurred_at"]), _utc(envelope["recorded_at"])
+        ahead = tolerance + ADVANCE_NOTICE.get(event.schema, dt.timedelta(0))
+        what = f"occurred_at {occurred.isoformat()}"
+        if occurred > recorded + ahead:
+            problems.append(f"{what} is after the record's recorded_at {recorded.isoformat()} "
+                            f"(by more than {_span(ahead)}): a mistyped date (a B.E./C.E. year, day and month swapped?)")
+        if occurred > received + ahead:
+            problems.append(f"{what} is in the future: the record was received at {received.isoformat()} "
+                            f"(tolerance {_span(ahead)}); a mistyped year (2569 for 2568?)")
+        if occurred < OLDEST_EVENT_AT:
+            problems.append(f"{what} is before the Anti-Trafficking in Persons Act B.E. 2551 came into force "
+                            f"({OLDEST_EVENT_AT.date().isoformat()}): a B.E./C.E. slip?")
+    return problems
+
+
+def _span(delta: dt.timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
 
 
 def route_deferred(agency: str, record: SourceRecord, mapper: Mapper, received_at: dt.datetime,

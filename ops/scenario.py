@@ -19,11 +19,13 @@ __all__ = ["SCENARIO_START", "scenario_feed", "score_alerts", "org_keys"]
 SCENARIO_START = datetime(2025, 3, 1, tzinfo=timezone(timedelta(hours=7)))
 
 
-def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, **options: Any):
-    """(publications in delivery order, truth). Options go to `connectors.simulator.generate`."""
+def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, lifecycle: bool = True, **options: Any):
+    """(publications in delivery order, truth). Options go to `connectors.simulator.generate`; the
+    benchmark's feed has the lifecycle stories (`lifecycle`: custody hand-overs, transfers,
+    absconding, charged victims, overdue vessels, repatriations through an IDC)."""
     from connectors.simulator import generate
     from connectors.simulator.offline import read_all
-    feed = generate(seed, start_at=start_at, **options)
+    feed = generate(seed, start_at=start_at, lifecycle=lifecycle, **options)
     publications = [p for read in read_all(feed, batch=40).values() for p in read.publications]
     return publications, feed.truth
 
@@ -79,16 +81,22 @@ def _true_of(truth: Mapping[str, Any]) -> dict[tuple[str, str], str]:
     return {(ids[r["ref"]], p["ref"]): p["person"] for r in truth["records"] if r["ref"] in ids for p in r["persons"]}
 
 
-def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Hub person id (and every id merged into it) -> the true person most of its source persons are."""
+def _votes(truth: Mapping[str, Any], links: list[Mapping[str, Any]]) -> tuple[dict[str, Counter], Callable[[str], str]]:
+    """Hub person (after every merge) -> how many of its source persons each true person is."""
     true_of = _true_of(truth)
-    links = list(links)
     final = _survivors(links)
     votes: dict[str, Counter] = {}
     for link in links:
         true = true_of.get((link["source_event_id"], link["person_ref"]))
         if true is not None:
             votes.setdefault(final(link["person_id"]), Counter())[true] += 1
+    return votes, final
+
+
+def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Hub person id (and every id merged into it) -> the true person most of its source persons are."""
+    links = list(links)
+    votes, final = _votes(truth, links)
     decided = {hub: counter.most_common(1)[0][0] for hub, counter in votes.items()}
     ids = {link["person_id"] for link in links} | {m for link in links for m in (link.get("merged_from") or "").split(",") if m}
     return {pid: decided[final(pid)] for pid in ids if final(pid) in decided}
@@ -97,19 +105,75 @@ def _true_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) 
 def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
                  links: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Alert precision and recall: an alert counts when its (rule, true subject) is in the truth,
-    each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out."""
+    each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out.
+    `per_rule`: expected, raised, matched, missed, extra for each rule; `attribution`: each missed
+    or extra alert with its cause (`matcher` or `rules`, see `_attribute`)."""
+    links = list(links)
+    alerts = [a for a in alerts if a.get("resolution") != "merged"]
     keys = {v: k for k, v in org_keys(truth).items()}
     persons = _true_persons(truth, links)
     expected = Counter((a["rule"], a["subject"].get("person") or a["subject"]["organisation"]) for a in truth["alerts"])
     got = Counter((a["rule_number"], persons.get(a["subject"]) or keys.get(a["subject"]) or a["subject"])
-                  for a in alerts if a.get("resolution") != "merged")
+                  for a in alerts)
     matched = sum((expected & got).values())
     total_got, total_expected = sum(got.values()), sum(expected.values())
+    missed, extra = sorted(map(list, (expected - got).elements())), sorted(map(list, (got - expected).elements()))
+    per_rule = {}
+    for rule in sorted({r for r, _ in expected} | {r for r, _ in got}):
+        e = Counter({k: v for k, v in expected.items() if k[0] == rule})
+        g = Counter({k: v for k, v in got.items() if k[0] == rule})
+        per_rule[str(rule)] = {"expected": sum(e.values()), "raised": sum(g.values()), "matched": sum((e & g).values()),
+                               "missed": sum((e - g).values()), "extra": sum((g - e).values())}
     return {"alert_precision": matched / total_got if total_got else 1.0,
             "alert_recall": matched / total_expected if total_expected else 1.0,
             "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
-            "matched": sorted(map(list, (expected & got).elements())),
-            "missed": sorted(map(list, (expected - got).elements())), "unexpected": sorted(map(list, (got - expected).elements()))}
+            "matched": sorted(map(list, (expected & got).elements())), "missed": missed, "unexpected": extra,
+            "per_rule": per_rule, "attribution": _attribute(truth, links, alerts, persons, missed, extra)}
+
+
+def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts: list[Mapping[str, Any]],
+               persons: Mapping[str, str], missed: list, extra: list) -> list[dict[str, Any]]:
+    """Why each missed or extra alert is so: `matcher` when its person was not joined (a true person
+    split over several hub persons: a missed alert) or joined with another (a hub person holding
+    several true persons: an extra alert); `rules` otherwise (the fold or the rules)."""
+    votes, final = _votes(truth, links)
+    hubs_of: dict[str, set[str]] = {}
+    for hub, counter in votes.items():
+        for true in counter:
+            hubs_of.setdefault(true, set()).add(hub)
+    out = []
+    for rule, subject in missed:
+        hubs = hubs_of.get(subject, set())
+        split = len(hubs) > 1
+        taken = sorted({t for h in hubs for t in votes[h]} - {subject})
+        why = (f"the true person is {len(hubs)} hub persons (not joined)" if split else
+               f"joined with {', '.join(taken)}: their events changed the case" if taken else
+               "one true person, one hub person: the fold or the rules missed it")
+        out.append({"kind": "missed", "rule": rule, "subject": subject,
+                    "cause": "matcher" if split or taken else "rules", "why": why})
+    raised: dict[tuple, list[str]] = {}
+    for a in alerts:
+        key = (a["rule_number"], persons.get(a["subject"]) or a["subject"])
+        raised.setdefault(key, []).append(final(a["subject"]))
+    crews: dict[str, set[str]] = {}          # organisation -> the true persons of its records (a vessel's crew)
+    for record in truth["records"]:
+        for org in record["organisations"]:
+            crews.setdefault(org["organisation"], set()).update(p["person"] for p in record["persons"])
+    for rule, subject in extra:
+        mixed = [h for h in raised.get((rule, subject), []) if len(votes.get(h, ())) > 1]
+        split = len(hubs_of.get(subject, ())) > 1
+        crew_wrong = sorted(p for p in crews.get(subject, ()) if len(hubs_of.get(p, ())) > 1
+                            or any(len(votes[h]) > 1 for h in hubs_of.get(p, ())))
+        if crew_wrong and not (mixed or split):
+            out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher",
+                        "why": f"persons of its records are not joined, or joined with others ({', '.join(crew_wrong)})"})
+            continue
+        why = (f"its hub person joins {len(votes[mixed[0]])} true persons (" + ", ".join(sorted(votes[mixed[0]])) + ")"
+               if mixed else f"the true person is {len(hubs_of[subject])} hub persons (not joined): one of them "
+               "lacks the others' events" if split else "one true person, one hub person: the fold or the rules raised it")
+        out.append({"kind": "extra", "rule": rule, "subject": subject, "cause": "matcher" if mixed or split else "rules",
+                    "why": why})
+    return out
 
 
 def score_persons(truth: Mapping[str, Any], links: Iterable[Mapping[str, Any]]) -> dict[str, float]:
@@ -137,3 +201,21 @@ def score_cases(truth: Mapping[str, Any], views: Iterable[Mapping[str, Any]]) ->
     scores = pairwise_scores([hub_case[e] for e in events], [true_case[e] for e in events])
     return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "events": len(events),
             "true_case_events": len(true_case)}
+
+
+def run_pure(seed: int = 7, lifecycle: bool = True) -> dict[str, Any]:
+    """The scenario through the pure correlator (no broker, no worker): the lane the bench's worker
+    records with `--clock event` - every intake event in delivery order, then `flush`. Far faster
+    than `sanpalang bench scenario`, for iterating over many seeds; the bench gives the final figures."""
+    import schemas
+    from streams.worker.correlator import ALERTS_TOPIC, LINKS_TOPIC, Correlator
+    from streams.worker.lane import FLUSH, feed
+    publications, truth = scenario_feed(seed, lifecycle=lifecycle)
+    correlator = Correlator()
+    outputs = [o for value in [*(p.value for p in publications if not p.dead_letter), FLUSH]
+               for o in feed(correlator, value)]
+    alerts = {o.key: o.record for o in outputs if o.topic == ALERTS_TOPIC}
+    links = {o.key: o.record for o in outputs if o.topic == LINKS_TOPIC}
+    result = score_alerts(truth, alerts.values(), links.values())
+    result.update(seed=seed, events=sum(1 for p in publications if not p.dead_letter))
+    return result

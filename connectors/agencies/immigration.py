@@ -26,7 +26,7 @@ _DOC_TYPES = table({"Passport": ["PASSPORT", "PP", "หนังสือเด�
                     "WorkPermit": ["WORK_PERMIT"], "Other": ["CI", "TRAVEL_DOC", "OTHER"]})
 _DIRECTIONS = table({"In": ["IN", "ARRIVAL", "ENTRY", "เข้า"], "Out": ["OUT", "DEPARTURE", "EXIT", "ออก"]})
 _STATUSES = table({"SCHEDULED": ["กำหนดการ"], "EXECUTED": ["DONE", "ดำเนินการแล้ว"],
-                   "CANCELLED": ["CANCELED", "ยกเลิก"]})
+                   "CANCELLED": ["CANCELED", "ยกเลิก"], "HELD": ["ON_HOLD", "ระงับ", "ชะลอ"]})
 
 
 def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
@@ -47,6 +47,8 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
     r = Reader.of(fields)
     row_id = r.ident("id", required=True)
     occurred = {"crossings": "crossed_at", "detentions": "admitted_at"}.get(name, "updated_at")
+    if name == "detentions" and r.given("released_at"):
+        occurred = "released_at"
     if name == "deportations" and _status(r) == "EXECUTED":
         occurred = "executed_at"
     head = read_head(r, AGENCY, TABLES[name], record_id=None, record_id_value=f"{name}/{row_id}",
@@ -82,19 +84,24 @@ def _crossing(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation
 
 
 def _detention(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation:
+    """A row without `released_at` is the admission; the row updated with it, the release (the
+    admission was read at the row's earlier version)."""
+    if r.given("released_at"):
+        details = {"person_ref": "p1", "idc_name": r.label("idc_name", required=True),
+                   "released_to": r.label("released_to")}
+        return finish(r, head, "DetentionReleased", details, [person])
     details = {"person_ref": "p1", "idc_name": r.label("idc_name", required=True), "reason": r.label("reason")}
     return finish(r, head, "DetentionAdmitted", details, [person])
 
 
 def _deportation(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation:
-    status = r.choice("status", _STATUSES, "SCHEDULED, EXECUTED or CANCELLED", required=True)
+    status = r.choice("status", _STATUSES, "SCHEDULED, EXECUTED, CANCELLED or HELD", required=True)
     destination = r.country("destination", required=True)
     checkpoint = r.label("checkpoint")
-    if status == "CANCELLED":
-        r.finish()
-        raise MappingError([f"status 'CANCELLED': deportation {head.record_id} was cancelled, and the contract has "
-                            "no event for a cancelled deportation (kept here for replay once it has one)"],
-                           code="no-event")
+    if status in ("CANCELLED", "HELD"):
+        details = {"person_ref": "p1", "halt": "Cancelled" if status == "CANCELLED" else "Held",
+                   "reason": r.label("halt_reason")}
+        return finish(r, head, "DeportationHalted", details, [person])
     if status == "SCHEDULED":
         details = {"person_ref": "p1", "scheduled_at": r.moment("scheduled_date", required=True),
                    "destination_country": destination, "via_checkpoint": checkpoint}

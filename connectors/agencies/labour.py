@@ -142,6 +142,11 @@ def _pipo(event_type: str) -> Callable[[Reader, Head], Translation]:
                    "fishing_licence": licence, "vessel_name": vessel_name, "port": r.label("ท่าเรือ", required=True),
                    "pipo_centre": r.label("ศูนย์ PIPO", required=True),
                    "crew_person_refs": [p["person_ref"] for p in crew], "vms_tracker_id": r.ident("รหัส VMS")}
+        if event_type == "PipoPortOutReported":
+            back = r.moment("กำหนดกลับเข้าท่า")
+            if back and head.occurred_at and back < head.occurred_at:
+                r.problem("กำหนดกลับเข้าท่า", r.get("กำหนดกลับเข้าท่า"), "is before the vessel left (วันเวลาออกท่า)")
+            details["expected_return_at"] = back
         return finish(r, head, event_type, details, crew, orgs + ([owner] if owner else []))
     return build
 

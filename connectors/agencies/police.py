@@ -18,7 +18,7 @@ __all__ = ["AGENCY", "KINDS", "SYSTEM", "TIP_SYSTEM", "map_record", "translate"]
 AGENCY, SYSTEM, TIP_SYSTEM = "police", "THAICRIMES", "TICAC-CMS"
 KINDS = {"rescue": "RescueConducted", "custody_started": "CustodyStarted",
          "custody_extended": "CustodyExtensionGranted", "case_opened": "CriminalCaseOpened",
-         "suspect_identified": "SuspectIdentified", "ticac_tip": "TicacTipReceived"}
+         "suspect_identified": "SuspectIdentified", "ticac_tip": "TicacTipReceived", "custody_ended": "CustodyEnded"}
 _KIND_TABLE = table({kind: () for kind in KINDS})
 # native role -> (tag used to find the people an event is about, PersonRole)
 _ROLE_TAGS = {"rescued": "PotentialVictim", "victim": "Victim", "held": "PotentialVictim", "suspect": "Suspect",
@@ -34,6 +34,12 @@ _ROLES = table({
     "guardian": ["ผู้ปกครอง"],
 })
 _ORG_KINDS = (("employer", "Employer"), ("vessel", "Vessel"), ("premises", "Premises"))
+_CUSTODY_ENDS = table({
+    "Released": ["released", "release", "ปล่อยตัว"],
+    "HandedToShelter": ["handed_to_shelter", "shelter", "ส่งสถานคุ้มครอง", "ส่งบ้านพัก", "ส่งมอบสถานคุ้มครอง"],
+    "HandedToImmigration": ["handed_to_immigration", "immigration", "ส่ง ตม.", "ส่งตรวจคนเข้าเมือง", "ส่งมอบ ตม."],
+    "Other": ["other", "อื่นๆ"],
+})
 
 
 def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
@@ -127,6 +133,13 @@ def _custody_extended(r: Reader, head: Head, people, org_refs) -> dict[str, Any]
             "court": r.label("court", required=True), "court_order_ref": r.ident("court_order_no")}
 
 
+def _custody_ended(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+    return {"person_ref": _one(r, people, "held"), "custody_event_id": None,
+            "ended_how": r.choice("ended_how", _CUSTODY_ENDS, "released, handed_to_shelter, handed_to_immigration or "
+                                  "other", required=True),
+            "handed_to": r.label("handed_to")}
+
+
 def _case_opened(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
     if head.case_ref is None and not r.given("case_no"):
         r.missing("case_no", "the police case number")
@@ -154,4 +167,5 @@ def _ticac_tip(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
 
 
 _DETAILS = {"rescue": _rescue, "custody_started": _custody_started, "custody_extended": _custody_extended,
-            "case_opened": _case_opened, "suspect_identified": _suspect_identified, "ticac_tip": _ticac_tip}
+            "case_opened": _case_opened, "suspect_identified": _suspect_identified, "ticac_tip": _ticac_tip,
+            "custody_ended": _custody_ended}

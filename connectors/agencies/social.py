@@ -22,14 +22,15 @@ KINDS = {"shelter_intake": "ShelterIntakeRecorded", "shelter_exit": "ShelterExit
          "mdt_scheduled": "MdtScreeningScheduled", "mdt_completed": "MdtScreeningCompleted",
          "rights_informed": "RightsInformed", "support_plan": "SupportPlanCreated",
          "repatriation_approved": "RepatriationApproved", "repatriation_completed": "RepatriationCompleted",
-         "consent": "ConsentRecorded", "consent_withdrawn": "ConsentWithdrawn", "hotline": "HotlineReportReceived"}
+         "consent": "ConsentRecorded", "consent_withdrawn": "ConsentWithdrawn", "hotline": "HotlineReportReceived",
+         "support_plan_closed": "SupportPlanClosed", "follow_up_visit": "FollowUpVisitRecorded"}
 _KIND_TABLE = table({"shelter_intake": ["รับเข้า"], "shelter_exit": ["จำหน่าย"], "hotline": ["hotline_report", "1300"],
                      **{kind: () for kind in KINDS if kind not in ("shelter_intake", "shelter_exit", "hotline")}})
 _EXPECTED_KIND = "one of รับเข้า, จำหน่าย, " + ", ".join(k for k in KINDS if not k.startswith("shelter"))
 # Person role in each case-management event (an MDT outcome decides its own).
 _CMS_ROLES = {"mdt_scheduled": "PotentialVictim", "rights_informed": "PotentialVictim", "consent": "PotentialVictim",
               "consent_withdrawn": "PotentialVictim", "support_plan": "Victim", "repatriation_approved": "Victim",
-              "repatriation_completed": "Victim"}
+              "repatriation_completed": "Victim", "support_plan_closed": "Victim", "follow_up_visit": "Victim"}
 _OUTCOME_ROLES = {"ActualVictimOfTrafficking": "Victim", "PossibleVictimOfTrafficking": "PotentialVictim",
                   "NotAVictimOfTrafficking": "Other"}
 
@@ -147,7 +148,16 @@ def _consent_withdrawn(r: Reader) -> dict[str, Any]:
     return {"scopes": r.labels("scopes", CONSENT_SCOPES), "reason": r.text("reason")}
 
 
+def _support_plan_closed(r: Reader) -> dict[str, Any]:
+    return {"reason": r.text("reason")}
+
+
+def _follow_up_visit(r: Reader) -> dict[str, Any]:
+    return {"follow_up_complete": bool(r.flag("follow_up_complete", default=False)), "situation": r.text("situation")}
+
+
 _CMS: dict[str, Callable[[Reader], dict[str, Any]]] = {
+    "support_plan_closed": _support_plan_closed, "follow_up_visit": _follow_up_visit,
     "mdt_scheduled": _mdt_scheduled, "mdt_completed": _mdt_completed, "rights_informed": _rights,
     "support_plan": _support_plan, "repatriation_approved": _repatriation_approved,
     "repatriation_completed": _repatriation_completed, "consent": _consent, "consent_withdrawn": _consent_withdrawn}

@@ -6,8 +6,10 @@ finding indicators) and PIPO centres log voyages whose crew comes back as it lef
 arrive; hotline callers report things that lead nowhere; long-term shelter residents (identified
 before the feed starts) leave. Background persons and organisations never meet a scenario's, no
 background person is under 20 by any reading, no background organisation is named by the police,
-and no person named as a victim in a background hotline report appears again: so none of the 12
-rules has anything to fire on (see `rules.py`).
+and no person named as a victim in a background hotline report appears again: so none of the
+rules has anything to fire on (see `rules.py`) - but for one thing the agencies really do: a worker
+whose complaint showed trafficking indicators is now and then detained and deported for overstay,
+which is rule 5 (an open screening), declared as such in its own case.
 """
 
 from __future__ import annotations
@@ -89,14 +91,22 @@ def _worker(st: Story, p: str, when, employers, period: float) -> None:
         before, after = rng.sample(employers[p], 2)
         st.labour("employer_change", midnight(t), p, [person], [(before, "previous"), (after, "new")])
         t += days(1)
+    complaint = None
     if rng.random() < 0.15 and t < st.sim.end_at:
-        st.labour("complaint", midnight(t), p, [person], [(rng.choice(employers[p]), "employer")],
-                  indicators=tuple(rng.sample(INDICATORS, rng.randint(0, 2))))
+        complaint = st.labour("complaint", midnight(t), p, [person], [(rng.choice(employers[p]), "employer")],
+                              indicators=tuple(rng.sample(INDICATORS, rng.randint(0, 2))))
         t += days(1)
     if rng.random() < 0.06 and t + days(7) < st.sim.end_at:
+        flagged = complaint is not None and complaint.data.get("indicators")
+        if flagged:   # a complaint with indicators opened a screening: detaining the worker is rule 5
+            st.case = complaint.case = st.sim.new_case("background", "complaint_then_detained")
         detained = st.detention(t + hours(rng.uniform(1, 48)), p, person, "overstay")
         st.deportation(detained, detained.at + days(2), "SCHEDULED", when=detained.at + days(5))
         st.deportation(detained, detained.at + days(5), "EXECUTED")
+        if flagged:
+            st.expect(5, person, detained, [("Critical", detained.at)],
+                      "detained after a complaint with indicators (an open screening)")
+            st.case = None
     elif rng.random() < 0.3 and (person.passport or person.border_pass or rng.random() < 0.5):
         out = t + days(rng.uniform(1, 20))
         if out < st.sim.end_at:
@@ -112,5 +122,5 @@ def _voyage(st: Story, p: str, t0: datetime) -> None:
     vessel.voyages += 1
     voyage = f"{vessel.vessel_registration}-{vessel.voyages:03d}"
     orgs = [(vessel, "vessel"), (owner, "owner")]
-    st.labour("pipo_out", t0, p, crew, orgs, role="crew", voyage=voyage)
+    st.labour("pipo_out", t0, p, crew, orgs, role="crew", voyage=voyage, back=t0 + days(16))   # back in time
     st.labour("pipo_in", t0 + days(rng.uniform(5, 15)), p, crew, orgs, role="crew", voyage=voyage)

@@ -1,6 +1,11 @@
 """Declared bad records: a small fraction of the feed that must dead-letter, and a few more whose
 unreadable person attribute must be dropped while the record is kept (NATIVE.md, "Bad values").
 
+Among them the dates agencies really get wrong, which the connectors must refuse rather than let
+move the hub's clock: a B.E. year one off (2569 for 2568) and a record recorded before it occurred
+(`implausible-time`), a C.E. year converted to C.E. again (2025 - 543 = 1482: no date the parser
+accepts, `invalid-record`).
+
 Bad records are about junk persons who appear nowhere else, so that losing them changes no case
 and no alert. Every delivery channel gets its share: police and hotline posts, labour and social
 files, immigration rows.
@@ -10,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from connectors.simulator.render import Rendered
-from connectors.simulator.story import Fact, Sim, Story, days, hours, midnight
+from connectors.simulator.render import Rendered, text
+from connectors.simulator.story import Fact, Sim, Story, days, midnight
 
 __all__ = ["VARIANTS", "add_bad_facts", "drop_attribute", "spoil"]
 
@@ -44,8 +49,22 @@ def _shelter_no_date(native: dict[str, Any]) -> None:
     native["วันที่รับเข้า"] = "-"
 
 
-def _cancelled(native: dict[str, Any]) -> None:
-    native.update({"status": "CANCELLED", "executed_at": None, "checkpoint_province": None, "handed_over_to": None})
+def _labour_year_typo(native: dict[str, Any], fact: Fact) -> None:
+    """The complaint's date one B.E. year on (2569 for 2568): a year in the future."""
+    day = native["วันที่ยื่นคำร้อง"]
+    native["วันที่ยื่นคำร้อง"] = day[:-4] + str(int(day[-4:]) + 1)
+
+
+def _recorded_before(native: dict[str, Any], fact: Fact) -> None:
+    """The custody entered two days before it began (the occurred date typed wrong)."""
+    native["recorded"] = text.moment(fact.at - days(2), "iso")
+
+
+def _be_year_in_sql(native: dict[str, Any], fact: Fact) -> None:
+    """An export script that takes 543 off a year already C.E. (B.E./C.E. confusion): 2025 becomes
+    1482, centuries before the Act."""
+    moment = text.moment(fact.at, "sql")
+    native["crossed_at"] = str(int(moment[:4]) - 543) + moment[4:]
 
 
 def _province_99(native: dict[str, Any]) -> None:
@@ -61,8 +80,12 @@ VARIANTS: dict[str, tuple[str, str, Callable[[dict[str, Any]], None], str, str]]
     "labour-no-province": ("labour", "inspection", _labour_no_province, "invalid-record", "จังหวัด blank"),
     "social-kind": ("social", "support_plan", _social_kind, "unknown-kind", "record_type transfer_request unknown"),
     "shelter-no-date": ("social", "shelter_intake", _shelter_no_date, "invalid-record", "วันที่รับเข้า blank"),
-    "deportation-cancelled": ("immigration", "deportations", _cancelled, "no-event",
-                              "a cancelled deportation has no event"),
+    "labour-year-typo": ("labour", "complaint", _labour_year_typo, "implausible-time",
+                         "วันที่ยื่นคำร้อง a B.E. year on (2569 for 2568)"),
+    "police-recorded-before": ("police", "custody_started", _recorded_before, "implausible-time",
+                               "recorded two days before it occurred"),
+    "immigration-be-year": ("immigration", "crossings", _be_year_in_sql, "invalid-record",
+                            "crossed_at in 1482 (543 taken off a C.E. year)"),
     "province-99": ("immigration", "crossings", _province_99, "invalid-record", "province_code 99 is no province"),
 }
 
@@ -79,10 +102,7 @@ def add_bad_facts(sim: Sim, count: int) -> None:
         at = sim.start_at + days(rng.uniform(1, period - 1))
         p = rng.choice(sim.provinces)
         person = st.person(rng.choice(("MMR", "KHM", "LAO")), kind="junk")
-        if variant == "deportation-cancelled":
-            detained = st.detention(at, p, person, "overstay")
-            fact = st.deportation(detained, at + hours(20), "CANCELLED")
-        elif agency == "police":
+        if agency == "police":
             fact = st.rescue(at, p, [person]) if kind == "rescue" else st.custody(at, p, person)
         elif kind == "hotline":
             fact = st.hotline(at, p, None, [person])
@@ -101,8 +121,14 @@ def add_bad_facts(sim: Sim, count: int) -> None:
 def spoil(fact: Fact, rendered: Rendered) -> tuple[str, str]:
     """Make the rendered record of a bad fact bad; (dead-letter code, why)."""
     _, _, damage, code, why = VARIANTS[fact.bad]
-    damage(rendered.native)
+    if damage in _WITH_FACT:
+        damage(rendered.native, fact)
+    else:
+        damage(rendered.native)
     return code, why
+
+
+_WITH_FACT = (_labour_year_typo, _recorded_before, _be_year_in_sql)
 
 
 def drop_attribute(rendered: Rendered) -> str | None:

@@ -17,7 +17,7 @@ from connectors.simulator.background import background
 from connectors.simulator.bad import add_bad_facts, drop_attribute, spoil
 from connectors.simulator.model import World
 from connectors.simulator.render import Ink, Rendered, render
-from connectors.simulator.scenarios import KINDS, Kind
+from connectors.simulator.scenarios import KINDS, LIFECYCLE_KINDS, Kind
 from connectors.simulator.story import BANGKOK, Fact, Sim, Story
 from connectors.simulator.story import days as span
 from connectors.simulator.truth import build_truth
@@ -52,12 +52,13 @@ class Feed:
 
 def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons: int = 300, days: float = 60,
              provinces: tuple[str, ...] = places.DEFAULT_PROVINCES, prefix: str = "", row_id_base: int = 1,
-             bad: float = 0.01) -> Feed:
+             bad: float = 0.01, lifecycle: bool = False) -> Feed:
     """A seeded feed: `scenarios` scripted stories (each kind of the catalogue once, then at random),
     background traffic for about `persons` people, and a `bad` fraction of declared bad records,
     over `days` days from `start_at` (timezone-aware) in `provinces` (ISO 3166-2:TH codes).
     `prefix` goes in front of every record id, file-visible case number and voyage id (test
-    isolation on shared topics); `row_id_base` is the first immigration row id."""
+    isolation on shared topics); `row_id_base` is the first immigration row id. `lifecycle` adds the
+    stories of the whole case lifecycle (`scenarios.LIFECYCLE_KINDS`) to the catalogue."""
     if start_at.tzinfo is None:
         raise ValueError("start_at must be timezone-aware")
     if not provinces:
@@ -65,7 +66,7 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
     start_at = start_at.replace(second=0, microsecond=0)
     rng = random.Random(f"{seed}:world")
     sim = Sim(World(rng), rng, tuple(provinces), start_at, start_at + span(days))
-    for number, (kind, chosen) in enumerate(_plan(sim, scenarios), 1):
+    for number, (kind, chosen) in enumerate(_plan(sim, scenarios, KINDS + (LIFECYCLE_KINDS if lifecycle else ())), 1):
         sid = f"S{number:03d}"
         st = Story(sim, sid, kind.name, sim.new_case(sid, kind.name))
         t0 = start_at + span(rng.uniform(3, days - kind.span - 1))
@@ -78,13 +79,14 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
     records, rendered = _render(sim, seed, prefix, row_id_base)
     return Feed(tuple(records), build_truth(sim, seed, records, rendered, dict(
         seed=seed, start_at=start_at.isoformat(), days=days, scenarios=scenarios, persons=persons,
-        provinces=list(provinces), prefix=prefix, row_id_base=row_id_base, bad=bad)))
+        provinces=list(provinces), prefix=prefix, row_id_base=row_id_base, bad=bad,
+        **({"lifecycle": True} if lifecycle else {}))))
 
 
-def _plan(sim: Sim, count: int) -> list[tuple[Kind, list[str]]]:
+def _plan(sim: Sim, count: int, kinds: tuple[Kind, ...] = KINDS) -> list[tuple[Kind, list[str]]]:
     """Scenario kinds: every eligible kind once (catalogue order), then drawn at random."""
     period = (sim.end_at - sim.start_at).total_seconds() / 86400
-    eligible = [k for k in KINDS if k.span + 4 <= period and len(sim.provinces) >= k.provinces]
+    eligible = [k for k in kinds if k.span + 4 <= period and len(sim.provinces) >= k.provinces]
     chosen = eligible[:count] + [sim.rng.choice(eligible) for _ in range(max(0, count - len(eligible)))]
     out = []
     for kind in chosen:

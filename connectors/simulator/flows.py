@@ -1,6 +1,6 @@
 """Steps that many scenarios share: the care flow after a rescue, the identification of one person.
 
-Every flow keeps all 12 rules quiet for the persons it handles (see `rules.py`): a shelter intake
+Every flow keeps all 14 rules quiet for the persons it handles (see `rules.py`): a shelter intake
 within 10 h of a rescue, the MDT screening completed within 4 days of the intake, a support plan
 within 10 h of a Possible / Actual outcome, rights informed within 6 h and a police case within 3
 days of the rescue for an Actual victim. A scenario that wants a rule to fire changes one step and

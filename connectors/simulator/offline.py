@@ -7,7 +7,7 @@ deliver through the real sources.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from connectors.agencies import mapper_for
 from connectors.records import Event, Publication, SourceRecord
@@ -47,8 +47,13 @@ def source_records(delivery: Delivery) -> list[SourceRecord]:
     return [r.record for r in records]
 
 
-def read_all(feed: Feed, *, received_at: datetime = RECEIVED_AT, **options) -> dict[str, Read]:
-    """Every record of the feed by its ref, in delivery order."""
+def read_all(feed: Feed, *, received_at: datetime | None = None, **options) -> dict[str, Read]:
+    """Every record of the feed by its ref, in delivery order. Read at `received_at` (the intake's
+    clock, which no event may be after: `connectors.routing.implausible_times`); default
+    `RECEIVED_AT`, or the day after the feed's period when it ends later."""
+    if received_at is None:
+        end = datetime.fromisoformat(feed.truth["period"]["end_at"].replace("Z", "+00:00"))
+        received_at = max(RECEIVED_AT, end + timedelta(days=1))
     out = {}
     for delivery in plan(feed.records, **options):
         agency = CHANNEL_AGENCY[delivery.channel]

@@ -1,4 +1,4 @@
-"""How the simulator reads the 12 alert rules of DOMAIN.md: the oracle its truth file is built from.
+"""How the simulator reads the 14 alert rules of DOMAIN.md: the oracle its truth file is built from.
 
 The expected alerts in the truth file are declared by the scenario scripts from these readings,
 never from the hub's rule engine. Times are event times (the times written in the records).
@@ -11,12 +11,13 @@ time) and, where the scenario clears the condition, `resolves_at`.
 1. **s.29 custody deadline** (person held). Clock from `CustodyStarted`. No screening completed
    and no extension: Warning at +18 h, Critical at +24 h. With a `CustodyExtensionGranted` before
    +18 h, the deadline is its `extended_until`: Warning 6 h before it, Critical at it. A screening
-   completed before a step clears the alert (`resolves_at`).
-2. **NRM reflection overrun** (person). Clock from `ShelterIntakeRecorded` with shelter kind
-   `Temporary`, unless the person's screening was completed before the intake (an identified
-   victim placed in a shelter has no reflection period left); no screening completed since:
-   Warning at day 12, Critical at day 15 (whole days of 24 h from the intake time). Long-term
-   shelters: no clock.
+   completed, or a `CustodyEnded` (released, handed to a shelter or to immigration), before a step
+   clears the alert (`resolves_at`).
+2. **NRM reflection overrun** (person). Clock from the person's first `ShelterIntakeRecorded` in
+   the case of any kind but `LongTerm` (temporary or private), unless the person's screening was
+   completed at or before it; a transfer's later intake does not restart it, an exit does not stop
+   it; no screening completed since: Warning at day 12, Critical at day 15 (whole days of 24 h from
+   the intake time). Long-term shelters admit identified victims only: no clock.
 3. **Rescued, no care hand-off** (person). Clock from a `RescueConducted` naming the person
    rescued, or an MDT outcome `Possible`/`Actual`. Satisfied by a `ShelterIntakeRecorded`, a
    `SupportPlanCreated` or a `ConsentRecorded` with consent refused, for that person, after the
@@ -29,11 +30,14 @@ time) and, where the scenario clears the condition, `resolves_at`.
    every event by any reading of a year-only birth date or an estimate); everyone else is at least
    22 (at least 20 by any reading).
 5. **Potential victim in detention / deportation** (person). A `DetentionAdmitted`,
-   `DeportationScheduled` or `DeportationExecuted` of a person with an open screening (an
-   `MdtScreeningScheduled` not yet completed) or a last outcome `Possible`/`Actual`: Critical at
-   that event. A person whose screening ended `NotAVictim` may be detained without an alert.
+   `DeportationScheduled` or `DeportationExecuted` of a person with an open screening (named as a
+   victim in a rescue, custody, hotline report or TICAC tip, listed in an inspection or complaint
+   with indicators, a Ror.Bor.1 with indicators or a referral, an `MdtScreeningScheduled` - and no
+   screening completed since) or a last outcome `Possible`/`Actual`: Critical at that event. Not
+   when a `RepatriationApproved` for the person came before it (for a deportation: to the same
+   country). A person whose screening ended `NotAVictim` may be detained without an alert.
 6. **Labour screening not referred** (person). A `RorBor1ScreeningSubmitted` with at least one
-   indicator and referred to the MDT yes, and no `MdtScreeningScheduled` for the person after it:
+   indicator (referred to the MDT or not), and no `MdtScreeningScheduled` for the person after it:
    Warning at +24 h, Critical at +48 h.
 7. **Repeat victim** (person). A person identified (outcome Actual) or who left a shelter
    (`ShelterExitRecorded`, any reason but `Transferred`) appears again, within 365 days, as rescued
@@ -61,6 +65,12 @@ time) and, where the scenario clears the condition, `resolves_at`.
    `SuspectIdentified`, `CriminalCaseOpened`) in cases of two provinces within 180 days: Warning
    at the first event naming them in the second province.
 
+13. **Victim treated as offender** (person). A person whose latest outcome is `Possible`/`Actual`
+   named in the `Suspect` role on any event, or a person named as suspect later screened
+   `Possible`/`Actual`: Critical at the later of the two, on the case that named them suspect.
+14. **Absconded unscreened** (person). A `ShelterExitRecorded` with reason `Absconded` or
+   `LeftVoluntarily` with no screening completed for the person at or before it: Warning at once.
+
 Everything not in the truth file must not fire. Deadlines of every scenario fall at least a day
 before the feed's last event, so that a replay driven by event time reaches them.
 """
@@ -82,14 +92,16 @@ WINDOWS = {
 }
 
 READINGS = {
-    1: "CustodyStarted, no screening completed: Warning +18 h, Critical +24 h; extended: Warning 6 h before "
-       "extended_until, Critical at it",
-    2: "Temporary ShelterIntakeRecorded of a person not yet screened, no screening completed: Warning day 12, "
-       "Critical day 15",
+    1: "CustodyStarted, no screening completed nor CustodyEnded: Warning +18 h, Critical +24 h; extended: Warning "
+       "6 h before extended_until, Critical at it",
+    2: "First non-long-term ShelterIntakeRecorded of a person not yet screened (transfers do not restart it), "
+       "no screening completed: Warning day 12, Critical day 15",
     3: "Rescue or Possible/Actual outcome, no shelter intake, support plan or refusal: Warning +24 h (+12 h minor)",
     4: "Person under 18 on an event: Warning at the first; Critical at custody or IDC admission",
-    5: "Detention or deportation with an open screening or Possible/Actual status: Critical at once",
-    6: "Ror.Bor.1 with indicators, referred, no MDT scheduled: Warning +24 h, Critical +48 h",
+    5: "Detention or deportation with an open screening (rescue, custody, hotline, TICAC tip, inspection or "
+       "complaint with indicators, Ror.Bor.1, MDT scheduled) or Possible/Actual status, no repatriation approved: "
+       "Critical at once",
+    6: "Ror.Bor.1 with indicators (referred or not), no MDT scheduled: Warning +24 h, Critical +48 h",
     7: "Identified (Actual) or left a shelter, appears again in a rescue, screening, inspection or hotline "
        "within 365 days: Warning at once",
     8: "Organisation flagged by labour and police within 90 days: Warning at the second agency's flag",
@@ -98,4 +110,6 @@ READINGS = {
         "Warning at +30 days",
     11: "Actual victim: no rights informed by +24 h, or no police case by +7 days: Warning then",
     12: "Suspect in cases of 2+ provinces within 180 days: Warning at the first event in the second province",
+    13: "Possible/Actual victim named as suspect (or a suspect screened Possible/Actual): Critical at once",
+    14: "Shelter exit Absconded or LeftVoluntarily before any screening completed: Warning at once",
 }

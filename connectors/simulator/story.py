@@ -146,6 +146,12 @@ class Story:
     def custody(self, at, province, person) -> Fact:
         return self.add("police", "custody_started", at, province, [(person, "held")], key=self.sim.new_key("custody"))
 
+    def custody_ended(self, custody: Fact, at, how: str) -> Fact:
+        """`how`: released, handed_to_shelter or handed_to_immigration."""
+        return self.add("police", "custody_ended", at, custody.province,
+                        [(self.sim.world.persons[custody.persons[0][0]], "held")], key=self.sim.new_key("custody-end"),
+                        how=how)
+
     def extension(self, custody: Fact, at, until) -> Fact:
         return self.add("police", "custody_extended", at, custody.province,
                         [(self.sim.world.persons[custody.persons[0][0]], "held")], key=custody.key, until=until)

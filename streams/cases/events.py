@@ -28,7 +28,8 @@ OPENING = frozenset({
     "RescueConducted", "CustodyStarted", "CustodyExtensionGranted", "CriminalCaseOpened",
     "SuspectIdentified", "TicacTipReceived", "HotlineReportReceived", "MdtScreeningScheduled",
     "MdtScreeningCompleted", "ShelterIntakeRecorded", "ShelterExitRecorded", "RightsInformed",
-    "SupportPlanCreated", "RepatriationApproved", "RepatriationCompleted", "ConsentRecorded"})
+    "SupportPlanCreated", "RepatriationApproved", "RepatriationCompleted", "ConsentRecorded",
+    "CustodyEnded", "SupportPlanClosed", "FollowUpVisitRecorded"})
 """Events that open a case when they join none: each is about a trafficking situation. Others open
 one only with indicators, a referral or a mismatch (readers.py) - or when they name a person who
 is, or may be, under 18 (rule 4: any event). Routine events otherwise join or are dropped."""

@@ -34,7 +34,7 @@ from streams.cases.events import Fact, FactPerson, PersonIds, read_event
 from streams.cases.ids import case_id_for
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
 from streams.cases.orgs import OrgKey, fold_name
-from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal
+from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal, VoyageDeparted, VoyageReturned
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
 
@@ -200,9 +200,21 @@ def _oldest_first(cases: list[Case]) -> list[Case]:
     return sorted(cases, key=lambda c: (c.opened_at, c.case_id))
 
 
+def _voyage_signals(fact: Fact) -> list[Signal]:
+    """Rule 9 overdue: a port-out declaring its return, a port-in ending a voyage (to the vessel's entry)."""
+    out: list[Signal] = []
+    if fact.voyage is not None and fact.voyage.due_at is not None:
+        v = fact.voyage
+        out.append(VoyageDeparted(v.vessel_key, v.voyage_id, v.out_at, v.due_at, v.province))
+    if fact.port_in is not None:
+        out.append(VoyageReturned(fact.port_in.vessel_key, fact.port_in.voyage_id, fact.occurred_at))
+    return out
+
+
 def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DEFAULT_CONFIG) -> Folded:
     """Fold an already read event (see `read_event`)."""
     delta = Delta()
+    voyages = _voyage_signals(fact)
     if fact.voyage is not None:
         delta.voyages[fact.voyage.voyage_id] = fact.voyage
     fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
@@ -226,13 +238,14 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     else:
         flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)
                  for o in fact.orgs if o.key in fact.flagged]
-        return Folded(delta=delta, signals=tuple(flags))
+        return Folded(delta=delta, signals=(*flags, *voyages))
     _index(book, delta, case, others, fact)
     signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, fact.province)
                    for pid, kind in fact.appearances)
     if fact.signals_flags:
         signals.extend(OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, case.case_id, fact.province)
                        for o in fact.orgs if o.key in fact.flagged)
+    signals.extend(voyages)
     return Folded(delta=delta, case_id=case.case_id, changed=(case.case_id,),
                   merged=tuple((o.case_id, case.case_id) for o in others), removed=tuple(others),
                   signals=tuple(signals))

@@ -29,6 +29,7 @@ class MarkKind:
 
     RESCUED = "rescued"
     CUSTODY = "custody"                      # value: CustodyStarted event id
+    CUSTODY_ENDED = "custody-ended"          # value: Released, HandedToShelter, HandedToImmigration
     EXTENSION = "extension"                  # value: custody event id or None; until_at: end
     POLICE_CASE = "police-case"              # subject: victim, or WHOLE_CASE
     SUSPECT = "suspect"
@@ -37,10 +38,13 @@ class MarkKind:
     BORDER_OUT = "border-out"
     BORDER_IN = "border-in"
     DETENTION = "detention"
+    DETENTION_RELEASED = "detention-released"
     DEPORTATION_SCHEDULED = "deportation-scheduled"   # until_at: scheduled time
-    DEPORTED = "deported"
+    DEPORTATION_HALTED = "deportation-halted"        # value: Cancelled or Held
+    DEPORTED = "deported"                             # value: destination country
     INSPECTED = "inspected"                  # worker with forced-labour indicators
-    ROR_BOR_1 = "ror-bor-1"                  # value: "referred" (indicators + referral) or "unreferred"
+    ROR_BOR_1 = "ror-bor-1"                  # value: "referred" (indicators + referral), "unreferred" (indicators,
+                                             # no referral) or "no-indicators" (a referral only)
     COMPLAINT = "complaint"
     PIPO_MISMATCH = "pipo-mismatch"          # subject: vessel key; value: mismatch kinds; until_at: port-in
     SCREENING_SCHEDULED = "screening-scheduled"
@@ -49,8 +53,10 @@ class MarkKind:
     SHELTER_EXIT = "shelter-exit"            # value: ShelterExitReason
     RIGHTS = "rights"
     SUPPORT_PLAN = "support-plan"
+    SUPPORT_PLAN_CLOSED = "support-plan-closed"
+    FOLLOW_UP = "follow-up"                  # value: "complete" when the visit closes reintegration follow-up
     CARE_REFUSED = "care-refused"            # a recorded refusal of shelter and assistance
-    REPATRIATION_APPROVED = "repatriation-approved"
+    REPATRIATION_APPROVED = "repatriation-approved"   # value: destination country
     REPATRIATED = "repatriated"
 
 
@@ -104,6 +110,7 @@ class Voyage(NamedTuple):
     licence: str | None
     province: str
     event_id: str
+    due_at: datetime | None = None   # declared end of the trip (rule 9 overdue)
 
 
 @dataclass(frozen=True, slots=True)

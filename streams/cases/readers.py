@@ -98,6 +98,8 @@ def _police(r: Reader, d: Mapping[str, Any]) -> None:
         r.flag()
     elif t == "CustodyStarted":
         r.focus(d["person_ref"], K.CUSTODY, r.event_id)
+    elif t == "CustodyEnded":
+        r.focus(d["person_ref"], K.CUSTODY_ENDED, d.get("ended_how"))
     elif t == "CustodyExtensionGranted":
         r.focus(d["person_ref"], K.EXTENSION, d.get("custody_event_id"), until=d["extended_until"])
     elif t == "CriminalCaseOpened":
@@ -127,10 +129,14 @@ def _immigration(r: Reader, d: Mapping[str, Any]) -> None:
     elif t == "DetentionAdmitted":
         r.focus(d["person_ref"], K.DETENTION)
         r.flag()
+    elif t == "DetentionReleased":
+        r.focus(d["person_ref"], K.DETENTION_RELEASED, d.get("released_to"))
     elif t == "DeportationScheduled":
-        r.focus(d["person_ref"], K.DEPORTATION_SCHEDULED, until=d.get("scheduled_at"))
+        r.focus(d["person_ref"], K.DEPORTATION_SCHEDULED, d.get("destination_country"), until=d.get("scheduled_at"))
+    elif t == "DeportationHalted":
+        r.focus(d["person_ref"], K.DEPORTATION_HALTED, d.get("halt"))
     elif t == "DeportationExecuted":
-        r.ends.append(r.focus(d["person_ref"], K.DEPORTED))
+        r.ends.append(r.focus(d["person_ref"], K.DEPORTED, d.get("destination_country")))
 
 
 def _labour(r: Reader, d: Mapping[str, Any]) -> None:
@@ -143,7 +149,7 @@ def _labour(r: Reader, d: Mapping[str, Any]) -> None:
         r.flag([d["employer_org_ref"]])
     elif t == "RorBor1ScreeningSubmitted" and (indicators or d.get("referred_to_mdt")):
         r.opens = True
-        referred = "referred" if indicators and d.get("referred_to_mdt") else "unreferred"
+        referred = ("referred" if d.get("referred_to_mdt") else "unreferred") if indicators else "no-indicators"
         r.focus(d["person_ref"], K.ROR_BOR_1, referred, appearance="appeared")
         if indicators and d.get("employer_org_ref"):
             r.flag([d["employer_org_ref"]])
@@ -167,8 +173,9 @@ def _labour(r: Reader, d: Mapping[str, Any]) -> None:
         crew = tuple(sorted({r.pid(ref) for ref in d.get("crew_person_refs") or ()}))
         vessel = vessel_key(d["vessel_registration"])
         if t == "PipoPortOutReported":
+            due = d.get("expected_return_at")
             r.voyage = Voyage(d["voyage_id"], vessel, r.at, crew, d.get("vms_tracker_id"),
-                              d.get("fishing_licence"), r.province, r.event_id)
+                              d.get("fishing_licence"), r.province, r.event_id, as_utc(due) if due is not None else None)
         else:
             r.port_in = PortIn(d["voyage_id"], vessel, crew, d.get("vms_tracker_id"), d.get("fishing_licence"))
             r.opens = False   # opens only when the fold finds a mismatch
@@ -189,6 +196,10 @@ def _social(r: Reader, d: Mapping[str, Any]) -> None:
         pid = r.focus(ref, K.OUTCOME, outcome, appearance="appeared")
         if outcome == "ActualVictimOfTrafficking":
             r.appearances.append((pid, "identified"))
+        elif outcome == "PossibleVictimOfTrafficking":
+            r.appearances.append((pid, "possible-victim"))
+        elif outcome == "NotAVictimOfTrafficking":
+            r.appearances.append((pid, "not-a-victim"))
         if outcome in ("ActualVictimOfTrafficking", "PossibleVictimOfTrafficking"):
             r.flag()
     elif t == "ShelterIntakeRecorded":
@@ -203,8 +214,12 @@ def _social(r: Reader, d: Mapping[str, Any]) -> None:
         r.focus(ref, K.RIGHTS)
     elif t == "SupportPlanCreated":
         r.focus(ref, K.SUPPORT_PLAN)
+    elif t == "SupportPlanClosed":
+        r.focus(ref, K.SUPPORT_PLAN_CLOSED)
+    elif t == "FollowUpVisitRecorded":
+        r.focus(ref, K.FOLLOW_UP, "complete" if d.get("follow_up_complete") else None)
     elif t == "RepatriationApproved":
-        r.focus(ref, K.REPATRIATION_APPROVED)
+        r.focus(ref, K.REPATRIATION_APPROVED, d.get("destination_country"))
     elif t == "RepatriationCompleted":
         r.ends.append(r.focus(ref, K.REPATRIATED))
     elif t == "ConsentRecorded":

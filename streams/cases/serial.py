@@ -61,11 +61,14 @@ def case_from_dict(data: dict[str, Any]) -> Case:
 
 def voyage_to_list(voyage: Voyage) -> list[Any]:
     return [voyage.voyage_id, voyage.vessel_key, ms(voyage.out_at), list(voyage.crew),
-            voyage.vms_tracker_id, voyage.licence, voyage.province, voyage.event_id]
+            voyage.vms_tracker_id, voyage.licence, voyage.province, voyage.event_id,
+            ms(voyage.due_at) if voyage.due_at else None]
 
 
 def voyage_from_list(data: list[Any]) -> Voyage:
-    return Voyage(data[0], data[1], from_ms(data[2]), tuple(data[3]), data[4], data[5], _i(data[6]), data[7])
+    due = data[8] if len(data) > 8 else None
+    return Voyage(data[0], data[1], from_ms(data[2]), tuple(data[3]), data[4], data[5], _i(data[6]), data[7],
+                  from_ms(due) if due is not None else None)
 
 
 def book_to_dict(book: CaseBook) -> dict[str, Any]:

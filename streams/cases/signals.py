@@ -1,12 +1,13 @@
-"""What the fold tells the cross-case rules (7, 8, 12): small facts keyed by the subject they are
-about, so that a worker can send them to an index partitioned by person id or organisation key."""
+"""What the fold tells the cross-case rules (7, 8, 12, 13, and 9 for an overdue vessel): small
+facts keyed by the subject they are about, so that a worker can send them to an index partitioned
+by person id or organisation key."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import NamedTuple
 
-__all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "Signal"]
+__all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "VoyageDeparted", "VoyageReturned", "Signal"]
 
 
 class PersonSeen(NamedTuple):
@@ -50,4 +51,23 @@ class PersonsMerged(NamedTuple):
     into: str
 
 
-Signal = PersonSeen | OrgFlagged | CaseMerged | PersonsMerged
+class VoyageDeparted(NamedTuple):
+    """A vessel left port declaring when it will be back (`due_at`, rule 9 overdue). Key: org_key
+    (the vessel)."""
+
+    org_key: str
+    voyage_id: str
+    at: datetime
+    due_at: datetime
+    province: str
+
+
+class VoyageReturned(NamedTuple):
+    """A vessel reported back in port (a port-in of the voyage). Key: org_key."""
+
+    org_key: str
+    voyage_id: str
+    at: datetime
+
+
+Signal = PersonSeen | OrgFlagged | CaseMerged | PersonsMerged | VoyageDeparted | VoyageReturned

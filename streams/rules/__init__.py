@@ -1,4 +1,4 @@
-"""The 12 alert rules of DOMAIN.md and the alert lifecycle.
+"""The 14 alert rules of DOMAIN.md and the alert lifecycle.
 
 Pure: no Kafka, SQL, faust or clock here; `now` is passed in (event time in replay, the wall clock
 on a live timer tick). Rules are declared specs (`RULES`, validated at import); `evaluate` turns a

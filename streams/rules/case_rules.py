@@ -1,4 +1,4 @@
-"""The conditions of the case-scoped rules (1-6, 9-11): pure functions of a `Case` and the
+"""The conditions of the case-scoped rules (1-6, 9-11, 14): pure functions of a `Case` and the
 windows, each returning `Finding`s. Each docstring starts with the rule's basis (checked by the spec).
 
 They read only the case's marks (oldest first) and persons; `now` is applied by the engine.
@@ -16,9 +16,11 @@ from streams.rules.spec import Finding
 from streams.rules.windows import RuleWindows
 
 __all__ = ["custody_s29", "nrm_reflection", "care_handoff", "minor_involved", "victim_detained",
-           "labour_screening", "pipo_crew_mismatch", "cross_border", "rights_and_police", "local_time"]
+           "labour_screening", "pipo_crew_mismatch", "cross_border", "rights_and_police", "absconded_unscreened",
+           "local_time", "OPEN_SCREENING"]
 
 ACTUAL, POSSIBLE, NOT_A_VICTIM = "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking", "NotAVictimOfTrafficking"
+LONG_TERM = "LongTerm"
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -55,13 +57,17 @@ def _earliest(*times: datetime | None) -> datetime | None:
 
 def custody_s29(case: Case, w: RuleWindows) -> Iterator[Finding]:
     """ATIPA s.29: a person may be held 24 h for identification; a court may extend it to 7 days at
-    most. Clock from custody start; cleared by an MDT screening outcome; an extension clears the
-    first clock and starts one that falls due at the extension's end (capped at 7 days)."""
+    most. Clock from custody start; cleared by an MDT screening outcome or by the custody ending
+    (released, handed to a shelter or to immigration: CustodyEnded); an extension clears the first
+    clock and starts one that falls due at the extension's end (capped at 7 days)."""
     for custody in case.marks_of(K.CUSTODY):
         person = custody.subject
-        outcome = _first(case, person, K.OUTCOME, after=custody.at)
-        done = outcome.at if outcome else None
         later = [m.at for m in _of(case, person, K.CUSTODY) if m.at > custody.at]
+        outcome = _first(case, person, K.OUTCOME, after=custody.at)
+        ended = _first(case, person, K.CUSTODY_ENDED, after=custody.at)
+        if ended and later and ended.at >= later[0]:
+            ended = None                             # the end of a later custody
+        done = _earliest(outcome and outcome.at, ended and ended.at)
         extensions = [e for e in _of(case, person, K.EXTENSION) if e.until_at and (
             e.value == custody.value if e.value else custody.at <= e.at and (not later or e.at < later[0]))]
         if not extensions:
@@ -77,15 +83,23 @@ def custody_s29(case: Case, w: RuleWindows) -> Iterator[Finding]:
 
 def nrm_reflection(case: Case, w: RuleWindows) -> Iterator[Finding]:
     """NRM notification of 11 May 2022: a potential victim may stay up to 15 days in a temporary
-    shelter before the MDT identification interview. Clock from a temporary shelter intake;
-    cleared by a screening outcome or by leaving the shelter."""
+    shelter before the MDT identification interview. Per person, the clock runs from their first
+    shelter intake of any kind - government temporary or private - before any screening outcome; a
+    transfer to another shelter does not restart it, nor does leaving stop it. Cleared by a screening
+    outcome. A long-term government shelter admits identified victims only: an intake there with no
+    outcome on record (identified before the hub's records) starts no clock, and a clock already
+    running goes on through a transfer to one."""
+    started: set[str] = set()
     for intake in case.marks_of(K.SHELTER):
-        if intake.value != "Temporary" or any(m.at < intake.at for m in _of(case, intake.subject, K.OUTCOME)):
+        pid = intake.subject
+        if pid in started or intake.value == LONG_TERM:
             continue
-        outcome = _first(case, intake.subject, K.OUTCOME, after=intake.at)
-        left = _first(case, intake.subject, K.SHELTER_EXIT, after=intake.at)
-        yield Finding("reflection", intake.subject, intake.at, _earliest(outcome and outcome.at, left and left.at),
-                      f"in a temporary shelter since {local_time(intake.at)} without MDT screening")
+        started.add(pid)
+        if any(m.at <= intake.at for m in _of(case, pid, K.OUTCOME)):
+            continue
+        outcome = _first(case, pid, K.OUTCOME, after=intake.at)
+        yield Finding("reflection", pid, intake.at, outcome and outcome.at,
+                      f"in shelter care since {local_time(intake.at)} without MDT screening")
 
 
 def care_handoff(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -121,16 +135,20 @@ def minor_involved(case: Case, w: RuleWindows) -> Iterator[Finding]:
             yield Finding("held", person.person_id, held.at, None, f"a minor in {place} since {local_time(held.at)}")
 
 
+OPEN_SCREENING = frozenset({K.RESCUED, K.CUSTODY, K.HOTLINE, K.TIP, K.INSPECTED, K.ROR_BOR_1, K.COMPLAINT,
+                            K.SCREENING_SCHEDULED})
+"""Marks that open a screening (DOMAIN.md rule 5): rescue, s.29 custody, hotline report, TICAC tip,
+inspection with indicators, Ror.Bor.1, complaint with indicators, MDT screening scheduled."""
+
+
 def _screening_open_or_victim(case: Case, person_id: str, at: datetime) -> datetime | None:
-    """Since when, as of `at` or later, the person has an open screening (rescued, referred to the
-    MDT by a Ror.Bor.1, or an MDT screening scheduled - and no outcome since) or a last outcome
-    Possible / Actual; None when neither."""
+    """Since when, as of `at` or later, the person has an open screening (`OPEN_SCREENING`, and no
+    outcome since) or a last outcome Possible / Actual; None when neither."""
     since = None
     for mark in case.marks:
         if mark.subject != person_id:
             continue
-        opens = mark.kind in (K.RESCUED, K.SCREENING_SCHEDULED) or (mark.kind == K.ROR_BOR_1 and mark.value == "referred")
-        if opens or (mark.kind == K.OUTCOME and mark.value in (ACTUAL, POSSIBLE)):
+        if mark.kind in OPEN_SCREENING or (mark.kind == K.OUTCOME and mark.value in (ACTUAL, POSSIBLE)):
             since = since or mark.at
         elif mark.kind == K.OUTCOME:                     # NotAVictim (or Unknown): closes it
             if mark.at <= at:
@@ -140,35 +158,62 @@ def _screening_open_or_victim(case: Case, person_id: str, at: datetime) -> datet
     return since
 
 
+def _hold_ended(case: Case, held: Mark) -> datetime | None:
+    """When this detention or deportation stopped holding the person: released from detention, a
+    scheduled deportation cancelled or held, a deportation carried out."""
+    kinds = {K.DETENTION: (K.DETENTION_RELEASED, K.DEPORTED), K.DEPORTATION_SCHEDULED: (K.DEPORTATION_HALTED, K.DEPORTED),
+             K.DEPORTED: ()}[held.kind]
+    end = _first(case, held.subject, *kinds, after=held.at) if kinds else None
+    return held.at if held.kind == K.DEPORTED else end and end.at
+
+
+def _approved_repatriation(case: Case, held: Mark) -> bool:
+    """A repatriation approved before the detention or deportation, to the deportation's country
+    (an IDC stay on the way home): the law's route home, not a potential victim deported."""
+    for approved in _of(case, held.subject, K.REPATRIATION_APPROVED):
+        if approved.at <= held.at and (held.kind == K.DETENTION or not held.value or not approved.value
+                                       or approved.value == held.value):
+            return True
+    return False
+
+
 def victim_detained(case: Case, w: RuleWindows) -> Iterator[Finding]:
-    """ATIPA s.41 and the NRM notification of 2022: a person with an open screening (rescued,
-    referred to the MDT, or a screening scheduled, without an outcome yet) or screened Possible or
-    Actual must not be held in immigration detention or deported. Immediate; cleared by a
-    NotAVictim outcome, or by a shelter intake after a detention."""
+    """ATIPA s.41 and the NRM notification of 2022: a person with an open screening (rescued, held in
+    s.29 custody, named in a hotline report or TICAC tip, an inspection or complaint with
+    indicators, a Ror.Bor.1, an MDT screening scheduled - without an outcome yet) or screened
+    Possible or Actual must not be held in immigration detention or deported: at the detention, or
+    later when the screening opens while they are held. Immediate; not raised for a repatriation
+    approved (to that country) before it. Cleared by a NotAVictim outcome, a shelter intake after a
+    detention, or a scheduled deportation cancelled or held."""
     for held in (m for m in case.marks if m.kind in (K.DETENTION, K.DEPORTATION_SCHEDULED, K.DEPORTED)):
         pid = held.subject
         since = _screening_open_or_victim(case, pid, held.at)
-        if since is None:
+        if since is None or _approved_repatriation(case, held):
             continue
+        ended = _hold_ended(case, held)
+        if since > held.at and ended is not None and ended <= since:
+            continue                                     # the screening opened after the hold ended
         shelter = _first(case, pid, K.SHELTER, after=held.at) if held.kind == K.DETENTION else None
-        cleared = _earliest(shelter and shelter.at, _not_a_victim_after(case, pid, held.at))
+        halted = _first(case, pid, K.DEPORTATION_HALTED, after=held.at) if held.kind == K.DEPORTATION_SCHEDULED else None
+        cleared = _earliest(shelter and shelter.at, halted and halted.at, _not_a_victim_after(case, pid, held.at))
         what = {K.DETENTION: "admitted to immigration detention", K.DEPORTATION_SCHEDULED: "scheduled for deportation",
                 K.DEPORTED: "deported"}[held.kind]
         yield Finding("held", pid, max(held.at, since), cleared, f"a potential victim {what} at {local_time(held.at)}")
 
 
 def labour_screening(case: Case, w: RuleWindows) -> Iterator[Finding]:
-    """default: a Ror.Bor.1 form with indicators and a referral to the MDT is followed by an MDT
-    screening scheduled within 24 h (warning) / 48 h (critical). Cleared by the scheduling or a
+    """default: a Ror.Bor.1 form with indicators - referred to the MDT or not - is followed by an
+    MDT screening scheduled within 24 h (warning) / 48 h (critical). Cleared by the scheduling or a
     screening outcome."""
     for form in case.marks_of(K.ROR_BOR_1):
-        if form.value != "referred":
+        if form.value not in ("referred", "unreferred"):
             continue
         done = _first(case, form.subject, K.SCREENING_SCHEDULED, K.OUTCOME)
         if done and done.at <= form.at:
             continue
+        what = "referred to the MDT" if form.value == "referred" else "with trafficking indicators, not referred to the MDT"
         yield Finding("referral", form.subject, form.at, done and done.at,
-                      f"Ror.Bor.1 referred to the MDT at {local_time(form.at)}, no screening scheduled")
+                      f"Ror.Bor.1 {what} at {local_time(form.at)}, no screening scheduled")
 
 
 def pipo_crew_mismatch(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -212,3 +257,20 @@ def rights_and_police(case: Case, w: RuleWindows) -> Iterator[Finding]:
         if not any(t <= at for t in police):
             yield Finding("police", pid, at, _earliest(min(police, default=None), not_victim),
                           f"identified at {local_time(at)}, no police criminal case")
+
+
+UNSCREENED_EXITS = ("Absconded", "LeftVoluntarily")
+
+
+def absconded_unscreened(case: Case, w: RuleWindows) -> Iterator[Finding]:
+    """NRM notification of 11 May 2022 (a potential victim is screened before leaving the system): a
+    person who leaves a shelter (absconded, or left of their own accord) before any MDT screening
+    outcome. Immediate; cleared by a screening outcome, or when the person is found: any later
+    event of theirs in the case."""
+    for exit_ in case.marks_of(K.SHELTER_EXIT):
+        if exit_.value not in UNSCREENED_EXITS or any(m.at <= exit_.at for m in _of(case, exit_.subject, K.OUTCOME)):
+            continue
+        found = next((m.at for m in case.marks if m.subject == exit_.subject and m.at > exit_.at), None)
+        how = "absconded from" if exit_.value == "Absconded" else "left"
+        yield Finding("exit", exit_.subject, exit_.at, found,
+                      f"{how} a shelter at {local_time(exit_.at)} before MDT screening")

@@ -1,4 +1,4 @@
-"""The 12 alert rules of DOMAIN.md, declared. Runbook: docs/alert-rules.md (one entry per key)."""
+"""The 14 alert rules of DOMAIN.md, declared. Runbook: docs/alert-rules.md (one entry per key)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ RULES: tuple[RuleSpec, ...] = (
              marks=frozenset({K.DETENTION, K.DEPORTATION_SCHEDULED, K.DEPORTED})),
     RuleSpec(6, "labour-screening-not-referred", "Labour screening not followed by MDT", "default", "case",
              {"referral": Clock((Step(W, "labour_referral_warn"), Step(C, "labour_referral_critical")), referral=Referral(
-                 "social", "AdditionalServicesRequired", "A Ror.Bor.1 referral with trafficking indicators awaits the MDT.",
+                 "social", "AdditionalServicesRequired", "A Ror.Bor.1 form with trafficking indicators awaits the MDT.",
                  "Schedule the MDT screening of the referred worker."))},
-             c.labour_screening, "Ask PSDHS to schedule the MDT screening of the referred worker.",
+             c.labour_screening, "Ask PSDHS to schedule the MDT screening of the worker (refer the form if it was not).",
              marks=frozenset({K.ROR_BOR_1})),
     RuleSpec(7, "repeat-victim", "Repeat victim", "default", "person",
              {"repeat": Clock((Step(W),))},
@@ -59,6 +59,13 @@ RULES: tuple[RuleSpec, ...] = (
                  "Inspect the vessel and interview the crew before they leave the port."))},
              c.pipo_crew_mismatch, "Board and inspect within the hour; account for every crew member of the port-out list.",
              resolves_itself=False, marks=frozenset({K.PIPO_MISMATCH})),
+    RuleSpec(9, "pipo-vessel-overdue", "PIPO vessel overdue", "Royal Ordinance on Fisheries B.E. 2558", "org",
+             {"overdue": Clock((Step(W),), referral=Referral(
+                 "labour", "Other", "A fishing vessel is not back in port by the end of its declared trip.",
+                 "Contact the vessel (VMS, radio, owner) and the port; check the crew's safety.")),
+              "overdue-twice": Clock((Step(C),))},
+             x.vessel_overdue, "Locate the vessel through its VMS and owner; alert the marine police if it cannot be found.",
+             ),
     RuleSpec(10, "cross-border-movement", "Cross-border movement", "default", "case",
              {"exit-after-report": Clock((Step(W),), referral=Referral(
                  "immigration", "MigrationOrChangeOfLocation", "A person named in a hotline report has left Thailand.",
@@ -77,12 +84,27 @@ RULES: tuple[RuleSpec, ...] = (
              {"provinces": Clock((Step(W),))},
              x.suspect_across_provinces, "Tell ATPD: one suspect in several provinces' cases; coordinate the investigation.",
              resolves_itself=False),
+    RuleSpec(13, "victim-treated-as-offender", "Victim treated as offender", "ATIPA s.41", "person",
+             {"offender": Clock((Step(C),), referral=Referral(
+                 "police", "Other", "A possible or identified trafficking victim is named as a suspect or charged.",
+                 "Review the charge under s.41 (no prosecution of victims for offences committed while trafficked)."))},
+             x.victim_treated_as_offender,
+             "Tell the police and prosecutor: s.41 forbids prosecuting the victim for offences done while trafficked.",
+             resolves_itself=False),
+    RuleSpec(14, "absconded-unscreened", "Absconded unscreened", "NRM notification of 11 May 2022", "case",
+             {"exit": Clock((Step(W),), referral=Referral(
+                 "social", "AdditionalServicesRequired", "A potential victim left a shelter before MDT screening.",
+                 "Trace the person (family, employer, hotline) and complete the MDT screening."))},
+             c.absconded_unscreened, "Trace the person; alert police and the hotline; screen them when found.",
+             marks=frozenset({K.SHELTER_EXIT})),
 )
 
 
 def _check(rules: tuple[RuleSpec, ...]) -> None:
-    if sorted(r.number for r in rules) != list(range(1, 13)):
-        raise SpecError("the catalogue must hold rules 1 to 12, each once")
+    if sorted({r.number for r in rules}) != list(range(1, 15)):
+        raise SpecError("the catalogue must hold rules 1 to 14")
+    if [r.number for r in rules] != sorted(r.number for r in rules):
+        raise SpecError("the catalogue lists rules in order of their numbers")
     if len({r.key for r in rules}) != len(rules):
         raise SpecError("rule keys must be unique")
 

@@ -1,9 +1,11 @@
-"""The cross-case index of rules 7, 8 and 12: one small entry per person and per organisation,
+"""The cross-case index of rules 7, 8, 12 and 13: one small entry per person and per organisation,
 fed by the fold's signals, so that it can live in a table partitioned by its own key.
 
 - `PersonEntry` (key: hub person id): when the person appeared in which case (`appeared`,
-  `identified`, `left-shelter`, `suspect`), with the case's lead province. Rules 7 and 12.
-- `OrgEntry` (key: organisation key): which agency flagged it when, in which case. Rule 8.
+  `identified`, `possible-victim`, `not-a-victim`, `left-shelter`, `suspect`), with the case's
+  lead province. Rules 7, 12 and 13.
+- `OrgEntry` (key: organisation key): which agency flagged it when, in which case (rule 8); for a
+  vessel, the voyages that declared their return and when each came back (rule 9, overdue).
 
 Entries are immutable; `absorb` returns a new entry. `prune` drops what no window can need.
 """
@@ -17,12 +19,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from streams.cases import CaseMerged, OrgFlagged, PersonSeen
+from streams.cases.signals import VoyageDeparted, VoyageReturned
 from streams.rules.case_rules import local_time
 from streams.rules.spec import Finding
 from streams.rules.windows import RuleWindows
 
-__all__ = ["Seen", "Flag", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
-           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces"]
+__all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
+           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces",
+           "victim_treated_as_offender"]
 
 
 class Seen(NamedTuple):
@@ -39,6 +43,16 @@ class Flag(NamedTuple):
     province: str
 
 
+class Trip(NamedTuple):
+    """A voyage that declared its return: left at `at`, due back at `due_at`, back at `returned_at`."""
+
+    voyage_id: str
+    at: datetime
+    due_at: datetime | None
+    returned_at: datetime | None
+    province: str
+
+
 @dataclass(frozen=True, slots=True)
 class PersonEntry:
     person_id: str
@@ -51,6 +65,7 @@ class OrgEntry:
     kind: str = "Other"
     name: str = ""
     flags: tuple[Flag, ...] = ()
+    trips: tuple[Trip, ...] = ()
 
 
 def _rename(case_id: str | None, signal: CaseMerged) -> str | None:
@@ -68,17 +83,28 @@ def absorb_person(entry: PersonEntry | None, signals: Iterable[PersonSeen | Case
     return replace(entry, seen=tuple(sorted(seen)))
 
 
-def absorb_org(entry: OrgEntry | None, signals: Iterable[OrgFlagged | CaseMerged], org_key: str) -> OrgEntry:
+def absorb_org(entry: OrgEntry | None, signals: Iterable[OrgFlagged | CaseMerged | VoyageDeparted | VoyageReturned],
+               org_key: str) -> OrgEntry:
     entry = entry or OrgEntry(org_key)
     flags = set(entry.flags)
     kind, name = entry.kind, entry.name
+    trips = {t.voyage_id: t for t in entry.trips}
     for signal in signals:
-        if isinstance(signal, OrgFlagged):
+        if isinstance(signal, VoyageDeparted):
+            old = trips.get(signal.voyage_id)
+            trips[signal.voyage_id] = Trip(signal.voyage_id, signal.at, signal.due_at, old and old.returned_at,
+                                           signal.province)
+        elif isinstance(signal, VoyageReturned):
+            old = trips.get(signal.voyage_id)
+            trips[signal.voyage_id] = (old or Trip(signal.voyage_id, signal.at, None, None, ""))._replace(
+                returned_at=signal.at if not (old and old.returned_at) else min(old.returned_at, signal.at))
+        elif isinstance(signal, OrgFlagged):
             flags.add(Flag(signal.at, signal.agency, signal.case_id, signal.province))
             kind, name = signal.kind, signal.name or name
         elif isinstance(signal, CaseMerged):
             flags = {f._replace(case_id=_rename(f.case_id, signal)) for f in flags}
-    return replace(entry, kind=kind, name=name, flags=tuple(sorted(flags, key=lambda f: (f.at, f.agency, f.case_id or ""))))
+    return replace(entry, kind=kind, name=name, flags=tuple(sorted(flags, key=lambda f: (f.at, f.agency, f.case_id or ""))),
+                   trips=tuple(sorted(trips.values(), key=lambda t: (t.at, t.voyage_id))))
 
 
 def merge_person_entries(into: PersonEntry | None, merged: Iterable[PersonEntry | None], person_id: str) -> PersonEntry:
@@ -107,10 +133,13 @@ def prune_person(entry: PersonEntry, now: datetime, w: RuleWindows) -> PersonEnt
 def prune_org(entry: OrgEntry, now: datetime, w: RuleWindows) -> OrgEntry | None:
     """As `prune_person`, for an organisation's flags."""
     keep = now - w.hotspot
-    if entry.flags and min(map(_AT, entry.flags)) >= keep:
+    if entry.flags and min(map(_AT, entry.flags)) >= keep and not entry.trips:
         return entry
     flags = tuple(f for f in entry.flags if f.at >= keep)
-    return replace(entry, flags=flags) if flags else None
+    trips = tuple(t for t in entry.trips if t.returned_at is None or t.returned_at >= keep)
+    if (flags, trips) == (entry.flags, entry.trips):
+        return entry
+    return replace(entry, flags=flags, trips=trips) if flags or trips else None
 
 
 def repeat_victim(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
@@ -167,3 +196,47 @@ def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Fin
         where = sorted({f"{s.province} (case {s.case_id})" for s in suspect if s.case_id != second.case_id})
         yield Finding("provinces", entry.person_id, second.at, None, f"suspect also in {', '.join(where)}",
                       case_id=second.case_id, province=second.province)
+
+
+_STATUS = {"identified": "an identified victim", "possible-victim": "a possible victim", "not-a-victim": None}
+
+
+def victim_treated_as_offender(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
+    """ATIPA s.41 (victims are not prosecuted for offences committed while trafficked): a person
+    whose latest MDT outcome is Possible or Actual is named as a suspect, charged or prosecuted -
+    or is screened Possible or Actual after being named as one. Immediate, Critical, on the case
+    that named them as suspect; operators resolve it (with the reason)."""
+    status: str | None = None
+    named: Seen | None = None
+    for seen in entry.seen:                      # oldest first
+        if seen.kind in _STATUS:
+            status = _STATUS[seen.kind]
+            if status and named:
+                yield Finding("offender", entry.person_id, seen.at, None,
+                              f"named as suspect on {local_time(named.at)} (case {named.case_id}), "
+                              f"screened {status} on {local_time(seen.at)}", case_id=named.case_id,
+                              province=named.province)
+                return
+        elif seen.kind == "suspect":
+            named = named or seen
+            if status:
+                yield Finding("offender", entry.person_id, seen.at, None,
+                              f"{status} named as suspect on {local_time(seen.at)}", case_id=seen.case_id,
+                              province=seen.province)
+                return
+
+
+def vessel_overdue(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
+    """Royal Ordinance on Fisheries B.E. 2558 (port-in / port-out control): a vessel that left port
+    declaring when it would be back (PipoPortOutReported.expected_return_at) and has not reported
+    its port-in by then: Warning at the declared end of the trip, Critical at twice the trip's
+    length after it left. Cleared by the port-in of the voyage. No case: the vessel is the subject."""
+    for trip in entry.trips:
+        if trip.due_at is None:
+            continue
+        late = f"left port {local_time(trip.at)}, due back {local_time(trip.due_at)}"
+        twice = trip.at + 2 * (trip.due_at - trip.at)
+        yield Finding("overdue", entry.org_key, trip.due_at, trip.returned_at, f"{late}, not back in port",
+                      province=trip.province)
+        yield Finding("overdue-twice", entry.org_key, twice, trip.returned_at,
+                      f"{late}, not back at twice the trip's length", province=trip.province)

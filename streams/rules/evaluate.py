@@ -207,12 +207,12 @@ def _evaluate_entry(entry: Any, rules: Sequence[RuleSpec], now: datetime, window
 
 
 def evaluate_person(entry: Any, now: datetime, windows: RuleWindows = DEFAULT_WINDOWS) -> list[AlertState]:
-    """Rules 7 and 12 on one person's cross-case entry."""
+    """Rules 7, 12 and 13 on one person's cross-case entry."""
     return _evaluate_entry(entry, PERSON_RULES, now, windows)
 
 
 def evaluate_org(entry: Any, now: datetime, windows: RuleWindows = DEFAULT_WINDOWS) -> list[AlertState]:
-    """Rule 8 on one organisation's cross-case entry."""
+    """Rule 8, and rule 9 for an overdue vessel, on one organisation's cross-case entry."""
     return _evaluate_entry(entry, ORG_RULES, now, windows)
 
 

@@ -153,8 +153,10 @@ def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable
     `merged`: the matcher has just joined persons of this scope (see `_settle`)."""
     current = dict(existing) if isinstance(existing, Mapping) else {a.alert_id: a for a in existing}
     changed: list[Alert] = []
+    seen: set[str] = set()
     for state in desired:
         alert = current.get(state.alert_id)
+        seen.add(state.alert_id)
         if state.firing:
             new = _new(state) if alert is None else _update(alert, state)
         else:
@@ -162,7 +164,24 @@ def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable
         if new is not None:
             current[new.alert_id] = new
             changed.append(new)
+    for alert in list(current.values()):
+        if alert.alert_id not in seen and is_open(alert) and _resolves_itself(alert.rule_key):
+            new = _bump(alert, state=RESOLVED, resolved_at=max(now, alert.raised_at), resolution="merged",
+                        message=f"{alert.message} Withdrawn: the records joined or arrived since show the "
+                                "condition never held.")
+            current[new.alert_id] = new
+            changed.append(new)
     return changed
+
+
+def _resolves_itself(rule_key: str) -> bool:
+    """An alert of a rule that resolves itself and whose condition no longer shows at all (no
+    finding: the records that joined since - a person merged, an earlier event arriving late, a
+    NotAVictim outcome before the detention - say it never held) is withdrawn, not left firing.
+    Rules operators resolve keep their alerts."""
+    from streams.rules.catalogue import RULES_BY_KEY
+    spec = RULES_BY_KEY.get(rule_key)
+    return spec is not None and spec.resolves_itself
 
 
 def acknowledge(alert: Alert, at: datetime) -> Alert:

@@ -25,6 +25,7 @@ from typing import Any
 
 from streams.cases import (Case, CaseBook, CaseMerged, Folded, FoldConfig, OrgFlagged, PersonIds, PersonSeen,
                            PersonsMerged, alert_id_for, case_view, expire, fold, merge_persons)
+from streams.cases.signals import VoyageDeparted, VoyageReturned
 from streams.cases.fold import DEFAULT_CONFIG
 from streams.referrals import rule_referrals, stage_referrals
 from streams.rules.book import RuleBook, case_scope, org_scope, person_scope
@@ -135,7 +136,7 @@ def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _
     for signal in folded.signals:
         if isinstance(signal, PersonSeen):
             persons.setdefault(signal.person_id, []).append(signal)
-        elif isinstance(signal, OrgFlagged):
+        elif isinstance(signal, (OrgFlagged, VoyageDeparted, VoyageReturned)):
             orgs.setdefault(signal.org_key, []).append(signal)
         elif isinstance(signal, CaseMerged):
             for subject in signal.subjects:
@@ -164,7 +165,9 @@ def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _
     for key, signals in orgs.items():
         entry = absorb_org(rb.orgs.get(key), signals, key)
         rb.orgs[key] = entry
-        changed = _reconcile(rb, org_scope(key), evaluate_org(entry, now, windows), now, out)
+        states = evaluate_org(entry, now, windows)
+        changed = _reconcile(rb, org_scope(key), states, now, out)
+        rb.set_timer(org_scope(key), next_deadline(states))      # rule 9: a vessel due back
         touched_cases.update(a.case_id for a in changed if a.case_id)
     return touched_cases
 
@@ -214,6 +217,15 @@ def on_tick(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS) 
     out = _Out()
     due = sorted((at, scope) for scope, at in hub.rules.timers.items() if at <= now)
     for _, scope in due:
+        if scope.startswith("org:"):                 # rule 9: a vessel overdue
+            entry = hub.rules.orgs.get(scope.split(":", 1)[1])
+            if entry is None:
+                hub.rules.timers.pop(scope, None)
+                continue
+            states = evaluate_org(entry, now, windows)
+            _reconcile(hub.rules, scope, states, now, out)
+            hub.rules.set_timer(scope, next_deadline(states))
+            continue
         case = hub.cases.case(scope.split(":", 1)[1]) if scope.startswith("case:") else None
         if case is None:
             hub.rules.timers.pop(scope, None)

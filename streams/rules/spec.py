@@ -93,7 +93,7 @@ class Finding:
 
 @dataclass(frozen=True, eq=False)
 class RuleSpec:
-    """One of the 12 rules of DOMAIN.md. `basis` is the legal basis, or "default" when no law
+    """One of the 14 rules of DOMAIN.md. `basis` is the legal basis, or "default" when no law
     fixes the window; `find`'s docstring states it too (checked)."""
 
     number: int
@@ -112,8 +112,8 @@ class RuleSpec:
 
     def __post_init__(self) -> None:
         where = f"rule {self.number} ({self.key!r})"
-        if not isinstance(self.number, int) or not 1 <= self.number <= 12:
-            raise SpecError(f"{where}: number must be 1 to 12")
+        if not isinstance(self.number, int) or not 1 <= self.number <= 14:
+            raise SpecError(f"{where}: number must be 1 to 14")
         if not _KEY.match(self.key or ""):
             raise SpecError(f"{where}: key must be lower-case words joined by hyphens")
         if not (self.title and self.basis and self.action):

@@ -1,4 +1,4 @@
-"""The time windows of the 12 alert rules: one frozen config object, DOMAIN.md's values by default.
+"""The time windows of the 14 alert rules: one frozen config object, DOMAIN.md's values by default.
 
 Legal windows (ATIPA s.29, the NRM notification) can be tightened but not loosened past the law:
 construction fails. Windows marked *default* in DOMAIN.md are policy: set them freely.

@@ -10,8 +10,20 @@ clock; the faust agents feed it and send what it returns.
 Events are correlated in event-time order (`reorder.EventTimeBuffer`: held until every active
 source has moved past them). Each event's persons are matched first (`persons.links.v1`), merges
 are folded before the event (as `streams.rules.process` asks), then the event; deadlines due by
-the event's time fire before it. `now` only moves forward: the largest event time or tick seen. The same entries in the same
-order give the same outputs, so a worker rebuilds its state by feeding the lane again from the
+the event's time fire before it.
+
+**The hub clock** (`now`) only moves forward, and no record alone can move it (issue 12: one
+labour record dated B.E. 2569 for 2568 turned every province's custody alerts Critical):
+
+- on the wall clock (the lane holds ticks: `--clock wall`), events never move it past the latest
+  tick: wall time bounds it, ticks fire the deadlines;
+- on event time (replays, benchmarks: no ticks), an event moves it to its own time at most
+  `lead` past the watermark two sources agree on (`EventTimeBuffer.frontier`): bounded, not the
+  largest time seen. An event later than that is still correlated (its facts count, its own
+  deadlines wait for the clock).
+
+The connectors dead-letter such records first (`connectors.routing.implausible_times`); this is
+the second line. The same entries in the same order give the same outputs, so a worker rebuilds its state by feeding the lane again from the
 start and publishing nothing until it reaches the first entry it has not committed.
 """
 
@@ -40,6 +52,9 @@ consumer form (`streams.privacy.for_consumer`: ids as keyed tokens, no names) fo
 CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
                                            "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
 EXPIRE_EVERY_MS = 24 * 3600 * 1000
+CLOCK_LEAD = timedelta(hours=1)
+"""How far past the sources' agreed frontier one event may move the event clock: the connectors'
+tolerance for an event time after its recording (`connectors.routing.TIME_TOLERANCE`)."""
 
 
 def referrals_topic(agency: str) -> str:
@@ -60,7 +75,7 @@ class Correlator:
     """Matcher + hub + the time the hub has reached. Not thread-safe: one lane, one owner."""
 
     def __init__(self, matcher: Matcher | None = None, *, consumer_key: bytes | None = None,
-                 window: timedelta = REPLAY_WINDOW) -> None:
+                 window: timedelta = REPLAY_WINDOW, lead: timedelta = CLOCK_LEAD) -> None:
         self.matcher = matcher or Matcher(persons_spec(), load_persons_parameters())
         self.consumer_key = consumer_key
         self.matcher_version = self.matcher.version           # a digest of the parameters: computed once
@@ -70,6 +85,19 @@ class Correlator:
         self._actions: set[str] = set()
         self._events: set[str] = set()
         self.buffer = EventTimeBuffer(window)
+        self.lead = lead
+        self.wall_at: datetime | None = None
+
+    wall_at: datetime | None = None        # (snapshots taken before the bounded clock lack them)
+    lead: timedelta = CLOCK_LEAD
+
+    def bound(self) -> datetime | None:
+        """The furthest an event may move the clock now: the latest tick on the wall clock, else the
+        sources' frontier plus `lead` (None: nothing bounds it yet)."""
+        if self.wall_at is not None:
+            return self.wall_at
+        frontier = self.buffer.frontier()
+        return frontier + self.lead if frontier is not None else None
 
     # --- entries of the lane --------------------------------------------------------------
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
@@ -85,6 +113,7 @@ class Correlator:
     def tick(self, at: datetime) -> list[Output]:
         """The wall clock reached `at` (live only; recorded in the lane so a replay sees it too):
         events up to `at` are correlated, then deadlines due by `at` fire."""
+        self.wall_at = at if self.wall_at is None else max(self.wall_at, at)
         out = [o for name, record in self.buffer.release_until(at) for o in self._correlate(name, record)]
         return out + self._advance(at)
 
@@ -95,7 +124,8 @@ class Correlator:
     def _correlate(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         envelope = record["envelope"]
         at = as_utc(envelope["occurred_at"])
-        out = self._advance(at)
+        bound = self.bound()
+        out = self._advance(at if bound is None else min(at, bound))
         person_ids: dict[tuple[str, str], str] = {}
         for person in envelope.get("persons") or ():
             decision = self.matcher.add(person_record(person, occurred_at=at, province=envelope["province"]))

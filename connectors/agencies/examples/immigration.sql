@@ -29,6 +29,8 @@ CREATE TABLE detentions (
     updated_at       TIMESTAMP    NOT NULL,
     detention_no     VARCHAR(32),
     admitted_at      TIMESTAMP    NOT NULL,
+    released_at      TIMESTAMP,
+    released_to      VARCHAR(200),
     idc_name         VARCHAR(120) NOT NULL,
     province_code    VARCHAR(2)   NOT NULL,
     reason           VARCHAR(200),
@@ -49,13 +51,14 @@ CREATE TABLE deportations (
     updated_at           TIMESTAMP    NOT NULL,
     deportation_no       VARCHAR(32),
     detention_id         INTEGER,
-    status               VARCHAR(10)  NOT NULL CHECK (status IN ('SCHEDULED', 'EXECUTED', 'CANCELLED')),
+    status               VARCHAR(10)  NOT NULL CHECK (status IN ('SCHEDULED', 'EXECUTED', 'CANCELLED', 'HELD')),
     scheduled_date       TIMESTAMP,
     executed_at          TIMESTAMP,
     destination          VARCHAR(60)  NOT NULL,
     checkpoint           VARCHAR(120),
     checkpoint_province  VARCHAR(2),
     handed_over_to       VARCHAR(200),
+    halt_reason          VARCHAR(200),
     province_code        VARCHAR(2)   NOT NULL,
     doc_type             VARCHAR(16),
     doc_no               VARCHAR(32),
@@ -87,6 +90,14 @@ VALUES
     (2215, '2025-03-05 08:30:00', 'SPL-2568-002215', '2025-03-05 07:55:00', 'Suan Phlu IDC (ตม.สวนพลู)', '10',
      'overstay', 'PASSPORT', 'N0123456', 'KHM', 'SOKHA', 'CHAN', NULL, 'Cambodia', '1995-02-01', 'M');
 
+INSERT INTO detentions (id, updated_at, detention_no, admitted_at, released_at, released_to, idc_name, province_code,
+                        reason, doc_type, doc_no, doc_country, first_name, last_name, name_th, nationality, birth_date,
+                        sex)
+VALUES
+    (2216, '2025-03-09 10:15:00', 'SPL-2568-002216', '2025-03-06 09:00:00', '2025-03-09 10:00:00',
+     'บ้านพักเด็กและครอบครัว กรุงเทพมหานคร (shelter, MDT screening)', 'Suan Phlu IDC (ตม.สวนพลู)', '10',
+     'illegal entry', NULL, NULL, NULL, 'NANDAR', NULL, 'นันดา', 'Myanmar', '2001', 'F');
+
 INSERT INTO deportations (id, updated_at, deportation_no, detention_id, status, scheduled_date, executed_at,
                           destination, checkpoint, checkpoint_province, handed_over_to, province_code, doc_type,
                           doc_no, doc_country, first_name, last_name, name_th, nationality, birth_date, sex)
@@ -95,4 +106,6 @@ VALUES
      'Mae Sot Friendship Bridge', '63', NULL, '10', NULL, NULL, NULL, 'MIN', 'THU', 'มิน ทู', 'Myanmar', '1999', 'M'),
     (732, '2025-03-12 15:40:00', 'DEP-2568-000732', 2215, 'EXECUTED', '2025-03-12', '2025-03-12 14:10:00',
      'Cambodia', 'Aranyaprathet (Ban Khlong Luek)', '27', 'Poipet immigration', '10', 'PASSPORT', 'N0123456', 'KH',
-     'SOKHA', 'CHAN', NULL, 'KHM', '1995-02-01', 'M');
+     'SOKHA', 'CHAN', NULL, 'KHM', '1995-02-01', 'M'),
+    (733, '2025-03-07 09:30:00', 'DEP-2568-000733', 2216, 'HELD', '2025-03-10 08:00:00', NULL, 'MM',
+     'Mae Sot Friendship Bridge', '63', NULL, '10', NULL, NULL, NULL, 'NANDAR', NULL, 'นันดา', 'Myanmar', '2001', 'F');

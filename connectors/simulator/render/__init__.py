@@ -29,6 +29,7 @@ __all__ = ["EVENT_TYPES", "Ink", "Rendered", "render"]
 EVENT_TYPES = {
     "rescue": "RescueConducted", "custody_started": "CustodyStarted", "custody_extended": "CustodyExtensionGranted",
     "case_opened": "CriminalCaseOpened", "suspect_identified": "SuspectIdentified", "ticac_tip": "TicacTipReceived",
+    "custody_ended": "CustodyEnded",
     "crossings": "BorderCrossingRecorded", "detentions": "DetentionAdmitted",
     "inspection": "InspectionCompleted", "rorbor1": "RorBor1ScreeningSubmitted", "pipo_out": "PipoPortOutReported",
     "pipo_in": "PipoPortInReported", "pipo_finding": "PipoInspectionFindingRecorded",

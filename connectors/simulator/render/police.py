@@ -14,7 +14,9 @@ from connectors.simulator.story import Fact, hours
 __all__ = ["province_text", "render"]
 
 _FAMILY = {"rescue": "RSC", "custody_started": "CUS", "custody_extended": "CUS", "case_opened": "CASE",
-           "suspect_identified": "SUS", "ticac_tip": "TIP"}
+           "suspect_identified": "SUS", "ticac_tip": "TIP", "custody_ended": "CEN"}
+_ENDED = {"released": ("released", "ปล่อยตัว"), "handed_to_shelter": ("handed_to_shelter", "ส่งสถานคุ้มครอง"),
+          "handed_to_immigration": ("handed_to_immigration", "ส่ง ตม.")}
 _ROLES = {"rescued": ("rescued", "rescued", "ผู้ถูกช่วยเหลือ"), "suspect": ("suspect", "ผู้ต้องหา", "ผู้ต้องสงสัย"),
           "held": ("held", "held", "ผู้ถูกควบคุมตัว"), "victim": ("victim", "victim", "ผู้เสียหาย")}
 _EXPLOITATION = {"sexual": ("sexual", "แสวงประโยชน์ทางเพศ", "ค้าประเวณี"), "forced_labour": ("forced_labour", "บังคับใช้แรงงาน"),
@@ -94,6 +96,12 @@ def _details(fact: Fact, native: dict[str, Any], ink: Ink, rng: random.Random, y
         native["partner_agencies"] = rng.sample(["พม.", "ตม.", "social", "immigration", "labour", "กสร."], 2)
     elif kind == "custody_started":
         native["place_of_custody"] = native["unit"]
+    elif kind == "custody_ended":
+        native["ended_how"] = rng.choice(_ENDED[data["how"]])
+        if data["how"] == "handed_to_shelter":
+            native["handed_to"] = f"บ้านพักเด็กและครอบครัวจังหวัด{places.thai_name(fact.province)}"
+        elif data["how"] == "handed_to_immigration":
+            native["handed_to"] = f"ตม.จว.{places.thai_name(fact.province)}"
     elif kind == "custody_extended":
         native["extended_until"] = text.moment(data["until"], "iso")
         native["court"] = f"ศาลจังหวัด{places.thai_name(fact.province)}"

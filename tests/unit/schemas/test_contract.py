@@ -17,13 +17,15 @@ NAMES = schemas.schema_names()
 
 EVENTS = {
     "sanpalang.police": ["RescueConducted", "CustodyStarted", "CustodyExtensionGranted", "CriminalCaseOpened",
-                         "SuspectIdentified", "TicacTipReceived"],
-    "sanpalang.immigration": ["BorderCrossingRecorded", "DetentionAdmitted", "DeportationScheduled", "DeportationExecuted"],
+                         "SuspectIdentified", "TicacTipReceived", "CustodyEnded"],
+    "sanpalang.immigration": ["BorderCrossingRecorded", "DetentionAdmitted", "DeportationScheduled", "DeportationExecuted",
+                              "DetentionReleased", "DeportationHalted"],
     "sanpalang.labour": ["InspectionCompleted", "RorBor1ScreeningSubmitted", "PipoPortOutReported", "PipoPortInReported",
                          "PipoInspectionFindingRecorded", "EmployerChanged", "WorkerComplaintFiled"],
     "sanpalang.social": ["HotlineReportReceived", "MdtScreeningScheduled", "MdtScreeningCompleted", "ShelterIntakeRecorded",
                          "ShelterExitRecorded", "RightsInformed", "SupportPlanCreated", "RepatriationApproved",
-                         "RepatriationCompleted", "ConsentRecorded", "ConsentWithdrawn"],
+                         "RepatriationCompleted", "ConsentRecorded", "ConsentWithdrawn", "SupportPlanClosed",
+                         "FollowUpVisitRecorded"],
 }
 HUB = ["sanpalang.hub.PersonLink", "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Referral",
        "sanpalang.hub.DeadLetter", "sanpalang.hub.OperatorAction",

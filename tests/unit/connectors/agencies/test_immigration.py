@@ -101,9 +101,17 @@ class TestDeportations:
         assert executed.schema.endswith("DeportationExecuted") and executed.key == scheduled.key
         assert executed.event_id != scheduled.event_id
 
-    def test_a_cancelled_deportation_is_kept_as_no_event(self):
-        error = problems("deportations", 731, status="CANCELLED")
-        assert error.code == "no-event" and "cancelled" in str(error)
+    def test_a_cancelled_or_held_deportation_is_a_halt(self):
+        for status, halt in (("CANCELLED", "Cancelled"), ("HELD", "Held"), ("ยกเลิก", "Cancelled")):
+            event = mapped("deportations", 731, status=status, updated_at="2025-03-08 10:00:00",
+                           halt_reason="MDT screening requested")
+            assert event.schema.endswith("DeportationHalted")
+            assert (event.record["halt"], event.record["reason"]) == (halt, "MDT screening requested")
+
+    def test_a_detention_row_with_its_release_time_is_the_release(self):
+        event = mapped("detentions", 2216)
+        assert event.schema.endswith("DetentionReleased") and event.record["released_to"].startswith("บ้านพัก")
+        assert event.record["envelope"]["occurred_at"] == datetime(2025, 3, 9, 3, 0, tzinfo=timezone.utc)
 
     def test_an_executed_deportation_needs_its_time(self):
         assert "executed_at: missing" in str(problems("deportations", 731, status="EXECUTED"))

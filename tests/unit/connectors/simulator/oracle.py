@@ -97,7 +97,8 @@ def evaluate(truth: dict, events: dict[str, Any]) -> list[dict[str, Any]]:
         t = s.type
         if t == "CustodyStarted":
             pid = _who(s, "person_ref")
-            done = first(pid, "MdtScreeningCompleted", s.at)
+            ends = [x for x in (first(pid, "MdtScreeningCompleted", s.at), first(pid, "CustodyEnded", s.at)) if x]
+            done = min(ends) if ends else None
             warn, crit = s.at + W["custody_warn"], s.at + W["custody_limit"]
             for e in log:
                 if e.type == "CustodyExtensionGranted" and e.record_id == s.record_id and e.at < warn:
@@ -105,15 +106,18 @@ def evaluate(truth: dict, events: dict[str, Any]) -> list[dict[str, Any]]:
                     warn, crit = until - W["extension_warn_before"], until
             fire(1, s.case, ("person", pid), [("Warning", warn) if before(warn, done) else None,
                                                ("Critical", crit) if before(crit, done) else None])
-        elif t == "ShelterIntakeRecorded" and s.details["shelter_kind"] == "Temporary":
+        elif t == "ShelterIntakeRecorded" and s.details["shelter_kind"] != "LongTerm":
             pid = _who(s, "person_ref")
-            if any(e.type == "MdtScreeningCompleted" and e.at < s.at and _who(e, "person_ref") == pid for e in log):
+            if any(e.type == "MdtScreeningCompleted" and e.at <= s.at and _who(e, "person_ref") == pid for e in log):
                 continue
+            if any(e.type == "ShelterIntakeRecorded" and e.at < s.at and e.case == s.case
+                   and e.details["shelter_kind"] != "LongTerm" and _who(e, "person_ref") == pid for e in log):
+                continue      # a transfer: the clock runs from the first intake
             done = first(pid, "MdtScreeningCompleted", s.at)
             warn, crit = s.at + W["nrm_warn"], s.at + W["nrm_limit"]
             fire(2, s.case, ("person", pid), [("Warning", warn) if before(warn, done) else None,
                                                ("Critical", crit) if before(crit, done) else None])
-        elif t == "RorBor1ScreeningSubmitted" and s.details["indicators"] and s.details["referred_to_mdt"]:
+        elif t == "RorBor1ScreeningSubmitted" and s.details["indicators"]:
             pid = _who(s, "person_ref")
             done = first(pid, "MdtScreeningScheduled", s.at)
             warn, crit = s.at + W["labour_warn"], s.at + W["labour_critical"]
@@ -137,8 +141,12 @@ def evaluate(truth: dict, events: dict[str, Any]) -> list[dict[str, Any]]:
                 fire(4, s.case, ("person", pid), [("Critical" if held else "Warning", s.at)])
         if t in ("DetentionAdmitted", "DeportationScheduled", "DeportationExecuted"):
             pid = _who(s, "person_ref")
-            if _open_or_victim(log, pid, s.at):
+            if _open_or_victim(log, pid, s.at) and not _repatriating(log, pid, s):
                 fire(5, s.case, ("person", pid), [("Critical", s.at)])
+        if t == "ShelterExitRecorded" and s.details["exit_reason"] in ("Absconded", "LeftVoluntarily"):
+            pid = _who(s, "person_ref")
+            if not any(e.type == "MdtScreeningCompleted" and e.at <= s.at and _who(e, "person_ref") == pid for e in log):
+                fire(14, s.case, ("person", pid), [("Warning", s.at)])
         if t == "MdtScreeningCompleted" and s.details["outcome"] == "ActualVictimOfTrafficking":
             pid = _who(s, "person_ref")
             rights = [e.at for e in log if e.type == "RightsInformed" and _who(e, "person_ref") == pid]
@@ -151,6 +159,7 @@ def evaluate(truth: dict, events: dict[str, Any]) -> list[dict[str, Any]]:
     _pipo(log, fire)
     _cross_border(log, fire)
     _suspects(log, fire)
+    _offenders(log, fire)
     return list(alerts.values())
 
 
@@ -159,17 +168,48 @@ def _age(birth: date, at: datetime) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+_OPENERS = {"RescueConducted": "rescued_person_refs", "CustodyStarted": "person_ref", "MdtScreeningScheduled": "person_ref",
+            "RorBor1ScreeningSubmitted": "person_ref", "WorkerComplaintFiled": "person_ref",
+            "InspectionCompleted": "worker_person_refs"}
+_WITH_INDICATORS = ("RorBor1ScreeningSubmitted", "WorkerComplaintFiled", "InspectionCompleted")
+_VICTIM_ROLES = ("PotentialVictim", "Victim", "Child")
+
+
+def _opens(e: Seen, pid: str) -> bool:
+    """Rule 5's open screenings: a rescue, custody, hotline report or TICAC tip naming the person as a
+    victim, an inspection / complaint with indicators, a Ror.Bor.1 (indicators or a referral), an
+    MDT screening scheduled."""
+    if e.type in ("HotlineReportReceived", "TicacTipReceived"):
+        return any(p == pid and role in _VICTIM_ROLES for p, role in e.persons)
+    key = _OPENERS.get(e.type)
+    if key is None:
+        return False
+    named = _refs(e, key) if key.endswith("refs") else [_who(e, key)]
+    if pid not in named:
+        return False
+    if e.type == "RorBor1ScreeningSubmitted":
+        return bool(e.details["indicators"] or e.details["referred_to_mdt"])
+    return e.type not in _WITH_INDICATORS or bool(e.details["indicators"])
+
+
 def _open_or_victim(log: list[Seen], pid: str, at: datetime) -> bool:
-    scheduled, completed, outcome = set(), set(), None
+    open_, outcome = False, None
     for e in log:
-        if e.at > at or _who(e, "person_ref") != pid:
-            continue
-        if e.type == "MdtScreeningScheduled":
-            scheduled.add(e.record_id)
-        elif e.type == "MdtScreeningCompleted":
-            completed.add(e.record_id)
+        if e.at > at:
+            break
+        if e.type == "MdtScreeningCompleted" and _who(e, "person_ref") == pid:
             outcome = e.details["outcome"]
-    return bool(scheduled - completed) or outcome in ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking")
+            open_ = False
+        elif _opens(e, pid):
+            open_ = True
+    return open_ or outcome in ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking")
+
+
+def _repatriating(log: list[Seen], pid: str, held: Seen) -> bool:
+    """A repatriation approved before the detention, or before a deportation to the same country."""
+    country = held.details.get("destination_country")
+    return any(e.type == "RepatriationApproved" and e.at <= held.at and _who(e, "person_ref") == pid
+               and (country is None or e.details["destination_country"] == country) for e in log)
 
 
 def _repeat(log: list[Seen], fire) -> None:
@@ -218,6 +258,16 @@ def _pipo(log: list[Seen], fire) -> None:
             if {p for p, _ in left.persons} != {p for p, _ in s.persons} or \
                     left.details["vms_tracker_id"] != s.details["vms_tracker_id"]:
                 fire(9, s.case, ("organisation", s.orgs[0]), [("Warning", s.at)])
+    for s in log:                 # rule 9, overdue: not back by the declared return
+        due = s.details.get("expected_return_at") if s.type == "PipoPortOutReported" else None
+        if due is None:
+            continue
+        back = [e.at for e in log if e.type == "PipoPortInReported" and e.details["voyage_id"] == s.details["voyage_id"]]
+        returned = min(back) if back else None
+        twice = s.at + 2 * (due - s.at)
+        fire(9, s.case, ("organisation", s.orgs[0]), [("Warning", due) if returned is None or due < returned else None,
+                                                      ("Critical", twice) if returned is None or twice < returned
+                                                      else None])
 
 
 def _exits(log: list[Seen], pid: str, after: datetime, until: datetime, repatriation: bool) -> list[Seen]:
@@ -250,3 +300,24 @@ def _suspects(log: list[Seen], fire) -> None:
             if any(province != s.province and s.at - at <= W["suspect_provinces"] for at, province in seen[pid]):
                 fire(12, s.case, ("person", pid), [("Warning", s.at)])
             seen[pid].append((s.at, s.province))
+
+
+def _offenders(log: list[Seen], fire) -> None:
+    """Rule 13: a person whose latest outcome is Possible / Actual named as suspect, or a suspect
+    later screened Possible / Actual: Critical at the later of the two, on the suspect's case."""
+    status: dict[str, bool] = {}
+    named: dict[str, Seen] = {}
+    done: set[str] = set()
+    for s in log:
+        if s.type == "MdtScreeningCompleted":
+            pid = _who(s, "person_ref")
+            status[pid] = s.details["outcome"] in ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking")
+            if status[pid] and pid in named and pid not in done:
+                done.add(pid)
+                fire(13, named[pid].case, ("person", pid), [("Critical", s.at)])
+        for pid, role in s.persons:
+            if role == "Suspect":
+                named.setdefault(pid, s)
+                if status.get(pid) and pid not in done:
+                    done.add(pid)
+                    fire(13, s.case, ("person", pid), [("Critical", s.at)])

@@ -67,7 +67,7 @@ class TestBadRecords:
                 assert letter.reason_code == truth["dead_letter_code"], (ref, letter.problems)
                 assert letter.key == read[ref].delivery.locations[ref].encode()
                 codes[letter.reason_code] += 1
-        assert set(codes) == {"invalid-record", "unknown-kind", "no-event"}
+        assert set(codes) == {"invalid-record", "unknown-kind", "implausible-time"}
 
     def test_belong_to_no_case_and_to_no_alert(self, feed, truth_records):
         bad = {ref for ref, t in truth_records.items() if t["expect"] == "dead-letter"}

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from connectors.simulator import READINGS, generate
-from connectors.simulator.scenarios import KINDS
+from connectors.simulator.scenarios import KINDS, LIFECYCLE_KINDS
 
 from .conftest import START, read_all
 from .oracle import evaluate
@@ -35,6 +35,17 @@ class TestExpectedAlerts:
         assert {k: v for k, v in declared.items() if k not in evaluated} == {}, "declared but not given"
         assert declared == evaluated
 
+    def test_the_lifecycle_stories_are_exactly_what_the_readings_give_and_cover_all_14_rules(self):
+        for seed in (7, 21):
+            feed = generate(seed, start_at=START, lifecycle=True)
+            declared = _declared(feed.truth)
+            assert declared == _evaluated(feed.truth, read_all(feed, batch=40)), seed
+            assert {a["rule"] for a in feed.truth["alerts"]} == set(range(1, 15))
+            kinds = {k.name: k for k in (*KINDS, *LIFECYCLE_KINDS)}
+            for scenario in feed.truth["scenarios"]:
+                if scenario["scenario"] != "background":
+                    assert sorted(scenario["rules"]) == sorted(kinds[scenario["kind"]].rules), scenario
+
     def test_hold_for_other_seeds_periods_and_provinces_too(self):
         for seed, days, provinces in ((11, 50, ("TH-63", "TH-74")), (12, 70, ("TH-90", "TH-10", "TH-57"))):
             feed = generate(seed, start_at=START + timedelta(days=seed), scenarios=24, persons=120, days=days,
@@ -44,11 +55,14 @@ class TestExpectedAlerts:
     def test_cover_every_rule_and_every_scenario_kind_declares_its_rules(self, feed):
         assert {a["rule"] for a in feed.truth["alerts"]} == set(range(1, 13))
         for scenario in feed.truth["scenarios"]:
+            if scenario["scenario"] == "background":     # a background worker detained after a complaint
+                assert scenario["kind"] == "complaint_then_detained" and scenario["rules"] == [5]
+                continue
             kind = next(k for k in KINDS if k.name == scenario["kind"])
             assert sorted(scenario["rules"]) == sorted(kind.rules), scenario
 
     def test_every_catalogue_kind_is_in_the_default_feed(self, feed):
-        assert {s["kind"] for s in feed.truth["scenarios"]} == {k.name for k in KINDS}
+        assert {s["kind"] for s in feed.truth["scenarios"] if s["scenario"] != "background"} == {k.name for k in KINDS}
 
     def test_fall_at_least_a_day_before_the_last_event(self, feed):
         last = datetime.fromisoformat(feed.truth["period"]["last_event_at"])

@@ -26,7 +26,9 @@ class TestCaseStage:
                  (event("SupportPlanCreated", at(3), A), "Protection"),
                  (event("CriminalCaseOpened", at(4), A), "Prosecution"),
                  (event("RepatriationApproved", at(40), A), "Repatriation"),
-                 (event("RepatriationCompleted", at(45), A), "Closed")]
+                 (event("RepatriationCompleted", at(45), A), "Repatriation"),
+                 (event("FollowUpVisitRecorded", at(120), A, follow_up_complete=False), "Reintegration"),
+                 (event("FollowUpVisitRecorded", at(200), A, follow_up_complete=True, eid="fu-2"), "Closed")]
         events = []
         for ev, stage in steps:
             events.append(ev)
@@ -48,11 +50,24 @@ class TestCaseStage:
         assert case_after(event("ShelterIntakeRecorded", at(0), A, shelter_kind="Temporary")).stage == "Screening"
         assert case_after(event("ShelterIntakeRecorded", at(0), A, shelter_kind="LongTerm")).stage == "Protection"
 
-    def test_reintegration_after_a_shelter_exit(self):
+    def test_reintegration_after_a_shelter_exit_is_follow_up_not_closed(self):
         case = case_after(event("MdtScreeningCompleted", at(0), A, outcome="PossibleVictimOfTrafficking"),
                           event("ShelterIntakeRecorded", at(1), A, shelter_kind="LongTerm"),
                           event("ShelterExitRecorded", at(90), A, exit_reason="Reintegrated"))
-        assert case.stage == "Closed"
+        assert (case.stage, case.status) == ("Reintegration", "FollowUp")
+
+    def test_an_actual_victim_deported_is_follow_up_not_closed(self):
+        case = case_after(event("RescueConducted", at(0), A),
+                          event("MdtScreeningCompleted", at(1), A, outcome="ActualVictimOfTrafficking"),
+                          event("DeportationExecuted", at(5), A))
+        assert (case.stage, case.status) == ("Repatriation", "FollowUp")
+
+    def test_a_private_shelter_before_identification_is_screening(self):
+        case = case_after(event("ShelterIntakeRecorded", at(0), A, shelter_kind="Private"))
+        assert case.stage == "Screening"
+        case = case_after(event("MdtScreeningCompleted", at(0), A, outcome="PossibleVictimOfTrafficking"),
+                          event("ShelterIntakeRecorded", at(1), A, shelter_kind="Private"))
+        assert case.stage == "Protection"
 
     def test_the_case_is_led_where_it_was_opened(self):
         case = case_after(event("RescueConducted", at(0), A, province="TH-57"),

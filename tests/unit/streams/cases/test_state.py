@@ -64,7 +64,8 @@ class TestState:
 
     def test_expiry_forgets_closed_and_idle_cases_and_old_port_outs(self):
         book = run(CaseBook(), [*EVENTS, event("MdtScreeningCompleted", at(10), B, outcome="ActualVictimOfTrafficking"),
-                                event("RepatriationCompleted", at(20), B, destination_country="MMR")])
+                                event("RepatriationCompleted", at(20), B, destination_country="MMR"),
+                                event("FollowUpVisitRecorded", at(25), B, follow_up_complete=True)])
         config = FoldConfig(closed_retention=at(30) - at(0), idle_retention=at(400) - at(0))
         folded = expire(book, at(100), config)
         book.apply(folded.delta)

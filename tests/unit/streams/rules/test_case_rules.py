@@ -1,4 +1,4 @@
-"""Rules 2-6 and 9-11, one class each."""
+"""Rules 2-6, 9-11 and 14, one class each."""
 
 from datetime import date
 
@@ -43,11 +43,25 @@ class TestNrmReflection:
         feed.send(event("MdtScreeningCompleted", at(14), A, outcome="ActualVictimOfTrafficking"))
         assert (one(feed, self.KEY)["state"], one(feed, self.KEY)["resolved_at"]) == ("Resolved", at(14))
 
-    def test_resolves_itself_when_the_person_leaves_the_shelter(self):
+    def test_leaving_the_shelter_unscreened_does_not_clear_it(self):
         feed = self.intake()
         feed.tick(at(13))
         feed.send(event("ShelterExitRecorded", at(13, 5), A, shelter_kind="Temporary", exit_reason="LeftVoluntarily"))
-        assert one(feed, self.KEY)["state"] == "Resolved"
+        feed.tick(at(15))
+        assert (one(feed, self.KEY)["state"], one(feed, self.KEY)["severity"]) == ("Firing", "Critical")
+
+    def test_a_transfer_does_not_restart_the_clock(self):
+        feed = self.intake()
+        feed.send(event("ShelterExitRecorded", at(10), A, shelter_kind="Temporary", exit_reason="Transferred"),
+                  event("ShelterIntakeRecorded", at(10, 3), A, shelter_kind="Temporary", eid="second-intake"))
+        feed.tick(at(15))
+        assert (one(feed, self.KEY)["severity"], one(feed, self.KEY)["raised_at"]) == ("Critical", at(12))
+
+    def test_a_private_shelter_starts_the_clock_too(self):
+        feed = Feed()
+        feed.send(event("ShelterIntakeRecorded", at(0), A, shelter_kind="Private"))
+        feed.tick(at(12))
+        assert one(feed, self.KEY)["severity"] == "Warning"
 
     def test_a_long_term_shelter_starts_no_clock(self):
         feed = Feed()
@@ -224,11 +238,16 @@ class TestLabourScreening:
         feed.send(event("MdtScreeningScheduled", at(1, 2), person("A", "Worker"), scheduled_at=at(3)))
         assert one(feed, self.KEY)["state"] == "Resolved"
 
-    def test_a_form_without_referral_or_without_indicators_starts_no_clock(self):
-        for details in ({"referred_to_mdt": False}, {"indicators": []}):
-            feed = self.form(**details)
-            feed.tick(at(3))
-            assert not feed.alerts_of(self.KEY)
+    def test_a_form_with_indicators_and_no_referral_fires_too(self):
+        feed = self.form(referred_to_mdt=False)
+        feed.tick(at(2))
+        assert one(feed, self.KEY)["severity"] == "Critical"
+        assert "not referred" in one(feed, self.KEY)["message"]
+
+    def test_a_form_without_indicators_starts_no_clock(self):
+        feed = self.form(indicators=[])
+        feed.tick(at(3))
+        assert not feed.alerts_of(self.KEY)
 
 
 class TestPipoCrewMismatch:

@@ -113,8 +113,17 @@ class TestLifecycle:
     def test_a_condition_that_cleared_before_firing_raises_nothing(self):
         assert reconcile({}, [state(None, cleared=at(0, 5))], at(1)) == []
 
-    def test_an_alert_without_a_desired_state_is_left_alone(self):
+    def test_an_alert_whose_condition_no_longer_shows_at_all_is_withdrawn(self):
+        """The records that joined or arrived since (an earlier NotAVictim outcome, a merged person)
+        say the condition never held: a self-resolving alert is withdrawn, not left firing."""
         alerts = stored(reconcile({}, [state()], at(0, 18)))
+        (withdrawn,) = reconcile(alerts, [], at(3))
+        assert (withdrawn.state, withdrawn.resolution, withdrawn.resolved_at) == ("Resolved", "merged", at(3))
+        assert reconcile(stored([withdrawn]), [], at(4)) == []
+
+    def test_an_alert_operators_resolve_is_left_alone_without_a_desired_state(self):
+        minor = AlertState(rule(4), "case-1", "A", "TH-57", Severity.WARNING, raised_at=at(0))
+        alerts = stored(reconcile({}, [minor], at(0)))
         assert reconcile(alerts, [], at(3)) == []
 
     def test_operators_acknowledge_and_resolve_through_the_handlers(self):

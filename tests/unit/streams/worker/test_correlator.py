@@ -17,7 +17,7 @@ KEY = b"a test key of at least thirty-two bytes"
 
 @pytest.fixture(scope="module")
 def scenario():
-    publications, truth = scenario_feed(7)
+    publications, truth = scenario_feed(7, lifecycle=False)    # the tests' fixed scenario
     return [p.value for p in publications if not p.dead_letter], truth
 
 
@@ -75,6 +75,7 @@ class TestTheCorrelator:
         persons = score_persons(truth, links)
         cases = score_cases(truth, latest(outputs, CASES_TOPIC).values())
         assert alerts["alert_recall"] >= 1.0 and alerts["alert_precision"] >= 1.0, alerts
+        assert [a for a in alerts["attribution"] if a["cause"] != "matcher"] == [], alerts["attribution"]
         assert persons["f1"] >= 0.99 and cases["f1"] >= 1.0, (persons, cases)
 
 

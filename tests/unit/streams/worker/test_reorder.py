@@ -22,12 +22,22 @@ class TestEventTimeBuffer:
         assert buffer.add("a", at(0), "a0") == []
         assert buffer.add("b", at(1), "b1") == []            # both active: the watermark is a's 0 h
         assert buffer.add("b", at(2), "b2") == []
+        assert buffer.add("c", at(6), "c6") == []            # c alone ahead: not yet time
         assert buffer.add("a", at(6), "a6") == ["a0", "b1", "b2"]   # b fell a window behind: idle
 
     def test_a_source_a_window_behind_the_others_holds_nothing_back(self):
         buffer = EventTimeBuffer(timedelta(days=1))
         buffer.add("police", at(0), "p0")
+        buffer.add("social", at(24 * 5), "s5d")
         assert buffer.add("labour", at(24 * 5), "l5d") == ["p0"]
+
+    def test_a_lone_source_ahead_of_all_others_moves_nothing(self):
+        """One record dated a year ahead (a B.E. slip) neither idles the other sources nor
+        releases what they hold: time moves when two sources agree on it."""
+        buffer = EventTimeBuffer(timedelta(days=1))
+        buffer.add("police", at(0), "p0")
+        assert buffer.add("labour", at(24 * 365), "typo") == []
+        assert buffer.frontier() == at(0) and buffer.watermark() == at(0)
 
     def test_by_default_everything_waits_for_a_flush_and_leaves_sorted(self):
         buffer = EventTimeBuffer()
