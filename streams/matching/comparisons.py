@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
+from connectors.normalise.aliases import split_aliases
 from streams.matching.names import (
     fold_name, fold_name_forms, joined_sounds, sound_key, sound_profile, sound_profiles_agree,
 )
@@ -159,8 +160,10 @@ class NameComparison(Comparison):
         return ("exact", "order_free", "subset", "sounds_alike", *(f"jw>={t:g}" for t in self.thresholds), "else")
 
     def prepare(self, raw: Any) -> Any:
-        """Every folded form of every spelling (a Latin title dropped and kept: `fold_name_forms`)."""
-        values = tuple(dict.fromkeys(v for item in as_alternatives(raw) for v in fold_name_forms(str(item))))
+        """Every folded form of every spelling (a Latin title dropped and kept: `fold_name_forms`),
+        and of every name written with it ("Somchai @ Lek", "สมชาย (น้องมา)": `split_aliases`)."""
+        values = tuple(dict.fromkeys(v for item in as_alternatives(raw) for name in split_aliases(str(item))
+                                     for v in fold_name_forms(name)))
         return values or None
 
     def prepare_one(self, item: Any) -> str | None:

@@ -52,9 +52,24 @@ _JOIN_RULES = tuple((re.compile(p), r) for p, r in (
     (r"[aeiu]*[ou][aeiou]*", "o"), (r"[aei]*[ei][aei]*", "i"), (r"a+", "a"), (r"([a-z])\1+", r"\1"),
 ))
 _VOWEL_SOUNDS = frozenset("aio")
+# The six folds of Thai names' Latin habits (issue 15), before the sound rules that follow:
+# bh / dh are RTGS ph / th (Abhisit / Aphisit, Yongchaiyudh); an r closing a word after a
+# consonant is silent (Prawitr / Prawit); a final l is n (Thanaphol / Thanaphon); a final d, ch or
+# j is t (Surayud / Surayut, Nadech / Nadet, Pairoj / Phairot); er before a consonant or the end is
+# oe (Prasert / Prasoet, Chalerm / Chaloem, Boonkerd / Bunkoet); g is k except in ng (Boonyaratglin /
+# Bunyaratkalin, Kugimiya / Khukimiya). ae is NOT folded to a: Lao Khamphaeng / Khampheng and Thai
+# Daeng / Dang stay apart.
+_THAI_HABITS = (
+    (r"bh", "p"), (r"dh", "t"),
+    (r"(?<=[b-df-hj-np-tv-z])r$", ""),
+    (r"(?<=[aeiou])l$", "n"),
+    (r"(?<=[aeioun])[dc]$", "t"),
+    (r"er(?![aeiou])", "oe"),
+)
 _SOUND_RULES = tuple((re.compile(p), r) for p, r in (
+    *_THAI_HABITS,
     (r"(?<=[aiou][nm])e(?![aeiou])", ""),
-    (r"(?<=n)(?:g|t(?![aeiou]))", ""), (r"[kg]y", "c"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
+    (r"(?<=n)(?:g|t(?![aeiouy]))", ""), (r"[kg]y", "c"), (r"g", "k"), (r"sh|[jxzc]", "s"), (r"h", ""), (r"y", "i"),
     (r"(?<=[b-df-hj-np-tv-z])w(?=[aeiou])", "u"), (r"(?<=[aeiou])r(?![aeiou])", ""),
     *_JOIN_RULES,
 ))

@@ -1,0 +1,112 @@
+"""Offline builder of the shipped RTGS table of Thai name words (`connectors/normalise/data/rtgs_names.csv`).
+
+Not run by the hub: it needs engines the hub does not depend on, installed in a private venv:
+
+    python3 -m venv /tmp/names-venv
+    /tmp/names-venv/bin/pip install pythainlp==5.4.0 onnxruntime thaiphon
+    /tmp/names-venv/bin/python -m ops.names_tables connectors/normalise/data/rtgs_names.csv
+
+Words: pythainlp's name corpora (`thai_male_names`, `thai_female_names`, `thai_family_names`,
+CC BY-SA 4.0), one word each. Three engines romanise every word: pythainlp's `thai2rom_onnx` (a
+seq2seq model whose weights ship with pythainlp 5.x; 85-90% exact RTGS, but it sometimes stops
+early: บุญเรือง -> "bunr"), `thaiphon`'s rule-and-lexicon `rtgs` scheme (62-68%) and pythainlp's
+`royin` with the hub's silent-ร fix (49-51%). The form kept, and its `basis`, is the first of:
+1. `onnx+thaiphon`: the model and thaiphon agree (two engines failing in different ways: the review);
+2. `onnx+royin`: the model and royin agree;
+3. `onnx`: the model alone, when not cut short (at least 3/4 of thaiphon's length): the model is
+   right far more often than the rule engines, even where those two agree with each other (their
+   shared faults: เจริญ "cherin", ประเสริฐ "praserit");
+4. `thaiphon+royin`: the two rule engines agree;
+otherwise the word is left out (the runtime falls back to the model, if installed, or royin).
+Rows of basis 3-4 are machine output nobody checked; the basis says so. Engines' outputs are
+kept beside the table (`<out>.engines`) so that the choice can be made again without re-running
+them: `python -m ops.names_tables OUT --from-engines OLD.engines`.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+__all__ = ["build"]
+
+
+def _plausible(model: str, *rules: str) -> bool:
+    """The model's output is letters and not cut short (at least 3/4 of the shorter rule
+    engine's length: บุญเรือง "bunr" against "bunrueang", but สมุทร "samut" against royin's "samut")."""
+    shortest = min((len(r) for r in rules if r), default=0)
+    return model.isascii() and model.isalpha() and len(model) * 4 >= shortest * 3
+
+
+def choose(model: str, rules: str, royin: str) -> tuple[str, str] | None:
+    """(form, basis) for one word's three romanisations (lower case, no hyphens); None when
+    only one rule engine vouches for a form (the runtime's own fallback does as well)."""
+    if model == rules and _plausible(model, rules, royin):
+        return model, "onnx+thaiphon"
+    if model == royin and _plausible(model, rules, royin):
+        return model, "onnx+royin"
+    if _plausible(model, rules, royin):
+        return model, "onnx"
+    if rules == royin and rules.isalpha():
+        return rules, "thaiphon+royin"
+    return None
+
+
+def build(out_path: str) -> dict[str, int]:
+    import re
+    from collections import Counter
+
+    import thaiphon
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
+    from pythainlp.transliterate import romanize
+
+    silent_r = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")  # as connectors.normalise.names
+    words = sorted({w.strip() for corpus in (thai_male_names(), thai_female_names(), thai_family_names())
+                    for w in corpus if w.strip() and " " not in w.strip()})
+    kept, bases, raw = [], Counter(), []
+    for word in words:
+        try:
+            model = romanize(word, engine="thai2rom_onnx").strip().lower().replace("-", "")
+            rules = thaiphon.transcribe(word, "rtgs").strip().lower().replace("-", "")
+            royin = silent_r.sub(r"\1", romanize(word, engine="royin").strip().lower())
+        except Exception:  # noqa: BLE001 - an engine failing on a word drops the word
+            continue
+        raw.append((word, model, rules, royin))
+        chosen = choose(model, rules, royin)
+        if chosen and chosen[0].isascii() and chosen[0].isalpha():
+            kept.append((word, *chosen))
+            bases[chosen[1]] += 1
+    _write(out_path, kept)
+    with open(out_path + ".engines", "w", encoding="utf-8", newline="") as handle:  # to re-choose without re-running
+        csv.writer(handle, lineterminator="\n").writerows(raw)
+    return {"words": len(words), **bases}
+
+
+def rechoose(out_path: str, engines_path: str) -> dict[str, int]:
+    """The table made again from stored engine outputs (rows: thai, model, thaiphon, royin)."""
+    from collections import Counter
+
+    with open(engines_path, encoding="utf-8") as handle:
+        raw = list(csv.reader(handle))
+    kept, bases = [], Counter()
+    for word, model, rules, royin in raw:
+        chosen = choose(model, rules, royin)
+        if chosen and chosen[0].isascii() and chosen[0].isalpha():
+            kept.append((word, *chosen))
+            bases[chosen[1]] += 1
+    _write(out_path, kept)
+    return {"words": len(raw), **bases}
+
+
+def _write(out_path: str, kept: list[tuple[str, str, str]]) -> None:
+    with open(out_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("thai", "rtgs", "basis"))
+        writer.writerows(kept)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[2] == "--from-engines":
+        print(rechoose(sys.argv[1], sys.argv[3]), file=sys.stderr)
+    else:
+        print(build(sys.argv[1]), file=sys.stderr)
