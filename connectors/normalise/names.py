@@ -128,16 +128,18 @@ def _romaniser():
     return romanize
 
 
-def romanise_thai(text: str) -> str | None:
-    """RTGS romanisation of Thai-script text, word by word, capitalised; None on failure."""
-    words = [_romanise_word(word) for word in text.split()]
+def romanise_thai(text: str, *, model: bool = True) -> str | None:
+    """RTGS romanisation of Thai-script text, word by word, capitalised; None on failure.
+    `model=False` skips the model (`rtgs.model_form`): for Thai letters that spell no Thai word
+    (a Lao name written in Thai letters), where it guesses worse than the rules."""
+    words = [_romanise_word(word, model) for word in text.split()]
     if any(word is None for word in words):
         return None
     return " ".join(words) or None  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=65536)
-def _romanise_word(word: str) -> str | None:
+def _romanise_word(word: str, model: bool = True) -> str | None:
     """One word: the shipped table, a compound of its words, the model if installed, else royin;
     cached because names repeat (royin costs ~0.3 ms a word, the model ~1.8 ms)."""
     if word == "ณ":  # the particle of ณ อยุธยา; royin renders it "N"
@@ -155,8 +157,8 @@ def _romanise_word(word: str) -> str | None:
     if not isinstance(latin, str) or not latin.strip() or not latin.isascii():
         latin = ""
     rules = _SILENT_R.sub(r"\1", latin.strip())
-    model = model_form(word, rules)
-    return (model or rules).capitalize() or None
+    guess = model_form(word, rules) if model else None
+    return (guess or rules).capitalize() or None
 
 
 # royin writes a silent ร after a final consonant (เพชร, บุตร, สมุทร, จักร) as an "n" after the
