@@ -169,6 +169,10 @@ class NameComparison(Comparison):
     def prepare_one(self, item: Any) -> str | None:
         return fold_name(str(item))
 
+    def tf_terms(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        """The terms counted for term frequencies: each folded form's words, sorted (`tf.py`)."""
+        return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
+
     def compare_one(self, x: str, y: str) -> int:
         if x == y:
             return 0
