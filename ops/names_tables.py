@@ -7,7 +7,8 @@ Not run by the hub: it needs engines the hub does not depend on, installed in a 
     /tmp/names-venv/bin/python -m ops.names_tables connectors/normalise/data/rtgs_names.csv
 
 Words: pythainlp's name corpora (`thai_male_names`, `thai_female_names`, `thai_family_names`,
-CC BY-SA 4.0), one word each. Three engines romanise every word: pythainlp's `thai2rom_onnx` (a
+CC BY-SA 4.0), one word each, and the words of its dictionary (`thai_words`, CC BY-SA 4.0 too)
+found inside those names (`table_words`). Three engines romanise every word: pythainlp's `thai2rom_onnx` (a
 seq2seq model whose weights ship with pythainlp 5.x; 85-90% exact RTGS, but it sometimes stops
 early: บุญเรือง -> "bunr"), `thaiphon`'s rule-and-lexicon `rtgs` scheme (62-68%) and pythainlp's
 `royin` with the hub's silent-ร fix (49-51%). The form kept, and its `basis`, is the first of:
@@ -18,6 +19,7 @@ early: บุญเรือง -> "bunr"), `thaiphon`'s rule-and-lexicon `rtgs`
    shared faults: เจริญ "cherin", ประเสริฐ "praserit");
 4. `thaiphon+royin`: the two rule engines agree;
 otherwise the word is left out (the runtime falls back to the model, if installed, or royin).
+Then one known fault of the model is corrected (`fix_initial_phon`: พร- read "phora").
 Rows of basis 3-4 are machine output nobody checked; the basis says so. Engines' outputs are
 kept beside the table (`<out>.engines`) so that the choice can be made again without re-running
 them: `python -m ops.names_tables OUT --from-engines OLD.engines`.
@@ -52,17 +54,31 @@ def choose(model: str, rules: str, royin: str) -> tuple[str, str] | None:
     return None
 
 
+def table_words() -> list[str]:
+    """The corpora's single-word names, and the words of pythainlp's dictionary (`thai_words`, 3 to
+    12 Thai letters) found inside one of them: the pieces names are compounded of (สนธิ in
+    สนธิชัย), for the runtime's compound reading of names the table lacks."""
+    import re
+
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names, thai_words
+
+    names = sorted({w.strip() for corpus in (thai_male_names(), thai_female_names(), thai_family_names())
+                    for w in corpus if w.strip() and " " not in w.strip()})
+    known, blob = set(names), "\n".join(names)
+    pieces = sorted(w for w in thai_words() if 3 <= len(w) <= 12 and re.fullmatch("[ก-๛]+", w)
+                    and w not in known and w in blob)
+    return names + pieces
+
+
 def build(out_path: str) -> dict[str, int]:
     import re
     from collections import Counter
 
     import thaiphon
-    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
     from pythainlp.transliterate import romanize
 
     silent_r = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")  # as connectors.normalise.names
-    words = sorted({w.strip() for corpus in (thai_male_names(), thai_female_names(), thai_family_names())
-                    for w in corpus if w.strip() and " " not in w.strip()})
+    words = table_words()
     kept, bases, raw = [], Counter(), []
     for word in words:
         try:
@@ -75,11 +91,45 @@ def build(out_path: str) -> dict[str, int]:
         chosen = choose(model, rules, royin)
         if chosen and chosen[0].isascii() and chosen[0].isalpha():
             kept.append((word, *chosen))
-            bases[chosen[1]] += 1
+    kept = fix_initial_phon(kept)
+    bases.update(basis for _, _, basis in kept)
     _write(out_path, kept)
     with open(out_path + ".engines", "w", encoding="utf-8", newline="") as handle:  # to re-choose without re-running
         csv.writer(handle, lineterminator="\n").writerows(raw)
     return {"words": len(words), **bases}
+
+
+def engines_of(words: list[str]) -> list[tuple[str, str, str, str]]:
+    """The three engines' outputs for `words` (rows as in `<out>.engines`)."""
+    import re
+
+    import thaiphon
+    from pythainlp.transliterate import romanize
+
+    silent_r = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")
+    rows = []
+    for word in words:
+        try:
+            rows.append((word, romanize(word, engine="thai2rom_onnx").strip().lower().replace("-", ""),
+                         thaiphon.transcribe(word, "rtgs").strip().lower().replace("-", ""),
+                         silent_r.sub(r"\1", romanize(word, engine="royin").strip().lower())))
+        except Exception:  # noqa: BLE001 - an engine failing on a word drops the word
+            continue
+    return rows
+
+
+def fix_initial_phon(kept: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The model's one systematic fault in names: พร starting a word before a consonant is the
+    syllable "phon" (พรทิพย์ Phonthip), which it reads "phora" / "phoro" (71 words). Such a word
+    whose rest is a word the engines agreed on gets "phon" + that word's form (basis `onnx+phon`)."""
+    agreed = {word: form for word, form, basis in kept if basis in ("onnx+thaiphon", "onnx+royin")}
+    out = []
+    for word, form, basis in kept:
+        rest = word[2:]
+        if basis == "onnx" and word.startswith("พร") and form.startswith(("phora", "phoro")) and rest in agreed:
+            form, basis = "phon" + agreed[rest], "onnx+phon"
+        out.append((word, form, basis))
+    return out
 
 
 def rechoose(out_path: str, engines_path: str) -> dict[str, int]:
@@ -93,9 +143,9 @@ def rechoose(out_path: str, engines_path: str) -> dict[str, int]:
         chosen = choose(model, rules, royin)
         if chosen and chosen[0].isascii() and chosen[0].isalpha():
             kept.append((word, *chosen))
-            bases[chosen[1]] += 1
+    kept = fix_initial_phon(kept)
     _write(out_path, kept)
-    return {"words": len(raw), **bases}
+    return {"words": len(raw), **Counter(basis for _, _, basis in kept)}
 
 
 def _write(out_path: str, kept: list[tuple[str, str, str]]) -> None:

@@ -140,25 +140,43 @@ def romanise_thai(text: str, *, model: bool = True) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _romanise_word(word: str, model: bool = True) -> str | None:
-    """One word: the shipped table, a compound of its words, the model if installed, else royin;
-    cached because names repeat (royin costs ~0.3 ms a word, the model ~1.8 ms)."""
+    """One word: the shipped table; else the model if installed (it reads a compound's linking
+    vowels, which joining pieces does not: ลักษณ-วิศิษฏ์ Laksanawisit), a compound of table words,
+    royin; cached because names repeat (royin costs ~0.3 ms a word, the model ~1.8 ms)."""
     if word == "ณ":  # the particle of ณ อยุธยา; royin renders it "N"
         return "Na"
-    known = lookup(word) or compound(word)  # the reviewed table first (connectors/normalise/rtgs.py)
+    known = lookup(word)  # the reviewed table first (connectors/normalise/rtgs.py)
     if known:
         return known.capitalize()
+    rules = _royin(word)
+    guess = (model_form(word, rules) if model else None) or compound(word)
+    return (guess or rules).capitalize() or None
+
+
+def _royin(word: str) -> str:
+    """royin's romanisation with the hub's fixes ('' when it fails)."""
     romanize = _romaniser()
     if romanize is None:
-        return None
+        return ""
     try:
         latin = romanize(word, engine="royin")
     except Exception:  # noqa: BLE001 - a third-party failure must not reject the name
-        return None
+        return ""
     if not isinstance(latin, str) or not latin.strip() or not latin.isascii():
-        latin = ""
-    rules = _SILENT_R.sub(r"\1", latin.strip())
-    guess = model_form(word, rules) if model else None
-    return (guess or rules).capitalize() or None
+        return ""
+    return _royin_fixed(word, _SILENT_R.sub(r"\1", latin.strip()))
+
+
+def _royin_fixed(word: str, latin: str) -> str:
+    """Two more royin faults, each an RTGS rule: a word opened by อ and a consonant starts with the
+    vowel royin drops (อภิรัชต์ "phirat" is Aphirat, อรทัย "rathai" Orathai: อร- before a consonant
+    is o); ศรี is "si" (ศรีชาพันธุ์ Sichaphan), royin writes "sri"."""
+    if latin and len(word) > 1 and word[0] == "อ" and "ก" <= word[1] <= "ฮ" and latin[0].lower() not in "aeiou":
+        opening = "o" if word[1] == "ร" and len(word) > 2 and "ก" <= word[2] <= "ฮ" else "a"
+        latin = opening + latin.lower()
+    if ("ศรี" in word or "สรี" in word) and "sri" in latin.lower():
+        latin = latin.lower().replace("sri", "si")
+    return latin
 
 
 # royin writes a silent ร after a final consonant (เพชร, บุตร, สมุทร, จักร) as an "n" after the
