@@ -63,13 +63,15 @@ _VOWEL_SOUNDS = frozenset("aio")
 # corpus names): RTGS writes ศร / สร as s where people write sr (Srisuk / Sisuk, Pensri / Phensi); a
 # b or d closing a syllable is p or t (Kobsak / Kopsak, Chidchob / Chitchop); t before s or ch is
 # the RTGS spelling of one consonant ending a syllable and starting the next (Atsani / Asanee,
-# Wetchachiwa / Vejjajiva); "uck" is the English spelling of ัก (Yingluck / Yinglak, Somluck).
+# Wetchachiwa / Vejjajiva); "uck" is the English spelling of ัก (Yingluck / Yinglak, Somluck); a
+# final s is the t RTGS writes for a final ส / ศ / ษ (Prapas / Praphat), and a final tch / tj one t
+# (Petch / Phet).
 _THAI_HABITS = (
     (r"bh", "p"), (r"dh", "t"),
     (r"(?<=[b-df-hj-np-tv-z])r$", ""),
     (r"(?<=[aeiou])l$", "n"),
     (r"er(?![aeiou])", "oe"),
-    (r"(?<=[aeioun])[dc]$", "t"),
+    (r"(?<=[aeiount])[dcs]$", "t"),
     (r"sr", "s"), (r"uck", "ak"), (r"ck", "k"),
     (r"b(?![aeiouylr])", "p"), (r"d(?![aeiouyr])", "t"),
     (r"t(?=[sc])", ""),

@@ -171,6 +171,10 @@ class TestThaiHabits:
         assert sound_key(fold_name("Kobsak")) == sound_key(fold_name("Kopsak"))
         assert sound_key(fold_name("Chidchob")) == sound_key(fold_name("Chitchop"))
 
+    def test_a_final_s_or_tch_is_the_rtgs_final_t(self):
+        assert sound_key(fold_name("Prapas")) == sound_key(fold_name("Praphat"))
+        assert sound_key(fold_name("Petch")) == sound_key(fold_name("Phet"))
+
     def test_ae_is_not_folded_to_a(self):
         assert sound_key(fold_name("Khamphaeng")) != sound_key(fold_name("Khamphang"))
         assert sound_key(fold_name("Daengda")) != sound_key(fold_name("Dangda"))
