@@ -71,32 +71,12 @@ def table_words() -> list[str]:
 
 
 def build(out_path: str) -> dict[str, int]:
-    import re
-    from collections import Counter
-
-    import thaiphon
-    from pythainlp.transliterate import romanize
-
-    silent_r = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")  # as connectors.normalise.names
-    words = table_words()
-    kept, bases, raw = [], Counter(), []
-    for word in words:
-        try:
-            model = romanize(word, engine="thai2rom_onnx").strip().lower().replace("-", "")
-            rules = thaiphon.transcribe(word, "rtgs").strip().lower().replace("-", "")
-            royin = silent_r.sub(r"\1", romanize(word, engine="royin").strip().lower())
-        except Exception:  # noqa: BLE001 - an engine failing on a word drops the word
-            continue
-        raw.append((word, model, rules, royin))
-        chosen = choose(model, rules, royin)
-        if chosen and chosen[0].isascii() and chosen[0].isalpha():
-            kept.append((word, *chosen))
-    kept = fix_initial_phon(kept)
-    bases.update(basis for _, _, basis in kept)
-    _write(out_path, kept)
-    with open(out_path + ".engines", "w", encoding="utf-8", newline="") as handle:  # to re-choose without re-running
-        csv.writer(handle, lineterminator="\n").writerows(raw)
-    return {"words": len(words), **bases}
+    """Run the three engines on `table_words()`, keep their outputs beside the table
+    (`<out>.engines`), and choose each word's form (`rechoose`)."""
+    rows = engines_of(table_words())
+    with open(out_path + ".engines", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return rechoose(out_path, out_path + ".engines")
 
 
 def engines_of(words: list[str]) -> list[tuple[str, str, str, str]]:
@@ -138,7 +118,7 @@ def rechoose(out_path: str, engines_path: str) -> dict[str, int]:
 
     with open(engines_path, encoding="utf-8") as handle:
         raw = list(csv.reader(handle))
-    kept, bases = [], Counter()
+    kept = []
     for word, model, rules, royin in raw:
         chosen = choose(model, rules, royin)
         if chosen and chosen[0].isascii() and chosen[0].isalpha():
