@@ -7,8 +7,8 @@ same person: all of them are kept (the matcher compares every spelling of a pers
 dropped, and the first is the name the record gives. A Thai nickname is often written with its
 kinship word (น้องมา, พี่เล็ก: "younger sibling Ma", "elder sibling Lek"): that word says how the
 writer addressed the person, not who they are, and is taken off an alias (never off the first
-name: น้องนุช may be a name). A slash is a separator only
-with spaces or letters of a name on both sides (never inside a date or a number).
+name: น้องนุช may be a name). A slash may also join the two columns of one name ("AUNG KYAW /
+MOE": given / family), so the parts written together are kept as one more spelling.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def split_aliases(text: str) -> tuple[str, ...]:
     parts = [part.strip(" .,-") for part in (*_SEPARATOR.split(rest), *bracketed)]
     parts = [part for part in parts if part]
     names = parts[:1] + [_without_kin(part) for part in parts[1:]]
+    if "/" in rest and len(parts) > 1 and not bracketed and not any(m in rest for m in "@") \
+            and not _has_word_mark(rest):
+        names.append(" ".join(parts))  # "AUNG KYAW / MOE" may be two name columns of one name
     return tuple(dict.fromkeys(name for name in names if name)) or (text,)
 
 

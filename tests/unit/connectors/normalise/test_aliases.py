@@ -17,8 +17,9 @@ class TestSplitAliases:
         assert split_aliases("สมชาย ใจดี (น้องมา)") == ("สมชาย ใจดี", "มา")
         assert split_aliases("Somchai (Lek) Jaidee") == ("Somchai Jaidee", "Lek")
 
-    def test_a_slash_between_two_names_keeps_both(self):
-        assert split_aliases("Aung Kyaw / Ko Aung") == ("Aung Kyaw", "Ko Aung")
+    def test_a_slash_between_two_names_keeps_both_and_the_two_columns_read_as_one_name(self):
+        assert split_aliases("Aung Kyaw / Ko Aung") == ("Aung Kyaw", "Ko Aung", "Aung Kyaw Ko Aung")
+        assert "AUNG KYAW MOE" in split_aliases("AUNG KYAW / MOE")
 
     def test_a_kinship_word_is_taken_off_an_alias_but_never_off_the_name(self):
         assert split_aliases("น้องนุช (พี่เล็ก)") == ("น้องนุช", "เล็ก")
