@@ -129,6 +129,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "intake": ("ops.bench_intake", "records/s of each connector source next to a raw producer"),
     "er": ("ops.bench_er", "entity resolution quality and speed, next to Splink on the same input"),
     "er-scale": ("ops.bench_er_scale", "matching speed and memory with 1,000,000 indexed persons"),
+    "names": ("ops.bench_names", "real names in Thai, Burmese, Khmer and Lao script against their Latin spellings"),
     "scenario": ("ops.bench_scenario", "alert precision and recall of the simulator's scenario through the hub"),
     "pipeline": ("ops.bench_pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
     "faults": ("ops.bench_faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),

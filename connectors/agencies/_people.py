@@ -168,14 +168,13 @@ def _add(names: list[dict[str, Any]], parsed: Any, full: str, official: bool, na
              "is_official_romanisation": official and script == "Latin"}
     _merge(names, entry)
     if parsed.script is Script.THAI:
-        # RTGS is the official romanisation of Thai names; of a foreign name written in Thai script
-        # it is only a transliteration of a transliteration.
-        rtgs_official = nationality in (None, "THA")
+        # The hub's RTGS romanisation is a machine's (a table, a model, rules: issue 15), never an
+        # official spelling: only a passport's, or an agency's Latin field, is.
         given = _romanised(parsed.given)
         family = _romanised(parsed.family) if parsed.family else None
         if given and (family or not parsed.family):
             _merge(names, {"given": given, "family": family, "full": f"{given} {family}" if family else given,
-                           "script": "Latin", "is_official_romanisation": rtgs_official})
+                           "script": "Latin", "is_official_romanisation": False})
 
 
 # RTGS of a Thai given or family name: pure (pythainlp's royin, word by word), and names come back.

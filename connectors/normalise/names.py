@@ -14,9 +14,12 @@ Decisions, each because of a matching need downstream:
 - Otherwise the family name is the last token (Latin) or everything after the first token
   (Thai, where family names may contain spaces: "ณ อยุธยา"), or the first token when the
   source says `family_first=True`. "FAMILY, Given" (a comma) is read as such in any case.
+- Several names in one field ("Somchai @ Lek", "สมชาย หรือ เล็ก", "สมชาย ใจดี (น้องมา)", two names
+  either side of "/"): the first is parsed, the others are kept as `aliases`, none is dropped.
 - All-upper or all-lower Latin names are title-cased; mixed case is kept (McDonald).
-- Thai script gets an RTGS romanisation (pythainlp, engine "royin", offline); it is a best
-  effort (RTGS drops tones and vowel length) and is None when it fails. Latin names are their
+- Thai script gets an RTGS romanisation (`rtgs.py`: a shipped table of name words built offline
+  by engines' agreement, compounds of its words, then pythainlp's "royin"); it is a best effort
+  (RTGS drops tones and vowel length), a machine's, never official, and None when it fails. Latin names are their
   own romanisation; Myanmar, Khmer and Lao script get None: no reliable offline romaniser.
 """
 
@@ -24,12 +27,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean, is_blank
+from connectors.normalise.aliases import ALIAS_MARKS, split_aliases
 from connectors.normalise.errors import NormaliseError
+from connectors.normalise.rtgs import compound, lookup, model_form
 from connectors.normalise.scripts import Script, detect_script, script_of_char
 
 __all__ = ["PersonName", "parse_name", "name_from_parts", "romanise_thai"]
@@ -42,6 +47,7 @@ class PersonName:
     honorific: str | None
     script: Script
     romanised: str | None  # given-first Latin form; None when it cannot be made
+    aliases: tuple[str, ...] = ()  # other names of the person written in the same field ("@", "หรือ", brackets)
 
     @property
     def full(self) -> str:
@@ -65,7 +71,15 @@ _ALLOWED_PUNCTUATION = set(" -'’.,")
 @memoised(maxsize=16384)  # the same names come back (a crew list, a person in several records)
 def parse_name(value: str, *, family_first: bool = False, nationality: str | None = None,
                field: str = "name") -> PersonName:
-    """Split a full name as written in one field."""
+    """Split a full name as written in one field; other names written with it ("Somchai @ Lek",
+    "สมชาย (น้องมา)") are kept as `aliases` (`aliases.split_aliases`), the first is the name."""
+    if isinstance(value, str) and any(mark in value for mark in ALIAS_MARKS) or _word_alias(value):
+        names = split_aliases(clean(value, field))
+        if len(names) > 1 or names[0] != value:
+            for alias in names[1:]:
+                _checked(alias, field)
+            first = parse_name(names[0], family_first=family_first, nationality=nationality, field=field)
+            return replace(first, aliases=names[1:])
     text = _checked(value, field)
     if "," in text:
         family, _, given = (part.strip(" .") for part in text.partition(","))
@@ -114,29 +128,55 @@ def _romaniser():
     return romanize
 
 
-def romanise_thai(text: str) -> str | None:
-    """RTGS romanisation of Thai-script text, word by word, capitalised; None on failure."""
-    words = [_romanise_word(word) for word in text.split()]
+def romanise_thai(text: str, *, model: bool = True) -> str | None:
+    """RTGS romanisation of Thai-script text, word by word, capitalised; None on failure.
+    `model=False` skips the model (`rtgs.model_form`): for Thai letters that spell no Thai word
+    (a Lao name written in Thai letters), where it guesses worse than the rules."""
+    words = [_romanise_word(word, model) for word in text.split()]
     if any(word is None for word in words):
         return None
     return " ".join(words) or None  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=65536)
-def _romanise_word(word: str) -> str | None:
-    """One word; cached because names repeat (pythainlp's royin costs ~0.7 ms a word)."""
+def _romanise_word(word: str, model: bool = True) -> str | None:
+    """One word: the shipped table; else the model if installed (it reads a compound's linking
+    vowels, which joining pieces does not: ลักษณ-วิศิษฏ์ Laksanawisit), a compound of table words,
+    royin; cached because names repeat (royin costs ~0.3 ms a word, the model ~1.8 ms)."""
     if word == "ณ":  # the particle of ณ อยุธยา; royin renders it "N"
         return "Na"
+    known = lookup(word)  # the reviewed table first (connectors/normalise/rtgs.py)
+    if known:
+        return known.capitalize()
+    rules = _royin(word)
+    guess = (model_form(word, rules) if model else None) or compound(word)
+    return (guess or rules).capitalize() or None
+
+
+def _royin(word: str) -> str:
+    """royin's romanisation with the hub's fixes ('' when it fails)."""
     romanize = _romaniser()
     if romanize is None:
-        return None
+        return ""
     try:
         latin = romanize(word, engine="royin")
     except Exception:  # noqa: BLE001 - a third-party failure must not reject the name
-        return None
+        return ""
     if not isinstance(latin, str) or not latin.strip() or not latin.isascii():
-        return None
-    return _SILENT_R.sub(r"\1", latin.strip()).capitalize()
+        return ""
+    return _royin_fixed(word, _SILENT_R.sub(r"\1", latin.strip()))
+
+
+def _royin_fixed(word: str, latin: str) -> str:
+    """Two more royin faults, each an RTGS rule: a word opened by อ and a consonant starts with the
+    vowel royin drops (อภิรัชต์ "phirat" is Aphirat, อรทัย "rathai" Orathai: อร- before a consonant
+    is o); ศรี is "si" (ศรีชาพันธุ์ Sichaphan), royin writes "sri"."""
+    if latin and len(word) > 1 and word[0] == "อ" and "ก" <= word[1] <= "ฮ" and latin[0].lower() not in "aeiou":
+        opening = "o" if word[1] == "ร" and len(word) > 2 and "ก" <= word[2] <= "ฮ" else "a"
+        latin = opening + latin.lower()
+    if ("ศรี" in word or "สรี" in word) and "sri" in latin.lower():
+        latin = latin.lower().replace("sri", "si")
+    return latin
 
 
 # royin writes a silent ร after a final consonant (เพชร, บุตร, สมุทร, จักร) as an "n" after the
@@ -144,6 +184,10 @@ def _romanise_word(word: str) -> str | None:
 # agency's "Phetsamone"). In RTGS no n closes a syllable right after a final k, t or p, so an n
 # there that no vowel follows is that silent ร: dropped.
 _SILENT_R = re.compile(r"(?<=[aeiou])([ktp])n(?![aeiou])")
+
+
+def _word_alias(value: object) -> bool:
+    return isinstance(value, str) and len(split_aliases(value)) > 1
 
 
 def _checked(value: object, field: str) -> str:

@@ -1,9 +1,12 @@
 """Names of simulated people, and the ways agencies actually write them.
 
 Thai given and family names come from the pythainlp corpus (`thai_male_names`, `thai_female_names`,
-`thai_family_names`), sorted so that a seed picks the same name on every machine. Their Latin
-spellings are the RTGS romanisation (`connectors.normalise.romanise_thai`) or an ad-hoc spelling
-derived from it (Somchai -> Somchay, Phon -> Pon, Thong -> Tong).
+`thai_family_names`), sorted so that a seed picks the same name on every machine, keeping the words
+the shipped RTGS table has reviewed, and now and then a family name of the hand list of forms no
+rule reaches (Shinawatra). Their Latin spellings come from `thai_spellings`, never from the
+matcher's romaniser or keys: the person's own spelling first (the passport's: made from the Thai
+letters with the measured habits, Kajornpong for ขจรพงศ์), then the RTGS form, then other ad-hoc
+spellings made the same way.
 
 Burmese, Khmer and Lao names are built from syllables (Burmese) or whole names (Khmer, Lao), each
 with the variant romanisations agencies produce and a Thai-script transliteration:
@@ -26,7 +29,7 @@ import random
 from dataclasses import dataclass
 from functools import cache
 
-from connectors.normalise import romanise_thai
+from connectors.simulator.thai_spellings import HAND_LIST, reviewed_rtgs, spellings
 
 __all__ = ["Syllable", "TrueName", "latin_spelling", "make_name", "rtgs", "thai_spelling"]
 
@@ -37,6 +40,7 @@ class Syllable:
 
     spellings: tuple[str, ...]
     thai: str
+    native_thai: bool = False  # a Thai person's name word (its variants are made from its Thai letters)
 
     @property
     def canonical(self) -> str:
@@ -122,16 +126,28 @@ class TrueName:
 def _thai_corpus() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
 
+    reviewed = reviewed_rtgs()
+
     def usable(names) -> tuple[str, ...]:
-        # Short single words: the corpus also holds a few multi-word or very long entries.
-        return tuple(sorted(n for n in names if 2 <= len(n) <= 12 and " " not in n and n.isalpha()))
+        # Short single words with a reviewed RTGS form: the corpus also holds a few multi-word
+        # or very long entries.
+        return tuple(sorted(n for n in names if 2 <= len(n) <= 12 and " " not in n and n.isalpha() and n in reviewed))
     return usable(thai_male_names()), usable(thai_female_names()), usable(thai_family_names())
+
+
+_HAND_RTGS = {thai: form for thai, form, _ in HAND_LIST}
+HAND_FAMILY_SHARE = 0.03  # Thai persons whose family name is one of the hand list's
 
 
 @cache
 def rtgs(thai: str) -> str:
-    """RTGS romanisation of a Thai name (pythainlp 'royin'), or the text itself when it fails."""
-    return romanise_thai(thai) or thai
+    """The reviewed RTGS form of a Thai name word (the shipped table, or the hand list), or the
+    text itself when it has none."""
+    return _HAND_RTGS.get(thai) or reviewed_rtgs().get(thai) or thai
+
+
+def _thai_syllable(thai: str, rng: random.Random) -> Syllable:
+    return Syllable(spellings(thai, rtgs(thai), rng), thai, native_thai=True)
 
 
 def make_name(rng: random.Random, nationality: str, sex: str) -> TrueName:
@@ -140,8 +156,8 @@ def make_name(rng: random.Random, nationality: str, sex: str) -> TrueName:
     if nationality == "THA":
         male_names, female_names, families = _thai_corpus()
         given = rng.choice(female_names if female else male_names)
-        return TrueName("THA", sex, (Syllable((rtgs(given),), given),),
-                        (Syllable((rtgs(family := rng.choice(families)),), family),))
+        family = rng.choice(HAND_LIST)[0] if rng.random() < HAND_FAMILY_SHARE else rng.choice(families)
+        return TrueName("THA", sex, (_thai_syllable(given, rng),), (_thai_syllable(family, rng),))
     if nationality == "MMR":
         pool = BURMESE_FEMALE if female else BURMESE_MALE
         count = rng.choice((2, 2, 3, 3, 3, 1)) if not female else rng.choice((2, 2, 3, 3))
@@ -172,7 +188,8 @@ def _adhoc(latin: str, rng: random.Random) -> str:
 
 def _variant(s: Syllable, rng: random.Random, vary: float) -> str:
     if len(s.spellings) > 1 and rng.random() < vary:
-        return rng.choice(s.spellings[1:])
+        chosen = rng.choice(s.spellings[1:])
+        return _adhoc(chosen, rng) if s.native_thai and rng.random() < vary * 0.2 else chosen
     if len(s.spellings) == 1 and rng.random() < vary * 0.6:
         return _adhoc(s.canonical, rng)
     return s.canonical

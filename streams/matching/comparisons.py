@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
 from connectors.normalise import thai_id_check_digit
+from connectors.normalise.aliases import split_aliases
 from streams.matching.names import (
     fold_name, fold_name_forms, joined_sounds, sound_key, sound_profile, sound_profiles_agree,
 )
@@ -159,12 +160,18 @@ class NameComparison(Comparison):
         return ("exact", "order_free", "subset", "sounds_alike", *(f"jw>={t:g}" for t in self.thresholds), "else")
 
     def prepare(self, raw: Any) -> Any:
-        """Every folded form of every spelling (a Latin title dropped and kept: `fold_name_forms`)."""
-        values = tuple(dict.fromkeys(v for item in as_alternatives(raw) for v in fold_name_forms(str(item))))
+        """Every folded form of every spelling (a Latin title dropped and kept: `fold_name_forms`),
+        and of every name written with it ("Somchai @ Lek", "สมชาย (น้องมา)": `split_aliases`)."""
+        values = tuple(dict.fromkeys(v for item in as_alternatives(raw) for name in split_aliases(str(item))
+                                     for v in fold_name_forms(name)))
         return values or None
 
     def prepare_one(self, item: Any) -> str | None:
         return fold_name(str(item))
+
+    def tf_terms(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        """The terms counted for term frequencies: each folded form's words, sorted (`tf.py`)."""
+        return tuple(dict.fromkeys(" ".join(sorted(v.split())) for v in value))
 
     def compare_one(self, x: str, y: str) -> int:
         if x == y:

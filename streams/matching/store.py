@@ -18,6 +18,7 @@ from itertools import chain, product
 from typing import Any
 
 from streams.matching.comparisons import NULL, NameComparison
+from streams.matching.tf import TermFrequencies
 from streams.matching.dates import DateComparison
 from streams.matching.spec import Spec
 
@@ -57,9 +58,9 @@ class RecordStore:
         self._lookup: list[dict[Any, int]] = [{} for _ in range(n)]
         self._cache: list[dict[int, int]] = [{} for _ in range(n)]
         self._raw_codes: list[dict[Any, int]] = [{} for _ in range(n)]  # raw value -> code, bounded
-        # records per value code, for the columns with a term-frequency adjustment (a record linked
-        # to a person whose first record has the same value is not counted again: see `append`)
-        self._counts = [array("i", [0]) if getattr(c, "tf", False) else None for c in self.comparisons]
+        # carriers per term, for the columns with a term-frequency adjustment (`tf.py`; a record
+        # linked to a person whose first record has the same value is not counted again: `append`)
+        self._counts = [TermFrequencies(c) if getattr(c, "tf", False) else None for c in self.comparisons]
         self._equal_is_exact = [not isinstance(c, DateComparison) for c in self.comparisons]
         self._columns = list(zip(self._codes, self._values, self._cache, self._equal_is_exact,
                                  [c.compare for c in self.comparisons]))
@@ -111,7 +112,7 @@ class RecordStore:
                     self._values[i].append(value)
                     lookup[value] = code
                     if self._counts[i] is not None:
-                        self._counts[i].append(0)
+                        self._counts[i].add_value(value)
             if memo is not None:
                 if len(known) >= _RAW_LIMIT:
                     known.clear()
@@ -187,7 +188,7 @@ class RecordStore:
         for column, code in enumerate(codes):
             counts = self._counts[column]
             if counts is not None and code and (parent is None or self._codes[column][parent] != code):
-                counts[code] += 1
+                counts.count(code)
             self._codes[column].append(code)
         self.parent.append(record if parent is None else parent)
         index, limit = self._index, 2 * self.block_size
@@ -239,9 +240,10 @@ class RecordStore:
         out = weights
         for column, counts in enumerate(self._counts):
             code = codes[column]
-            if counts is None or not code or not counts[code]:
+            carriers = counts.carriers(code) if counts is not None and code else 0
+            if not carriers:
                 continue
-            capped = log2_m_exact[column] - math.log2(counts[code] / size)
+            capped = log2_m_exact[column] - math.log2(carriers / size)
             if capped < weights[column][0]:
                 if out is weights:
                     out = list(weights)

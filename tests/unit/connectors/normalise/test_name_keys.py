@@ -48,6 +48,23 @@ class TestWordOrder:
 
 
 class TestKeylessNames:
-    def test_refuses_myanmar_script_which_has_no_key(self):
-        with pytest.raises(NormaliseError, match="no Latin or Thai letters"):
-            name_key("အောင်ကျော်")
+    def test_refuses_a_script_it_cannot_read(self):
+        with pytest.raises(NormaliseError, match="no Latin, Thai, Lao, Burmese or Khmer letters"):
+            name_key("王小明")
+
+
+class TestBurmeseKhmerLaoScript:
+    def test_a_burmese_name_gets_the_key_of_its_usual_latin_spelling_syllable_by_syllable(self):
+        assert name_key("အောင်ကျော်") == name_key("Aung Kyaw")
+        assert name_key("ထင်ကျော်") == name_key("Htin Kyaw")
+
+    def test_a_burmese_creaky_nasal_final_is_written_with_a_t(self):
+        assert name_key("မြင့်ဆွေ") == name_key("Myint Swe")
+
+    def test_a_khmer_vowel_reads_by_the_series_of_its_consonant(self):
+        assert name_key("សុខ អាន") == name_key("Sok An")
+        assert name_key("ហ៊ុន សែន").split()[0] == name_key("Hun")
+
+    def test_a_lao_name_is_read_as_the_thai_letters_it_matches(self):
+        assert name_key("ຄຳລາ") == name_key("Khamla")
+        assert name_key("ສຸກສະຫວັນ") == name_key("Suksawan")

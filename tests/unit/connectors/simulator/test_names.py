@@ -63,3 +63,34 @@ class TestForeignNames:
         for nationality in ("MMR", "KHM", "LAO"):
             spelt = thai_spelling(make_name(rng, nationality, "F"), rng, title=0.0)
             assert detect_script(spelt.full.replace(" ", "")).value == "Thai"
+
+
+class TestHonestThaiSpellings:
+    def test_the_simulator_never_calls_the_matchers_romaniser_or_keys(self):
+        import ast
+        import inspect
+
+        from connectors.simulator import names, thai_spellings
+        for module in (names, thai_spellings):
+            imported = {node.module for node in ast.walk(ast.parse(inspect.getsource(module)))
+                        if isinstance(node, ast.ImportFrom)}
+            assert not any(m.startswith(("connectors.normalise", "streams")) for m in imported), module
+
+    def test_canonical_forms_come_from_the_reviewed_rows_of_the_shipped_table(self):
+        from connectors.simulator.thai_spellings import reviewed_rtgs
+        assert reviewed_rtgs()["สมชาย"] == "Somchai"
+
+    def test_a_persons_own_spelling_follows_the_measured_habits_several_at_once(self):
+        from connectors.simulator.thai_spellings import own_spelling
+        seen = {own_spelling("ขจรพงศ์", "Khachonphong", random.Random(seed)) for seed in range(300)}
+        assert "Khachornphong" in seen and "Khachonpong" in seen and "Khachornpong" in seen
+
+    def test_final_r_long_i_and_initial_cho_chan_take_their_usual_forms(self):
+        from connectors.simulator.thai_spellings import own_spelling
+        seen = {own_spelling("จันทร์เพ็ญ", "Chanphen", random.Random(seed)) for seed in range(200)}
+        assert "Janpen" in seen
+        assert {own_spelling("มาลี", "Mali", random.Random(seed)) for seed in range(50)} >= {"Malee", "Mali"}
+
+    def test_forms_no_rule_reaches_come_from_the_hand_list(self):
+        from connectors.simulator.thai_spellings import spellings
+        assert spellings("ชินวัตร", "Chinnawat", random.Random(1))[0] == "Shinawatra"

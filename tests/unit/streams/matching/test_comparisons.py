@@ -56,7 +56,8 @@ class TestNames:
         assert level(NameComparison(), "Aye Aye Khaing", "Aye Aye") == "subset"
 
     def test_a_typo_is_a_similar_name_and_a_stranger_is_not(self):
-        assert level(NameComparison(), "Wanida Srisuk", "Wanida Sirsuk").startswith("jw")
+        # (Sirsuk is no longer a typo's example: sr and a silent r before a consonant both fold to s)
+        assert level(NameComparison(), "Wanida Srisuk", "Wanida Srisak").startswith("jw")
         assert level(NameComparison(), "Wanida Srisuk", "Kyaw Zaw") == "else"
 
     def test_the_best_of_several_spellings_counts(self):

@@ -140,3 +140,61 @@ class TestPhoneNumbers:
 
     def test_a_13_digit_migrant_number_starting_with_zero_is_left_whole(self):
         assert level(IdentifierComparison(), "0096573303997", "0196573303997") != "exact"
+
+
+class TestThaiHabits:
+    """The folds of the Latin habits measured on real Thai spellings (issue 15)."""
+
+    def test_bh_and_dh_are_the_rtgs_ph_and_th(self):
+        assert sounds_alike(fold_name("Abhisit"), fold_name("อภิสิทธิ์"))
+        assert sound_key(fold_name("Yongchaiyudh")) == sound_key(fold_name("Yongchaiyut"))
+
+    def test_a_silent_final_r_after_a_consonant_is_dropped(self):
+        assert sound_key(fold_name("Prawitr")) == sound_key(fold_name("Prawit"))
+
+    def test_a_final_l_is_n_and_a_final_d_ch_or_j_is_t(self):
+        assert sound_key(fold_name("Thanaphol")) == sound_key(fold_name("Thanaphon"))
+        assert sound_key(fold_name("Surayud")) == sound_key(fold_name("Surayut"))
+        assert sound_key(fold_name("Nadech")) == sound_key(fold_name("Nadet"))
+        assert sound_key(fold_name("Pairoj")) == sound_key(fold_name("Phairot"))
+
+    def test_er_is_oe_and_g_is_k_except_in_ng(self):
+        assert sound_key(fold_name("Prasert")) == sound_key(fold_name("Prasoet"))
+        assert sound_key(fold_name("Boonkerd")) == sound_key(fold_name("Bunkoet"))
+        assert sound_key(fold_name("Kugimiya")) == sound_key(fold_name("Khukimiya"))
+        assert sound_key(fold_name("Songkrasin")) != sound_key(fold_name("Sokkrasin"))
+
+    def test_sr_is_the_rtgs_s_of_sri(self):
+        assert sound_key(fold_name("Srisuk")) == sound_key(fold_name("Sisuk"))
+
+    def test_a_syllable_closing_b_or_d_is_p_or_t(self):
+        assert sound_key(fold_name("Kobsak")) == sound_key(fold_name("Kopsak"))
+        assert sound_key(fold_name("Chidchob")) == sound_key(fold_name("Chitchop"))
+
+    def test_a_final_s_or_tch_is_the_rtgs_final_t(self):
+        assert sound_key(fold_name("Prapas")) == sound_key(fold_name("Praphat"))
+        assert sound_key(fold_name("Petch")) == sound_key(fold_name("Phet"))
+
+    def test_ae_is_not_folded_to_a(self):
+        assert sound_key(fold_name("Khamphaeng")) != sound_key(fold_name("Khamphang"))
+        assert sound_key(fold_name("Daengda")) != sound_key(fold_name("Dangda"))
+
+
+class TestAliases:
+    def test_each_alias_is_a_name_of_the_same_person(self):
+        names = NameComparison().prepare(["สมชาย ใจดี (น้องมา)"])
+        assert fold_name("สมชาย ใจดี") in names and fold_name("มา") in names
+
+    def test_an_at_sign_or_the_word_or_separates_two_names(self):
+        assert level(NameComparison(), ["Somchai Jaidee @ Lek"], ["Lek"]) == "exact"
+        assert level(NameComparison(), ["สมชาย ใจดี หรือ เล็ก"], ["Somchai Jaidee"]) == "exact"
+
+    def test_a_slash_between_two_names_keeps_both(self):
+        assert level(NameComparison(), ["Aung Kyaw / Ko Aung"], ["Ko Aung"]) in ("exact", "order_free")
+
+
+class TestOtherScripts:
+    def test_burmese_khmer_and_lao_script_meet_their_usual_latin_spellings(self):
+        assert sounds_alike(fold_name("မင်းအောင်လှိုင်"), fold_name("Min Aung Hlaing"))
+        assert sounds_alike(fold_name("ហ៊ុន សែន"), fold_name("Hun Sen"))
+        assert sounds_alike(fold_name("ສອນໄຊ ສີພັນດອນ"), fold_name("Sonexay Siphandone"))
