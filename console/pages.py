@@ -124,7 +124,7 @@ async def board(request: web.Request) -> web.Response:
     if not can(principal, Permission.ALERTS_READ):
         raise web.HTTPSeeOther(_home(principal))
     mark = st.broadcaster.mark()                             # before SQL: a change after it is replayed
-    alerts = await asyncio.to_thread(st.hub.board, principal)
+    alerts = await asyncio.to_thread(st.hub.board, principal, at=st.now())
     known = {a["alert_id"] for a in alerts}
     for alert in list(st.broadcaster.latest.values()):      # arrived on the bus, not yet in SQL
         if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
@@ -142,6 +142,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     if not can(principal, Permission.ALERTS_READ):
         return _denied(request, 403)
     lang, token = lang_of(request), _csrf(request)
+    await asyncio.to_thread(st.hub.audit_subscription, principal, st.now())   # a live feed is a read, too
     sub = st.broadcaster.subscribe(principal)
     try:
         mark = float(request.query.get("since", ""))
@@ -224,7 +225,7 @@ async def cases(request: web.Request) -> web.Response:
 async def links(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     try:
-        found = await asyncio.to_thread(st.hub.links, principal, limit=200, offset=0)
+        found = await asyncio.to_thread(st.hub.links, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
         return _denied(request, 403)
     return _html(render.links_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
@@ -247,7 +248,7 @@ async def link_action(request: web.Request) -> web.Response:
 async def referrals(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     try:
-        found = await asyncio.to_thread(st.hub.referrals, principal, limit=200, offset=0)
+        found = await asyncio.to_thread(st.hub.referrals, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
         return _denied(request, 403)
     return _html(render.referrals_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))

@@ -34,12 +34,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import schemas
+
 from streams.cases.readers import as_utc
+from streams.cases.upkeep import cases_of_persons
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
+from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, action_refusal,
+                                     refused_record)
 from streams.worker.reorder import REPLAY_WINDOW, EventTimeBuffer
 
 __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
@@ -103,9 +108,10 @@ class Correlator:
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
         envelope = record["envelope"]
-        if envelope["event_id"] in self._events:   # a connector may send a record twice
+        seen = f"{envelope['agency']}|{envelope['event_id']}"   # per agency: no agency can shadow another's ids
+        if seen in self._events:                                 # a connector may send a record twice
             return []
-        self._events.add(envelope["event_id"])
+        self._events.add(seen)
         source = envelope["source"]["system"]
         released = self.buffer.add(source, as_utc(envelope["occurred_at"]), (name, record))
         return [o for name_, record_ in released for o in self._correlate(name_, record_)]
@@ -137,20 +143,44 @@ class Correlator:
         return out
 
     def action(self, action: Mapping[str, Any]) -> list[Output]:
-        """An operator's decision. Alert actions on alerts the hub no longer holds change nothing."""
+        """An operator's decision. Alert actions on alerts the hub no longer holds change nothing.
+        An action outside the scope it records (`admission.action_refusal`, checked against the
+        state it would change, now) changes nothing and is dead-lettered on `dlq.hub.v1`."""
         if action["action_id"] in self._actions:
             return []
         self._actions.add(action["action_id"])
         at = as_utc(action["at"])
         kind = action["kind"]
         if kind in ("Acknowledge", "Resolve") and action.get("alert_id"):
-            if self.hub.rules.find(action["alert_id"]) is None:
+            found = self.hub.rules.find(action["alert_id"])
+            if found is None:
                 return []
+            refused = action_refusal(action, alert_province=found[1].province)
+            if refused is not None:
+                return [self._refused(action, refused)]
             return self._outcome(on_operator(self.hub, action["alert_id"], kind.lower(), at))
         if kind in ("ConfirmLink", "RejectLink") and action.get("person_id") and action.get("candidate_id"):
+            refused = action_refusal(action, touched=cases_of_persons(
+                self.hub.cases, (self._current(action["person_id"]), self._current(action["candidate_id"]))))
+            if refused is not None:
+                return [self._refused(action, refused)]
             decide = self._confirm if kind == "ConfirmLink" else self._reject
             return decide(action["person_id"], action["candidate_id"])
         return []                            # Escalate: the console records it
+
+    @staticmethod
+    def _refused(action: Mapping[str, Any], refused: Refusal) -> Output:
+        key, record = refused_record(ACTIONS_TOPIC, refused, schemas.encode(ACTION_SCHEMA, action),
+                                     as_utc(action["at"]), schema=ACTION_SCHEMA,
+                                     key=f"{ACTIONS_TOPIC}:{action['action_id']}")
+        return Output(HUB_DLQ, key, REFUSED_SCHEMA, record)
+
+    def _current(self, person_id: str) -> str:
+        """The id a person goes by now (ids merged away stand for the person they went into)."""
+        try:
+            return self.matcher.person_id(self.matcher._root_of(person_id))
+        except (KeyError, ValueError):
+            return person_id
 
     # --- inside -----------------------------------------------------------------------------
     def _advance(self, at: datetime) -> list[Output]:
