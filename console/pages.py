@@ -65,7 +65,7 @@ async def sign_in(request: web.Request) -> web.Response:
         with st.hub.writer.begin() as conn:
             result = accounts.sign_in(conn, name, password, at=at)
             session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
-            auditlog.append(conn, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
+            auditlog.append(conn, st.hub.audit_key, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
                             action=_SIGN_IN_AUDIT[_outcome(result, session)], target=name or "?",
                             detail={"address": request.remote or ""})
             return result, session

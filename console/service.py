@@ -82,14 +82,21 @@ class Hub:
     """The console's view of the database: a reader engine for the case views, a writer engine
     for its own tables and the operator columns."""
 
-    def __init__(self, reader: Engine, writer: Engine) -> None:
-        self.reader, self.writer = reader, writer
+    def __init__(self, reader: Engine, writer: Engine, audit_key: bytes | None = None) -> None:
+        self.reader, self.writer, self._audit_key = reader, writer, audit_key
         self.on_audit: Callable[[str], None] = lambda action: None   # told each committed entry's action (metrics)
+
+    @property
+    def audit_key(self) -> bytes:
+        """The audit chain's HMAC key; a hub opened without one may read but not audit."""
+        if self._audit_key is None:
+            raise RuntimeError("this hub was opened without the audit key: it cannot append to the audit log")
+        return self._audit_key
 
     def _audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
                **detail: Any) -> None:
         with self.writer.begin() as conn:
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=action,
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value, action=action,
                             target=target, province=province, detail={"via": "token" if principal.via_token else "session",
                                                                       **detail})
         self.on_audit(action)
@@ -130,7 +137,8 @@ class Hub:
         with self.writer.begin() as conn:
             if verb == "acknowledge":
                 done = acknowledge_alert(conn, alert["alert_id"], scope(principal), by=principal.name, at=at, note=note)
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"alert.{verb}",
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value,
+                            action=f"alert.{verb}",
                             target=alert["alert_id"], province=alert["province"],
                             detail={"action_id": action_id, "note": note, "case_id": alert.get("case_id"),
                                     "via": "token" if principal.via_token else "session"})
@@ -237,7 +245,8 @@ class Hub:
         with self.writer.begin() as conn:
             done = review_link(conn, link["source_key"], scope(principal), by=principal.name, at=at,
                                verdict=LINK_ACTIONS[verb][1])
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"link.{verb}",
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value,
+                            action=f"link.{verb}",
                             target=link["source_key"], province=province,
                             detail={"action_id": action_id, "person_id": link["person_id"],
                                     "candidate_id": link.get("candidate_id"), "case_ids": link["case_ids"]})
@@ -265,4 +274,4 @@ class Hub:
     def audit_verify(self, principal: Principal):
         _require(principal, Permission.AUDIT_READ)
         with self.writer.connect() as conn:
-            return auditlog.verify(conn)
+            return auditlog.verify(conn, self.audit_key)
