@@ -88,7 +88,7 @@ class Correlator:
         self.now: datetime | None = None
         self._expired_at: datetime | None = None
         self._actions: set[str] = set()
-        self._events: set[str] = set()
+        self._events: dict[str, str] = {}       # event id -> the agency that sent it first
         self.buffer = EventTimeBuffer(window)
         self.lead = lead
         self.wall_at: datetime | None = None
@@ -108,10 +108,17 @@ class Correlator:
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
         envelope = record["envelope"]
-        seen = f"{envelope['agency']}|{envelope['event_id']}"   # per agency: no agency can shadow another's ids
-        if seen in self._events:                                 # a connector may send a record twice
+        event_id, agency = envelope["event_id"], envelope["agency"]
+        first = self._events.get(event_id)
+        if first == agency:                  # a connector may send a record twice
             return []
-        self._events.add(seen)
+        if first is not None:                # another agency used this id first: (agency, event id) is the key,
+            event_id = f"{agency}:{event_id}"    # so this event keeps an identity of its own, not suppressed
+            if event_id in self._events:
+                return []
+            record = {**record, "envelope": {**envelope, "event_id": event_id}}
+            envelope = record["envelope"]
+        self._events[event_id] = agency
         source = envelope["source"]["system"]
         released = self.buffer.add(source, as_utc(envelope["occurred_at"]), (name, record))
         return [o for name_, record_ in released for o in self._correlate(name_, record_)]

@@ -75,12 +75,19 @@ class TestFeedingByTopic:
         assert correlator._actions == set()
 
     def test_an_event_id_of_one_agency_does_not_suppress_the_same_id_of_another(self):
+        """The social connector sends the police rescue's (predictable) event id first: the rescue is
+        still correlated, under its own identity, and a redelivery of either changes nothing."""
+        police = schemas.encode("sanpalang.police.RescueConducted", event())
+        stolen = event("sanpalang.social.ShelterIntakeRecorded", event_id=event()["envelope"]["event_id"])
+        social = schemas.encode("sanpalang.social.ShelterIntakeRecorded", stolen)
         correlator = Correlator()
-        police = event(event_id="shared-id")
-        social = event("sanpalang.social.ShelterIntakeRecorded", event_id="shared-id")
-        feed(correlator, schemas.encode("sanpalang.social.ShelterIntakeRecorded", social), "intake.social.v1")
-        feed(correlator, schemas.encode("sanpalang.police.RescueConducted", police), "intake.police.v1")
-        assert {"social|shared-id", "police|shared-id"} <= correlator._events
+        out = [o for v, t in ((social, "intake.social.v1"), (police, "intake.police.v1"),
+                              (police, "intake.police.v1"), (social, "intake.social.v1"), (FLUSH, LANE_TOPIC))
+               for o in feed(correlator, v, t)]
+        timeline = {(e["agency"], e["event_type"]) for o in out if o.topic == CASES_TOPIC for e in o.record["timeline"]}
+        assert {("police", "RescueConducted"), ("social", "ShelterIntakeRecorded")} <= timeline
+        assert len([o for o in out if o.topic == "persons.links.v1" and o.record["agency"] == "police"]) == \
+            len(event()["envelope"]["persons"])
 
 
 class TestActionScope:
