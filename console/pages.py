@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
+import time
 
 from aiohttp import web
 
@@ -59,17 +61,28 @@ async def sign_in(request: web.Request) -> web.Response:
     if not C.token_matches(request.cookies.get(PRESIGN_COOKIE), str(form.get(C.FIELD, ""))):
         raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the sign-in page.")
     name, password = str(form.get("username", "")).strip().lower(), str(form.get("password", ""))
-    at = st.now()
+    at, address = st.now(), request.remote or ""
+    wait = st.throttles.retry_after(address, name, time.monotonic())
+    if wait is not None:        # a flood: refused before the database and the password hash
+        st.metrics.signed_in("locked")
+        response = _html("", status=429)
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        response.text = render.sign_in_page(lang=lang, csrf=presign_token(request, response), next_path=next_path,
+                                            error=t("locked", lang))
+        return response
 
     def check() -> tuple[accounts.SignIn, accounts.Session | None]:
+        result = accounts.sign_in(st.hub.writer, name, password, at=at)     # the hash outside any write transaction
         with st.hub.writer.begin() as conn:
-            result = accounts.sign_in(conn, name, password, at=at)
             session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
-            auditlog.append(conn, st.hub.audit_key, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
+            auditlog.append(conn, st.hub.audit_key, at=at, actor=name or "?",
+                            role=result.principal.role.value if result.principal else "-",
                             action=_SIGN_IN_AUDIT[_outcome(result, session)], target=name or "?",
-                            detail={"address": request.remote or ""})
+                            detail={"address": address})
             return result, session
     result, session = await asyncio.to_thread(check)
+    if session is None:
+        st.throttles.failed(address, name, time.monotonic())
     outcome = _outcome(result, session)
     st.metrics.signed_in(outcome)
     st.metrics.audited(_SIGN_IN_AUDIT[outcome])
