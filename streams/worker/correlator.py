@@ -41,6 +41,7 @@ from streams.cases.upkeep import cases_of_persons
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer
+from streams.privacy.consent import ConsentLedger
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
 from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, action_refusal,
@@ -92,6 +93,7 @@ class Correlator:
         self.buffer = EventTimeBuffer(window)
         self.lead = lead
         self.wall_at: datetime | None = None
+        self.consent = ConsentLedger()          # persons whose tokens leave consumer records (issue 11)
 
     wall_at: datetime | None = None        # (snapshots taken before the bounded clock lack them)
     lead: timedelta = CLOCK_LEAD
@@ -145,7 +147,12 @@ class Correlator:
             person_ids[(envelope["event_id"], person["person_ref"])] = decision.person_id
             out.append(self._link(envelope, person["person_ref"], decision, at))
             if decision.merged:
+                self.consent.merged(decision.merged, decision.person_id)
                 out += self._outcome(on_person_merge(self.hub, decision.merged, decision.person_id, self.now))
+        if self.consent.observe(name, record, person_ids) and self.consumer_key is not None:
+            # a withdrawal: what is published with it (deadlines due by its time) leaves the person out too
+            out = [o for o in out if o.topic not in CONSUMER_TOPICS.values()]
+            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS]
         out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
         return out
 
@@ -216,6 +223,7 @@ class Correlator:
         if joined is None:
             return []
         into, merged = joined
+        self.consent.merged((merged,), into)
         return self._outcome(on_person_merge(self.hub, (merged,), into, self.now))
 
     def _reject(self, person_id: str, candidate_id: str) -> list[Output]:
@@ -247,6 +255,6 @@ class Correlator:
         return out
 
     def _for_consumer(self, output: Output) -> Output:
-        record = for_consumer(output.schema, output.record, self.consumer_key)
+        record = for_consumer(output.schema, output.record, self.consumer_key, withdrawn=self.consent.withdrawn)
         key = record["case_id"] if output.schema == CASE_VIEW else record["alert_id"]
         return Output(CONSUMER_TOPICS[output.topic], key, output.schema, record)

@@ -138,3 +138,24 @@ class TestALinkConfirmationAcrossProvinces:
         outputs = correlator.action(action(person_id=possible["person_id"], candidate_id=possible["candidate_id"],
                                            provinces=("TH-50", "TH-57")))
         assert any(o.topic == CASES_TOPIC for o in outputs)
+
+
+class TestConsentWithdrawnOnConsumerTopics:
+    def test_a_withdrawal_removes_the_persons_token_from_later_consumer_records(self):
+        from streams.privacy import pseudonym
+        key = b"a test key of at least thirty-two bytes"
+        correlator = Correlator(consumer_key=key)
+        rescue = event()
+        before = [o for v, t in ((schemas.encode("sanpalang.police.RescueConducted", rescue), "intake.police.v1"),
+                                 (FLUSH, LANE_TOPIC)) for o in feed(correlator, v, t)]
+        victim = next(o.record for o in before if o.topic == "persons.links.v1" and o.record["person_ref"] == "p1")
+        token = pseudonym(key, "person", victim["person_id"])
+        assert token in repr([o.record for o in before if o.topic == "cases.consumer.v1"])
+        withdrawal = schemas.example("sanpalang.social.ConsentWithdrawn")
+        withdrawal["envelope"]["persons"] = [rescue["envelope"]["persons"][0] | {"role": "Victim"}]
+        withdrawal["person_ref"] = "p1"
+        after = [o for v, t in ((schemas.encode("sanpalang.social.ConsentWithdrawn", withdrawal), "intake.social.v1"),
+                                (FLUSH, LANE_TOPIC)) for o in feed(correlator, v, t)]
+        assert victim["person_id"] in correlator.consent.withdrawn
+        consumer = [o.record for o in after if o.topic in ("cases.consumer.v1", "alerts.consumer.v1")]
+        assert token not in repr(consumer)
