@@ -54,22 +54,26 @@ async def sign_in_form(request: web.Request) -> web.Response:
     return response
 
 
+def _throttled(st, wait: float) -> web.Response:
+    """429 for a flood, as cheap as an answer can be: no form parsed, no page rendered, no database."""
+    st.metrics.signed_in("locked")
+    return web.Response(status=429, text="Too many failed sign-ins: wait and try again.",
+                        headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+
 async def sign_in(request: web.Request) -> web.Response:
     st, lang = state_of(request), lang_of(request)
+    address = request.remote or ""
+    if (wait := st.throttles.per_address_wait(address, time.monotonic())) is not None:
+        return _throttled(st, wait)
     form = await request.post()
     next_path = safe_next(str(form.get("next", "/")))
     if not C.token_matches(request.cookies.get(PRESIGN_COOKIE), str(form.get(C.FIELD, ""))):
         raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the sign-in page.")
     name, password = str(form.get("username", "")).strip().lower(), str(form.get("password", ""))
-    at, address = st.now(), request.remote or ""
-    wait = st.throttles.retry_after(address, name, time.monotonic())
-    if wait is not None:        # a flood: refused before the database and the password hash
-        st.metrics.signed_in("locked")
-        response = _html("", status=429)
-        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-        response.text = render.sign_in_page(lang=lang, csrf=presign_token(request, response), next_path=next_path,
-                                            error=t("locked", lang))
-        return response
+    at = st.now()
+    if (wait := st.throttles.retry_after(address, name, time.monotonic())) is not None:
+        return _throttled(st, wait)     # a flood: refused before the database and the password hash
 
     def check() -> tuple[accounts.SignIn, accounts.Session | None]:
         result = accounts.sign_in(st.hub.writer, name, password, at=at)     # the hash outside any write transaction

@@ -67,6 +67,10 @@ class SignInThrottles:
                              self.per_name.retry_after(f"n:{name}", now)) if w is not None]
         return max(waits) if waits else None
 
+    def per_address_wait(self, address: str, now: float) -> float | None:
+        """The address alone (checked before the request's form is even read)."""
+        return self.per_address.retry_after(f"a:{address}", now)
+
     def failed(self, address: str, name: str, now: float) -> None:
         self.per_address.count(f"a:{address}", now)
         self.per_name.count(f"n:{name}", now)
