@@ -21,6 +21,7 @@ refused there, whatever the console said.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,22 +50,35 @@ class Refusal:
         return f"{self.code}: {self.reason}"
 
 
-def refusal(topic: str, schema: str, record: Mapping[str, Any],
-            catalogue: Catalogue | None = None) -> Refusal | None:
-    """None when `topic` may carry a `schema` record with this content; otherwise why not."""
-    catalogue = catalogue or load_catalogue()
+def _carries(catalogue: Catalogue, topic: str, schema: str) -> tuple[Refusal | None, str | None]:
+    """(why `topic` never carries `schema` records, or None; the agency its envelopes must name)."""
     try:
         declared = catalogue.topic(topic)
     except CatalogueError:
-        return Refusal("unknown-topic", f"{topic} is not a topic of the catalogue")
+        return Refusal("unknown-topic", f"{topic} is not a topic of the catalogue"), None
     if declared.value_pattern is None or not fnmatch.fnmatchcase(schema, declared.value_pattern):
         return Refusal("wrong-topic", f"{schema} records do not belong on {topic} "
-                                      f"(it carries {declared.value_pattern or declared.value_format})")
-    if declared.agency is not None:
+                                      f"(it carries {declared.value_pattern or declared.value_format})"), None
+    return None, declared.agency
+
+
+@functools.lru_cache(maxsize=1024)
+def _carries_by_default(topic: str, schema: str) -> tuple[Refusal | None, str | None]:
+    return _carries(load_catalogue(), topic, schema)
+
+
+def refusal(topic: str, schema: str, record: Mapping[str, Any],
+            catalogue: Catalogue | None = None) -> Refusal | None:
+    """None when `topic` may carry a `schema` record with this content; otherwise why not."""
+    refused, agency = (_carries(catalogue, topic, schema) if catalogue is not None
+                       else _carries_by_default(topic, schema))
+    if refused is not None:
+        return refused
+    if agency is not None:
         envelope = record.get("envelope") or {}
-        if envelope.get("agency") != declared.agency:
+        if envelope.get("agency") != agency:
             return Refusal("wrong-agency", f"an event of agency {envelope.get('agency')!r} on {topic}, "
-                                           f"which only {declared.agency} writes")
+                                           f"which only {agency} writes")
     return None
 
 
