@@ -84,6 +84,7 @@ class Hub:
 
     def __init__(self, reader: Engine, writer: Engine, audit_key: bytes | None = None) -> None:
         self.reader, self.writer, self._audit_key = reader, writer, audit_key
+        self.latest_anchor: Callable[[], Any] = lambda: None      # the newest head this console anchored
         self.on_audit: Callable[[str], None] = lambda action: None   # told each committed entry's action (metrics)
 
     @property
@@ -274,4 +275,4 @@ class Hub:
     def audit_verify(self, principal: Principal):
         _require(principal, Permission.AUDIT_READ)
         with self.writer.connect() as conn:
-            return auditlog.verify(conn, self.audit_key)
+            return auditlog.verify(conn, self.audit_key, anchor=self.latest_anchor())

@@ -21,7 +21,7 @@ from console.audit import GENESIS, entry_digest
 from console.live import Topics
 from console.roles import Role
 from console.server import open_hub, settings_audit_key
-from tests.integration.console.conftest import Browserless, ServerThread
+from tests.integration.console.conftest import Browserless, ServerThread, sign_in
 from tests.integration.console.world import NOW, PASSWORD
 
 pytestmark = pytest.mark.broker
@@ -146,3 +146,31 @@ class TestAChainNeverAnchored:
         _run_console(settings, url, Topics(intake=(), anchors=None))
         code, out = verify(settings, url, capsys)
         assert code == 1 and "missing anchor" in out, out
+
+
+class TestTheAuditorsPageWhileTheConsoleRuns:
+    def test_checks_the_database_against_the_head_the_console_anchored(self, sasl_hub, postgres_url):
+        url = _database(postgres_url)
+        hub = open_hub(url)
+        with hub.writer.begin() as conn:
+            accounts.add_user(conn, "auditor", Role.AUDITOR, PASSWORD, at=NOW - timedelta(days=1))
+            token = accounts.issue_token(conn, "auditor", at=NOW - timedelta(days=1)).token
+        hub.writer.dispose()
+        hub.reader.dispose()
+        server = ServerThread(sasl_hub.settings.with_(database_url=url), kafka=True, topics=Topics(intake=()))
+        engine = sa.create_engine(url)
+        try:
+            client = Browserless(server.url)
+            for _ in range(3):                                           # audited: sign_in.failed
+                assert sign_in(Browserless(server.url), "auditor", "not the password").status == 401
+            server.call(server.running.anchors.anchor())                # the minute's anchor, now
+            assert client.request("GET", "/api/audit/verify", token=token).json()["intact"]
+            with engine.begin() as conn:                                 # a database writer cuts the tail
+                conn.execute(sa.text("DELETE FROM console_audit WHERE seq > 1"))
+                conn.execute(sa.text("UPDATE console_audit_head SET seq = 1, digest = "
+                                     "(SELECT digest FROM console_audit WHERE seq = 1) WHERE id = 1"))
+            verdict = client.request("GET", "/api/audit/verify", token=token).json()
+            assert not verdict["intact"] and "truncated" in verdict["reason"]
+        finally:
+            engine.dispose()
+            server.stop()
