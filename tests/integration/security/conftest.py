@@ -14,7 +14,7 @@ import pytest
 
 from ops.admin import apply_catalogue
 from ops.credentials import principal_password
-from ops.hub_run import free_port
+from ops.ports import free_block, free_port
 from ops.kafka import local
 from ops.kafka.connection import KafkaConnection, resolve_connection
 from ops.settings import Settings
@@ -36,18 +36,11 @@ class SaslHub:
 
 
 def start_sasl_hub(root: Path, cache: Path) -> SaslHub:
-    settings = Settings(home=root / "home", cache=cache, kafka_port=free_port())
+    settings = Settings(home=root / "home", cache=cache, kafka_port=free_block(10))     # reserved (ops.ports)
     absent = local.missing_packages(settings)
     if absent:
         missing(f"the security tests need {', '.join(absent)}")
-    for attempt in range(8):
-        try:
-            local.up(settings, sasl=True)
-            break
-        except local.PortInUseError:
-            if attempt == 7:
-                raise
-            settings = settings.with_(kafka_port=free_port())
+    local.up(settings, sasl=True)
     admin = resolve_connection(settings)
     apply_catalogue(settings, admin, load_catalogue(), progress=lambda _: None)
     return SaslHub(settings, admin)
@@ -60,7 +53,7 @@ def sasl_hub(tmp_path_factory, kafka_jar_cache) -> SaslHub:
     try:
         yield hub
     finally:
-        local.down(hub.settings)
+        local.down(hub.settings, purge=True)
 
 
 @pytest.fixture

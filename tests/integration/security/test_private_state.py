@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.hub_run import free_port
+from ops.ports import free_block
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -44,11 +44,11 @@ def test_the_views_database_and_the_keys_are_the_users_own(tmp_path):
 @pytest.mark.broker
 def test_the_local_brokers_data_and_log_segments_are_the_users_own(tmp_path, kafka_jar_cache):
     home = tmp_path / "home"
-    up = cli(home, "kafka", "up", SANPALANG_CACHE=str(kafka_jar_cache), SANPALANG_KAFKA_PORT=str(free_port()))
+    up = cli(home, "kafka", "up", SANPALANG_CACHE=str(kafka_jar_cache), SANPALANG_KAFKA_PORT=str(free_block(10)))
     try:
         assert up.returncode == 0, up.stderr
         segments = list((home / "kafka").rglob("*.log"))
         assert segments, "the broker wrote no log segment"
         assert not loose(home)
     finally:
-        cli(home, "kafka", "down", SANPALANG_CACHE=str(kafka_jar_cache))
+        cli(home, "kafka", "down", "--purge", "--yes", SANPALANG_CACHE=str(kafka_jar_cache))
