@@ -25,6 +25,7 @@ __all__ = ["AuditAnchors", "read_anchor", "ANCHORS_TOPIC", "ANCHOR_EVERY_S"]
 log = logging.getLogger(__name__)
 ANCHORS_TOPIC = "audit.anchors.v1"
 ANCHOR_EVERY_S = 60.0
+FINAL_ANCHOR_S = 3.0
 
 
 class AuditAnchors:
@@ -82,7 +83,12 @@ class AuditAnchors:
             except asyncio.CancelledError:
                 pass
             self._task = None
-        await self.anchor()                     # the head at shutdown
+        try:
+            async with asyncio.timeout(FINAL_ANCHOR_S):   # bounded: a stop must not wait for a broker that is gone
+                await self.anchor()             # the head at shutdown
+        except TimeoutError:
+            log.warning("the audit chain's head at shutdown was not anchored within %s s (broker away); "
+                        "`sanpalang audit verify` will report the entries after the last anchor", FINAL_ANCHOR_S)
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
