@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from console import store as S
 from console.credentials import (DUMMY_HASH, IssuedToken, hash_password, new_secret, new_token, parse_token,
@@ -93,23 +94,41 @@ def principal_of_token(conn: sa.Connection, token: str) -> Principal | None:
 class SignIn:
     principal: Principal | None
     locked_until: datetime | None = None
+    checked: bool = True            # False: refused by the lock-out without computing the password hash
 
 
-def sign_in(conn: sa.Connection, name: str, password: str, *, at: datetime,
+def _lock_name(conn: sa.Connection, name: str) -> None:
+    """Serialise the attempts of one name until the transaction ends: a PostgreSQL transaction-level
+    advisory lock on the name (SQLite's writer engine begins IMMEDIATE: one writer at a time already)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(571506, hashtext(:name))"), {"name": name})
+
+
+def sign_in(engine: Engine, name: str, password: str, *, at: datetime,
             policy: LockoutPolicy = DEFAULT_POLICY) -> SignIn:
     """Check a password, counting failures per name (known or not, so that lock-out does not reveal
-    which names exist); a locked name is refused without checking the password."""
-    failures = [r.at for r in conn.execute(sa.select(S.login_failures.c.at).where(
-        S.login_failures.c.user_name == name, S.login_failures.c.at > at - policy.window))]
-    until = locked_until(failures, at, policy)
-    if until is not None:
-        return SignIn(None, until)
-    row = conn.execute(sa.select(S.users).where(S.users.c.name == name)).first()
+    which names exist); a locked name is refused without checking the password.
+
+    Holds under parallel attempts (issue 11): under a per-name lock, one short transaction reads
+    the recent failures and, unless the name is locked, *reserves* the attempt by recording it as a
+    failure before the password is checked; the slow password hash runs after that commit, outside
+    any write transaction; a success then clears the name's failures. So N parallel wrong
+    passwords compute exactly `policy.max_failures` hashes before the lock, never more, and no
+    hash holds the database's writer lock."""
+    with engine.begin() as conn:
+        _lock_name(conn, name)
+        failures = [r.at for r in conn.execute(sa.select(S.login_failures.c.at).where(
+            S.login_failures.c.user_name == name, S.login_failures.c.at > at - policy.window))]
+        until = locked_until(failures, at, policy)
+        if until is not None:
+            return SignIn(None, until, checked=False)
+        conn.execute(sa.insert(S.login_failures).values(user_name=name, at=at))
+        row = conn.execute(sa.select(S.users).where(S.users.c.name == name)).first()
     ok = verify_password(password, row.password_hash if row else DUMMY_HASH) and row is not None
     if not ok:
-        conn.execute(sa.insert(S.login_failures).values(user_name=name, at=at))
         return SignIn(None, locked_until([*failures, at], at, policy))
-    conn.execute(sa.delete(S.login_failures).where(S.login_failures.c.user_name == name))
+    with engine.begin() as conn:
+        conn.execute(sa.delete(S.login_failures).where(S.login_failures.c.user_name == name))
     return SignIn(_principal(row))
 
 

@@ -28,12 +28,18 @@ class ActionError(Exception):
 
 
 async def _alert_in_scope(st: ConsoleState, principal: Principal, alert_id: str) -> dict[str, Any] | None:
-    alert = await asyncio.to_thread(st.hub.alert, principal, alert_id)
+    alert = await asyncio.to_thread(st.hub.alert, principal, alert_id, at=None)   # the action is audited
     if alert is None:                     # not written to SQL yet: the live feed may have it
         live = st.broadcaster.latest.get(alert_id)
         if live is not None and sees_province(principal, live["province"]):
             alert = live
     return alert
+
+
+def _scope_of(principal: Principal) -> dict[str, Any]:
+    """The operator's role and provinces, on the action: the worker applies it only within them
+    (`streams.worker.admission.action_refusal`), against its own state when it applies it."""
+    return {"role": principal.role.value, "provinces": sorted(principal.provinces)}
 
 
 async def _send(st: ConsoleState, action: dict[str, Any]) -> None:
@@ -61,7 +67,8 @@ async def act_on_alert(st: ConsoleState, principal: Principal, alert_id: str, ve
         raise ActionError(409, "the alert is resolved already")
     at = st.now()
     action = {"action_id": uuid.uuid4().hex, "kind": ALERT_ACTIONS[verb], "alert_id": alert_id, "person_id": None,
-              "candidate_id": None, "province": alert["province"], "operator": principal.name, "note": note, "at": at}
+              "candidate_id": None, "province": alert["province"], "operator": principal.name, "note": note, "at": at,
+              **_scope_of(principal)}
     await _send(st, action)
     await asyncio.to_thread(st.hub.record_alert_action, principal, alert, verb, note, at, action["action_id"])
     if verb == "acknowledge":
@@ -81,7 +88,7 @@ async def review_link(st: ConsoleState, principal: Principal, source_key: str, v
     at = st.now()
     action = {"action_id": uuid.uuid4().hex, "kind": LINK_ACTIONS[verb][0], "alert_id": None,
               "person_id": link["person_id"], "candidate_id": link.get("candidate_id"), "province": province,
-              "operator": principal.name, "note": f"source {source_key}", "at": at}
+              "operator": principal.name, "note": f"source {source_key}", "at": at, **_scope_of(principal)}
     await _send(st, action)
     await asyncio.to_thread(st.hub.record_link_review, principal, link, verb, province, at, action["action_id"])
     return action

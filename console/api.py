@@ -118,14 +118,14 @@ async def get_case(request: web.Request) -> web.Response:
 async def list_alerts(request: web.Request) -> web.Response:
     st, p = state_of(request), principal_of(request)
     limit, offset = _paging(request)
-    found = await asyncio.to_thread(st.hub.board, p, limit=offset + limit + 1)
+    found = await asyncio.to_thread(st.hub.board, p, at=st.now(), limit=offset + limit + 1)
     return _page(found[offset:], limit, offset)
 
 
 @handler
 async def get_alert(request: web.Request) -> web.Response:
     st, p = state_of(request), principal_of(request)
-    found = await asyncio.to_thread(st.hub.alert, p, request.match_info["alert_id"])
+    found = await asyncio.to_thread(st.hub.alert, p, request.match_info["alert_id"], at=st.now())
     if found is None:
         return _error(404, "no such alert in your provinces")
     found.pop("record_digest", None)
@@ -161,7 +161,7 @@ async def alert_action(request: web.Request) -> web.Response:
 async def list_links(request: web.Request) -> web.Response:
     st, p = state_of(request), principal_of(request)
     limit, offset = _paging(request)
-    found = await asyncio.to_thread(st.hub.links, p, limit=limit + 1, offset=offset)
+    found = await asyncio.to_thread(st.hub.links, p, at=st.now(), limit=limit + 1, offset=offset)
     return _page(found, limit, offset)
 
 
@@ -176,7 +176,7 @@ async def link_action(request: web.Request) -> web.Response:
 async def list_referrals(request: web.Request) -> web.Response:
     st, p = state_of(request), principal_of(request)
     limit, offset = _paging(request)
-    found = await asyncio.to_thread(st.hub.referrals, p, limit=limit + 1, offset=offset)
+    found = await asyncio.to_thread(st.hub.referrals, p, at=st.now(), limit=limit + 1, offset=offset)
     return _page(found, limit, offset)
 
 

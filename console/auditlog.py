@@ -1,4 +1,5 @@
-"""Appending to and reading the audit log in SQL (the chain itself is `console.audit`).
+"""Appending to and reading the audit log in SQL (the chain itself is `console.audit`), and the
+audit key that keys it (`audit_key`: never in the database).
 
 An append reads the chain head and writes the entry and the new head in the caller's
 transaction: the head row is the lock (PostgreSQL row lock by ``FOR UPDATE``; SQLite's writer
@@ -7,16 +8,47 @@ engine begins IMMEDIATE), so concurrent appends queue and the chain stays a line
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from console import store as S
-from console.audit import AuditEntry, ChainBreak, next_entry, verify_chain
+from console.audit import KEY_MIN_BYTES, Anchor, AuditEntry, ChainBreak, next_entry, verify_chain
 
-__all__ = ["append", "entries", "verify", "read_page", "head"]
+__all__ = ["append", "entries", "verify", "read_page", "head", "audit_key", "KEY_FILE"]
+
+KEY_FILE = "audit.key"
+
+
+def audit_key(home: Path, configured: str | None = None) -> bytes:
+    """The audit chain's HMAC key: ``configured`` (`SANPALANG_AUDIT_KEY`) or the key file in
+    ``home``, created on first use (0600, never replacing one another process made first). It is
+    never written to the database: that is the point."""
+    if configured:
+        key = configured.encode("utf-8")
+    else:
+        path = Path(home) / KEY_FILE
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        key = path.read_text(encoding="ascii").strip().encode("ascii")
+    if len(key) < KEY_MIN_BYTES:
+        raise ValueError(f"the audit key must be at least {KEY_MIN_BYTES} bytes (SANPALANG_AUDIT_KEY)")
+    return key
 
 
 def head(conn: sa.Connection, *, lock: bool = False) -> tuple[int, str]:
@@ -27,10 +59,10 @@ def head(conn: sa.Connection, *, lock: bool = False) -> tuple[int, str]:
     return int(row.seq), row.digest
 
 
-def append(conn: sa.Connection, *, at: datetime, actor: str, role: str, action: str, target: str,
+def append(conn: sa.Connection, key: bytes, *, at: datetime, actor: str, role: str, action: str, target: str,
            province: str | None = None, detail: Mapping[str, Any] | None = None) -> AuditEntry:
     seq, digest = head(conn, lock=True)
-    entry = next_entry((seq, digest) if seq else None, at=at, actor=actor, role=role, action=action, target=target,
+    entry = next_entry((seq, digest) if seq else None, key, at=at, actor=actor, role=role, action=action, target=target,
                        province=province, detail=detail)
     conn.execute(sa.insert(S.audit_log).values(
         seq=entry.seq, at=entry.at, actor=entry.actor, role=entry.role, action=entry.action, target=entry.target,
@@ -57,10 +89,11 @@ def entries(conn: sa.Connection, batch: int = 1000) -> Iterator[AuditEntry]:
         after = int(rows[-1]["seq"])
 
 
-def verify(conn: sa.Connection) -> tuple[int, ChainBreak | None, tuple[int, str]]:
-    """(entries checked, first break or None, chain head)."""
+def verify(conn: sa.Connection, key: bytes, *, anchor: Anchor | None = None, now: datetime | None = None,
+           max_age: timedelta | None = None) -> tuple[int, ChainBreak | None, tuple[int, str]]:
+    """(entries checked, first break or None, chain head); against ``anchor`` when given."""
     h = head(conn)
-    count, broken = verify_chain(entries(conn), h if h[0] else None)
+    count, broken = verify_chain(entries(conn), h if h[0] else None, key, anchor=anchor, now=now, max_age=max_age)
     return count, broken, h
 
 

@@ -27,9 +27,13 @@ class PersonEntry:
     identifiers: tuple[tuple[str, str], ...]    # (kind, masked value)
 
 
-def entries_of(event: Mapping[str, Any]) -> list[PersonEntry]:
-    """The persons of one decoded intake event (any agency's schema: all share the envelope)."""
+def entries_of(event: Mapping[str, Any], agency: str | None = None) -> list[PersonEntry]:
+    """The persons of one decoded intake event (any agency's schema: all share the envelope).
+    With ``agency`` (the agency whose intake topic it came from), an event naming another agency
+    in its envelope gives nothing: one agency cannot name the persons of another's events."""
     envelope = event.get("envelope") or {}
+    if agency is not None and str(envelope.get("agency", "")) != agency:
+        return []
     out = []
     for person in envelope.get("persons") or []:
         names = tuple(dict.fromkeys(n["full"].strip() for n in person.get("names") or [] if n.get("full", "").strip()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from collections.abc import Mapping
 
 import schemas
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -23,12 +25,24 @@ from ops.kafka.connection import KafkaConnection
 __all__ = ["DirectoryFeed", "INTAKE_TOPICS"]
 
 log = logging.getLogger(__name__)
-INTAKE_TOPICS = tuple(f"intake.{agency}.v1" for agency in ("police", "immigration", "labour", "social"))
+AGENCIES = ("police", "immigration", "labour", "social")
+INTAKE_TOPICS = tuple(f"intake.{agency}.v1" for agency in AGENCIES)
+
+
+def _agency_of(topic: str) -> str | None:
+    """The agency a topic's name names (`intake.police.v1`, a test's `...-intake-police`)."""
+    named = [part for part in re.split(r"[.-]", topic) if part in AGENCIES]
+    return named[-1] if named else None
 
 
 class DirectoryFeed:
-    def __init__(self, connection: KafkaConnection, topics: tuple[str, ...], engine: Engine) -> None:
+    def __init__(self, connection: KafkaConnection, topics: tuple[str, ...], engine: Engine,
+                 agencies: Mapping[str, str] | None = None) -> None:
+        """``agencies``: the agency each topic belongs to (default: the agency its name names, as in
+        `intake.<agency>.v1`); a record is admitted only when it is that agency's event (issue 11:
+        a record is what its topic says)."""
         self.connection, self.topics, self.engine = connection, topics, engine
+        self.agencies = dict(agencies) if agencies is not None else {t: _agency_of(t) for t in topics}
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -85,9 +99,14 @@ class DirectoryFeed:
                     offsets[(tp.topic, tp.partition)] = record.offset + 1
                     if record.value is None:
                         continue
+                    agency = self.agencies.get(tp.topic)
                     try:
-                        _, event = schemas.decode(record.value)
-                        entries += entries_of(event)
+                        name, event = schemas.decode(record.value)
+                        if agency is None or not name.startswith(f"sanpalang.{agency}."):   # not this topic's
+                            log.warning("person directory: %s record refused on %s/%s@%s", name, tp.topic,
+                                        tp.partition, record.offset)
+                            continue
+                        entries += entries_of(event, agency)
                     except (schemas.CodecError, KeyError, TypeError):
                         log.warning("person directory: unreadable event at %s/%s@%s", tp.topic, tp.partition,
                                     record.offset)

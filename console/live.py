@@ -40,6 +40,7 @@ class Topics:
     alerts: str = "alerts.v1"
     actions: str = "operator.actions.v1"
     intake: tuple[str, ...] = ("intake.police.v1", "intake.immigration.v1", "intake.labour.v1", "intake.social.v1")
+    anchors: str | None = "audit.anchors.v1"      # the audit chain's anchors (None: not anchored)
 
 
 class Subscription:

@@ -26,6 +26,13 @@ def write_entries(conn: sa.Connection, entries: Iterable[PersonEntry], offsets: 
                                          "identifiers": json.dumps([list(i) for i in e.identifiers], ensure_ascii=False)}
             for e in entries}
     if rows:
+        # Keyed by (agency, event, person ref): an entry replaces only its own agency's entry, so
+        # no agency can overwrite the names another agency recorded under the same event id.
+        stored = conn.execute(sa.select(pe.c.event_id, pe.c.person_ref, pe.c.agency)
+                              .where(sa.tuple_(pe.c.event_id, pe.c.person_ref).in_(list(rows))))
+        taken = {(r.event_id, r.person_ref) for r in stored if r.agency != rows[(r.event_id, r.person_ref)]["agency"]}
+        rows = {key: row for key, row in rows.items() if key not in taken}
+    if rows:
         conn.execute(sa.delete(pe).where(sa.tuple_(pe.c.event_id, pe.c.person_ref).in_(list(rows))))
         conn.execute(sa.insert(pe), list(rows.values()))
     for (topic, partition), next_offset in offsets.items():
@@ -46,7 +53,8 @@ def persons_of_case(conn: sa.Connection, case_id: str) -> dict[str, dict[str, An
     events (a person's names from other cases are not this case's business)."""
     pe, pl, ev = S.person_entries, T.person_links, T.case_events
     query = (sa.select(pl.c.person_id, pe.c.agency, pe.c.names, pe.c.identifiers)
-             .join(pl, sa.and_(pl.c.source_event_id == pe.c.event_id, pl.c.person_ref == pe.c.person_ref))
+             .join(pl, sa.and_(pl.c.source_event_id == pe.c.event_id, pl.c.person_ref == pe.c.person_ref,
+                               pl.c.agency == pe.c.agency))
              .join(ev, sa.and_(ev.c.event_id == pe.c.event_id, ev.c.case_id == case_id))
              .order_by(pl.c.person_id, ev.c.position))
     spellings: dict[str, list[tuple[str, ...]]] = {}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
+import time
 
 from aiohttp import web
 
@@ -52,24 +54,39 @@ async def sign_in_form(request: web.Request) -> web.Response:
     return response
 
 
+def _throttled(st, wait: float) -> web.Response:
+    """429 for a flood, as cheap as an answer can be: no form parsed, no page rendered, no database."""
+    st.metrics.signed_in("locked")
+    return web.Response(status=429, text="Too many failed sign-ins: wait and try again.",
+                        headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+
 async def sign_in(request: web.Request) -> web.Response:
     st, lang = state_of(request), lang_of(request)
+    address = request.remote or ""
+    if (wait := st.throttles.per_address_wait(address, time.monotonic())) is not None:
+        return _throttled(st, wait)
     form = await request.post()
     next_path = safe_next(str(form.get("next", "/")))
     if not C.token_matches(request.cookies.get(PRESIGN_COOKIE), str(form.get(C.FIELD, ""))):
         raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the sign-in page.")
     name, password = str(form.get("username", "")).strip().lower(), str(form.get("password", ""))
     at = st.now()
+    if (wait := st.throttles.retry_after(address, name, time.monotonic())) is not None:
+        return _throttled(st, wait)     # a flood: refused before the database and the password hash
 
     def check() -> tuple[accounts.SignIn, accounts.Session | None]:
+        result = accounts.sign_in(st.hub.writer, name, password, at=at)     # the hash outside any write transaction
         with st.hub.writer.begin() as conn:
-            result = accounts.sign_in(conn, name, password, at=at)
             session = accounts.open_session(conn, result.principal, at=at) if result.principal else None
-            auditlog.append(conn, at=at, actor=name or "?", role=result.principal.role.value if result.principal else "-",
+            auditlog.append(conn, st.hub.audit_key, at=at, actor=name or "?",
+                            role=result.principal.role.value if result.principal else "-",
                             action=_SIGN_IN_AUDIT[_outcome(result, session)], target=name or "?",
-                            detail={"address": request.remote or ""})
+                            detail={"address": address})
             return result, session
     result, session = await asyncio.to_thread(check)
+    if session is None:
+        st.throttles.failed(address, name, time.monotonic())
     outcome = _outcome(result, session)
     st.metrics.signed_in(outcome)
     st.metrics.audited(_SIGN_IN_AUDIT[outcome])
@@ -124,7 +141,7 @@ async def board(request: web.Request) -> web.Response:
     if not can(principal, Permission.ALERTS_READ):
         raise web.HTTPSeeOther(_home(principal))
     mark = st.broadcaster.mark()                             # before SQL: a change after it is replayed
-    alerts = await asyncio.to_thread(st.hub.board, principal)
+    alerts = await asyncio.to_thread(st.hub.board, principal, at=st.now())
     known = {a["alert_id"] for a in alerts}
     for alert in list(st.broadcaster.latest.values()):      # arrived on the bus, not yet in SQL
         if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
@@ -142,6 +159,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     if not can(principal, Permission.ALERTS_READ):
         return _denied(request, 403)
     lang, token = lang_of(request), _csrf(request)
+    await asyncio.to_thread(st.hub.audit_subscription, principal, st.now())   # a live feed is a read, too
     sub = st.broadcaster.subscribe(principal)
     try:
         mark = float(request.query.get("since", ""))
@@ -224,7 +242,7 @@ async def cases(request: web.Request) -> web.Response:
 async def links(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     try:
-        found = await asyncio.to_thread(st.hub.links, principal, limit=200, offset=0)
+        found = await asyncio.to_thread(st.hub.links, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
         return _denied(request, 403)
     return _html(render.links_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
@@ -247,7 +265,7 @@ async def link_action(request: web.Request) -> web.Response:
 async def referrals(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     try:
-        found = await asyncio.to_thread(st.hub.referrals, principal, limit=200, offset=0)
+        found = await asyncio.to_thread(st.hub.referrals, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
         return _denied(request, 403)
     return _html(render.referrals_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from aiohttp import web
 
+from console.anchors import AuditAnchors
 from console.intake_feed import DirectoryFeed
 from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
 from console.metrics import ConsoleMetrics
@@ -46,12 +47,18 @@ def console_connection(settings: Settings) -> KafkaConnection:
     return connection
 
 
-def open_hub(database_url: str) -> Hub:
-    """Engines for the views (reader) and the console's tables (writer), both migrated."""
+def open_hub(database_url: str, audit_key: bytes | None = None) -> Hub:
+    """Engines for the views (reader) and the console's tables (writer), both migrated. Without
+    ``audit_key`` (`console.auditlog.audit_key`) the hub may read but appends nothing to the audit log."""
     writer = make_engine(database_url, writer=True)
     upgrade(writer)                 # the views' tables, so a console started before the worker works
     migrate(writer)
-    return Hub(make_engine(database_url), writer)
+    return Hub(make_engine(database_url), writer, audit_key)
+
+
+def settings_audit_key(settings: Settings) -> bytes:
+    from console.auditlog import audit_key
+    return audit_key(settings.home, settings.audit_key)
 
 
 @dataclass
@@ -63,6 +70,7 @@ class RunningConsole:
     publisher: ActionPublisher | None
     directory: "DirectoryFeed | None" = None
     stopping: str | None = None          # the step of `stop` under way ("": done), told if it is cut short
+    anchors: "AuditAnchors | None" = None
 
     async def stop(self) -> None:
         """Every step, even after one failed: a step left undone leaves a client or a port open."""
@@ -70,6 +78,7 @@ class RunningConsole:
         await self._step("the person directory feed (entries not stored are read again from their offsets)",
                          self.directory.stop if self.directory else None)
         await self._step("the HTTP server (requests under way)", self.runner.cleanup)
+        await self._step("the audit chain's anchor at shutdown", self.anchors.stop if self.anchors else None)
         await self._step("the operator action publisher", self.publisher.stop if self.publisher else None)
         self.stopping = "the database connections"
         self.state.hub.reader.dispose()
@@ -92,11 +101,11 @@ class RunningConsole:
 async def start_console(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *, topics: Topics = Topics(),
                         kafka: bool = True, secure_cookies: bool = False,
                         now: Callable[[], datetime] | None = None) -> RunningConsole:
-    hub = await asyncio.to_thread(open_hub, settings.db_url)
+    hub = await asyncio.to_thread(open_hub, settings.db_url, settings_audit_key(settings))
     broadcaster, metrics = Broadcaster(), ConsoleMetrics()
     metrics.watch(broadcaster)
     hub.on_audit = metrics.audited
-    feed = publisher = directory = None
+    feed = publisher = directory = anchors = None
     if kafka:
         connection = console_connection(settings)
         publisher = ActionPublisher(connection, topics.actions)
@@ -107,7 +116,13 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
             if topics.intake:
                 directory = DirectoryFeed(connection, topics.intake, hub.writer)
                 await directory.start()
+            if topics.anchors:
+                anchors = AuditAnchors(connection, hub.writer, hub.audit_key, topic=topics.anchors)
+                await anchors.start()
+                hub.latest_anchor = lambda: anchors.published      # the auditor's page checks against it
         except BaseException:
+            if directory is not None:
+                await directory.stop()
             await feed.stop()
             await publisher.stop()
             raise
@@ -119,7 +134,7 @@ async def start_console(settings: Settings, host: str = "127.0.0.1", port: int =
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1] if runner.addresses else port
-    return RunningConsole(f"http://{host}:{bound}", runner, state, feed, publisher, directory)
+    return RunningConsole(f"http://{host}:{bound}", runner, state, feed, publisher, directory, anchors=anchors)
 
 
 async def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, *, topics: Topics = Topics(),

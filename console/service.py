@@ -5,11 +5,20 @@ cannot hold for one and not the other. Each function takes the caller (`Principa
 runs in a worker thread (SQLAlchemy is synchronous), and appends to the audit log in the same
 transaction as the operator write it records. A case read is audited whether it is found or not
 (a refused read is as interesting to an auditor as a granted one).
+
+Every read of victim data is audited, pages and API alike (issue 11): case pages and searches,
+alert lists and details, persons for review, referrals (the live feed's subscription is audited
+by `live`). A read function takes `at`, the time of the read; `at=None` is said explicitly by a
+caller that only checks scope before an action (the action is audited itself).
+
+A possible link is the caller's only when *every* case its confirmation would merge is in their
+provinces: the cases of its event and of both persons (`link`). Seeing one side is not enough:
+confirming would pull the other side's case into the caller's scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +47,19 @@ def scope(principal: Principal) -> Provinces:
     return ALL_PROVINCES if provinces is EVERYWHERE else provinces
 
 
+def _cases_outside(conn: sa.Connection, visible: frozenset[str] | None, link: Mapping[str, Any]) -> list[str]:
+    """The live cases a confirmation of ``link`` would rewrite or merge (its event's cases, every
+    case of either person) that are outside ``visible`` (`codes` of the caller's scope)."""
+    if visible is None:
+        return []
+    c, cp, ev = T.cases, T.case_persons, T.case_events
+    persons = [p for p in (link.get("person_id"), link.get("candidate_id")) if p]
+    involved = sa.or_(c.c.case_id.in_(sa.select(cp.c.case_id).where(cp.c.person_id.in_(persons))),
+                      c.c.case_id.in_(sa.select(ev.c.case_id).where(ev.c.event_id == link["source_event_id"])))
+    query = sa.select(c.c.case_id).where(c.c.merged_into.is_(None), involved, sa.not_(case_visible(visible)))
+    return sorted(conn.execute(query).scalars())
+
+
 class Forbidden(PermissionError):
     """The caller's role does not allow this at all (403); out-of-scope data is simply not found (404)."""
 
@@ -60,32 +82,53 @@ class Hub:
     """The console's view of the database: a reader engine for the case views, a writer engine
     for its own tables and the operator columns."""
 
-    def __init__(self, reader: Engine, writer: Engine) -> None:
-        self.reader, self.writer = reader, writer
+    def __init__(self, reader: Engine, writer: Engine, audit_key: bytes | None = None) -> None:
+        self.reader, self.writer, self._audit_key = reader, writer, audit_key
+        self.latest_anchor: Callable[[], Any] = lambda: None      # the newest head this console anchored
         self.on_audit: Callable[[str], None] = lambda action: None   # told each committed entry's action (metrics)
+
+    @property
+    def audit_key(self) -> bytes:
+        """The audit chain's HMAC key; a hub opened without one may read but not audit."""
+        if self._audit_key is None:
+            raise RuntimeError("this hub was opened without the audit key: it cannot append to the audit log")
+        return self._audit_key
 
     def _audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
                **detail: Any) -> None:
         with self.writer.begin() as conn:
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=action,
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value, action=action,
                             target=target, province=province, detail={"via": "token" if principal.via_token else "session",
                                                                       **detail})
         self.on_audit(action)
 
     # --- alerts -------------------------------------------------------------------------------
-    def board(self, principal: Principal, *, limit: int = 500) -> list[dict[str, Any]]:
+    def board(self, principal: Principal, *, at: datetime | None, limit: int = 500) -> list[dict[str, Any]]:
         _require(principal, Permission.ALERTS_READ)
         with self.reader.connect() as conn:
-            return open_alerts(conn, scope(principal), limit=limit)
+            found = open_alerts(conn, scope(principal), limit=limit)
+        if at is not None:
+            self._audit(principal, "alert.list", "alerts", at, found=len(found),
+                        alerts=[a["alert_id"] for a in found][:200])
+        return found
 
-    def alert(self, principal: Principal, alert_id: str) -> dict[str, Any] | None:
+    def alert(self, principal: Principal, alert_id: str, *, at: datetime | None) -> dict[str, Any] | None:
         """One alert in the caller's provinces (any state), None otherwise."""
         _require(principal, Permission.ALERTS_READ)
         a = T.alerts
         with self.reader.connect() as conn:
             row = conn.execute(sa.select(a).where(a.c.alert_id == alert_id,
                                                   in_provinces(a.c.province, codes(scope(principal))))).mappings().first()
+        if at is not None:
+            self._audit(principal, "alert.read" if row else "alert.read.refused", alert_id, at,
+                        province=row["province"] if row else None, case_id=row["case_id"] if row else None)
         return dict(row) if row else None
+
+    def audit_subscription(self, principal: Principal, at: datetime) -> None:
+        """The live feed (SSE) was opened: every alert it will carry is a read of the caller's provinces."""
+        _require(principal, Permission.ALERTS_READ)
+        self._audit(principal, "alert.subscribe", "live", at,
+                    provinces="all" if codes(scope(principal)) is None else sorted(principal.provinces))
 
     def record_alert_action(self, principal: Principal, alert: dict[str, Any], verb: str, note: str | None,
                             at: datetime, action_id: str) -> bool:
@@ -95,7 +138,8 @@ class Hub:
         with self.writer.begin() as conn:
             if verb == "acknowledge":
                 done = acknowledge_alert(conn, alert["alert_id"], scope(principal), by=principal.name, at=at, note=note)
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"alert.{verb}",
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value,
+                            action=f"alert.{verb}",
                             target=alert["alert_id"], province=alert["province"],
                             detail={"action_id": action_id, "note": note, "case_id": alert.get("case_id"),
                                     "via": "token" if principal.via_token else "session"})
@@ -148,16 +192,25 @@ class Hub:
                     count_cases(conn, provinces, **kwargs))
 
     # --- persons for review -------------------------------------------------------------------
-    def links(self, principal: Principal, *, limit: int, offset: int) -> list[dict[str, Any]]:
+    def links(self, principal: Principal, *, at: datetime | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Possible links awaiting review whose every case is in the caller's provinces (`link`)."""
         _require(principal, Permission.LINKS_REVIEW)
+        visible = codes(scope(principal))
         with self.reader.connect() as conn:
-            return possible_links(conn, scope(principal), limit=limit, offset=offset)
+            found = [link for link in possible_links(conn, scope(principal), limit=limit, offset=offset)
+                     if not _cases_outside(conn, visible, link)]
+        if at is not None:
+            self._audit(principal, "link.list", "persons-for-review", at, found=len(found),
+                        links=[link["source_key"] for link in found][:200])
+        return found
 
     def link(self, principal: Principal, source_key: str) -> dict[str, Any] | None:
         """One possible link awaiting review, with the caller's cases its event is in; None when
-        there is no such link or none of its cases is in the caller's provinces."""
+        there is no such link, or when any case its confirmation would merge (its event's, either
+        person's) is outside the caller's provinces: the same answer, so it reveals nothing."""
         _require(principal, Permission.LINKS_REVIEW)
         pl, ev = T.person_links, T.case_events
+        visible = codes(scope(principal))
         with self.reader.connect() as conn:
             row = conn.execute(sa.select(pl).where(pl.c.source_key == source_key, pl.c.decision == "Possible",
                                                    pl.c.reviewed_at.is_(None))).mappings().first()
@@ -165,9 +218,9 @@ class Hub:
                 return None
             case_ids = sorted(conn.execute(
                 sa.select(ev.c.case_id).join(T.cases, T.cases.c.case_id == ev.c.case_id)
-                .where(ev.c.event_id == row["source_event_id"], case_visible(codes(scope(principal))))).scalars())
-        if not case_ids:
-            return None
+                .where(ev.c.event_id == row["source_event_id"], case_visible(visible))).scalars())
+            if not case_ids or _cases_outside(conn, visible, row):
+                return None
         return {**{k: v for k, v in row.items() if k != "record_digest"}, "case_ids": case_ids}
 
     def province_of_cases(self, principal: Principal, case_ids: list[str]) -> str:
@@ -193,7 +246,8 @@ class Hub:
         with self.writer.begin() as conn:
             done = review_link(conn, link["source_key"], scope(principal), by=principal.name, at=at,
                                verdict=LINK_ACTIONS[verb][1])
-            auditlog.append(conn, at=at, actor=principal.name, role=principal.role.value, action=f"link.{verb}",
+            auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value,
+                            action=f"link.{verb}",
                             target=link["source_key"], province=province,
                             detail={"action_id": action_id, "person_id": link["person_id"],
                                     "candidate_id": link.get("candidate_id"), "case_ids": link["case_ids"]})
@@ -201,11 +255,15 @@ class Hub:
         return done
 
     # --- referrals ----------------------------------------------------------------------------
-    def referrals(self, principal: Principal, *, limit: int, offset: int) -> list[dict[str, Any]]:
+    def referrals(self, principal: Principal, *, at: datetime | None, limit: int, offset: int) -> list[dict[str, Any]]:
         _require(principal, Permission.REFERRALS_READ)
         with self.reader.connect() as conn:
-            return search_referrals(conn, scope(principal), to_agency=referral_agency(principal),
-                                    limit=limit, offset=offset)
+            found = search_referrals(conn, scope(principal), to_agency=referral_agency(principal),
+                                     limit=limit, offset=offset)
+        if at is not None:
+            self._audit(principal, "referral.list", "referrals", at, found=len(found),
+                        referrals=[r["referral_id"] for r in found][:200])
+        return found
 
     # --- audit --------------------------------------------------------------------------------
     def audit_page(self, principal: Principal, *, before: int | None, limit: int, actor: str | None = None,
@@ -217,4 +275,4 @@ class Hub:
     def audit_verify(self, principal: Principal):
         _require(principal, Permission.AUDIT_READ)
         with self.writer.connect() as conn:
-            return auditlog.verify(conn)
+            return auditlog.verify(conn, self.audit_key, anchor=self.latest_anchor())

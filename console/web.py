@@ -24,6 +24,7 @@ from console.live import Broadcaster
 from console.metrics import CONTENT_TYPE, UNMATCHED_ROUTE, ConsoleMetrics
 from console.roles import Principal
 from console.service import Hub
+from console.throttle import SignInThrottles
 
 __all__ = ["ConsoleState", "build_app", "STATE", "PRINCIPAL", "SESSION", "BEARER", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
            "principal_of", "state_of", "lang_of", "safe_next", "ActionSink"]
@@ -49,6 +50,7 @@ class ConsoleState:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     secure_cookies: bool = False
     metrics: ConsoleMetrics = field(default_factory=ConsoleMetrics)
+    throttles: SignInThrottles = field(default_factory=SignInThrottles)     # failed sign-ins per address, name
 
 
 STATE: web.AppKey[ConsoleState] = web.AppKey("console_state", ConsoleState)

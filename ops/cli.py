@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run: Callable[[argparse.Namespace, Settings], int] = args.run
     os.umask(0o077)   # what any command writes (views database and its -wal, logs, snapshots, keys) is its user's alone
+    from ops.private import private_home
+    private_home(settings.home)            # and a home made 0755 before is no longer entered by others
     try:
         return run(args, settings)
     except KeyboardInterrupt:

@@ -35,6 +35,8 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
     ("SANPALANG_CACHE", "~/.cache/sanpalang", "Downloaded Kafka jars, one folder per version."),
     ("SANPALANG_DATABASE_URL", "sqlite:///$SANPALANG_HOME/hub.db", "SQLAlchemy URL of the case views (PostgreSQL in production)."),
     ("SANPALANG_PSEUDONYM_KEY", "(generated into $SANPALANG_HOME)", "HMAC key for pseudonymised identifiers on shared topics."),
+    ("SANPALANG_AUDIT_KEY", "(generated into $SANPALANG_HOME/audit.key)",
+     "HMAC key of the console's audit chain (at least 32 characters); never stored in the database."),
     ("SANPALANG_ALERTMANAGER_URL", "(unset)",
      "Base URL of an Alertmanager (e.g. http://127.0.0.1:9093); when set, firing and resolved hub alerts are pushed "
      "to its v2 API."),
@@ -63,6 +65,7 @@ class Settings:
     password: str | None = None
     database_url: str | None = None
     pseudonym_key: str | None = None
+    audit_key: str | None = None
     alertmanager_url: str | None = None
     stop_timeout_s: float = 10.0
 
@@ -103,6 +106,10 @@ class Settings:
         kwargs["security_protocol"] = protocol
         kwargs["database_url"] = env.get("SANPALANG_DATABASE_URL") or None
         kwargs["pseudonym_key"] = env.get("SANPALANG_PSEUDONYM_KEY") or None
+        if v := env.get("SANPALANG_AUDIT_KEY"):
+            if len(v.encode("utf-8")) < 32:
+                raise SettingsError("SANPALANG_AUDIT_KEY is shorter than 32 characters")
+            kwargs["audit_key"] = v
         if v := env.get("SANPALANG_ALERTMANAGER_URL"):
             if not v.startswith(("http://", "https://")):
                 raise SettingsError(f"SANPALANG_ALERTMANAGER_URL={v!r} is not an http:// or https:// URL")

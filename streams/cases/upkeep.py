@@ -22,7 +22,7 @@ from streams.cases.fold import DEFAULT_CONFIG, Folded, _index, _merge_signals, _
 from streams.cases.model import Case
 from streams.cases.signals import PersonsMerged, Signal
 
-__all__ = ["merge_persons", "expire"]
+__all__ = ["merge_persons", "expire", "cases_of_persons"]
 
 
 def _active(cases: list[Case], person_id: str, config: FoldConfig) -> list[Case]:
@@ -35,6 +35,19 @@ def _active(cases: list[Case], person_id: str, config: FoldConfig) -> list[Case]
         return []
     latest = max(c.person(person_id).last_at for c in active)
     return [c for c in active if latest - c.person(person_id).last_at <= config.person_window]
+
+
+def cases_of_persons(book: CaseBook, person_ids: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every case a merge of these persons would rewrite or merge, as (case id, its provinces: lead
+    first, then those it touches): what an operator must be allowed to change before their
+    confirmation of a link is applied (`streams.worker.admission.action_refusal`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for person_id in person_ids:
+        for case_id in book.person_cases.get(person_id, ()):
+            case = book.case(case_id)
+            if case is not None:
+                found[case.case_id] = (case.lead_province, *(p for p in case.provinces if p != case.lead_province))
+    return tuple(sorted(found.items()))
 
 
 def merge_persons(book: CaseBook, merged: Iterable[str], into: str, now: datetime,

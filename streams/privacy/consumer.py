@@ -7,16 +7,24 @@ later fails closed (``leaks`` lists it as not reviewed) instead of flowing out. 
 
 The transform replaces ids the console and the worker rely on (case and alert ids, hub person ids),
 so it belongs on topics that only consumers read; see docs/consumers.md.
+
+**Nothing on a per-case record points at a person** (issue 11): times are cut to the day (UTC);
+event types are folded into coarse stages (`COARSE_STAGES`: custody, detention and deportation are
+all `Enforcement`, like a rescue); a person's nationality and minor flag are not on per-case records
+(they are counted in the k-anonymous aggregates only); the persons of ``withdrawn`` (a recorded
+consent withdrawal) are left out of later records and an alert about one of them names nobody.
+`leaks` checks all of it, so a record that is not coarse fails closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from streams.privacy.tokens import PrivacyError, is_token, pseudonym
 
-__all__ = ["CONSUMER_SCHEMAS", "consumer_message", "for_consumer", "leaks"]
+__all__ = ["CONSUMER_SCHEMAS", "COARSE_STAGES", "consumer_message", "for_consumer", "leaks", "to_day"]
 
 CASE_VIEW, ALERT, AGGREGATE = "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Aggregate"
 CONSUMER_SCHEMAS = (CASE_VIEW, ALERT, AGGREGATE)
@@ -32,6 +40,37 @@ _TOKENS = {CASE_VIEW: {"case_id": "case", "merged_into": "case"}, ALERT: {"alert
 _NESTED = {CASE_VIEW: {"persons", "organisations", "agency_case_refs", "timeline", "open_alert_ids"},
            ALERT: {"subject", "message"}, AGGREGATE: set()}
 _PERSON_PLAIN = {"roles", "trafficking_status", "is_minor", "nationality"}
+_PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-anonymous aggregates
+_CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
+
+_STAGE_OF = {
+    "Enforcement": ("RescueConducted", "CustodyStarted", "CustodyExtensionGranted", "CustodyEnded", "DetentionAdmitted",
+                    "DetentionReleased", "DeportationScheduled", "DeportationCancelled", "DeportationExecuted"),
+    "Report": ("TicacTipReceived", "HotlineReportReceived", "WorkerComplaintFiled", "InspectionCompleted",
+               "RorBor1ScreeningSubmitted", "PipoInspectionFindingRecorded"),
+    "Movement": ("BorderCrossingRecorded", "PipoPortOutReported", "PipoPortInReported", "EmployerChanged"),
+    "Screening": ("MdtScreeningScheduled", "MdtScreeningCompleted"),
+    "Protection": ("ShelterIntakeRecorded", "ShelterExitRecorded", "RightsInformed", "SupportPlanCreated",
+                   "SupportPlanClosed", "FollowUpVisited", "ConsentRecorded", "ConsentWithdrawn"),
+    "Prosecution": ("CriminalCaseOpened", "SuspectIdentified", "ProsecutionMilestoneRecorded"),
+    "Return": ("RepatriationApproved", "RepatriationCompleted"),
+}
+COARSE_STAGES: dict[str, str] = {event: stage for stage, events in _STAGE_OF.items() for event in events}
+"""Event type -> the coarse stage consumers see instead; a type not listed is `Other`."""
+_STAGES = frozenset({*_STAGE_OF, "Other"})
+WITHDRAWN = "withdrawn"
+"""What an alert about a person who withdrew consent is keyed by instead of them (one token for all)."""
+
+
+def to_day(value: datetime | None) -> datetime | None:
+    """The UTC day a time falls on (its midnight): what consumers get instead of the time."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _is_day(value: Any) -> bool:
+    return value is None or (isinstance(value, datetime) and to_day(value) == value)
 _TIMELINE_PLAIN = {"event_type", "agency", "occurred_at", "province"}
 
 
@@ -46,38 +85,49 @@ def _subject_domain(subject: str) -> str:
     return "org" if ":" in subject else "person"
 
 
-def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str]) -> dict[str, Any]:
+def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str],
+               withdrawn: Collection[str]) -> dict[str, Any]:
     out = dict(record)
     out["case_id"] = token("case", record["case_id"])
     out["merged_into"] = token("case", record["merged_into"]) if record.get("merged_into") else None
-    out["persons"] = [{**p, "person_id": token("person", p["person_id"])} for p in record.get("persons") or ()]
+    out["persons"] = [{**p, "person_id": token("person", p["person_id"]), **dict.fromkeys(_PERSON_WITHHELD)}
+                      for p in record.get("persons") or () if p["person_id"] not in withdrawn]
+    for field in _CASE_TIMES:
+        out[field] = to_day(record[field])
+    out["deadlines"] = [{**d, "due_at": to_day(d["due_at"])} for d in record.get("deadlines") or ()]
     out["organisations"] = [{**o, "org_key": token("org", o["org_key"]), "name": ""}
                             for o in record.get("organisations") or ()]
     out["agency_case_refs"] = [{**r, "ref": token("ref", f"{r['agency']}:{r['ref']}")}
                                for r in record.get("agency_case_refs") or ()]
-    out["timeline"] = [{**e, "event_id": token("event", e["event_id"])} for e in record.get("timeline") or ()]
+    out["timeline"] = [{**e, "event_id": token("event", e["event_id"]), "occurred_at": to_day(e["occurred_at"]),
+                        "event_type": COARSE_STAGES.get(e["event_type"], "Other")} for e in record.get("timeline") or ()]
     out["open_alert_ids"] = [token("alert", a) for a in record.get("open_alert_ids") or ()]
     return out
 
 
-def _alert(record: Mapping[str, Any], token: Callable[[str, str], str]) -> dict[str, Any]:
+def _alert(record: Mapping[str, Any], token: Callable[[str, str], str], withdrawn: Collection[str]) -> dict[str, Any]:
     out = dict(record)
     out["alert_id"] = token("alert", record["alert_id"])
     out["case_id"] = token("case", record["case_id"]) if record.get("case_id") else None
-    out["subject"] = token(_subject_domain(record["subject"]), record["subject"])
+    subject = WITHDRAWN if record["subject"] in withdrawn else record["subject"]
+    out["subject"] = token(_subject_domain(subject), subject)
+    for field in _ALERT_TIMES:
+        out[field] = to_day(record.get(field))
     out["message"] = consumer_message(record)
     return out
 
 
-def for_consumer(name: str, record: Mapping[str, Any], key: bytes) -> dict[str, Any]:
+def for_consumer(name: str, record: Mapping[str, Any], key: bytes, *,
+                 withdrawn: Collection[str] = frozenset()) -> dict[str, Any]:
     """``record`` of schema ``name`` as the consumer principal may read it; raises PrivacyError
-    for a schema not meant for consumers or a record that would still leak."""
+    for a schema not meant for consumers or a record that would still leak. ``withdrawn``: hub
+    person ids whose consent was withdrawn (left out)."""
     def token(domain: str, value: str) -> str:
         return pseudonym(key, domain, value)
     if name == CASE_VIEW:
-        out = _case_view(record, token)
+        out = _case_view(record, token, withdrawn)
     elif name == ALERT:
-        out = _alert(record, token)
+        out = _alert(record, token, withdrawn)
     elif name == AGGREGATE:
         out = dict(record)
     else:
@@ -117,6 +167,7 @@ def leaks(name: str, record: Mapping[str, Any]) -> list[str]:
             problems.append("subject: raw person id or organisation key, not a token")
         if record.get("message") != consumer_message(record):
             problems.append("message: operators' free text (may name an employer, a vessel or a place)")
+        problems += [f"{field}: a time, not a day" for field in _ALERT_TIMES if not _is_day(record.get(field))]
     elif name == AGGREGATE:
         problems += _aggregate_leaks(record)
     return problems
@@ -125,10 +176,14 @@ def leaks(name: str, record: Mapping[str, Any]) -> list[str]:
 def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
     """Every nested record of a case view checked; paths (``timeline[3].``) are only written for
     a problem found (most views have none)."""
-    problems: list[str] = []
+    problems: list[str] = [f"{field}: a time, not a day" for field in _CASE_TIMES if not _is_day(record.get(field))]
+    problems += [f"deadlines[{i}].due_at: a time, not a day" for i, d in enumerate(record.get("deadlines") or ())
+                 if not _is_day(d.get("due_at"))]
     for i, p in enumerate(record.get("persons") or ()):
         if not p.keys() <= _PERSON_FIELDS:
             problems += _unreviewed(f"persons[{i}].", p, _PERSON_FIELDS)
+        problems += [f"persons[{i}].{field}: per person, only in the aggregates" for field in _PERSON_WITHHELD
+                     if p.get(field) is not None]
         if not is_token(p.get("person_id"), "person"):
             problems.append(f"persons[{i}].person_id: hub person id, not a person token")
     for i, o in enumerate(record.get("organisations") or ()):
@@ -148,6 +203,10 @@ def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
             problems += _unreviewed(f"timeline[{i}].", e, _TIMELINE_FIELDS)
         if not is_token(e.get("event_id"), "event"):
             problems.append(f"timeline[{i}].event_id: derived from an agency record id")
+        if not _is_day(e.get("occurred_at")):
+            problems.append(f"timeline[{i}].occurred_at: a time, not a day")
+        if e.get("event_type") not in _STAGES:
+            problems.append(f"timeline[{i}].event_type: an event type, not a coarse stage")
     problems += [f"open_alert_ids[{i}]: raw alert id" for i, a in enumerate(record.get("open_alert_ids") or ())
                  if not is_token(a, "alert")]
     return problems

@@ -45,6 +45,9 @@ def run(args: argparse.Namespace, settings) -> int:
     else:
         window = REPLAY_WINDOW if args.clock == "event" else timedelta(0)
     connection = resolve_connection(settings)
+    if connection.uses_sasl and not settings.is_external:     # the local SASL broker: the catalogue's
+        from ops.credentials import principal_password        # `hub` principal, not its super-user
+        connection = connection.as_principal("hub", principal_password(settings, "hub"))
     options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
                             views=not args.no_views, consumer_key=pseudonym_key(settings),
                             alertmanager_url=settings.alertmanager_url, window=window,

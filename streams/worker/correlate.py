@@ -40,7 +40,8 @@ import schemas
 from ops.kafka.connection import KafkaConnection
 from streams.aggregates import AggregateCounts, changed_tables
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
-from streams.worker.lane import ACTIONS_TOPIC, FLUSH, LANE_TOPIC, encoded, feed, intake_topics, tick_value
+from streams.worker.lane import (ACTIONS_TOPIC, FLUSH, LANE_TOPIC, Refused, encoded, feed, intake_topics,
+                                 refused_output, tick_value)
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.snapshot import Snapshot, SnapshotWriter, code_fingerprint, entry_digest, read_snapshot
@@ -66,6 +67,8 @@ class Entry:
     key: bytes | None
     value: bytes
     timestamp: int
+    partition: int | None = None
+    offset: int | None = None
 
 
 async def replay(connection: KafkaConnection, correlator: Correlator, *, lane: str = LANE_TOPIC,
@@ -118,9 +121,11 @@ async def lane_entry(connection: KafkaConnection, lane: str, offset: int) -> byt
         await consumer.stop()
 
 
-def _safe_feed(correlator: Correlator, value: bytes, where: str) -> list[Output]:
+def _safe_feed(correlator: Correlator, value: bytes, where: str, topic: str = LANE_TOPIC) -> list[Output]:
     try:
-        return feed(correlator, value)
+        return feed(correlator, value, topic)
+    except Refused:
+        raise
     except Exception as err:  # a bug on one entry must not stop the hub; it is logged and counted
         log.error("the entry at %s could not be applied and was skipped: %s", where, err)
         WorkerMetrics.shared().skipped.inc()
@@ -195,7 +200,8 @@ class CorrelateLoop:
                 fetched = await self.sources.getmany(timeout_ms=200, max_records=self.batch)
                 if fetched:
                     self._last_entry = time.monotonic()
-                    entries = [Entry(m.topic, m.key, m.value, m.timestamp) for ms in fetched.values() for m in ms]
+                    entries = [Entry(m.topic, m.key, m.value, m.timestamp, m.partition, m.offset)
+                               for ms in fetched.values() for m in ms]
                     # positions, not last offset + 1: they step over the sources' commit markers
                     offsets = {tp: await self.sources.position(tp) for tp in fetched}
                     await self._commit(entries, offsets)
@@ -254,22 +260,29 @@ class CorrelateLoop:
         producer = self.producer
         outputs: list[Output] = []
         sends: list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]] = []
+        admitted: list[Entry] = []
         for entry in entries:
-            made = _safe_feed(self.correlator, entry.value, f"{entry.topic} ({entry.key!r})")
+            try:
+                made = _safe_feed(self.correlator, entry.value, f"{entry.topic} ({entry.key!r})", entry.topic)
+            except Refused as refused:        # not what its topic carries: dead-lettered, never on the lane
+                log.warning("refused %s partition %s offset %s: %s", entry.topic, entry.partition, entry.offset, refused)
+                made = [refused_output(entry.topic, entry.partition, entry.offset, entry.value, entry.timestamp, refused)]
+            else:
+                admitted.append(entry)
             outputs += made
             produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
             sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
         self.in_flight = len(entries)
         try:
             async with producer.transaction():
-                for entry in entries:
+                for entry in admitted:
                     on_lane = await producer.send(self.lane, entry.value, key=entry.key, timestamp_ms=entry.timestamp)
                 for topic, key, value, headers in sends:
                     await producer.send(topic, value=value, key=key, headers=headers)
                 if offsets:
                     await producer.send_offsets_to_transaction(offsets, GROUP)
-            if entries:
-                self._lane_next = ((await on_lane).offset + 1, entries[-1].value)
+            if admitted:
+                self._lane_next = ((await on_lane).offset + 1, admitted[-1].value)
                 written = self.snapshots.written if self.snapshots is not None else 0
                 self.metrics.replay_backlog.set(self._lane_next[0] - written)
         except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
@@ -279,7 +292,7 @@ class CorrelateLoop:
         finally:
             self.in_flight = 0
         self._count(outputs)
-        self.metrics.committed(entries, outputs)
+        self.metrics.committed(admitted, outputs)
         if self.on_alert is not None:
             for output in outputs:
                 if output.topic == ALERTS_TOPIC:

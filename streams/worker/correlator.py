@@ -34,12 +34,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import schemas
+
 from streams.cases.readers import as_utc
+from streams.cases.upkeep import cases_of_persons
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer
+from streams.privacy.consent import ConsentLedger
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
+from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, action_refusal,
+                                     refused_record)
 from streams.worker.reorder import REPLAY_WINDOW, EventTimeBuffer
 
 __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
@@ -83,10 +89,11 @@ class Correlator:
         self.now: datetime | None = None
         self._expired_at: datetime | None = None
         self._actions: set[str] = set()
-        self._events: set[str] = set()
+        self._events: dict[str, str] = {}       # event id -> the agency that sent it first
         self.buffer = EventTimeBuffer(window)
         self.lead = lead
         self.wall_at: datetime | None = None
+        self.consent = ConsentLedger()          # persons whose tokens leave consumer records (issue 11)
 
     wall_at: datetime | None = None        # (snapshots taken before the bounded clock lack them)
     lead: timedelta = CLOCK_LEAD
@@ -103,9 +110,17 @@ class Correlator:
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
         envelope = record["envelope"]
-        if envelope["event_id"] in self._events:   # a connector may send a record twice
+        event_id, agency = envelope["event_id"], envelope["agency"]
+        first = self._events.get(event_id)
+        if first == agency:                  # a connector may send a record twice
             return []
-        self._events.add(envelope["event_id"])
+        if first is not None:                # another agency used this id first: (agency, event id) is the key,
+            event_id = f"{agency}:{event_id}"    # so this event keeps an identity of its own, not suppressed
+            if event_id in self._events:
+                return []
+            record = {**record, "envelope": {**envelope, "event_id": event_id}}
+            envelope = record["envelope"]
+        self._events[event_id] = agency
         source = envelope["source"]["system"]
         released = self.buffer.add(source, as_utc(envelope["occurred_at"]), (name, record))
         return [o for name_, record_ in released for o in self._correlate(name_, record_)]
@@ -132,25 +147,54 @@ class Correlator:
             person_ids[(envelope["event_id"], person["person_ref"])] = decision.person_id
             out.append(self._link(envelope, person["person_ref"], decision, at))
             if decision.merged:
+                self.consent.merged(decision.merged, decision.person_id)
                 out += self._outcome(on_person_merge(self.hub, decision.merged, decision.person_id, self.now))
+        if self.consent.observe(name, record, person_ids) and self.consumer_key is not None:
+            # a withdrawal: what is published with it (deadlines due by its time) leaves the person out too
+            out = [o for o in out if o.topic not in CONSUMER_TOPICS.values()]
+            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS]
         out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
         return out
 
     def action(self, action: Mapping[str, Any]) -> list[Output]:
-        """An operator's decision. Alert actions on alerts the hub no longer holds change nothing."""
+        """An operator's decision. Alert actions on alerts the hub no longer holds change nothing.
+        An action outside the scope it records (`admission.action_refusal`, checked against the
+        state it would change, now) changes nothing and is dead-lettered on `dlq.hub.v1`."""
         if action["action_id"] in self._actions:
             return []
         self._actions.add(action["action_id"])
         at = as_utc(action["at"])
         kind = action["kind"]
         if kind in ("Acknowledge", "Resolve") and action.get("alert_id"):
-            if self.hub.rules.find(action["alert_id"]) is None:
+            found = self.hub.rules.find(action["alert_id"])
+            if found is None:
                 return []
+            refused = action_refusal(action, alert_province=found[1].province)
+            if refused is not None:
+                return [self._refused(action, refused)]
             return self._outcome(on_operator(self.hub, action["alert_id"], kind.lower(), at))
         if kind in ("ConfirmLink", "RejectLink") and action.get("person_id") and action.get("candidate_id"):
+            refused = action_refusal(action, touched=cases_of_persons(
+                self.hub.cases, (self._current(action["person_id"]), self._current(action["candidate_id"]))))
+            if refused is not None:
+                return [self._refused(action, refused)]
             decide = self._confirm if kind == "ConfirmLink" else self._reject
             return decide(action["person_id"], action["candidate_id"])
         return []                            # Escalate: the console records it
+
+    @staticmethod
+    def _refused(action: Mapping[str, Any], refused: Refusal) -> Output:
+        key, record = refused_record(ACTIONS_TOPIC, refused, schemas.encode(ACTION_SCHEMA, action),
+                                     as_utc(action["at"]), schema=ACTION_SCHEMA,
+                                     key=f"{ACTIONS_TOPIC}:{action['action_id']}")
+        return Output(HUB_DLQ, key, REFUSED_SCHEMA, record)
+
+    def _current(self, person_id: str) -> str:
+        """The id a person goes by now (ids merged away stand for the person they went into)."""
+        try:
+            return self.matcher.person_id(self.matcher._root_of(person_id))
+        except (KeyError, ValueError):
+            return person_id
 
     # --- inside -----------------------------------------------------------------------------
     def _advance(self, at: datetime) -> list[Output]:
@@ -179,6 +223,7 @@ class Correlator:
         if joined is None:
             return []
         into, merged = joined
+        self.consent.merged((merged,), into)
         return self._outcome(on_person_merge(self.hub, (merged,), into, self.now))
 
     def _reject(self, person_id: str, candidate_id: str) -> list[Output]:
@@ -210,6 +255,6 @@ class Correlator:
         return out
 
     def _for_consumer(self, output: Output) -> Output:
-        record = for_consumer(output.schema, output.record, self.consumer_key)
+        record = for_consumer(output.schema, output.record, self.consumer_key, withdrawn=self.consent.withdrawn)
         key = record["case_id"] if output.schema == CASE_VIEW else record["alert_id"]
         return Output(CONSUMER_TOPICS[output.topic], key, output.schema, record)

@@ -4,6 +4,11 @@ Intake events and operator actions are copied onto it as they are (Avro single-o
 wall-clock ticks are written as `tick:<epoch ms>`, and `flush` when the lane has gone idle (the
 correlator then correlates the events it holds for event-time order). Its order is the order the correlator decided
 in, so replaying it from the start rebuilds the correlator exactly.
+
+Only admitted records reach it (`admission.refusal`: a record is what its topic says): `feed` is
+given the topic a record came from, and raises `Refused` for anything that topic does not carry;
+the caller dead-letters it on `dlq.hub.v1` instead of writing it to the lane. Lane entries
+themselves (a replay) are fed with the lane as their topic.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from datetime import datetime, timezone
 import schemas
 from schemas.catalogue import load_catalogue
 
+from streams.worker.admission import ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, refusal, refused_record
 from streams.worker.correlator import Correlator, Output
 
-__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "intake_topics", "tick_value", "feed"]
+__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "intake_topics", "tick_value", "feed", "Refused",
+           "refused_output"]
 
 LANE_TOPIC = "sanpalang-hub-lane"
-ACTIONS_TOPIC = "operator.actions.v1"
 AGENCIES = load_catalogue().agencies                 # the catalogue names them once, for every part
 _TICK = b"tick:"
 FLUSH = b"flush"
@@ -34,18 +40,44 @@ def tick_value(at: datetime) -> bytes:
     return _TICK + str(int(at.timestamp() * 1000)).encode()
 
 
-def feed(correlator: Correlator, value: bytes) -> list[Output]:
-    """Apply one lane entry. An entry that cannot be decoded was refused upstream already (the
-    connectors validate every event); it is skipped, and the caller counts it."""
-    if value == FLUSH:
-        return correlator.flush()
-    if value.startswith(_TICK):
-        at = datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc)
-        return correlator.tick(at)
-    name, record = schemas.decode(value)
+class Refused(Exception):
+    """A source record its topic does not carry: never applied, dead-lettered by the caller."""
+
+    def __init__(self, refusal: Refusal, schema: str | None = None) -> None:
+        super().__init__(str(refusal))
+        self.refusal, self.schema = refusal, schema
+
+
+def feed(correlator: Correlator, value: bytes, topic: str = LANE_TOPIC) -> list[Output]:
+    """Apply one entry that came from `topic` (the lane itself on a replay). Raises `Refused` when
+    the topic does not carry it (`admission`): it is then not applied and must not reach the lane."""
+    if topic == LANE_TOPIC:
+        if value == FLUSH:
+            return correlator.flush()
+        if value.startswith(_TICK):
+            at = datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc)
+            return correlator.tick(at)
+        name, record = schemas.decode(value)
+    else:
+        try:
+            name, record = schemas.decode(value)
+        except Exception as err:  # bytes that are no Avro record of ours: a tick, garbage, an unknown schema
+            raise Refused(Refusal("undecodable", f"not a record of the contract: {err}")) from err
+        refused = refusal(topic, name, record)
+        if refused is not None:
+            raise Refused(refused, name)
     if name == _ACTION:
         return correlator.action(record)
     return correlator.event(name, record)
+
+
+def refused_output(topic: str, partition: int | None, offset: int | None, value: bytes, produced_ms: int,
+                   refused: Refused) -> Output:
+    """The dead letter on `dlq.hub.v1` for a record `feed` refused."""
+    key, record = refused_record(topic, refused.refusal, value,
+                                 datetime.fromtimestamp(produced_ms / 1000, tz=timezone.utc),
+                                 partition=partition, offset=offset, schema=refused.schema)
+    return Output(HUB_DLQ, key, REFUSED_SCHEMA, record)
 
 
 def encoded(outputs: Iterable[Output]) -> list[tuple[str, bytes, bytes, str]]:

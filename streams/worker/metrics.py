@@ -27,6 +27,7 @@ METRIC_NAMES = (
     "sanpalang_worker_last_commit_timestamp_seconds", "sanpalang_worker_skipped_entries_total",
     "sanpalang_worker_view_rows_total", "sanpalang_worker_operator_actions_total",
     "sanpalang_worker_views_degraded", "sanpalang_worker_views_failures_total",
+    "sanpalang_worker_refused_records_total",
 )
 
 
@@ -58,6 +59,9 @@ class WorkerMetrics:
         self.views_failures = PromCounter("sanpalang_worker_views_failures_total",
                                           "Failed attempts to write the SQL views (each retried)", registry=r)
         self.degraded_reason: str | None = None            # for /health
+        self.refused = PromCounter("sanpalang_worker_refused_records_total",
+                                   "Records refused and dead-lettered on dlq.hub.v1, never applied (issue 11)",
+                                   ["topic", "reason"], registry=r)
         self._cases: dict[str, tuple[str, str]] = {}
         self._alerts: dict[str, tuple[str, str, str]] = {}
 
@@ -76,7 +80,9 @@ class WorkerMetrics:
                 self.events.labels(entry.topic.split(".")[1]).inc()
         for output in outputs:
             record = output.record
-            if output.schema == "sanpalang.hub.PersonLink":
+            if output.schema == "sanpalang.hub.RefusedRecord":
+                self.refused.labels(record["topic"], record["reason_code"]).inc()
+            elif output.schema == "sanpalang.hub.PersonLink":
                 self.links.labels(record["decision"]).inc()
             elif output.schema == "sanpalang.hub.CaseView":
                 open_ = record.get("merged_into") is None and record.get("status") != "Closed"

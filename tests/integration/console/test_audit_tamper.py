@@ -18,6 +18,7 @@ from ops.settings import Settings
 from tests.integration.console.world import NOW
 
 IN_CI = os.environ.get("CI") == "true"
+KEY = b"the audit key of these tests, 32+ bytes"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,10 +31,10 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def hub(database_url):
-    hub = open_hub(database_url)
+    hub = open_hub(database_url, KEY)
     with hub.writer.begin() as conn:
         for i in range(6):
-            auditlog.append(conn, at=NOW + timedelta(seconds=i), actor="prov57", role="provincial", action="case.read",
+            auditlog.append(conn, KEY, at=NOW + timedelta(seconds=i), actor="prov57", role="provincial", action="case.read",
                             target=f"case-{i + 1}", province="TH-57", detail={"via": "session"})
     yield hub
     hub.reader.dispose()
@@ -41,7 +42,8 @@ def hub(database_url):
 
 
 def verify(url: str, tmp_path, capsys) -> tuple[int, str]:
-    code = audit_command.run(argparse.Namespace(action="verify"), Settings(home=tmp_path, database_url=url))
+    code = audit_command.run(argparse.Namespace(action="verify", anchors=False),
+                             Settings(home=tmp_path, database_url=url, audit_key=KEY.decode()))
     out = capsys.readouterr()
     return code, out.out + out.err
 
@@ -79,11 +81,11 @@ class TestAuditVerify:
         assert code == 1 and "first bad entry: 6" in out
 
     def test_appends_continue_the_chain_after_a_restart(self, hub, database_url):
-        again = open_hub(database_url)
+        again = open_hub(database_url, KEY)
         with again.writer.begin() as conn:
-            entry = auditlog.append(conn, at=NOW, actor="nat", role="national", action="case.read", target="case-7")
+            entry = auditlog.append(conn, KEY, at=NOW, actor="nat", role="national", action="case.read", target="case-7")
         with again.writer.connect() as conn:
-            count, broken, head = auditlog.verify(conn)
+            count, broken, head = auditlog.verify(conn, KEY)
         again.writer.dispose()
         again.reader.dispose()
         assert (entry.seq, count, broken, head) == (7, 7, None, (7, entry.digest))

@@ -56,9 +56,9 @@ def test_the_directory_resumes_after_a_restart_from_its_stored_offsets(kafka_con
     hub = open_hub(f"sqlite:///{tmp_path / 'hub.db'}")
     try:
         _publish(kafka_connection, topic, [_event("e1")])
-        asyncio.run(_run_until(DirectoryFeed(kafka_connection, (topic,), hub.writer), hub, rows=2))
+        asyncio.run(_run_until(DirectoryFeed(kafka_connection, (topic,), hub.writer, {topic: "police"}), hub, rows=2))
         _publish(kafka_connection, topic, [_event("e2")])
-        asyncio.run(_run_until(DirectoryFeed(kafka_connection, (topic,), hub.writer), hub, rows=4))
+        asyncio.run(_run_until(DirectoryFeed(kafka_connection, (topic,), hub.writer, {topic: "police"}), hub, rows=4))
         with hub.writer.connect() as conn:
             offsets = conn.execute(sa.text("SELECT topic, partition, next_offset FROM console_feed_offsets")).all()
             events = sorted(conn.execute(sa.text("SELECT DISTINCT event_id FROM console_person_entries")).scalars())

@@ -135,7 +135,8 @@ class TestAnOperatorsAction:
                           if a["state"] == "Firing")
             action = {"action_id": "act-it-1", "kind": "Acknowledge", "alert_id": firing["alert_id"],
                       "person_id": None, "candidate_id": None, "province": firing["province"],
-                      "operator": "demo.national", "note": "on it", "at": datetime.now(timezone.utc)}
+                      "operator": "demo.national", "note": "on it", "at": datetime.now(timezone.utc),
+                      "role": "national", "provinces": []}
             producer = KafkaProducer(**connection.kafka_python(), acks="all")
             producer.send("operator.actions.v1", key=firing["province"].encode(),
                           value=schemas.encode("sanpalang.hub.OperatorAction", action)).get(timeout=30)

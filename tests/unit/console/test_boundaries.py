@@ -9,7 +9,7 @@ import pytest
 
 import console
 
-PURE = ["roles", "credentials", "lockout", "csrf", "dates", "i18n", "present", "audit", "directory"]
+PURE = ["roles", "credentials", "lockout", "csrf", "dates", "i18n", "present", "audit", "directory", "throttle"]
 FORBIDDEN = {"aiohttp", "aiokafka", "kafka", "sqlalchemy", "faust", "prometheus_client", "os", "time", "streams"}
 
 

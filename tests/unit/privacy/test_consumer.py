@@ -14,6 +14,7 @@ import streams.privacy
 from ops.settings import Settings
 from streams.privacy import (PrivacyError, consumer_message, for_consumer, is_token, leaks, pseudonym,
                              pseudonym_key)
+from streams.privacy.consumer import COARSE_STAGES, to_day
 
 KEY = b"k" * 32
 OTHER_KEY = b"o" * 32
@@ -62,10 +63,58 @@ class TestCaseViewForConsumers:
 
     def test_keeps_what_reporting_needs(self):
         original, out = case_view(), for_consumer(CASE, case_view(), KEY)
-        for field in ("lead_province", "provinces", "stage", "status", "deadlines", "opened_at", "updated_at"):
+        for field in ("lead_province", "provinces", "stage", "status"):
             assert out[field] == original[field]
-        assert [(p["roles"], p["nationality"], p["is_minor"]) for p in out["persons"]] == \
-            [(p["roles"], p["nationality"], p["is_minor"]) for p in original["persons"]]
+        for field in ("opened_at", "updated_at"):
+            assert out[field] == to_day(original[field])
+        assert [(d["rule"], d["due_at"]) for d in out["deadlines"]] == \
+            [(d["rule"], to_day(d["due_at"])) for d in original["deadlines"]]
+        assert [(p["roles"], p["trafficking_status"]) for p in out["persons"]] == \
+            [(p["roles"], p["trafficking_status"]) for p in original["persons"]]
+
+
+class TestConsumerRecordsCannotPointAtAPerson:
+    """Issue 11, item 7: a neighbour who saw the raid cannot find the record by its time and kind."""
+
+    def test_times_are_cut_to_the_day(self):
+        out = for_consumer(CASE, case_view(), KEY)
+        times = [out["opened_at"], out["updated_at"], *(e["occurred_at"] for e in out["timeline"]),
+                 *(d["due_at"] for d in out["deadlines"])]
+        assert all((t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0) for t in times)
+        a = for_consumer(ALERT, alert(), KEY)
+        assert (a["raised_at"].hour, a["raised_at"].minute) == (0, 0)
+
+    def test_custody_detention_and_deportation_are_one_coarse_stage(self):
+        record = case_view()
+        kinds = ("CustodyStarted", "DetentionAdmitted", "DeportationExecuted", "RescueConducted")
+        record["timeline"] = [{**record["timeline"][0], "event_type": kind} for kind in kinds]
+        assert {e["event_type"] for e in for_consumer(CASE, record, KEY)["timeline"]} == {"Enforcement"}
+        assert COARSE_STAGES["MdtScreeningCompleted"] == "Screening"
+
+    def test_an_unknown_event_type_is_other(self):
+        record = case_view()
+        record["timeline"][0]["event_type"] = "SomethingNew"
+        assert for_consumer(CASE, record, KEY)["timeline"][0]["event_type"] == "Other"
+
+    def test_no_nationality_or_minor_flag_per_person(self):
+        out = for_consumer(CASE, case_view(), KEY)
+        assert all(p["nationality"] is None and p["is_minor"] is None for p in out["persons"])
+
+    def test_a_record_that_is_not_coarse_fails_closed(self):
+        out = for_consumer(CASE, case_view(), KEY)
+        out["persons"][0]["nationality"] = "MMR"
+        out["timeline"][0]["event_type"] = "CustodyStarted"
+        found = "\n".join(leaks(CASE, out))
+        assert "persons[0].nationality" in found and "timeline[0].event_type" in found
+
+    def test_a_person_who_withdrew_consent_is_left_out_and_their_alerts_name_nobody(self):
+        original = case_view()
+        gone = original["persons"][0]["person_id"]
+        out = for_consumer(CASE, original, KEY, withdrawn={gone})
+        assert pseudonym(KEY, "person", gone) not in repr(out) and len(out["persons"]) == len(original["persons"]) - 1
+        about = for_consumer(ALERT, alert(subject=gone), KEY, withdrawn={gone})
+        assert about["subject"] == for_consumer(ALERT, alert(subject="prs_other"), KEY, withdrawn={"prs_other"})["subject"]
+        assert leaks(ALERT, about) == []
 
     def test_the_result_still_fits_the_case_view_schema(self):
         out = for_consumer(CASE, case_view(), KEY)

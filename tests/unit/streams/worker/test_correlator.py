@@ -79,10 +79,11 @@ class TestTheCorrelator:
         assert persons["f1"] >= 0.99 and cases["f1"] >= 1.0, (persons, cases)
 
 
-def action(kind, *, alert_id=None, person_id=None, candidate_id=None, action_id="act-1"):
+def action(kind, *, alert_id=None, person_id=None, candidate_id=None, action_id="act-1", role="national",
+           provinces=()):
     return {"action_id": action_id, "kind": kind, "alert_id": alert_id, "person_id": person_id,
             "candidate_id": candidate_id, "province": "TH-57", "operator": "somchai", "note": None,
-            "at": datetime(2025, 6, 1, tzinfo=timezone.utc)}
+            "at": datetime(2025, 6, 1, tzinfo=timezone.utc), "role": role, "provinces": list(provinces)}
 
 
 class TestOperatorActions:
