@@ -114,6 +114,8 @@ def kill_sql_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.
     table = sa.Table("crossings", sa.MetaData(), autoload_with=engine)
 
     def insert(chunk: list[dict[str, Any]]) -> None:
+        if not chunk:
+            return
         with engine.begin() as conn:
             conn.execute(table.insert(), [{k: v for k, v in row.items() if k in table.c} for row in chunk])
 

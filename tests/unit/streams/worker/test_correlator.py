@@ -67,16 +67,19 @@ class TestTheCorrelator:
 
     def test_alerts_persons_and_cases_meet_the_truth_within_the_measured_error(self, scenario):
         """Figures of the fixed seed (docs/benchmarks.md, "Scenario"); they move only with the
-        matcher, the fold, the rules or the simulator, and then this floor is revisited."""
+        matcher, the fold, the rules or the simulator, and then this floor is revisited. Since the
+        simulator spells names as people do (not with the matcher's own romaniser), one person of
+        seed 7 (P00058) is split in two, which raises three alerts on the half lacking the rest:
+        every miss and extra must still be the matcher's, never the rules'."""
         values, truth = scenario
         _, outputs = run(values)
         links = latest(outputs, LINKS_TOPIC).values()
         alerts = score_alerts(truth, latest(outputs, ALERTS_TOPIC).values(), links)
         persons = score_persons(truth, links)
         cases = score_cases(truth, latest(outputs, CASES_TOPIC).values())
-        assert alerts["alert_recall"] >= 1.0 and alerts["alert_precision"] >= 1.0, alerts
+        assert alerts["alert_recall"] >= 1.0 and alerts["alert_precision"] >= 0.9, alerts
         assert [a for a in alerts["attribution"] if a["cause"] != "matcher"] == [], alerts["attribution"]
-        assert persons["f1"] >= 0.99 and cases["f1"] >= 1.0, (persons, cases)
+        assert persons["f1"] >= 0.96 and cases["f1"] >= 1.0, (persons, cases)
 
 
 def action(kind, *, alert_id=None, person_id=None, candidate_id=None, action_id="act-1", role="national",
@@ -107,11 +110,12 @@ class TestOperatorActions:
     def test_a_confirmed_possible_link_merges_the_two_persons_in_the_cases(self, scenario):
         values, _ = scenario
         correlator, outputs = run(values)
-        possible = next(link for link in latest(outputs, LINKS_TOPIC).values() if link["decision"] == "Possible"
-                        and any(p["person_id"] == link["person_id"] for v in latest(outputs, CASES_TOPIC).values()
-                                for p in v["persons"]))
-        merged = correlator.action(action("ConfirmLink", person_id=possible["person_id"],
-                                          candidate_id=possible["candidate_id"]))
+        for n, possible in enumerate(link for link in latest(outputs, LINKS_TOPIC).values()
+                                     if link["decision"] == "Possible"):
+            merged = correlator.action(action("ConfirmLink", person_id=possible["person_id"],
+                                              candidate_id=possible["candidate_id"], action_id=f"act-{n}"))
+            if merged:          # a link later records already joined, or of persons in no case, changes none
+                break
         views = latest(merged, CASES_TOPIC).values()
         assert views, "the cases of the merged person are published again"
         younger = max(possible["person_id"], possible["candidate_id"],
