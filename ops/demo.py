@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -204,16 +205,33 @@ def _stop(settings: Settings, processes: _Processes, started_broker: bool,
     return killed
 
 
+FEEDS, FEED_DAYS = 6, 60
+
+
+def feed_starts(now: datetime, feeds: int = FEEDS, days: float = FEED_DAYS) -> list[datetime]:
+    """Where each feed's period starts: one after the other, the last ending at ``now``. Every
+    record is then dated in the past, as an agency's would be (the connectors dead-letter records
+    dated after the moment they arrive), and the immigration rows never go behind the SQL
+    source's watermark."""
+    return [now - timedelta(days=days * (feeds - n)) for n in range(feeds)]
+
+
 def _feed_until(processes: _Processes, settings: Settings, ports: DemoPorts, drops: dict[str, Path],
                 immigration_db: str, progress: Callable[[str], None], seconds: float | None, rate: float) -> None:
-    """One seeded feed after another through the connectors, each continuing the last one's period."""
+    """One seeded feed after another through the connectors, over the year before the demo began;
+    then the hub runs on what it was given until the demo is stopped."""
     until = time.monotonic() + seconds if seconds is not None else None
+    starts = feed_starts(datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0))
     seed = 7
     while until is None or time.monotonic() < until:
-        if "simulator" not in processes.started or processes.started["simulator"].poll() is not None:
-            progress(f"simulator: feed seed {seed} at {rate:g} records/s (its truth file: "
+        if starts and ("simulator" not in processes.started or processes.started["simulator"].poll() is not None):
+            start_at = starts.pop(0)
+            progress(f"simulator: feed seed {seed} from {start_at:%Y-%m-%d} at {rate:g} records/s (its truth file: "
                      f"{settings.home / 'demo' / f'truth-{seed}.json'})")
+            if not starts:
+                progress("simulator: the last feed reaches today; the hub keeps running on what it was given")
             processes.start("simulator", "simulate", "--seed", str(seed), "--rate", str(rate),
+                            "--start-at", start_at.isoformat(), "--days", str(FEED_DAYS),
                             "--police-url", f"http://127.0.0.1:{ports.police}",
                             "--social-url", f"http://127.0.0.1:{ports.social}",
                             "--labour-dir", str(drops["labour"]), "--social-dir", str(drops["social"]),

@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--persons", type=int, default=300, help="background persons (default 300)")
     what.add_argument("--days", type=float, default=60, help="simulated period in days (default 60)")
     what.add_argument("--provinces", default=PROVINCES, help=f"ISO 3166-2:TH codes, comma-separated ({PROVINCES})")
-    what.add_argument("--start-at", help="start of the simulated period, ISO 8601 with offset (default: now, to "
-                                         "the hour, and after the rows already in the immigration tables)")
+    what.add_argument("--start-at", help="start of the simulated period, ISO 8601 with offset (default: --days "
+                                         "before now, to the hour, and after the rows already in the immigration "
+                                         "tables)")
     what.add_argument("--bad", type=float, default=0.01, help="fraction of declared bad records (default 0.01)")
     what.add_argument("--prefix", default="", help="put in front of every record id and file name")
     what.add_argument("--truth", type=Path, default=Path("truth.json"), help="truth file to write (truth.json)")

@@ -18,10 +18,12 @@ from connectors.simulator.places import DEFAULT_PROVINCES
 __all__ = ["default_start", "simulate"]
 
 
-def default_start(targets: Targets, now: datetime) -> datetime:
-    """`now` to the hour, but after every row already in the immigration tables: an SQL source
-    that polled an earlier run would otherwise never read rows written behind its watermark."""
-    start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+def default_start(targets: Targets, now: datetime, days: float) -> datetime:
+    """`days` before `now` (to the hour), so that the period ends now and no record is dated after
+    it arrives (the connectors dead-letter those); but after every row already in the immigration
+    tables: an SQL source that polled an earlier run would otherwise never read rows written behind
+    its watermark (the period then runs past now, and what is dated later is dead-lettered)."""
+    start = (now.astimezone(timezone.utc) - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
     latest = latest_row_at(targets.immigration_sql, targets.immigration_schema) if targets.immigration_sql else None
     return max(start, latest.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)) if latest else start
 
@@ -31,9 +33,9 @@ def simulate(*, seed: int, start_at: datetime | None, targets: Targets, truth_pa
              rate: float | None = 50.0, batch: int = 100, prefix: str = "", bad: float = 0.01,
              row_id_base: int | None = None, progress: Callable[[str], None] = print) -> Report:
     """Generate a feed, write its truth file, deliver it; `sanpalang simulate`. `start_at` None:
-    `default_start` (now, after the rows already in the immigration tables)."""
+    `default_start` (ending now, after the rows already in the immigration tables)."""
     if start_at is None:
-        start_at = default_start(targets, datetime.now(timezone.utc))
+        start_at = default_start(targets, datetime.now(timezone.utc), days)
     if row_id_base is None:
         row_id_base = next_row_id(targets.immigration_sql, targets.immigration_schema) if targets.immigration_sql else 1
     began = time.perf_counter()

@@ -41,6 +41,7 @@ __all__ = [
 
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 60.0
+PORTS_FREED_S = 30.0
 
 
 # --- What is running: the state file and the status --------------------------------------------
@@ -174,7 +175,11 @@ def _start_nodes(settings: Settings, state: ClusterState, node_ids: list[int], p
             raise KafkaSetupError(f"node {node_id}'s data under {_node_dir(settings, node_id)} is gone, so the "
                                   "cluster cannot be started on it; `sanpalang kafka down --purge` deletes the "
                                   "rest, then `up` starts an empty cluster")
-    _check_ports(state.host, [port for node_id in node_ids for port in state.ports[node_id]])
+    own = [port for node_id in node_ids for port in state.ports[node_id]]
+    deadline = time.monotonic() + PORTS_FREED_S      # a killed node's sockets may outlive it a moment
+    while any(_port_taken(state.host, port) for port in own) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    _check_ports(state.host, own)
     progress(f"starting Kafka node(s) {', '.join(map(str, node_ids))}")
     java = Path(find_tool("java"))
     pids: dict[int, int] = {}

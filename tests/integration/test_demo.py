@@ -94,15 +94,16 @@ class TestTheDemoLeavesNothingBehind:
         home, base, kafka_port = tmp_path / "home", free_block(32), free_block(2)
         ports = [base, base + 1, base + 2, base + 3, base + 4, base + 13, base + 23, base + 30,
                  kafka_port, kafka_port + 1]
+        env = {**demo_env(home, kafka_jar_cache, kafka_port), "SANPALANG_STOP_TIMEOUT": "5"}
         demo = subprocess.Popen([sys.executable, "-m", "ops.cli", "demo", "--port-base", str(base), "--rate", "40"],
-                                env=demo_env(home, kafka_jar_cache, kafka_port), cwd=ROOT,
+                                env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             said = _read_until(demo, after)
             assert processes_of(home), "the demo started nothing"
             demo.send_signal(signum)
             deadline = time.monotonic() + GONE_WITHIN_S
-            _, rest = demo.communicate(timeout=GONE_WITHIN_S + 5)
+            _, rest = demo.communicate(timeout=GONE_WITHIN_S * 2)
             while (processes_of(home) or taken(ports)) and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert processes_of(home) == [], said + rest
