@@ -71,7 +71,7 @@ def _leader(hub: ScratchHub, topic: str) -> int:
         partitions = admin.describe_topics([topic])[0]["partitions"]
     finally:
         admin.close()
-    leaders = [p["leader"] for p in partitions]
+    leaders = [p["leader_id"] for p in partitions]
     return max(set(leaders), key=leaders.count)
 
 
