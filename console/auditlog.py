@@ -8,8 +8,6 @@ engine begins IMMEDIATE), so concurrent appends queue and the chain stays a line
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ import sqlalchemy as sa
 
 from console import store as S
 from console.audit import KEY_MIN_BYTES, Anchor, AuditEntry, ChainBreak, next_entry, verify_chain
+from ops.private import generated_key
 
 __all__ = ["append", "entries", "verify", "read_page", "head", "audit_key", "KEY_FILE"]
 
@@ -29,23 +28,7 @@ def audit_key(home: Path, configured: str | None = None) -> bytes:
     """The audit chain's HMAC key: ``configured`` (`SANPALANG_AUDIT_KEY`) or the key file in
     ``home``, created on first use (0600, never replacing one another process made first). It is
     never written to the database: that is the point."""
-    if configured:
-        key = configured.encode("utf-8")
-    else:
-        path = Path(home) / KEY_FILE
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32) + "\n")
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-        key = path.read_text(encoding="ascii").strip().encode("ascii")
+    key = configured.encode("utf-8") if configured else generated_key(Path(home) / KEY_FILE)
     if len(key) < KEY_MIN_BYTES:
         raise ValueError(f"the audit key must be at least {KEY_MIN_BYTES} bytes (SANPALANG_AUDIT_KEY)")
     return key

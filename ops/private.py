@@ -11,9 +11,10 @@ reached by another local user even where an older file there is still 0644.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
-__all__ = ["private_home"]
+__all__ = ["generated_key", "private_home"]
 
 
 def private_home(home: Path) -> None:
@@ -22,3 +23,22 @@ def private_home(home: Path) -> None:
             home.chmod(0o700)
     except OSError:          # a home we may not change is reported by whatever uses it
         pass
+
+
+def generated_key(path: Path) -> bytes:
+    """The key in ``path`` (64 hex characters), made on first use: written 0600 under another name
+    and linked into place, so it is never seen half-written and never replaces a key another
+    process made first."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="ascii").strip().encode("ascii")
