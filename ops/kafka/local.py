@@ -101,7 +101,8 @@ def up(settings: Settings, *, nodes: int = 1, sasl: bool = False, progress: Prog
     behind (it writes the state only once the cluster answered) is removed and a cluster formatted.
     A failed start kills what it launched and raises with the log's last lines.
     ``extra_properties`` override the rendered configuration (tests use it to break a node).
-    ``tied`` nodes get SIGTERM when the calling process ends, however it ends (the demo's broker).
+    ``tied`` nodes are killed when the calling process ends abruptly (the demo's broker: with the
+    demo gone nobody would bound their shutdown; KRaft recovers from the kill on the next ``up``).
     """
     if settings.is_external:
         raise KafkaSetupError("SANPALANG_KAFKA_BOOTSTRAP is set: the hub uses that cluster and starts none")
@@ -304,7 +305,7 @@ def _launch(settings: Settings, java: Path, libs: Path, node_id: int, tied: bool
     with open(node_dir / "logs" / "console.log", "ab") as console:
         child = subprocess.Popen(node_command(java, libs, node_dir / "server.properties"), cwd=node_dir,
                                  stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
-                                 start_new_session=True, umask=0o077, preexec_fn=tied_child() if tied else None)
+                                 start_new_session=True, umask=0o077, preexec_fn=tied_child(signal.SIGKILL) if tied else None)
     _children[child.pid] = child
     (node_dir / "kafka.pid").write_text(f"{child.pid}\n")
     return child.pid
