@@ -72,8 +72,20 @@ class DemoStopped(Exception):
     """A stop signal reached the demo."""
 
 
-def _raise_stopped(signum: int, _frame: object) -> None:
-    raise DemoStopped(signal.Signals(signum).name)
+@dataclass
+class _StopRequest:
+    """The signal handler only notes the signal; the demo checks it between its steps. Raised from
+    the handler, the stop could land inside a fork (logging's at-fork lock then stays held, and the
+    next log line, in the stop itself, waits for ever)."""
+
+    name: str | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.name = self.name or signal.Signals(signum).name
+
+    def check(self) -> None:
+        if self.name:
+            raise DemoStopped(self.name)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -82,15 +94,19 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 @dataclass
 class _Processes:
     logs: Path
+    stop: _StopRequest
     started: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, *args: str) -> None:
+        self.stop.check()
         with (self.logs / f"{name}.log").open("ab") as log:
             self.started[name] = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], stdout=log,
                                                   stderr=subprocess.STDOUT, start_new_session=True,
                                                   preexec_fn=tied_child())
 
     def check(self) -> None:
+        """Raises DemoStopped once a stop signal came, RuntimeError when a process died."""
+        self.stop.check()
         for name, process in self.started.items():
             if process.poll() is not None and name != "simulator":
                 tail = (self.logs / f"{name}.log").read_text(errors="replace").splitlines()[-15:]
@@ -133,12 +149,13 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
     from connectors.simulator.deliver import ensure_tables
     from console.demo import ensure_demo_users
 
+    stop = _StopRequest()
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _raise_stopped)
+        signal.signal(signum, stop)
     tie_to_parent(signal.SIGTERM)
     root = settings.home / "demo"
     drops = {agency: root / "drop" / agency for agency in ("labour", "social")}
-    processes = _Processes(root / "logs")
+    processes = _Processes(root / "logs", stop)
     started_broker = False
     try:
         if settings.is_external:
@@ -148,6 +165,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
             progress("[1/6] starting the local Kafka broker")
             started_broker = not local.status(settings).running
             local.up(settings, progress=progress, tied=started_broker)
+        processes.check()
         connection = resolve_connection(settings)
         progress("[2/6] applying the topic catalogue (topics, users, ACLs, schemas)")
         apply_catalogue(settings, connection, load_catalogue(), progress)
@@ -155,6 +173,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
             path.mkdir(parents=True, exist_ok=True)
         immigration_db = f"sqlite:///{root / 'immigration.db'}"
         ensure_tables(immigration_db)
+        processes.check()
         progress("[3/6] starting the connectors: police and hotline over HTTP, labour and social drop "
                  "directories, immigration tables")
         processes.start("police", "connect", "police", "--http", f"127.0.0.1:{ports.police}")

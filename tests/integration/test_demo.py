@@ -103,7 +103,12 @@ class TestTheDemoLeavesNothingBehind:
             assert processes_of(home), "the demo started nothing"
             demo.send_signal(signum)
             deadline = time.monotonic() + GONE_WITHIN_S
-            _, rest = demo.communicate(timeout=GONE_WITHIN_S * 2)
+            try:
+                _, rest = demo.communicate(timeout=GONE_WITHIN_S * 2)
+            except subprocess.TimeoutExpired:
+                demo.kill()
+                _, rest = demo.communicate()
+                raise AssertionError(f"the demo still ran {GONE_WITHIN_S * 2} s after {signum!r}:\n" + said[-2000:] + rest)
             while (processes_of(home) or taken(ports)) and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert processes_of(home) == [], said + rest
