@@ -109,7 +109,7 @@ def kill_sql_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.
     from connectors.simulator.deliver import ensure_tables
     url = f"sqlite:///{workdir / 'immigration.db'}"
     ensure_tables(url)
-    rows = crossing_rows(count, seed=hash(run) % 1000)
+    rows = crossing_rows(count, seed=rng.randrange(1000))
     engine = sa.create_engine(url)
     table = sa.Table("crossings", sa.MetaData(), autoload_with=engine)
 
