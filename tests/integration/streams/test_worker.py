@@ -50,6 +50,10 @@ def _lane_end(connection) -> int:
         consumer.close()
 
 
+def _snapshots_written(log) -> int:
+    return log.read_text().count(" written in ")
+
+
 def _gauge(url: str, name: str) -> float:
     for line in urllib.request.urlopen(url, timeout=10).read().decode().splitlines():
         if line.startswith(name + " "):
@@ -62,22 +66,22 @@ class TestAWorkerKilledMidStream:
     def test_publishes_exactly_what_an_undisturbed_worker_publishes_for_the_same_lane(
             self, hub_broker, scenario, tmp_path, snapshots):
         publications, _ = scenario
-        connection, half = hub_broker.connection, len(publications) // 2
-        kills = []
+        connection, log = hub_broker.connection, tmp_path / "worker.log"
+        thirds = [publications[i * len(publications) // 3:(i + 1) * len(publications) // 3] for i in range(3)]
         window = ("--order-days", "2", "--snapshot-seconds", snapshots)   # outputs all along, not only at the final flush
-        worker = Worker(hub_broker, tmp_path / "worker.log", *window)
+        worker, sent, kills, snapshotted = Worker(hub_broker, log, *window), 0, [], 0
         try:
-            sent = publish(connection, publications[:half])
-            wait_until(lambda: correlated(connection) > 0, what="the first lane entries correlated")
-            sent += publish(connection, publications[half:])
-            for attempt in range(2):
-                if kills:                  # the restarted worker has rebuilt its state and moved on
-                    wait_until(lambda: correlated(connection) > kills[-1], what="progress after the restart")
-                else:
-                    time.sleep(0.3)
+            for third in thirds[:2]:       # each kill lands while the last third is still unpublished
+                if kills and snapshots != "0":   # the restarted worker snapshots its rebuilt state first
+                    wait_until(lambda: _snapshots_written(log) > snapshotted, what="a snapshot of the rebuilt state")
+                before = kills[-1] if kills else 0
+                sent += publish(connection, third)
+                wait_until(lambda: correlated(connection) > before, what="the worker correlating the new events")
                 worker.kill()
                 kills.append(correlated(connection))
-                worker = Worker(hub_broker, tmp_path / "worker.log", *window)
+                snapshotted = _snapshots_written(log)
+                worker = Worker(hub_broker, log, *window)
+            sent += publish(connection, thirds[2])
             wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
             backlog = _gauge(worker.metrics_url, "sanpalang_worker_replay_backlog")
         finally:
