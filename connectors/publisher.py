@@ -29,11 +29,11 @@ from typing import Any, Sequence
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, ProducerFenced
+from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.structs import ConsumerRecord
 
 from connectors.metrics import ConnectorMetrics
 from connectors.clients import read_committed, stop_producer
-from connectors.partitioning import KeyPartitioner
 from connectors.records import Publication
 from connectors.sending import send_publications, settle_quietly
 from ops.kafka.connection import KafkaConnection
@@ -89,7 +89,7 @@ class Publisher:
         self._max_batch, self._linger_s = max_batch, linger_s
         self._max_backoff_s, self._commit_timeout_s = max_backoff_s, commit_timeout_s
         self._producer: AIOKafkaProducer | None = None
-        self._partitioner = KeyPartitioner()   # aiokafka's answers, faster (partitioning.py)
+        self._partitioner = DefaultPartitioner()   # the producer's own, also used to group sends by partition
         self._queue: list[_Pending] = []
         self._in_flight: list[_Pending] = []
         self._unsettled = False    # True while the in-flight batch may have landed without our knowing

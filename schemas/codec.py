@@ -1,9 +1,6 @@
 """Avro single-object encoding on fastavro: ``C3 01`` + CRC-64-AVRO fingerprint (8 bytes,
 little-endian) of the writer schema's Parsing Canonical Form + Avro binary body.
 
-Encoding first tries the schema's compiled writer (``codec_fast``: the same bytes, several times
-faster, declining any value it is not sure of); whatever it declines is written by fastavro.
-
 Decoding looks the writer schema up by fingerprint among the current schemas, every
 historical version recorded in ``schemas.lock.json`` and any schema added at run time
 (fetched from the schema topic), and resolves it onto the current schema of the same name.
@@ -21,7 +18,7 @@ import json
 import threading
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import fastavro.write
 from fastavro import schemaless_reader, schemaless_writer
@@ -29,7 +26,6 @@ from fastavro.read import SchemaResolutionError
 from fastavro.schema import parse_schema
 from fastavro.validation import validate
 
-from .codec_fast import compile_writer
 from .registry import LOCK_PATH, CodecError, Registry, SchemaError, canonical_form, fingerprint_hex, full_name
 
 MARKER = b"\xc3\x01"
@@ -47,7 +43,6 @@ class Codec:
         self._writers: dict[str, tuple[bytes, dict]] = {}          # name -> (header, parsed)
         self._readers: dict[bytes, tuple[str, dict, dict | None]] = {}  # fp -> (name, writer, reader|None)
         self._pending: dict[bytes, tuple[str, Any]] = {}            # fp -> (name, schema), parsed on use
-        self._compiled: dict[str, Callable[[Mapping[str, Any]], bytes] | None] = {}  # name -> writer, on use
 
     # ------------------------------------------------------------------ setup
     def _setup(self) -> None:
@@ -112,15 +107,6 @@ class Codec:
         if not self._ready:
             self._setup()
         try:
-            write = self._compiled[name]
-        except KeyError:
-            write = self._compile(name)
-        if write is not None:
-            try:
-                return write(record)
-            except Exception:  # noqa: BLE001 - not a value the compiled writer takes: fastavro answers below
-                pass
-        try:
             header, parsed = self._writers[name]
         except KeyError:
             self.registry.require(name)
@@ -133,14 +119,6 @@ class Codec:
         except Exception as exc:
             raise _misfit(name, parsed, record, exc) from exc
         return out.getvalue()
-
-    def _compile(self, name: str) -> Callable[[Mapping[str, Any]], bytes] | None:
-        """The compiled writer of a top-level schema (codec_fast: same bytes, or it declines)."""
-        writer = self._writers.get(name)
-        if writer is None:
-            return None   # not a top-level schema: encode() raises the SchemaError
-        compiled = self._compiled[name] = compile_writer(writer[1], writer[0])
-        return compiled
 
     def decode(self, data: bytes) -> tuple[str, dict]:
         if not isinstance(data, bytes):
