@@ -2,8 +2,8 @@
 
 pythainlp's `royin` engine, the hub's only romaniser before, gives the RTGS form of half of real
 name words (อรุณี "Runi", กาญจนา "Kantna", ณัฐพล "Natpn"). Better engines exist but are heavy
-(`thai2rom_onnx` needs onnxruntime and costs ~1.8 ms a word; `tltk` pins old libraries), so their
-work is done offline, once, and shipped as a table (`data/rtgs_names.csv`, built by
+(`thai2rom_onnx` costs ~1.8 ms a word; `tltk` pins old libraries), so their work is done offline,
+once, and shipped as a table (`data/rtgs_names.csv`, built by
 `ops/names_tables.py` from pythainlp's name corpora, CC BY-SA 4.0; see `data/README.md`): each
 word's form, and its basis (which engines agreed). At run time a word is looked up:
 
@@ -11,9 +11,9 @@ word's form, and its basis (which engines agreed). At run time a word is looked 
 2. else as a compound of table words (Thai family names are mostly compounds of name words:
    ศรีสุขใจ is ศรี + สุขใจ), the split with the fewest pieces, each piece at least two letters and
    none starting with a vowel sign or ending with a leading vowel;
-3. else pythainlp's `thai2rom_onnx` model, when `onnxruntime` is installed (the optional extra
-   `names-model`; its weights ship with pythainlp), unless its output is cut short (shorter than
-   3/4 of royin's: it sometimes stops early, บุญเรือง -> "bunr");
+3. else pythainlp's `thai2rom_onnx` model (its weights ship with pythainlp; onnxruntime runs it),
+   unless its output is cut short (shorter than 3/4 of royin's: it sometimes stops early,
+   บุญเรือง -> "bunr") or the model cannot be loaded;
 4. else `royin`, with the hub's fix for a silent ร after a final (`names._SILENT_R`).
 Every form is a machine romanisation: never an official spelling.
 """
@@ -75,7 +75,7 @@ def compound(word: str) -> str | None:
 
 @cache
 def _model():
-    """pythainlp's thai2rom_onnx romaniser, or None when onnxruntime is not installed."""
+    """pythainlp's thai2rom_onnx romaniser, or None when onnxruntime cannot be imported."""
     try:
         from pythainlp.transliterate.thai2rom_onnx import romanize
     except ImportError:
