@@ -36,7 +36,7 @@ from connectors.metrics import ConnectorMetrics
 from connectors.clients import read_committed, stop_producer
 from connectors.records import Publication
 from connectors.sending import send_publications, settle_quietly
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = ["Abandoned", "Checkpoint", "Publisher", "PublisherStopped", "PublisherUnavailable", "offsets_topic"]
 

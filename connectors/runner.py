@@ -10,7 +10,7 @@ transactional design allows (a source's checkpoint did not move, so it reads tho
 after the restart; an HTTP caller got no answer or a 503 and sends again). One log line says what
 was abandoned and the exit code is ``EXIT_ABANDONED`` (75, EX_TEMPFAIL) instead of 0. Should the
 event loop itself not come back (a SQL query in a thread cannot be interrupted), the
-``ops.stopping.StopDeadline`` armed by the signal ends the process at the bound, naming the same.
+``runtime.stopping.StopDeadline`` armed by the signal ends the process at the bound, naming the same.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from connectors.publisher import Abandoned, Publisher
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from connectors.sources.filedrop import STABLE_S
 from connectors.sources.http import health_routes
-from ops.credentials import principal_password
-from ops.kafka.connection import KafkaConnection, resolve_connection
-from ops.settings import Settings
-from ops.stopping import EXIT_ABANDONED, StopDeadline
+from runtime.credentials import principal_password
+from runtime.connection import KafkaConnection, resolve_connection
+from runtime.settings import Settings
+from runtime.stopping import EXIT_ABANDONED, StopDeadline
 from schemas.catalogue import load_catalogue
 
 __all__ = ["ConnectorPlan", "http_token", "run_connector"]

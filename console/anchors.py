@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from console import auditlog
 from console.audit import Anchor, chain_id, make_anchor
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = ["AuditAnchors", "read_anchor", "ANCHORS_TOPIC", "ANCHOR_EVERY_S"]
 
@@ -96,7 +96,7 @@ class AuditAnchors:
 
 def read_anchor(connection: KafkaConnection, key: bytes, topic: str = ANCHORS_TOPIC) -> Anchor | None:
     """The newest anchor of this key's chain on the topic (read to its end), or None."""
-    from ops.kafka.reading import messages
+    from runtime.reading import messages
     wanted, found = chain_id(key).encode(), None
     for message in messages(connection, topic):
         if message.key == wanted and message.value:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from ops.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["add_arguments", "run", "ANCHOR_MAX_AGE"]
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from console import store as S
 from console.audit import KEY_MIN_BYTES, Anchor, AuditEntry, ChainBreak, next_entry, verify_chain
-from ops.private import generated_key
+from runtime.private import generated_key
 
 __all__ = ["append", "entries", "verify", "read_page", "head", "audit_key", "KEY_FILE"]
 

@@ -1,11 +1,11 @@
 """``sanpalang console``: serve the operator console and the partner API until SIGINT or SIGTERM,
-and stop within ``SANPALANG_STOP_TIMEOUT`` of the signal (``ops.stopping``)."""
+and stop within ``SANPALANG_STOP_TIMEOUT`` of the signal (``runtime.stopping``)."""
 
 from __future__ import annotations
 
 import argparse
 
-from ops.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["add_arguments", "run"]
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from console.live import Topics
     from console.server import RunningConsole, serve
-    from ops.stopping import StopDeadline
+    from runtime.stopping import StopDeadline
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("sanpalang.console")
     running: list[RunningConsole] = []

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from console.directory import PersonEntry, entries_of
 from console.names import stored_offsets, write_entries
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = ["DirectoryFeed", "INTAKE_TOPICS"]
 

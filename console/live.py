@@ -24,7 +24,7 @@ from aiokafka.errors import KafkaError
 
 from console.metrics import ConsoleMetrics
 from console.roles import Principal, sees_province
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = ["Topics", "Broadcaster", "AlertFeed", "ActionPublisher", "Subscription"]
 

@@ -25,9 +25,10 @@ from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
 from console.metrics import ConsoleMetrics
 from console.service import Hub
 from console.store import migrate
-from console.web import ConsoleState, build_app
-from ops.kafka.connection import KafkaConnection
-from ops.settings import Settings
+from console.app import build_app
+from console.web import ConsoleState
+from runtime.connection import KafkaConnection
+from runtime.settings import Settings
 from streams.views.engine import make_engine
 from streams.views.migrations import upgrade
 
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 def console_connection(settings: Settings) -> KafkaConnection:
     """The cluster as the catalogue's `console` principal when the cluster authenticates (its ACLs:
     read alerts and intake, write operator actions), else as is."""
-    from ops.credentials import principal_password
-    from ops.kafka.connection import resolve_connection
+    from runtime.credentials import principal_password
+    from runtime.connection import resolve_connection
     connection = resolve_connection(settings)
     if connection.uses_sasl:
         return connection.as_principal("console", principal_password(settings, "console"))

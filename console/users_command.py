@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ops.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["add_arguments", "run"]
 

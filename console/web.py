@@ -1,8 +1,6 @@
-"""The console's aiohttp application: who is calling (session cookie or bearer token), CSRF,
-security headers, and the wiring of pages, API, static files and the live feed.
-
-`build_app` takes its collaborators (the `Hub`, the `Broadcaster`, an action publisher, a clock)
-so that tests can run it without a broker; `console.server` builds the real ones from settings.
+"""What every request of the console goes through: who is calling (session cookie or bearer
+token), CSRF, security headers and counting; the state the pages and the API share, and its
+cookies. The routes are wired in `console.app`, above the pages and the API that import this.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import resources
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlparse
 
@@ -21,12 +18,12 @@ from console import accounts, csrf
 from console.credentials import new_secret
 from console.i18n import normalise_lang
 from console.live import Broadcaster
-from console.metrics import CONTENT_TYPE, UNMATCHED_ROUTE, ConsoleMetrics
+from console.metrics import UNMATCHED_ROUTE, ConsoleMetrics
 from console.roles import Principal
 from console.service import Hub
 from console.throttle import SignInThrottles
 
-__all__ = ["ConsoleState", "build_app", "STATE", "PRINCIPAL", "SESSION", "BEARER", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
+__all__ = ["ConsoleState", "MIDDLEWARES", "STATE", "PRINCIPAL", "SESSION", "BEARER", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
            "principal_of", "state_of", "lang_of", "safe_next", "ActionSink"]
 
 SESSION_COOKIE, PRESIGN_COOKIE, LANG_COOKIE = "spl_session", "spl_presign", "spl_lang"
@@ -185,26 +182,5 @@ def presign_token(request: web.Request, response: web.StreamResponse) -> str:
     return token
 
 
-async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "boards": state_of(request).broadcaster.boards})
-
-
-async def _metrics(request: web.Request) -> web.Response:
-    return web.Response(body=state_of(request).metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
-
-
-def build_app(state: ConsoleState) -> web.Application:
-    from console import api, pages
-    app = web.Application(middlewares=[_count, _headers, _auth], client_max_size=256 * 1024)
-    app[STATE] = state
-    static = resources.files("console") / "static"
-    app.router.add_static("/static/", str(static), show_index=False, append_version=False)
-    app.router.add_get("/health", _health)
-    app.router.add_get("/metrics", _metrics)
-    pages.add_routes(app)
-    api.add_routes(app)
-
-    async def _close_boards(_app: web.Application) -> None:
-        state.broadcaster.close()
-    app.on_shutdown.append(_close_boards)
-    return app
+MIDDLEWARES = (_count, _headers, _auth)
+"""In this order: every request counted, then given security headers, then authenticated."""

@@ -17,11 +17,11 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          UserScramCredentialUpsertion)
 
 import schemas
-from ops.credentials import principal_password
-from ops.kafka.connection import KafkaConnection
-from ops.kafka.reading import messages
+from runtime.credentials import principal_password
+from runtime.connection import KafkaConnection
+from runtime.reading import messages
 from ops.plan import AclGrant, ExistingTopic, TopicChange, desired_grants, plan_topics
-from ops.settings import Settings
+from runtime.settings import Settings
 from schemas.catalogue import SCHEMA_TOPIC, Catalogue
 
 __all__ = ["ApplyReport", "apply_catalogue", "publish_schemas", "read_schema_topic"]

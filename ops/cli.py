@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Callable, Sequence
 
-from ops.settings import Settings, SettingsError
+from runtime.settings import Settings, SettingsError, host_port
 
 __all__ = ["main"]
 
@@ -24,7 +24,7 @@ def progress(line: str) -> None:
 def _kafka(args: argparse.Namespace, settings: Settings) -> int:
     if settings.is_external:
         if args.action == "status":
-            from ops.kafka.connection import resolve_connection
+            from runtime.connection import resolve_connection
             from ops.kafka.probe import describe_cluster
             print(describe_cluster(resolve_connection(settings)))
             return 0
@@ -66,7 +66,7 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
                   f"writers={','.join(topic.writers) or 'admin'}  readers={','.join(topic.readers)}")
         return 0
     from ops.admin import apply_catalogue
-    from ops.kafka.connection import resolve_connection
+    from runtime.connection import resolve_connection
     apply_catalogue(settings, resolve_connection(settings), catalogue, progress)
     return 0
 
@@ -79,18 +79,11 @@ def _schemas(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tail(args: argparse.Namespace, settings: Settings) -> int:
-    from ops.kafka.connection import resolve_connection
+    from runtime.connection import resolve_connection
     from ops.tail import tail
     tail(resolve_connection(settings), args.topic, from_beginning=args.from_beginning,
          follow=not args.no_follow, max_messages=args.max)
     return 0
-
-
-def host_port(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not port.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
-    return host or "127.0.0.1", int(port)
 
 
 def _connect(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,7 +108,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 MODULE_COMMANDS: dict[str, tuple[str, str]] = {
-    "simulate": ("connectors.simulator.command",
+    "simulate": ("simulator.command",
                  "generate a seeded multi-agency feed and deliver it through the connectors"),
     "worker": ("streams.worker.command", "run the stream processors: persons, joint case views, alerts, referrals"),
     "console": ("console.command", "serve the operator console and the partner API"),
@@ -126,13 +119,13 @@ MODULE_COMMANDS: dict[str, tuple[str, str]] = {
 """Sub-commands whose module offers `add_arguments(parser)` and `run(args, settings) -> int`."""
 
 BENCHMARKS: dict[str, tuple[str, str]] = {
-    "intake": ("ops.bench_intake", "records/s of each connector source next to a raw producer"),
-    "er": ("ops.bench_er", "entity resolution quality and speed, next to Splink on the same input"),
-    "er-scale": ("ops.bench_er_scale", "matching speed and memory with 1,000,000 indexed persons"),
-    "names": ("ops.bench_names", "real names in Thai, Burmese, Khmer and Lao script against their Latin spellings"),
-    "scenario": ("ops.bench_scenario", "alert precision and recall of the simulator's scenario through the hub"),
-    "pipeline": ("ops.bench_pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
-    "faults": ("ops.bench_faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
+    "intake": ("bench.intake", "records/s of each connector source next to a raw producer"),
+    "er": ("bench.er", "entity resolution quality and speed, next to Splink on the same input"),
+    "er-scale": ("bench.er_scale", "matching speed and memory with 1,000,000 indexed persons"),
+    "names": ("bench.names", "real names in Thai, Burmese, Khmer and Lao script against their Latin spellings"),
+    "scenario": ("bench.scenario", "alert precision and recall of the simulator's scenario through the hub"),
+    "pipeline": ("bench.pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
+    "faults": ("bench.faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
 }
 """`sanpalang bench NAME`: modules with the same two functions."""
 
@@ -226,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run: Callable[[argparse.Namespace, Settings], int] = args.run
     os.umask(0o077)   # what any command writes (views database and its -wal, logs, snapshots, keys) is its user's alone
-    from ops.private import private_home
+    from runtime.private import private_home
     private_home(settings.home)            # and a home made 0755 before is no longer entered by others
     try:
         return run(args, settings)

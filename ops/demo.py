@@ -10,7 +10,7 @@ logs to ``$SANPALANG_HOME/demo/logs``.
 SIGINT (Ctrl-C), SIGTERM and SIGHUP alike (or the end of ``--for SECONDS``) stop everything it
 started, in reverse order, within ``SANPALANG_STOP_TIMEOUT`` (what has not stopped by then is
 killed). Each child runs in its own session, so a terminal's Ctrl-C reaches the demo alone, and is
-tied to the demo by the kernel (``ops.lifetime``): killed with SIGKILL, the demo still takes every
+tied to the demo by the kernel (``runtime.lifetime``): killed with SIGKILL, the demo still takes every
 child with it, and it stops itself when whatever started it (``make``, a shell) dies.
 """
 
@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 from ops.admin import apply_catalogue
-from ops.kafka.connection import resolve_connection
-from ops.lifetime import tie_to_parent, tied_child
-from ops.settings import Settings
+from runtime.connection import resolve_connection
+from runtime.lifetime import tie_to_parent, tied_child
+from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
 
 __all__ = ["DemoPorts", "run_demo"]
@@ -146,7 +146,7 @@ def _wait_for(url: str, what: str, processes: _Processes, timeout: float = 120) 
 
 def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: DemoPorts = DemoPorts(),
              seconds: float | None = None, rate: float = 20.0) -> int:
-    from connectors.simulator.deliver import ensure_tables
+    from simulator.deliver import ensure_tables
     from console.demo import ensure_demo_users
 
     stop = _StopRequest()

@@ -10,8 +10,8 @@ import json
 from typing import Any, Callable
 
 import schemas
-from ops.kafka.connection import KafkaConnection
-from ops.kafka.reading import messages
+from runtime.connection import KafkaConnection
+from runtime.reading import messages
 from schemas.catalogue import SCHEMA_TOPIC
 
 __all__ = ["tail", "to_json_line"]

@@ -4,7 +4,7 @@ pythainlp's `royin` engine, the hub's only romaniser before, gives the RTGS form
 name words (อรุณี "Runi", กาญจนา "Kantna", ณัฐพล "Natpn"). Better engines exist but are heavy
 (`thai2rom_onnx` costs ~1.8 ms a word; `tltk` pins old libraries), so their work is done offline,
 once, and shipped as a table (`data/rtgs_names.csv`, built by
-`ops/names_tables.py` from pythainlp's name corpora, CC BY-SA 4.0; see `data/README.md`): each
+`bench/names_tables.py` from pythainlp's name corpora, CC BY-SA 4.0; see `data/README.md`): each
 word's form, and its basis (which engines agreed). At run time a word is looked up:
 
 1. in the table, as a whole word;

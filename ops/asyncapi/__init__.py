@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ops.settings import Settings
+    from runtime.settings import Settings
 
 __all__ = ["add_arguments", "run"]
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = [
     "ADMIN_USER", "ClusterSpec", "ClusterState", "ClusterStatus", "KafkaSetupError", "KafkaStartError",

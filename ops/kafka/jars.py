@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ops.kafka.config import KafkaSetupError, jars_version, last_lines
-from ops.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["DEBIAN_PACKAGES", "Progress", "ensure_jars", "find_tool", "has_slf4j_binding", "missing_packages",
            "silent"]

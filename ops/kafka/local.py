@@ -27,10 +27,10 @@ from ops.kafka.config import (ADMIN_USER, ClusterSpec, ClusterState, ClusterStat
                               KafkaStartError, NodeSpec, NodeStatus, PortInUseError, format_command,
                               jars_version, last_lines, new_cluster_id, node_command, plan_cluster,
                               render_properties, server_properties)
-from ops.kafka.connection import KafkaConnection, state_file
+from runtime.connection import KafkaConnection, state_file
 from ops.kafka.jars import Progress, ensure_jars, find_tool, missing_packages, silent
-from ops.lifetime import tied_child
-from ops.settings import Settings
+from runtime.lifetime import tied_child
+from runtime.settings import Settings
 
 __all__ = [
     "ClusterSpec", "ClusterState", "ClusterStatus", "KafkaSetupError", "KafkaStartError", "NodeSpec",

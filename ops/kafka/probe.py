@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kafka.admin import KafkaAdminClient
 
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 
 __all__ = ["describe_cluster"]
 

@@ -49,7 +49,7 @@ def persons_spec() -> Spec:
 def load_persons_parameters() -> Parameters:
     """The stored m/u and prior for `persons_spec()` (`persons.params.json`, package data).
 
-    Estimated on the simulator's multi-agency persons (`python -m ops.er_simulator
+    Estimated on the simulator's multi-agency persons (`python -m bench.er_simulator
     --write-parameters`, seeds and options in the file's notes); its `version` is what the
     worker publishes as `matcher_version`. Raises `SpecError` when persons.toml changed since
     (the spec digest differs): estimate them again."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import faust
 
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 from streams.worker.correlate import GROUP as CORRELATE_GROUP, CorrelateLoop
 from streams.worker.lag import LagProbe
 from streams.worker.lane import ACTIONS_TOPIC, intake_topics
@@ -50,7 +50,7 @@ class WorkerOptions:
 
 
 class Pending:
-    """What a stop at the deadline abandons (`ops.stopping`): the correlate loop's open transaction,
+    """What a stop at the deadline abandons (`runtime.stopping`): the correlate loop's open transaction,
     if any, and the views' batch in hand."""
 
     def __init__(self) -> None:
@@ -92,7 +92,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
     async def correlate() -> None:
         pusher = None
         if options.alertmanager_url:
-            from ops.alerting import AlertmanagerPusher
+            from streams.worker.alertmanager import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
         loop = CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,

@@ -1,12 +1,12 @@
 """`sanpalang worker`: run the stream processors until stopped (Ctrl-C, SIGTERM), within
-`SANPALANG_STOP_TIMEOUT` of the signal (`ops.stopping`: what is not committed by then is abandoned
+`SANPALANG_STOP_TIMEOUT` of the signal (`runtime.stopping`: what is not committed by then is abandoned
 and replayed after a restart)."""
 
 from __future__ import annotations
 
 import argparse
 
-from ops.cli import host_port
+from runtime.settings import host_port
 
 __all__ = ["add_arguments", "run"]
 
@@ -33,9 +33,9 @@ def run(args: argparse.Namespace, settings) -> int:
     import sys
     from datetime import timedelta
 
-    from ops.kafka.connection import resolve_connection
-    from ops.stopping import StopDeadline
-    from streams.privacy import pseudonym_key
+    from runtime.connection import resolve_connection
+    from runtime.stopping import StopDeadline
+    from streams.worker.keyfile import pseudonym_key
     from streams.worker.app import Pending, WorkerOptions, make_app
     from streams.worker.metrics import WorkerMetrics, serve
     from streams.worker.reorder import REPLAY_WINDOW
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, settings) -> int:
         window = REPLAY_WINDOW if args.clock == "event" else timedelta(0)
     connection = resolve_connection(settings)
     if connection.uses_sasl and not settings.is_external:     # the local SASL broker: the catalogue's
-        from ops.credentials import principal_password        # `hub` principal, not its super-user
+        from runtime.credentials import principal_password        # `hub` principal, not its super-user
         connection = connection.as_principal("hub", principal_password(settings, "hub"))
     options = WorkerOptions(database_url=settings.db_url, clock=args.clock, tick_seconds=args.tick,
                             views=not args.no_views, consumer_key=pseudonym_key(settings),

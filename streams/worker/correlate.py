@@ -37,7 +37,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import KafkaError
 
 import schemas
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 from streams.aggregates import AggregateCounts, changed_tables
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
 from streams.worker.lane import (ACTIONS_TOPIC, FLUSH, LANE_TOPIC, Refused, encoded, feed, intake_topics,

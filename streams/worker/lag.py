@@ -10,7 +10,7 @@ import logging
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 from streams.worker.metrics import WorkerMetrics
 
 __all__ = ["LagProbe"]

@@ -33,8 +33,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import CommitFailedError, KafkaError
 
 import schemas
-from ops.kafka.connection import KafkaConnection
-from ops.lifetime import tie_to_parent
+from runtime.connection import KafkaConnection
+from runtime.lifetime import tie_to_parent
 from streams.views import Applied, ViewSink
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, referrals_topic
 from streams.worker.lane import AGENCIES

@@ -18,9 +18,9 @@ from typing import Iterator
 import pytest
 
 from ops.kafka import local
-from ops.kafka.connection import KafkaConnection, resolve_connection
+from runtime.connection import KafkaConnection, resolve_connection
 from ops.ports import free_block
-from ops.settings import Settings
+from runtime.settings import Settings
 from tests.missing import missing
 
 

@@ -15,8 +15,8 @@ import sys
 import pytest
 
 from ops.cli import main
-from ops.er_data import as_records, read_rows, truth_labels
-from ops.er_splink import splink_value
+from bench.er_data import as_records, read_rows, truth_labels
+from bench.er_splink import splink_value
 from streams.matching import parse_spec
 from streams.matching.synthetic import febrl_like
 from tests.missing import missing
@@ -92,8 +92,8 @@ class TestBenchErCommand:
 
 class TestImports:
     def test_the_command_modules_import_nothing_heavy(self):
-        code = ("import sys, ops.bench_er, ops.bench_er_scale, ops.er_simulator, ops.er_data, ops.er_splink; "
-                "print(sorted(m for m in ('pandas', 'splink', 'duckdb', 'streams.matching', 'connectors.simulator') "
+        code = ("import sys, bench.er, bench.er_scale, bench.er_simulator, bench.er_data, bench.er_splink; "
+                "print(sorted(m for m in ('pandas', 'splink', 'duckdb', 'streams.matching', 'simulator') "
                 "if m in sys.modules))")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.strip() == "[]"

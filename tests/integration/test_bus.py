@@ -18,8 +18,8 @@ from kafka.errors import KafkaError
 
 import schemas
 from ops.admin import apply_catalogue, read_schema_topic
-from ops.credentials import principal_password
-from ops.kafka.reading import TopicDeniedError, messages
+from runtime.credentials import principal_password
+from runtime.reading import TopicDeniedError, messages
 from ops.tail import tail
 from schemas.catalogue import SCHEMA_TOPIC, load_catalogue
 

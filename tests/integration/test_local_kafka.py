@@ -16,9 +16,9 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
 from ops.kafka import local
-from ops.kafka.connection import KafkaConnection, resolve_connection, state_file
+from runtime.connection import KafkaConnection, resolve_connection, state_file
 from ops.ports import free_block
-from ops.settings import Settings
+from runtime.settings import Settings
 
 pytestmark = pytest.mark.broker
 

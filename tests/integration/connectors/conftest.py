@@ -19,9 +19,9 @@ from kafka.admin import KafkaAdminClient
 
 from ops.admin import apply_catalogue
 from ops.kafka import local
-from ops.kafka.connection import resolve_connection
+from runtime.connection import resolve_connection
 from ops.ports import free_block
-from ops.settings import Settings
+from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
 from tests.missing import missing
 

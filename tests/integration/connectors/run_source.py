@@ -19,7 +19,7 @@ import sys
 from connectors.metrics import ConnectorMetrics
 from connectors.publisher import Publisher
 from connectors.sources import FileDropSource, SourceContext, SqlPollSource
-from ops.kafka.connection import KafkaConnection
+from runtime.connection import KafkaConnection
 from tests.unit.connectors.sources import mappers
 
 

@@ -22,10 +22,10 @@ import pytest
 
 from connectors.runner import http_token
 from ops.kafka import local
-from ops.kafka.connection import resolve_connection
+from runtime.connection import resolve_connection
 from ops.ports import free_block
-from ops.settings import Settings
-from ops.stopping import EXIT_ABANDONED
+from runtime.settings import Settings
+from runtime.stopping import EXIT_ABANDONED
 from tests.missing import missing
 
 from .conftest import ensure_topics

@@ -25,11 +25,11 @@ import schemas
 from connectors.agencies import mapper_for
 from connectors.metrics import ConnectorMetrics
 from connectors.publisher import Publisher
-from connectors.simulator import generate
-from connectors.simulator.deliver import TABLES, Targets, deliver, ensure_tables, latest_row_at
-from connectors.simulator.run import simulate
+from simulator import generate
+from simulator.deliver import TABLES, Targets, deliver, ensure_tables, latest_row_at
+from simulator.run import simulate
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
-from tests.unit.connectors.simulator.conftest import START
+from tests.unit.simulator.conftest import START
 
 AGENCIES = ("police", "immigration", "labour", "social")
 TOKENS = {"police": "police-token", "social": "social-token", "labour": "labour-token", "immigration": "imm-token"}

@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from ops.settings import Settings
+from runtime.settings import Settings
 from tests.integration.console.world import NOW, PASSWORD, World, build_world, index_names
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from console import audit_command, auditlog, store
 from console.server import open_hub
-from ops.settings import Settings
+from runtime.settings import Settings
 from tests.integration.console.world import NOW
 
 IN_CI = os.environ.get("CI") == "true"

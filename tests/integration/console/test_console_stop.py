@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ops.hub_run import wait_until
+from bench.hub_run import wait_until
 from ops.kafka import local
-from ops.stopping import EXIT_ABANDONED
+from runtime.stopping import EXIT_ABANDONED
 from tests.integration.streams.hub import fresh_broker
 
 pytestmark = pytest.mark.broker

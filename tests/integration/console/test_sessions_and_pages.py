@@ -162,7 +162,7 @@ class TestBusDown:
 
 class TestBehindTls:
     def test_with_secure_cookies_the_session_cookie_is_secure(self, world, tmp_path):
-        from ops.settings import Settings
+        from runtime.settings import Settings
         from tests.integration.console.conftest import ServerThread
         server = ServerThread(Settings(home=tmp_path, database_url=world.url), secure_cookies=True)
         try:

@@ -9,7 +9,7 @@ import pytest
 
 from console import accounts, users_command
 from console.server import open_hub
-from ops.settings import Settings
+from runtime.settings import Settings
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from ops.asyncapi import add_arguments, run
 from ops.asyncapi.check import ValidatorUnavailable, validate, validator_command
-from ops.settings import Settings
+from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
 from tests.missing import missing
 

@@ -18,7 +18,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 
 import schemas
 from ops.admin import apply_catalogue
-from ops.credentials import principal_password
+from runtime.credentials import principal_password
 from schemas.catalogue import load_catalogue
 from streams.aggregates import aggregate_case_views
 from streams.privacy import for_consumer, is_token

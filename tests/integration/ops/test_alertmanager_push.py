@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import pytest
 from prometheus_client import CollectorRegistry
 
-from ops.alerting import AlertmanagerPusher
+from streams.worker.alertmanager import AlertmanagerPusher
 from tests.integration.ops.alertmanager_process import Alertmanager, eventually, free_port, run_alertmanager
 
 

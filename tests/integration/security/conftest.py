@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from ops.admin import apply_catalogue
-from ops.credentials import principal_password
+from runtime.credentials import principal_password
 from ops.ports import free_block, free_port
 from ops.kafka import local
-from ops.kafka.connection import KafkaConnection, resolve_connection
-from ops.settings import Settings
+from runtime.connection import KafkaConnection, resolve_connection
+from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
 from tests.missing import missing
 

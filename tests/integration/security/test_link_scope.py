@@ -16,7 +16,7 @@ import schemas
 from console import accounts
 from console.roles import Role
 from console.server import open_hub
-from ops.settings import Settings
+from runtime.settings import Settings
 from streams.views import CASE_VIEW, PERSON_LINK, ViewSink
 from tests.integration.console.conftest import Browserless, ServerThread, csrf_token, sign_in
 from tests.integration.console.world import NOW, PASSWORD, VICTIM, case_view

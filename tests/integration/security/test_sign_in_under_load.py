@@ -17,7 +17,7 @@ from console import accounts
 from console.lockout import DEFAULT_POLICY
 from console.roles import Role
 from console.server import open_hub
-from ops.settings import Settings
+from runtime.settings import Settings
 from streams.views.engine import make_engine
 from tests.integration.console.conftest import Browserless, ServerThread, sign_in
 from tests.integration.console.world import NOW, PASSWORD

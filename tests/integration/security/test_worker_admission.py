@@ -18,7 +18,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 import schemas
-from ops.hub_run import lane_values, latest, read_topic, wait_until
+from bench.hub_run import lane_values, latest, read_topic, wait_until
 from tests.integration.security.conftest import HubWorker
 
 pytestmark = pytest.mark.broker

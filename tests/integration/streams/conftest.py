@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.hub_run import ScratchHub
+from bench.hub_run import ScratchHub
 from tests.integration.streams.hub import fresh_broker
 
 

@@ -1,13 +1,13 @@
-"""The worker tests' helpers: a scratch hub per test (ops.hub_run), and a readable first difference."""
+"""The worker tests' helpers: a scratch hub per test (bench.hub_run), and a readable first difference."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-from ops.hub_run import ScratchHub, start_scratch_hub
+from bench.hub_run import ScratchHub, start_scratch_hub
 from ops.kafka import local
-from ops.settings import Settings
+from runtime.settings import Settings
 from tests.missing import missing
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
@@ -11,9 +10,9 @@ import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 import schemas
-from ops.hub_run import WorkerProcess as Worker
-from ops.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
-from ops.scenario import scenario_feed, score_alerts
+from bench.hub_run import WorkerProcess as Worker
+from bench.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
+from bench.scoring import scenario_feed, score_alerts
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference

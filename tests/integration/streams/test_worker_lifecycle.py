@@ -20,10 +20,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from ops.hub_run import ScratchHub, correlated, latest, publish, read_topic, settled, wait_until
+from bench.hub_run import ScratchHub, correlated, latest, publish, read_topic, settled, wait_until
 from ops.kafka import local
-from ops.scenario import scenario_feed
-from ops.stopping import EXIT_ABANDONED
+from bench.scoring import scenario_feed
+from runtime.stopping import EXIT_ABANDONED
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
 from tests.integration.postgres import create_database
 

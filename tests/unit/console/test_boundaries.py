@@ -1,4 +1,4 @@
-"""The console's pure modules import no I/O library and read no clock; the API is documented."""
+"""The console's pure modules read no clock (their imports: the contracts of pyproject.toml); the API is documented."""
 
 from __future__ import annotations
 
@@ -10,31 +10,15 @@ import pytest
 import console
 
 PURE = ["roles", "credentials", "lockout", "csrf", "dates", "i18n", "present", "audit", "directory", "throttle"]
-FORBIDDEN = {"aiohttp", "aiokafka", "kafka", "sqlalchemy", "faust", "prometheus_client", "os", "time", "streams"}
 
 
 @pytest.mark.parametrize("module", PURE)
-def test_pure_modules_import_no_io_and_read_no_clock(module):
+def test_pure_modules_read_no_clock(module):
     tree = ast.parse((Path(console.__file__).parent / f"{module}.py").read_text())
-    imported = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Attribute) and node.attr in ("now", "utcnow", "today") and \
+        if isinstance(node, ast.Attribute) and node.attr in ("now", "utcnow", "today") and \
                 isinstance(node.value, ast.Name) and node.value.id in ("datetime", "date"):
             pytest.fail(f"console.{module} reads the clock")
-    assert not imported & FORBIDDEN
-
-
-def test_pure_modules_do_not_pull_io_in_through_their_imports():
-    import subprocess
-    import sys
-    code = ("import sys; import " + ", ".join(f"console.{m}" for m in PURE) +
-            "; print(sorted(m for m in ('sqlalchemy', 'aiohttp', 'aiokafka', 'kafka') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
 
 
 def test_every_api_route_is_in_the_openapi_document_and_back():

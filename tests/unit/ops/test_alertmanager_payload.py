@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import ops.alerting.payload as payload_module
-from ops.alerting import AlertRecordError, alert_labels, postable_alert, postable_alerts
-from ops.settings import Settings, SettingsError
+import streams.worker.alertmanager.payload as payload_module
+from streams.worker.alertmanager import AlertRecordError, alert_labels, postable_alert, postable_alerts
+from runtime.settings import Settings, SettingsError
 
 ROOT = Path(__file__).parents[3]
 NOW = datetime(2025, 3, 2, 11, 0, tzinfo=timezone.utc)

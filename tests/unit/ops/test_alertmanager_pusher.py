@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from ops.alerting import AlertmanagerPusher
-from ops.settings import Settings
+from streams.worker.alertmanager import AlertmanagerPusher
+from runtime.settings import Settings
 
 EXAMPLE = Path(__file__).parents[3] / "schemas" / "examples" / "sanpalang.hub.Alert.json"
 START = datetime(2025, 3, 2, 11, 0, tzinfo=timezone.utc)

@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from connectors.simulator.deliver import Targets
-from connectors.simulator.run import default_start
+from simulator.deliver import Targets
+from simulator.run import default_start
 from ops.demo import FEED_DAYS, FEEDS, feed_starts
 
 NOW = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)

@@ -12,8 +12,8 @@ from typing import Any, Callable
 import pytest
 
 from ops.kafka import config, jars, local
-from ops.kafka.connection import resolve_connection, state_file
-from ops.settings import Settings
+from runtime.connection import resolve_connection, state_file
+from runtime.settings import Settings
 
 JAVA, LIBS = Path("/usr/bin/java"), Path("/cache/kafka/4.1.2/libs")
 KAFKA_JAR = "kafka_2.13-{}.jar"

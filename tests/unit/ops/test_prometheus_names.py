@@ -3,7 +3,7 @@ only use metrics the hub really exposes, with labels those metrics really have: 
 must fail here, not leave an alert that can never fire or a panel that stays empty.
 
 Exposed metrics are read from the code: the connectors' registry (connectors/metrics.py), the
-worker's (streams/worker/metrics.py), the Alertmanager pusher's (ops/alerting/pusher.py) and the
+worker's (streams/worker/metrics.py), the Alertmanager pusher's (streams/worker/alertmanager/pusher.py) and the
 console's (console/metrics.py).
 `BRIEFED_WORKER_METRICS` below is the worker's contract as agreed in the brief of the metrics work
 (names and labels); it is checked against streams.worker.metrics when that module exists, and
@@ -22,7 +22,7 @@ from prometheus_client.metrics import MetricWrapperBase
 
 from connectors.metrics import ConnectorMetrics
 from console.metrics import ConsoleMetrics
-from ops.alerting.pusher import PushMetrics
+from streams.worker.alertmanager.pusher import PushMetrics
 
 ROOT = Path(__file__).parents[3]
 RULES = ROOT / "ops" / "prometheus" / "rules.yml"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ops.settings import Settings
-from ops.stopping import EXIT_ABANDONED
+from runtime.settings import Settings
+from runtime.stopping import EXIT_ABANDONED
 
 UNITS = Path(__file__).parents[3] / "ops" / "systemd"
 SERVICES = sorted(UNITS.glob("*.service"))

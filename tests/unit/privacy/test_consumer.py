@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import stat
-from pathlib import Path
 
 import pytest
 
 import schemas
-import streams.privacy
-from ops.settings import Settings
-from streams.privacy import (PrivacyError, consumer_message, for_consumer, is_token, leaks, pseudonym,
-                             pseudonym_key)
+from runtime.settings import Settings
+from streams.privacy import PrivacyError, consumer_message, for_consumer, is_token, leaks, pseudonym
 from streams.privacy.consumer import COARSE_STAGES, to_day
+from streams.worker.keyfile import pseudonym_key
 
 KEY = b"k" * 32
 OTHER_KEY = b"o" * 32
@@ -175,18 +172,6 @@ class TestPseudonymKey:
         assert pseudonym_key(Settings(home=tmp_path)) == first and len(first) >= 32
         assert stat.S_IMODE(os.stat(tmp_path / "pseudonym.key").st_mode) == 0o600
         assert sorted(p.name for p in tmp_path.iterdir()) == ["pseudonym.key"]
-
-
-class TestBoundary:
-    PURE = [Path(streams.privacy.__file__).with_name(n) for n in ("tokens.py", "consumer.py")] + \
-        [Path(streams.privacy.__file__).parents[1] / "aggregates.py"]
-
-    @pytest.mark.parametrize("source", PURE, ids=lambda p: p.name)
-    def test_the_pure_modules_touch_nothing_outside(self, source):
-        tree = ast.parse(source.read_text(encoding="utf-8"))
-        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        assert not imported & {"os", "time", "faust", "kafka", "aiokafka", "sqlalchemy", "socket", "random", "secrets"}
 
 
 def test_is_token_checks_the_domain_and_the_digits_whatever_it_remembered():

@@ -4,8 +4,8 @@ the matcher links them across agencies above a floor (not a benchmark: `sanpalan
 
 import pytest
 
-from ops.er_data import as_records
-from ops.er_simulator import csv_row, csv_spec, simulator_persons
+from bench.er_data import as_records
+from bench.er_simulator import csv_row, csv_spec, simulator_persons
 from streams.matching import DecisionKind, Matcher, RecordStore, estimate_parameters, pairwise_scores, parse_spec
 from streams.matching.persons import load_persons_parameters, persons_spec
 

@@ -1,15 +1,15 @@
 """The simulator's scenario truth through the pure hub, with the true person ids (the matcher's
 errors left out): every alert the truth declares fires, at the first-step time it declares, and no
-other does. The simulator's oracle reads the rules independently (connectors/simulator/rules.py)."""
+other does. The simulator's oracle reads the rules independently (simulator/rules.py)."""
 
 from collections import Counter
 
 import pytest
 
-from connectors.simulator import generate
+from simulator import generate
 from streams.cases import org_key
 from streams.rules import Hub, on_event, on_tick
-from tests.unit.connectors.simulator.conftest import START, read_all
+from tests.unit.simulator.conftest import START, read_all
 
 
 def _iso(moment):

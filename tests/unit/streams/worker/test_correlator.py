@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 import schemas
-from ops.scenario import scenario_feed, score_alerts, score_cases, score_persons
+from bench.scoring import scenario_feed, score_alerts, score_cases, score_persons
 from streams.privacy import is_token
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, Correlator
 from streams.worker.lane import FLUSH, feed, tick_value

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.scenario import scenario_feed
+from bench.scoring import scenario_feed
 from streams.aggregates import AggregateCounts
 from streams.worker.correlator import CASES_TOPIC, Correlator
 from streams.worker.lane import FLUSH, encoded, feed

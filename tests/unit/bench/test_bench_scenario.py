@@ -1,0 +1,37 @@
+"""`sanpalang bench scenario --seeds`: seed lists, and per-rule figures summed over seeds."""
+
+import argparse
+
+import pytest
+
+from bench.scenario import combine, report_many, seed_list
+
+
+def result(seed, per_rule, attribution=()):
+    return {"seed": seed, "alert_precision": 1.0, "alert_recall": 1.0, "per_rule": per_rule,
+            "attribution": list(attribution), "missed": [a for a in attribution if a["kind"] == "missed"],
+            "unexpected": [a for a in attribution if a["kind"] == "extra"]}
+
+
+class TestSeedLists:
+    def test_reads_ranges_and_lists_each_seed_once_in_order(self):
+        assert seed_list("1-3,7,2,42") == [1, 2, 3, 7, 42]
+
+    def test_refuses_what_is_not_a_seed_list(self):
+        with pytest.raises(argparse.ArgumentTypeError):
+            seed_list("1-x")
+
+
+class TestCombined:
+    def test_sums_each_rule_over_the_seeds_and_counts_the_matchers_errors(self):
+        a = result(1, {"1": dict(expected=2, raised=2, matched=2, missed=0, extra=0)})
+        b = result(2, {"1": dict(expected=1, raised=2, matched=1, missed=0, extra=1),
+                       "13": dict(expected=1, raised=0, matched=0, missed=1, extra=0)},
+                   [{"kind": "extra", "rule": 1, "subject": "P1", "cause": "matcher", "why": ""},
+                    {"kind": "missed", "rule": 13, "subject": "P2", "cause": "rules", "why": ""}])
+        combined = combine([a, b])
+        assert combined["per_rule"]["1"] == dict(expected=3, raised=4, matched=3, missed=0, extra=1)
+        totals = combined["totals"]
+        assert (totals["expected"], totals["raised"], totals["matched"]) == (4, 4, 3)
+        assert (totals["by_matcher"], totals["by_rules"], totals["seeds_exact"]) == (1, 1, 1)
+        assert "extra r1 P1 (matcher)" in report_many(combined)
