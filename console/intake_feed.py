@@ -20,12 +20,12 @@ from sqlalchemy.engine import Engine
 
 from console.directory import PersonEntry, entries_of
 from console.names import stored_offsets, write_entries
+from console.roles import AGENCIES
 from runtime.connection import KafkaConnection
 
 __all__ = ["DirectoryFeed", "INTAKE_TOPICS"]
 
 log = logging.getLogger(__name__)
-AGENCIES = ("police", "immigration", "labour", "social")
 INTAKE_TOPICS = tuple(f"intake.{agency}.v1" for agency in AGENCIES)
 
 

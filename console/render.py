@@ -18,14 +18,13 @@ from console.audit import AuditEntry, ChainBreak
 from console.dates import format_countdown, format_datetime
 from console.i18n import label, province_name, t
 from console.present import person_label
-from console.roles import Permission, Principal, can
+from console.roles import AGENCIES, Permission, Principal, can
 
 __all__ = ["esc", "page", "sign_in_page", "board_page", "alert_row", "case_page", "cases_page", "links_page",
            "referrals_page", "audit_page", "message_page"]
 
 STAGES = ("Reported", "Screening", "Identified", "NotAVictim", "Protection", "Prosecution", "Repatriation",
           "Reintegration", "Closed", "Unknown")
-AGENCIES = ("police", "immigration", "labour", "social")
 
 
 def esc(value: Any) -> str:

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from schemas.catalogue import load_catalogue
+
 __all__ = ["EVERYWHERE", "Everywhere", "Scope", "Role", "Permission", "Principal", "UserSpecError", "PERMISSIONS", "validate_user", "can",
            "scope", "referral_agency", "sees_province", "may_see_names", "AGENCIES"]
 
-AGENCIES = ("police", "immigration", "labour", "social")
+AGENCIES = load_catalogue().agencies   # the catalogue names them once
 _PROVINCE = re.compile(r"^TH-(?:[0-9]{2}|S)$")
 
 

@@ -13,6 +13,7 @@ import sys
 from typing import Callable, Sequence
 
 from runtime.settings import Settings, SettingsError, host_port
+from schemas.catalogue import load_catalogue
 
 __all__ = ["main"]
 
@@ -58,7 +59,6 @@ def _confirmed(question: str) -> bool:
 
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
-    from schemas.catalogue import load_catalogue
     catalogue = load_catalogue()
     if args.action == "list":
         for topic in catalogue.topics:
@@ -176,7 +176,7 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     tail.set_defaults(run=_tail)
 
     connect = sub.add_parser("connect", help="run an agency's connector: HTTP intake, file drop, SQL polling")
-    connect.add_argument("agency", choices=["police", "labour", "immigration", "social"])
+    connect.add_argument("agency", choices=load_catalogue().agencies)
     connect.add_argument("--http", type=host_port, metavar="HOST:PORT", help="serve POST /v1/records here")
     connect.add_argument("--watch", metavar="DIR", help="publish CSV / JSON Lines exports dropped here")
     connect.add_argument("--stable-seconds", type=float, default=5.0, metavar="S",

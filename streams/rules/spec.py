@@ -16,13 +16,14 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
+from schemas.catalogue import load_catalogue
 from streams.rules.windows import RuleWindows
 
 __all__ = ["Severity", "Step", "Clock", "Referral", "Finding", "RuleSpec", "SpecError", "SCOPES", "RUNBOOK"]
 
 RUNBOOK = "docs/alert-rules.md"
 SCOPES = ("case", "person", "org")
-_AGENCIES = ("police", "labour", "immigration", "social")
+_AGENCIES = load_catalogue().agencies
 _REASONS = ("AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
