@@ -2,22 +2,21 @@
 views' database but with their own metadata and their own version table, so that the worker's
 Alembic history (`views_alembic_version`) and the console's never step on each other.
 
-Migrations are a short list of steps run in order in one transaction by `migrate`: the console's
-tables are few and additive, and a step list keeps them readable without a second Alembic tree.
+`migrate` brings them to the head of their own Alembic history (`console/migrations`, version
+table ``console_alembic_version``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from console.migrations import CONSOLE
+from streams.views.migrations import upgrade
 from streams.views.tables import UtcDateTime
 
-__all__ = ["metadata", "users", "tokens", "sessions", "login_failures", "audit_log", "audit_head", "version_table",
-           "person_entries", "feed_offsets",
-           "migrate", "current_version", "HEAD_VERSION"]
+__all__ = ["metadata", "users", "tokens", "sessions", "login_failures", "audit_log", "audit_head",
+           "person_entries", "feed_offsets", "migrate"]
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -102,43 +101,8 @@ feed_offsets = sa.Table(
     sa.Column("next_offset", sa.BigInteger, nullable=False),
 )
 
-version_table = sa.Table(
-    "console_schema_version", sa.MetaData(),
-    sa.Column("version", sa.Integer, nullable=False),
-)
 
-
-def _v1(conn: sa.Connection) -> None:
-    metadata.create_all(conn, tables=[users, tokens, sessions, login_failures, audit_log, audit_head])
-    conn.execute(sa.insert(audit_head).values(id=1, seq=0, digest="0" * 64))
-
-
-def _v2(conn: sa.Connection) -> None:
-    """The person directory (names from intake events) and the offsets of the feeds it reads."""
-    metadata.create_all(conn, tables=[person_entries, feed_offsets])
-
-
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_v1, _v2)
-HEAD_VERSION = len(STEPS)
-
-
-def current_version(conn: sa.Connection) -> int:
-    if not sa.inspect(conn).has_table(version_table.name):
-        return 0
-    return conn.execute(sa.select(version_table.c.version)).scalar() or 0
-
-
-def migrate(engine: Engine) -> int:
-    """Bring the console's tables to the head version, once even when two consoles start
+def migrate(engine: Engine) -> None:
+    """Bring the console's tables to the head of their history, once even when two consoles start
     together (a PostgreSQL advisory lock; SQLite: the writer engine's BEGIN IMMEDIATE)."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(5715062010)"))
-        version_table.create(conn, checkfirst=True)
-        version = current_version(conn)
-        if conn.execute(sa.select(sa.func.count()).select_from(version_table)).scalar_one() == 0:
-            conn.execute(sa.insert(version_table).values(version=0))
-        for number, step in enumerate(STEPS[version:], start=version + 1):
-            step(conn)
-            conn.execute(sa.update(version_table).values(version=number))
-        return HEAD_VERSION
+    upgrade(engine, history=CONSOLE)

@@ -11,10 +11,14 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
 from console import audit_command, auditlog, store
+from console.migrations import CONSOLE
 from console.server import open_hub
 from runtime.settings import Settings
+from streams.views.migrations import current_revision, head_revision
 from tests.integration.console.world import NOW
 
 IN_CI = os.environ.get("CI") == "true"
@@ -92,11 +96,32 @@ class TestAuditVerify:
 
 
 class TestConsoleTables:
-    def test_migrating_twice_is_a_no_op_and_records_the_version(self, hub):
-        assert store.migrate(hub.writer) == store.HEAD_VERSION
+    def test_migrating_twice_is_a_no_op_and_records_the_head_of_the_console_history(self, hub):
+        store.migrate(hub.writer)
         with hub.writer.connect() as conn:
-            assert store.current_version(conn) == store.HEAD_VERSION
+            assert current_revision(conn, CONSOLE) == head_revision(CONSOLE) == "c0001"
+
+    def test_the_migrated_tables_are_the_console_metadata(self, hub):
+        with hub.writer.connect() as conn:
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": True, "include_name": lambda name, kind, _: kind != "table" or name in store.metadata.tables})
+            assert compare_metadata(context, store.metadata) == []
 
     def test_the_console_keeps_its_own_version_table_beside_the_views(self, hub):
         names = set(sa.inspect(hub.writer).get_table_names())
-        assert {"console_schema_version", "views_alembic_version", "console_audit", "cases"} <= names
+        assert {"console_alembic_version", "views_alembic_version", "console_audit", "cases"} <= names
+
+    def test_a_database_migrated_by_the_old_step_list_keeps_its_rows_and_gains_the_missing_tables(self, hub):
+        with hub.writer.begin() as conn:               # as the step list left a version-1 database
+            conn.execute(sa.text("DROP TABLE console_person_entries"))
+            conn.execute(sa.text("DROP TABLE console_feed_offsets"))
+            conn.execute(sa.text("DROP TABLE console_alembic_version"))
+            conn.execute(sa.text("CREATE TABLE console_schema_version (version INTEGER NOT NULL)"))
+            conn.execute(sa.text("INSERT INTO console_schema_version VALUES (1)"))
+            before = conn.execute(sa.select(sa.func.count()).select_from(store.audit_log)).scalar_one()
+        store.migrate(hub.writer)
+        names = set(sa.inspect(hub.writer).get_table_names())
+        assert {"console_person_entries", "console_feed_offsets", "console_alembic_version"} <= names
+        assert "console_schema_version" not in names
+        with hub.writer.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(store.audit_log)).scalar_one() == before
