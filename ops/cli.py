@@ -138,6 +138,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "scenario": ("ops.bench_scenario", "alert precision and recall of the simulator's scenario through the hub"),
     "pipeline": ("ops.bench_pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
     "faults": ("ops.bench_faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
+    "signin": ("ops.bench_signin", "a signed-in operator's case page p50/p95 during a flood of made-up sign-ins"),
 }
 """`sanpalang bench NAME`: modules with the same two functions."""
 
