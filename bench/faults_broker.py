@@ -26,11 +26,11 @@ OUTAGE_S = 30.0
 
 
 def _police_load(hub: ScratchHub, workdir: Path, run: str, count: int) -> tuple[Connector, HttpLoad, list[str]]:
-    from connectors.runner import http_token
+    from runtime.credentials import issue_intake_token
     from bench.intake import police_records
     records = police_records(count, run)
     connector = Connector(hub, workdir, "police", http=True)
-    load = HttpLoad(f"http://127.0.0.1:{connector.port}/v1/records", http_token(hub.settings, "police"), records)
+    load = HttpLoad(f"http://127.0.0.1:{connector.port}/v1/records", issue_intake_token(hub.settings, "police"), records)
     return connector, load, [r["record_id"] for r in records]
 
 

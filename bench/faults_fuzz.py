@@ -83,17 +83,18 @@ async def _post_all(url: str, token: str, bodies: list[bytes], run: str) -> list
 
 def fuzz_bodies(hub: ScratchHub, workdir: Path, count: int, rng: random.Random, run: str,
                 emit: Callable[[str], None]) -> Tally:
-    from connectors.runner import http_token
+    from runtime.credentials import issue_intake_token
     from bench.intake import police_records
     records = police_records(200, f"{run}v")
     bodies = [fuzzed_body(rng, {**rng.choice(records), "record_id": f"{run}-B{n}"}) for n in range(count)]
     connector = Connector(hub, workdir, "police", http=True)
+    token = issue_intake_token(hub.settings, "police")       # before the connector reads its digest
     try:
         connector.start()
         connector.wait_healthy()
         emit(f"  posting {count:,} fuzzed bodies")
         answers = asyncio.run(_post_all(f"http://127.0.0.1:{connector.port}/v1/records",
-                                        http_token(hub.settings, "police"), bodies, run))
+                                        token, bodies, run))
     finally:
         connector.stop()
     events: dict[str, int] = {}

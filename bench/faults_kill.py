@@ -185,10 +185,10 @@ class HttpLoad:
 def kill_http_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random, run: str,
                         emit: Callable[[str], None], count: int = 5000) -> Tally:
     """Police HTTP intake under a steady load of retried posts, killed mid-request."""
-    from connectors.runner import http_token
+    from runtime.credentials import issue_intake_token
     records = police_records(count, run)
     connector = Connector(hub, workdir, "police", http=True)
-    load = HttpLoad(f"http://127.0.0.1:{connector.port}/v1/records", http_token(hub.settings, "police"), records)
+    load = HttpLoad(f"http://127.0.0.1:{connector.port}/v1/records", issue_intake_token(hub.settings, "police"), records)
 
     async def scenario() -> None:
         connector.start()

@@ -43,6 +43,7 @@ from connectors.routing import route
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from connectors.sources.files import read_bytes
 from ops.admin import apply_catalogue
+from runtime.credentials import token_digest
 from runtime.connection import KafkaConnection, resolve_connection
 from ops.ports import free_block, free_port
 from runtime.settings import Settings
@@ -181,6 +182,7 @@ async def _http_rate(connection: KafkaConnection, records: list[dict[str, Any]])
     """The load client (another process) has started, imported aiohttp and encoded its request
     bodies (as aiohttp's ``json=`` would) before the clock starts: what is timed is the posting."""
     tokens = {a: uuid.uuid4().hex for a in load_catalogue().agencies}
+    digests = {a: token_digest(t) for a, t in tokens.items()}
     batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
     port = free_port()
     client = await asyncio.create_subprocess_exec(
@@ -202,7 +204,7 @@ async def _http_rate(connection: KafkaConnection, records: list[dict[str, Any]])
         finished.set()
 
     try:
-        return await _with_source(connection, "police", lambda ctx: HttpIntake(ctx, "127.0.0.1", port, tokens),
+        return await _with_source(connection, "police", lambda ctx: HttpIntake(ctx, "127.0.0.1", port, digests),
                                   lambda _s, _p: finished.is_set(), len(records), post_all)
     finally:
         if client.returncode is None:

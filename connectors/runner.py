@@ -29,13 +29,13 @@ from connectors.publisher import Abandoned, Publisher
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from connectors.sources.filedrop import STABLE_S
 from connectors.sources.http import health_routes
-from runtime.credentials import principal_password
+from runtime.credentials import intake_token_digest, principal_password
 from runtime.connection import KafkaConnection, resolve_connection
 from runtime.settings import Settings
 from runtime.stopping import EXIT_ABANDONED, StopDeadline
 from schemas.catalogue import load_catalogue
 
-__all__ = ["ConnectorPlan", "http_token", "run_connector"]
+__all__ = ["ConnectorPlan", "NoIntakeToken", "run_connector"]
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,18 @@ class ConnectorPlan:
             raise ValueError("--sql and --table go together")
 
 
-def http_token(settings: Settings, agency: str) -> str:
-    """The bearer token an agency's system presents to its HTTP intake (generated once, kept)."""
-    return principal_password(settings, f"http:{agency}")
+class NoIntakeToken(RuntimeError):
+    """The agency's HTTP intake has no token issued: nobody could be let in."""
+
+
+def intake_digests(settings: Settings, agency: str) -> dict[str, str]:
+    """The digests of every agency's intake token that was issued (another agency's token is told
+    apart from a wrong one: 403, not 401); this agency's must be among them."""
+    digests = {a: d for a in load_catalogue().agencies if (d := intake_token_digest(settings, a))}
+    if agency not in digests:
+        raise NoIntakeToken(f"no HTTP intake token was issued for {agency}: run `sanpalang connect {agency} "
+                            "--new-token` and give the token it prints to the agency's system")
+    return digests
 
 
 def connector_connection(settings: Settings, agency: str) -> KafkaConnection:
@@ -83,6 +92,8 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
     plan.check()
     from connectors.agencies import mapper_for
 
+    digests = intake_digests(settings, plan.agency) if plan.http else {}
+
     stop = stop or asyncio.Event()
     metrics = ConnectorMetrics(plan.agency)
     publisher = Publisher(connector_connection(settings, plan.agency), plan.agency, plan.instance, metrics)
@@ -95,8 +106,7 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
         sources.append(SqlPollSource(context, plan.sql_url, plan.table, watermark=plan.watermark))
     http = None
     if plan.http:
-        tokens = {agency: http_token(settings, agency) for agency in load_catalogue().agencies}
-        http = HttpIntake(context, plan.http[0], plan.http[1], tokens)
+        http = HttpIntake(context, plan.http[0], plan.http[1], digests)
     metrics_runner = None
     loop = asyncio.get_running_loop()
 

@@ -23,6 +23,7 @@ from console.i18n import t
 from console.present import board_order
 from console.roles import Permission, Principal, Role, can, sees_province
 from console.service import CaseFilters, Forbidden
+from console.signin_gate import SignInsBusy
 from console.web import (LANG_COOKIE, PRESIGN_COOKIE, PRINCIPAL, SESSION, SESSION_COOKIE, lang_of, presign_token,
                          principal_of, safe_next, set_session_cookie, state_of)
 
@@ -84,7 +85,10 @@ async def sign_in(request: web.Request) -> web.Response:
                             action=_SIGN_IN_AUDIT[_outcome(result, session)], target=name or "?",
                             detail={"address": address})
             return result, session
-    result, session = await asyncio.to_thread(check)
+    try:
+        result, session = await st.sign_ins.run(check)     # its own thread: the pages' pool stays free
+    except SignInsBusy:
+        return _throttled(st, 1.0)
     if session is None:
         st.throttles.failed(address, name, time.monotonic())
     outcome = _outcome(result, session)

@@ -82,6 +82,7 @@ class RunningConsole:
         await self._step("the audit chain's anchor at shutdown", self.anchors.stop if self.anchors else None)
         await self._step("the operator action publisher", self.publisher.stop if self.publisher else None)
         self.stopping = "the database connections"
+        self.state.sign_ins.close()
         self.state.hub.reader.dispose()
         self.state.hub.writer.dispose()
         self.stopping = ""

@@ -21,6 +21,7 @@ from console.live import Broadcaster
 from console.metrics import UNMATCHED_ROUTE, ConsoleMetrics
 from console.roles import Principal
 from console.service import Hub
+from console.signin_gate import SignInGate
 from console.throttle import SignInThrottles
 
 __all__ = ["ConsoleState", "MIDDLEWARES", "STATE", "PRINCIPAL", "SESSION", "BEARER", "SESSION_COOKIE", "PRESIGN_COOKIE", "LANG_COOKIE",
@@ -48,6 +49,7 @@ class ConsoleState:
     secure_cookies: bool = False
     metrics: ConsoleMetrics = field(default_factory=ConsoleMetrics)
     throttles: SignInThrottles = field(default_factory=SignInThrottles)     # failed sign-ins per address, name
+    sign_ins: SignInGate = field(default_factory=SignInGate)                # password checks off the pages' pool
 
 
 STATE: web.AppKey[ConsoleState] = web.AppKey("console_state", ConsoleState)

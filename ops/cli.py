@@ -91,20 +91,25 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
     import logging
     from pathlib import Path
 
-    from connectors.runner import ConnectorPlan, http_token, run_connector
-    if args.show_token:
-        print(http_token(settings, args.agency))
+    from connectors.runner import ConnectorPlan, NoIntakeToken, run_connector
+    if args.new_token:
+        from runtime.credentials import issue_intake_token
+        print(issue_intake_token(settings, args.agency))
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plan = ConnectorPlan(args.agency, http=args.http, watch=Path(args.watch) if args.watch else None,
                          sql_url=args.sql, table=args.table, watermark=args.watermark, metrics=args.metrics,
                          instance=args.name, stable_s=args.stable_seconds)
-    return asyncio.run(run_connector(settings, plan, progress))
+    try:
+        return asyncio.run(run_connector(settings, plan, progress))
+    except NoIntakeToken as why:
+        raise SystemExit(str(why)) from None
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import DemoPorts, run_demo
-    return run_demo(settings, progress, ports=DemoPorts(args.port_base), seconds=args.seconds, rate=args.rate)
+    return run_demo(settings, progress, ports=DemoPorts(args.port_base), seconds=args.seconds, rate=args.rate,
+                    sasl=args.sasl)
 
 
 MODULE_COMMANDS: dict[str, tuple[str, str]] = {
@@ -126,6 +131,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "scenario": ("bench.scenario", "alert precision and recall of the simulator's scenario through the hub"),
     "pipeline": ("bench.pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
     "faults": ("bench.faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
+    "signin": ("bench.signin", "a signed-in operator's case page p50/p95 during a flood of made-up sign-ins"),
 }
 """`sanpalang bench NAME`: modules with the same two functions."""
 
@@ -188,7 +194,10 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     connect.add_argument("--metrics", type=host_port, metavar="HOST:PORT",
                          help="/metrics and /health without --http")
     connect.add_argument("--name", default="main", help="instance name, unique per agency (transactional id)")
-    connect.add_argument("--show-token", action="store_true", help="print the agency's HTTP bearer token")
+    connect.add_argument("--new-token", action="store_true",
+                         help="issue a new HTTP bearer token for the agency and print it (only its SHA-256 is kept: "
+                              "this is the one time it is shown; the previous token stops working once the "
+                              "connector restarts)")
     connect.set_defaults(run=_connect)
 
     for name, (module, text) in MODULE_COMMANDS.items():
@@ -205,6 +214,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     demo.add_argument("--port-base", type=int, default=8080,
                       help="console on this port, connectors and worker just above it (default 8080)")
     demo.add_argument("--rate", type=float, default=20.0, help="simulator records per second (default 20)")
+    demo.add_argument("--sasl", action="store_true",
+                      help="a SASL/SCRAM broker with the catalogue's ACLs: its super-user applies the catalogue, "
+                           "every process connects as its own principal")
     demo.set_defaults(run=_demo)
     return parser
 

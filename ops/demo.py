@@ -145,7 +145,11 @@ def _wait_for(url: str, what: str, processes: _Processes, timeout: float = 120) 
 
 
 def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: DemoPorts = DemoPorts(),
-             seconds: float | None = None, rate: float = 20.0) -> int:
+             seconds: float | None = None, rate: float = 20.0, sasl: bool = False) -> int:
+    """``sasl``: the local broker authenticates (SCRAM) and authorises (the catalogue's ACLs, deny by
+    default); its super-user applies the catalogue and nothing else: every process the demo starts
+    connects as its own principal (connectors as their agency, the worker as ``hub``, the console
+    as ``console``)."""
     from simulator.deliver import ensure_tables
     from console.demo import ensure_demo_users
 
@@ -164,7 +168,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
             from ops.kafka import local
             progress("[1/6] starting the local Kafka broker")
             started_broker = not local.status(settings).running
-            local.up(settings, progress=progress, tied=started_broker)
+            local.up(settings, sasl=sasl, progress=progress, tied=started_broker)
         processes.check()
         connection = resolve_connection(settings)
         progress("[2/6] applying the topic catalogue (topics, users, ACLs, schemas)")
@@ -173,6 +177,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
             path.mkdir(parents=True, exist_ok=True)
         immigration_db = f"sqlite:///{root / 'immigration.db'}"
         ensure_tables(immigration_db)
+        feeder_tokens = _issue_feeder_tokens(settings, root / "feeders")
         processes.check()
         progress("[3/6] starting the connectors: police and hotline over HTTP, labour and social drop "
                  "directories, immigration tables")
@@ -195,7 +200,7 @@ def run_demo(settings: Settings, progress: Callable[[str], None], *, ports: Demo
         for line in ensure_demo_users(settings.db_url):
             progress("      " + line)
         progress(f"[6/6] the console: http://127.0.0.1:{ports.console}/  (Ctrl-C stops the demo)")
-        _feed_until(processes, settings, ports, drops, immigration_db, progress, seconds, rate)
+        _feed_until(processes, settings, ports, drops, immigration_db, feeder_tokens, progress, seconds, rate)
         progress("stopping the demo")
     except DemoStopped as stop:
         progress(f"stopping the demo ({stop})")
@@ -235,8 +240,21 @@ def feed_starts(now: datetime, feeds: int = FEEDS, days: float = FEED_DAYS) -> l
     return [now - timedelta(days=days * (feeds - n)) for n in range(feeds)]
 
 
+def _issue_feeder_tokens(settings: Settings, folder: Path) -> dict[str, Path]:
+    """New intake tokens for the police and social HTTP intakes, each run: the credentials folder
+    keeps their digests (what the connectors check against), and the clear tokens go to the
+    simulator, which plays the agencies' systems, in files of its own (0600 in a 0700 folder)."""
+    from runtime.credentials import issue_intake_token, write_private
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    files = {agency: folder / f"{agency}.token" for agency in ("police", "social")}
+    for agency, path in files.items():
+        write_private(path, issue_intake_token(settings, agency))
+    return files
+
+
 def _feed_until(processes: _Processes, settings: Settings, ports: DemoPorts, drops: dict[str, Path],
-                immigration_db: str, progress: Callable[[str], None], seconds: float | None, rate: float) -> None:
+                immigration_db: str, tokens: dict[str, Path], progress: Callable[[str], None], seconds: float | None, rate: float) -> None:
     """One seeded feed after another through the connectors, over the year before the demo began;
     then the hub runs on what it was given until the demo is stopped."""
     until = time.monotonic() + seconds if seconds is not None else None
@@ -252,7 +270,9 @@ def _feed_until(processes: _Processes, settings: Settings, ports: DemoPorts, dro
             processes.start("simulator", "simulate", "--seed", str(seed), "--rate", str(rate),
                             "--start-at", start_at.isoformat(), "--days", str(FEED_DAYS),
                             "--police-url", f"http://127.0.0.1:{ports.police}",
+                            "--police-token-file", str(tokens["police"]),
                             "--social-url", f"http://127.0.0.1:{ports.social}",
+                            "--social-token-file", str(tokens["social"]),
                             "--labour-dir", str(drops["labour"]), "--social-dir", str(drops["social"]),
                             "--immigration-sql", immigration_db,
                             "--truth", str(settings.home / "demo" / f"truth-{seed}.json"))

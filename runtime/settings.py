@@ -31,6 +31,9 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
     ("SANPALANG_KAFKA_USERNAME", "(unset)", "SCRAM-SHA-512 user for an existing cluster."),
     ("SANPALANG_KAFKA_PASSWORD", "(unset)", "Its password."),
     ("SANPALANG_KAFKA_HOST", "127.0.0.1", "Address the local broker listens on."),
+    ("SANPALANG_KAFKA_ACCESS_LOG", "0",
+     "1: the local broker also logs every request it allows, with the principal that made it, to "
+     "kafka/node-N/logs/access.log (who did what on a --sasl cluster); 0: denied requests only."),
     ("SANPALANG_KAFKA_PORT", "9092", "Client port of the local broker (node n of a cluster uses port + 10 * (n - 1))."),
     ("SANPALANG_HOME", "~/.local/share/sanpalang", "State: broker data and logs, checkpoints, generated credentials."),
     ("SANPALANG_CACHE", "~/.cache/sanpalang", "Downloaded Kafka jars, one folder per version."),
@@ -68,6 +71,7 @@ class Settings:
     kafka_version: str = KAFKA_VERSION
     kafka_host: str = "127.0.0.1"
     kafka_port: int = 9092
+    kafka_access_log: bool = False
     external_bootstrap: str | None = None
     security_protocol: str = "PLAINTEXT"
     username: str | None = None
@@ -100,6 +104,10 @@ class Settings:
             if not v.isdigit() or not 0 < int(v) < 65536:
                 raise SettingsError(f"SANPALANG_KAFKA_PORT={v!r} is not a TCP port (1-65535)")
             kwargs["kafka_port"] = int(v)
+        if v := env.get("SANPALANG_KAFKA_ACCESS_LOG"):
+            if v not in ("0", "1"):
+                raise SettingsError(f"SANPALANG_KAFKA_ACCESS_LOG={v!r}; use 0 or 1")
+            kwargs["kafka_access_log"] = v == "1"
         if v := env.get("SANPALANG_KAFKA_BOOTSTRAP"):
             kwargs["external_bootstrap"] = v
         kwargs["username"] = env.get("SANPALANG_KAFKA_USERNAME") or None

@@ -38,8 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--batch", type=int, default=100, help="records per HTTP request, file, row batch (100)")
     how.add_argument("--police-url", metavar="URL", help="police HTTP intake, e.g. http://127.0.0.1:8081")
     how.add_argument("--social-url", metavar="URL", help="social HTTP intake (hotline), e.g. http://127.0.0.1:8084")
-    how.add_argument("--police-token", help="bearer token (default: the police token of this installation)")
-    how.add_argument("--social-token", help="bearer token (default: the social token of this installation)")
+    for agency in ("police", "social"):
+        how.add_argument(f"--{agency}-token-file", type=Path, metavar="FILE",
+                         help=f"file holding the {agency} intake's bearer token (`sanpalang connect {agency} "
+                              "--new-token` prints one; the hub keeps only its digest)")
+        how.add_argument(f"--{agency}-token", help=f"the {agency} bearer token itself (seen by every local user "
+                                                   f"in the process list: prefer --{agency}-token-file)")
     how.add_argument("--labour-dir", type=Path, metavar="DIR", help="the labour connector's --watch directory")
     how.add_argument("--social-dir", type=Path, metavar="DIR", help="the social connector's --watch directory")
     how.add_argument("--immigration-sql", metavar="URL", help="immigration database (SQLAlchemy URL)")
@@ -50,7 +54,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Any) -> int:
     from datetime import datetime
 
-    from connectors.runner import http_token
     from simulator.deliver import Targets
     from simulator.run import simulate
 
@@ -61,9 +64,9 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     if not args.dry_run:
         targets = Targets(
             police_url=args.police_url,
-            police_token=args.police_token or (http_token(settings, "police") if args.police_url else None),
+            police_token=_token(args.police_url, args.police_token, args.police_token_file, "police"),
             social_url=args.social_url,
-            social_token=args.social_token or (http_token(settings, "social") if args.social_url else None),
+            social_token=_token(args.social_url, args.social_token, args.social_token_file, "social"),
             labour_dir=args.labour_dir, social_dir=args.social_dir, immigration_sql=args.immigration_sql,
             immigration_schema=args.immigration_schema)
     report = simulate(seed=args.seed, start_at=start_at, targets=targets, truth_path=args.truth,
@@ -71,3 +74,15 @@ def run(args: argparse.Namespace, settings: Any) -> int:
                       provinces=[p.strip() for p in args.provinces.split(",") if p.strip()],
                       rate=args.rate or None, batch=args.batch, prefix=args.prefix, bad=args.bad)
     return 0 if report.records else 1
+
+
+def _token(url: str | None, token: str | None, path: Path | None, agency: str) -> str | None:
+    """The bearer token for an intake URL: given, or read from its file. The hub keeps only digests,
+    so there is no installation's token to fall back on."""
+    if url is None:
+        return None
+    if token is None and path is not None:
+        token = path.read_text().strip()
+    if not token:
+        raise SystemExit(f"--{agency}-url needs --{agency}-token-file (or --{agency}-token)")
+    return token

@@ -1,7 +1,8 @@
 """HTTP intake: an agency's system POSTs its records as JSON; the answer comes after the broker's.
 
 ``POST /v1/records`` takes one JSON object, a JSON array, or ``{"records": [...]}``. Each agency
-authenticates with its own bearer token; this endpoint belongs to one agency, and another
+authenticates with its own bearer token, of which the intake knows only the digest
+(``runtime.credentials.token_digest``); this endpoint belongs to one agency, and another
 agency's valid token is refused with 403 (not 401, so the caller knows it is at the wrong door;
 naming no agency, so a token's owner is not told to whoever holds it). Every body read ends as
 events or dead letters, and the answer is given only once they are committed:
@@ -27,7 +28,6 @@ The same server answers ``GET /health`` and ``GET /metrics`` for the whole conne
 from __future__ import annotations
 
 import asyncio
-import hmac
 import re
 import uuid
 from typing import Any, Callable, Mapping, Sequence
@@ -40,6 +40,7 @@ from connectors.records import Publication
 from connectors.routing import route_deferred
 from connectors.sources.base import ROUTE_SLICE, SourceContext
 from connectors.sources.http_body import PATH, item_json, split_body
+from runtime.credentials import token_matches
 
 __all__ = ["HttpIntake", "answer", "health_routes", "item_json", "split_body"]
 
@@ -93,14 +94,14 @@ class HttpIntake:
 
     kind = "http"
 
-    def __init__(self, context: SourceContext, host: str, port: int, tokens: Mapping[str, str], *,
+    def __init__(self, context: SourceContext, host: str, port: int, token_digests: Mapping[str, str], *,
                  max_body_bytes: int = 1 << 20, max_records: int = 1000, header_timeout_s: float = 10.0,
                  body_timeout_s: float = 30.0) -> None:
-        if context.agency not in tokens:
+        if context.agency not in token_digests:
             raise ValueError(f"no HTTP token for {context.agency}")
         self.context = context
         self.host, self.port = host, port
-        self._tokens = dict(tokens)
+        self._token_digests = dict(token_digests)     # agency -> digest of its token (every agency's, for 403)
         self._max_records = max_records
         self._header_timeout_s, self._body_timeout_s = header_timeout_s, body_timeout_s
         self._app = web.Application(client_max_size=max_body_bytes)
@@ -143,8 +144,7 @@ class HttpIntake:
     def _caller(self, request: web.Request) -> str | None:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        matches = [agency for agency, known in self._tokens.items()
-                   if token and hmac.compare_digest(token.encode(), known.encode())]
+        matches = [agency for agency, digest in self._token_digests.items() if token_matches(token, digest)]
         return matches[0] if matches else None
 
     async def _records(self, request: web.Request) -> web.Response:

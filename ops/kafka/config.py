@@ -166,8 +166,12 @@ def format_command(java: Path, libs: Path, spec: ClusterSpec, cluster_id: str, p
     return command
 
 
-def node_command(java: Path, libs: Path, props: Path) -> list[str]:
-    return [str(java), *JVM_OPTIONS, *_log_options(props.parent), "-cp", f"{libs}/*", "kafka.Kafka", str(props)]
+def node_command(java: Path, libs: Path, props: Path, *, access_log: bool = False) -> list[str]:
+    """``access_log``: every allowed request is logged with its principal (``access.log``), not only
+    the denied ones (``SANPALANG_KAFKA_ACCESS_LOG``)."""
+    level = ["-Dsanpalang.authorizer.level=DEBUG"] if access_log else []
+    return [str(java), *JVM_OPTIONS, *_log_options(props.parent), *level, "-cp", f"{libs}/*", "kafka.Kafka",
+            str(props)]
 
 
 def _log_options(node_dir: Path) -> list[str]:

@@ -303,7 +303,8 @@ def _launch(settings: Settings, java: Path, libs: Path, node_id: int, tied: bool
     with umask 077: its log segments hold whole intake records, readable by its own user only."""
     node_dir = _node_dir(settings, node_id)
     with open(node_dir / "logs" / "console.log", "ab") as console:
-        child = subprocess.Popen(node_command(java, libs, node_dir / "server.properties"), cwd=node_dir,
+        child = subprocess.Popen(node_command(java, libs, node_dir / "server.properties",
+                                              access_log=settings.kafka_access_log), cwd=node_dir,
                                  stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
                                  start_new_session=True, umask=0o077, preexec_fn=tied_child(signal.SIGKILL) if tied else None)
     _children[child.pid] = child

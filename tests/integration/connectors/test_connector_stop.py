@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.runner import http_token
+from runtime.credentials import issue_intake_token
 from ops.kafka import local
 from runtime.connection import resolve_connection
 from ops.ports import free_block
@@ -112,11 +112,12 @@ def post_in_background(port: int, token: str, records: list[dict]) -> None:
 
 class TestConnectorStop:
     def test_a_connector_whose_broker_is_gone_stops_within_the_bound_and_says_what_it_abandoned(self, own_broker):
+        token = issue_intake_token(own_broker, "police")
         connector = Connector(own_broker)
         try:
             port = int(connector.wait_for(r"HTTP intake on http://127\.0\.0\.1:(\d+)/", 120).group(1))
             local.stop_node(own_broker, 1)
-            post_in_background(port, http_token(own_broker, "police"), [{"record_id": f"r{i}"} for i in range(3)])
+            post_in_background(port, token, [{"record_id": f"r{i}"} for i in range(3)])
             deadline = time.monotonic() + 60
             while received(port) < 3:
                 assert time.monotonic() < deadline, "the request never reached the connector"

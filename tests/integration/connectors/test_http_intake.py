@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from connectors.sources import HttpIntake
+from runtime.credentials import token_digest
 from ops.kafka import local
 from tests.unit.connectors.sources import mappers
 
@@ -19,6 +20,7 @@ from .support import eventually, landed, running
 
 pytestmark = pytest.mark.broker
 TOKENS = {"police": "police-secret", "labour": "labour-secret", "immigration": "i", "social": "s"}
+DIGESTS = {agency: token_digest(token) for agency, token in TOKENS.items()}   # all the intake keeps
 RESCUE = "sanpalang.police.RescueConducted"
 
 
@@ -32,7 +34,7 @@ async def intake(connection, prefix, publisher_out: list | None = None, **limits
     """A police HTTP intake on ``connection``; yields a client session and the metrics (and puts the
     publisher into ``publisher_out`` for the tests that reach for it)."""
     async with running(connection, "police", prefix, police,
-                       lambda ctx: HttpIntake(ctx, "127.0.0.1", 0, TOKENS, **limits)) as (source, publisher, metrics):
+                       lambda ctx: HttpIntake(ctx, "127.0.0.1", 0, DIGESTS, **limits)) as (source, publisher, metrics):
         while source.bound_port is None:
             await asyncio.sleep(0.01)
         if publisher_out is not None:

@@ -29,10 +29,12 @@ from simulator import generate
 from simulator.deliver import TABLES, Targets, deliver, ensure_tables, latest_row_at
 from simulator.run import simulate
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
+from runtime.credentials import token_digest
 from tests.unit.simulator.conftest import START
 
 AGENCIES = ("police", "immigration", "labour", "social")
 TOKENS = {"police": "police-token", "social": "social-token", "labour": "labour-token", "immigration": "imm-token"}
+DIGESTS = {agency: token_digest(token) for agency, token in TOKENS.items()}   # all the intake keeps
 
 
 @contextlib.asynccontextmanager
@@ -129,9 +131,9 @@ class TestSimulatorDelivery:
         async def scenario():
             async with contextlib.AsyncExitStack() as stack:
                 police = await stack.enter_async_context(connector(
-                    catalogue, "police", prefix, lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS)]))
+                    catalogue, "police", prefix, lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, DIGESTS)]))
                 social = await stack.enter_async_context(connector(
-                    catalogue, "social", prefix, lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS),
+                    catalogue, "social", prefix, lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, DIGESTS),
                                                               FileDropSource(ctx, social_dir, interval_s=0.2)]))
                 await stack.enter_async_context(connector(
                     catalogue, "labour", prefix, lambda ctx: [FileDropSource(ctx, labour_dir, interval_s=0.2)]))

@@ -20,3 +20,18 @@ class TestTheDemosFeeds:
 class TestTheSimulatorsDefaultPeriod:
     def test_ends_now_when_no_rows_are_waiting(self):
         assert default_start(Targets(), NOW, 30) == NOW - timedelta(days=30)
+
+
+class TestTheDemosFeederTokens:
+    def test_each_feeder_gets_its_intake_token_in_a_file_of_its_own_and_the_hub_keeps_its_digest(self, tmp_path):
+        import stat
+
+        from runtime.credentials import intake_token_digest, token_matches
+        from ops.demo import _issue_feeder_tokens
+        from runtime.settings import Settings
+        settings = Settings(home=tmp_path / "home")
+        files = _issue_feeder_tokens(settings, tmp_path / "home" / "demo" / "feeders")
+        assert set(files) == {"police", "social"}
+        for agency, path in files.items():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+            assert token_matches(path.read_text().strip(), intake_token_digest(settings, agency))

@@ -157,6 +157,12 @@ class TestCommands:
         log4j = next(arg for arg in command if arg.startswith("-Dlog4j2.configurationFile="))
         assert Path(log4j.split("=", 1)[1]).is_file()
 
+    def test_a_node_logs_allowed_requests_with_their_principal_only_when_asked(self) -> None:
+        quiet = config.node_command(JAVA, LIBS, Path("/k/node-1/server.properties"))
+        asked = config.node_command(JAVA, LIBS, Path("/k/node-1/server.properties"), access_log=True)
+        assert "-Dsanpalang.authorizer.level=DEBUG" in asked and not any("authorizer" in arg for arg in quiet)
+        assert "${sys:sanpalang.authorizer.level:-INFO}" in config.LOG4J_CONFIG.read_text()
+
     def test_cluster_ids_are_kafka_shaped_and_never_look_like_an_option(self) -> None:
         ids = [config.new_cluster_id() for _ in range(300)]
         alphabet = set(string.ascii_letters + string.digits + "-_")

@@ -18,6 +18,12 @@ class TestSettingsFromEnvironment:
                                       "SANPALANG_KAFKA_USERNAME": "hub", "SANPALANG_KAFKA_PASSWORD": "s"})
         assert settings.is_external and settings.security_protocol == "SASL_PLAINTEXT"
 
+    def test_the_access_log_is_off_unless_set_to_1_and_refuses_anything_else(self):
+        assert not Settings.from_env({}).kafka_access_log
+        assert Settings.from_env({"SANPALANG_KAFKA_ACCESS_LOG": "1"}).kafka_access_log
+        with pytest.raises(SettingsError, match="SANPALANG_KAFKA_ACCESS_LOG"):
+            Settings.from_env({"SANPALANG_KAFKA_ACCESS_LOG": "yes"})
+
     def test_refuses_a_misspelt_variable_by_name(self):
         with pytest.raises(SettingsError, match="SANPALANG_KAFKA_BOOTSTRAPS"):
             Settings.from_env({"SANPALANG_KAFKA_BOOTSTRAPS": "x:1"})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from schemas.catalogue import load_catalogue
 from streams.rules import RULES, Clock, RuleSpec, RuleWindows, Severity, SpecError, Step, parse_duration, rule
 from streams.rules.case_rules import custody_s29
 
@@ -56,6 +57,11 @@ class TestRuleSpecs:
     def test_a_bad_spec_fails_at_construction_naming_the_problem(self, changes, words):
         with pytest.raises(SpecError, match=re.escape(words)):
             spec(**changes)
+
+    def test_every_referral_goes_to_an_agency_of_the_catalogue(self):
+        agencies = load_catalogue().agencies
+        referrals = [c.referral for spec in RULES for c in spec.clocks.values() if c.referral]
+        assert referrals and all(r.to_agency in agencies for r in referrals)
 
     def test_rules_are_found_by_key_or_number(self):
         assert rule(9) is rule("pipo-crew-mismatch")
