@@ -125,7 +125,8 @@ def _resolve_in_case(fact: Fact, case: Case) -> Fact:
     return replace(fact, orgs=orgs, flagged=tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged)))
 
 
-def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> str | None:
+def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> tuple[str, bool] | None:
+    """The person's latest case the event may join, and whether the person's part in it ended."""
     for case_id in reversed(book.person_cases.get(person_id, ())):
         case = book.case(case_id)
         person = case.person(person_id) if case else None
@@ -133,22 +134,28 @@ def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfi
             continue
         if abs(fact.occurred_at - person.last_at) > config.person_window:
             return None
-        if fact.new_situation and (person.ended_at is not None or case.stage == "Closed"):
+        ended = person.ended_at is not None
+        if fact.new_situation and (ended or case.stage == "Closed"):
             return None
-        return case.case_id
+        return case.case_id, ended
     return None
 
 
 def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
+    """The cases the event joins. A case reached only through a person whose part in it ended (a
+    shelter exit, a repatriation) is a weak join: taken only when nothing else places the event.
+    A police case opened after the person was rescued again, naming the new rescue's other victims,
+    belongs to the new situation; it does not merge the old one into it."""
     found: dict[str, None] = {}
+    weak: dict[str, None] = {}
     if fact.agency_case_ref:
         case_id = book.refs.get(_ref_key(fact.agency, fact.agency_case_ref))
         if case_id and book.case(case_id):
             found[book.resolve(case_id)] = None
     for person_id in fact.joiners:
-        case_id = _joinable_case(book, person_id, fact, config)
-        if case_id:
-            found[case_id] = None
+        joined = _joinable_case(book, person_id, fact, config)
+        if joined:
+            (weak if joined[1] else found)[joined[0]] = None
     if fact.opens:
         registered = {o.key for o in fact.orgs if o.registered}
         for key in fact.flagged:
@@ -157,7 +164,7 @@ def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
                 case = book.case(entry[0])
                 if case and case.stage != "Closed":
                     found[case.case_id] = None
-    return list(found)
+    return list(found or weak)
 
 
 def _index(book: CaseBook, delta: Delta, case: Case, others: list[Case], fact: Fact | None) -> None:
