@@ -33,8 +33,8 @@ from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
 from streams.cases.ids import case_id_for
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
-from streams.cases.orgs import OrgKey, fold_name
-from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal, VoyageDeparted, VoyageReturned
+from streams.cases.orgs import OrgKey, fold_name, name_keys
+from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, Signal, VoyageDeparted, VoyageReturned
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
 
@@ -88,19 +88,23 @@ def _port_in(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, tuple[Fact
     return fact, tuple(FactPerson(pid, "Crew", None, None) for pid in crew), (out_entry,)
 
 
-def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
+def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, list[Signal]]:
     """Organisations known by name only take the registered key last seen with the same folded name
     in the same province (unless several registered keys share it there); registered ones teach
-    the name. A key resolved by name counts for the hotspot rule and the view, never for joins."""
+    the name, and the first to teach it takes over what was flagged by that name before
+    (`OrgsNamed`). A key resolved by name counts for the hotspot rule and the view, never for joins."""
     renamed: dict[str, str] = {}
     orgs = []
+    named: list[Signal] = []
     for org in fact.orgs:
         folded = fold_name(org.name)
-        name_key = f"{org.province or fact.province}|{folded}"
+        province = org.province or fact.province
+        name_key = f"{province}|{folded}"
         if org.registered and folded:
             known = book.namespace_after(delta, "org_names").get(name_key)
             if known is None:
                 delta.org_names[name_key] = org.key
+                named.append(OrgsNamed(name_keys(province, folded), org.key))
             elif known and known != org.key:
                 delta.org_names[name_key] = ""
         elif folded and book.org_names.get(name_key):
@@ -108,9 +112,9 @@ def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
             org = org._replace(key=book.org_names[name_key])
         orgs.append(org)
     if not renamed:
-        return fact
+        return fact, named
     flagged = tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged))
-    return replace(fact, orgs=tuple({o.key: o for o in orgs}.values()), flagged=flagged)
+    return replace(fact, orgs=tuple({o.key: o for o in orgs}.values()), flagged=flagged), named
 
 
 def _resolve_in_case(fact: Fact, case: Case) -> Fact:
@@ -225,7 +229,8 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     if fact.voyage is not None:
         delta.voyages[fact.voyage.voyage_id] = fact.voyage
     fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
-    fact = _resolve_orgs(book, fact, delta)
+    fact, named = _resolve_orgs(book, fact, delta)
+    voyages = [*named, *voyages]            # the signals of the event itself, whether or not it joins a case
     candidates = [book.case(c) for c in _candidates(book, fact, config)]
     own_id = case_id_for(fact.event_id)
     own = book.case(own_id)
