@@ -393,9 +393,11 @@ class TestClocksThatStop:
         assert (alert["severity"], alert["raised_at"]) == ("Critical", _at_utc(at(14)))
         assert [c["stage"] for c in hub.cases_in("TH-90")] == ["Screening"]
 
-    def test_a_person_who_absconds_unscreened_raises_rule_14(self, hub):
+    def test_a_person_who_absconds_unscreened_raises_rule_14_and_the_nrm_clock_runs_on(self, hub):
         alert = hub.one("TH-41", "absconded-unscreened")
         assert (alert["state"], alert["raised_at"], alert["rule_number"]) == ("Firing", _at_utc(at(5)), 14)
+        nrm = hub.one("TH-41", "nrm-reflection-overrun")
+        assert (nrm["state"], nrm["severity"], nrm["raised_at"]) == ("Firing", "Critical", _at_utc(at(14)))
 
 
 class TestCasesDoNotCloseWrongly:
