@@ -2,7 +2,7 @@
 connectors (police and hotline HTTP intakes, labour CSV and social JSON Lines drops, immigration
 tables polled by SQL) onto one real broker, correlated by one real `sanpalang worker --clock
 event`; then each situation's alerts and case views, read from `alerts.v1` and
-`cases.provincial.v1`.
+`cases.provincial.v1`. The native shapes and their delivery are `natives.py`.
 
 Every situation has a province and a person of its own (its own passport), so their alerts are
 told apart by province. All records are dated weeks before now (the connectors refuse a time
@@ -14,84 +14,21 @@ what two sources agree on, never one record alone. The unit tests of the pure co
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
-import aiohttp
 import pytest
-import sqlalchemy as sa
 
-from connectors.simulator.deliver import ensure_tables, write_atomically
-from connectors.sources import FileDropSource, HttpIntake, SqlPollSource
-from connectors.sources.http_body import PATH
-from ops.hub_run import ScratchHub, WorkerProcess, latest, read_topic, settled, wait_until
+from ops.hub_run import WorkerProcess, latest, read_topic, settled, wait_until
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
-from streams.worker.lane import intake_topics
-from tests.integration.connectors.test_simulator_delivery import connector
 from tests.integration.streams.hub import fresh_broker
+from tests.integration.streams.natives import (Natives, Person, at, be, cms, csv_export, deliver, deportation, detention,
+                                               iso, jsonl_export, local, police, rorbor1, shelter)
 
 pytestmark = pytest.mark.broker
 
-BANGKOK = timezone(timedelta(hours=7))
-TOKENS = {"police": "police-token", "social": "social-token"}
-DAY0 = (datetime.now(BANGKOK) - timedelta(days=45)).replace(hour=0, minute=0, second=0, microsecond=0)
 CLOCK_DAY = 30          # the last records: every deadline of the situations (day 15 at most) is past
-
-
-def at(days: float = 0, hours: float = 0) -> datetime:
-    return DAY0 + timedelta(days=days, hours=hours)
-
-
-def iso(t: datetime) -> str:
-    return t.isoformat()
-
-
-def be(t: datetime, years_ahead: int = 0) -> str:
-    """`dd/mm/yyyy HH:MM` in the Buddhist Era, as the labour and shelter exports write it."""
-    return f"{t:%d/%m}/{t.year + 543 + years_ahead} {t:%H:%M}"
-
-
-def local(t: datetime) -> str:
-    """Bangkok local time without offset, as the immigration database holds it."""
-    return t.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M:%S")
-
-
-@dataclass(frozen=True)
-class Person:
-    given: str
-    family: str
-    nationality: str            # alpha-3
-    passport: str
-    dob: str
-    sex: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.given} {self.family}"
-
-    def police(self, role: str) -> dict[str, str]:
-        return {"role": role, "name": self.name, "dob": self.dob, "sex": self.sex, "nationality": self.nationality,
-                "passport": self.passport}
-
-    def social(self) -> dict[str, str]:
-        return {"name": self.name, "dob": self.dob, "sex": self.sex, "nationality": self.nationality,
-                "passport": self.passport}
-
-    def shelter(self) -> dict[str, str]:
-        return {"ชื่อ-สกุล": self.name, "สัญชาติ": self.nationality, "วันเกิด": self.dob,
-                "เพศ": "ชาย" if self.sex == "M" else "หญิง", "หนังสือเดินทาง": self.passport}
-
-    def immigration(self) -> dict[str, str]:
-        return {"first_name": self.given.upper(), "last_name": self.family.upper(), "doc_type": "PASSPORT",
-                "doc_no": self.passport, "doc_country": self.nationality, "nationality": self.nationality,
-                "birth_date": self.dob, "sex": self.sex}
-
 
 TYPO = Person("Bora", "Nhem", "KHM", "N0100001", "1990-01-01", "M")              # year typo, Samut Sakhon
 IDC_AFTER_CUSTODY = Person("Sokha", "Chan", "KHM", "N1200002", "1990-02-02", "M")   # Chiang Rai
@@ -108,127 +45,64 @@ STRANGER = Person("Kosal", "Ros", "KHM", "N9900099", "1980-10-10", "M")         
 VESSEL = "681000777"                                                                 # Pattani
 
 
-@dataclass
-class Natives:
-    """The records of every situation, per channel, in the agencies' own shapes."""
-
-    police: list[dict[str, Any]] = field(default_factory=list)
-    hotline: list[dict[str, Any]] = field(default_factory=list)
-    labour_files: dict[str, bytes] = field(default_factory=dict)
-    social_files: dict[str, bytes] = field(default_factory=dict)
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"crossings": [], "detentions": [],
-                                                                           "deportations": []})
-
-    def count(self) -> int:
-        lines = sum(len(data.decode("cp874" if name.endswith(".csv") else "utf-8").splitlines()) - name.endswith(".csv")
-                    for name, data in (*self.labour_files.items(), *self.social_files.items()))
-        return len(self.police) + len(self.hotline) + lines + sum(map(len, self.rows.values()))
-
-
-def _police(kind: str, rid: str, when: datetime, province: str, persons: list[dict], **own: Any) -> dict[str, Any]:
-    return {"record_type": kind, "record_id": rid, "version": 1, "occurred": iso(when), "province": province,
-            "unit": "บก.ปคม.", "persons": persons, **own}
-
-
-def _cms(kind: str, rid: str, when: datetime, province: str, person: Person, **own: Any) -> dict[str, Any]:
-    return {"record_type": kind, "record_id": rid, "version": 1, "occurred": iso(when), "province": province,
-            "person": person.social(), **own}
-
-
-def _shelter(kind: str, stay: str, when: datetime, province: str, shelter_kind: str, person: Person,
-             **own: Any) -> dict[str, Any]:
-    times = {"วันที่รับเข้า": be(when)} if kind == "รับเข้า" else {"วันที่จำหน่าย": be(when)}
-    return {"ประเภท": kind, "เลขที่": stay, "แก้ไขครั้งที่": 1 if kind == "รับเข้า" else 2, "จังหวัด": province,
-            "สถานคุ้มครอง": f"สถานคุ้มครอง {province}", "ประเภทสถานคุ้มครอง": shelter_kind, **times,
-            **person.shelter(), **own}
-
-
-def _detention(row: int, when: datetime, province_code: str, person: Person) -> dict[str, Any]:
-    return {"id": row, "updated_at": local(when), "detention_no": f"IDC-{row}", "admitted_at": local(when),
-            "idc_name": "Suan Phlu IDC", "province_code": province_code, "reason": "overstay", **person.immigration()}
-
-
-def _deportation(row: int, status: str, when: datetime, province_code: str, person: Person, **own: Any) -> dict:
-    return {"id": row, "updated_at": local(when), "deportation_no": f"DEP-{row}", "status": status,
-            "destination": person.nationality, "province_code": province_code, **person.immigration(), **own}
-
-
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    header = list(dict.fromkeys(k for row in rows for k in row))
-    lines = [",".join(header)] + [",".join(row.get(k, "") for k in header) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode("cp874")
-
-
-def _jsonl(records: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-
-
-def _rorbor1(rid: str, when: datetime, recorded: datetime, province: str, person: Person, referred: str,
-             years_ahead: int = 0) -> dict[str, str]:
-    return {"เลขที่ ร.บ.1": rid, "วันที่คัดกรอง": be(when, years_ahead), "จังหวัด": province,
-            "ชื่อ-สกุล": person.name, "สัญชาติ": person.nationality, "วันเกิด": person.dob,
-            "เพศ": "ชาย" if person.sex == "M" else "หญิง", "หนังสือเดินทาง": person.passport,
-            "สิ่งบ่งชี้": "ยึดเอกสาร;หนี้สิน", "ส่งต่อ MDT": referred, "วันที่บันทึก": be(recorded)}
-
-
 def situations() -> Natives:
     n = Natives()
     # a Ror.Bor.1 dated B.E. (year + 1): dead-lettered; and one with indicators, not referred (rule 6)
-    n.labour_files["rorbor1_situations.csv"] = _csv([
-        _rorbor1("ร.บ.1/74/TYPO", at(1, 10), at(1, 12), "TH-74", TYPO, "ใช่", years_ahead=1),
-        _rorbor1("ร.บ.1/85/0001", at(2, 10), at(2, 11), "TH-85", NOT_REFERRED, "ไม่ใช่")])
+    n.labour_files["rorbor1_situations.csv"] = csv_export([
+        rorbor1("ร.บ.1/74/TYPO", at(1, 10), at(1, 12), "TH-74", TYPO, "ใช่", years_ahead=1),
+        rorbor1("ร.บ.1/85/0001", at(2, 10), at(2, 11), "TH-85", NOT_REFERRED, "ไม่ใช่")])
     # a vessel that ports out declaring a 5-day trip and never ports in (rule 9, overdue)
-    n.labour_files["pipo_out_situations.csv"] = _csv([{
+    n.labour_files["pipo_out_situations.csv"] = csv_export([{
         "เลขที่แจ้ง": "PO-94-0001", "รหัสเที่ยวเรือ": f"{VESSEL}-001", "วันเวลาออกท่า": be(at(1, 5)),
         "วันเวลาแจ้ง": be(at(0, 5)), "จังหวัด": "TH-94", "ศูนย์ PIPO": "PIPO ปัตตานี", "ท่าเรือ": "ท่าเทียบเรือปัตตานี",
         "ทะเบียนเรือ": VESSEL, "ชื่อเรือ": "ช.ทะเลใต้ 9", "ใบอนุญาตทำการประมง": "FL-94-0001", "รหัส VMS": "VMS-TH-0001",
         "ลูกเรือ": "Samnang Ouk|กัมพูชา|N2000010|1990", "กำหนดกลับเข้าท่า": be(at(6, 5))}])
     # s.29 custody ended by a hand-over to immigration, then an IDC before any screening (rule 5)
-    n.police += [_police("custody_started", "CUS-57-1", at(1, 8), "TH-57", [IDC_AFTER_CUSTODY.police("held")]),
-                 _police("custody_ended", "CUS-57-1", at(1, 14), "TH-57", [IDC_AFTER_CUSTODY.police("held")], version=2,
+    n.police += [police("custody_started", "CUS-57-1", at(1, 8), "TH-57", [IDC_AFTER_CUSTODY.police("held")]),
+                 police("custody_ended", "CUS-57-1", at(1, 14), "TH-57", [IDC_AFTER_CUSTODY.police("held")], version=2,
                          ended_how="handed_to_immigration", handed_to="ตม.เชียงราย")]
-    n.rows["detentions"].append(_detention(101, at(1, 16), "57", IDC_AFTER_CUSTODY))
+    n.rows["detentions"].append(detention(101, at(1, 16), "57", IDC_AFTER_CUSTODY))
     # named in a hotline report, then detained (rule 5)
     n.hotline.append({"record_type": "hotline", "record_id": "1300-63-1", "version": 1, "received_at": iso(at(2, 9)),
                       "province": "TH-63", "channel": "phone_1300", "summary": "Worker kept in a house, cannot leave.",
                       "victims": [HOTLINE_DETAINED.social()]})
-    n.rows["detentions"].append(_detention(102, at(3, 9), "63", HOTLINE_DETAINED))
+    n.rows["detentions"].append(detention(102, at(3, 9), "63", HOTLINE_DETAINED))
     # identified, repatriation approved, carried out through an IDC: no rule 5
     who = REPATRIATED_VIA_IDC
-    n.police.append(_police("rescue", "RSC-71-1", at(1, 2), "TH-71", [who.police("rescued")]))
-    cms = [_cms("mdt_completed", "MDT-71-1", at(2), "TH-71", who, outcome="actual_victim"),
-           _cms("repatriation_approved", "RP-71-1", at(8), "TH-71", who, destination=who.nationality)]
-    n.rows["detentions"].append(_detention(103, at(10), "71", who))
+    n.police.append(police("rescue", "RSC-71-1", at(1, 2), "TH-71", [who.police("rescued")]))
+    case_records = [cms("mdt_completed", "MDT-71-1", at(2), "TH-71", who, outcome="actual_victim"),
+           cms("repatriation_approved", "RP-71-1", at(8), "TH-71", who, destination=who.nationality)]
+    n.rows["detentions"].append(detention(103, at(10), "71", who))
     n.rows["deportations"] += [
-        _deportation(201, "SCHEDULED", at(10, 2), "71", who, scheduled_date=local(at(11))),
-        _deportation(202, "EXECUTED", at(11, 3), "71", who, executed_at=local(at(11, 3)), checkpoint_province="71")]
+        deportation(201, "SCHEDULED", at(10, 2), "71", who, scheduled_date=local(at(11))),
+        deportation(202, "EXECUTED", at(11, 3), "71", who, executed_at=local(at(11, 3)), checkpoint_province="71")]
     # custody handed to a shelter after 6 h: the s.29 clock stops
-    n.police += [_police("custody_started", "CUS-50-1", at(3), "TH-50", [HANDED_TO_SHELTER.police("held")]),
-                 _police("custody_ended", "CUS-50-1", at(3, 6), "TH-50", [HANDED_TO_SHELTER.police("held")], version=2,
+    n.police += [police("custody_started", "CUS-50-1", at(3), "TH-50", [HANDED_TO_SHELTER.police("held")]),
+                 police("custody_ended", "CUS-50-1", at(3, 6), "TH-50", [HANDED_TO_SHELTER.police("held")], version=2,
                          ended_how="handed_to_shelter", handed_to="บ้านพักเด็กและครอบครัวเชียงใหม่")]
-    shelter = [_shelter("รับเข้า", "SH-50-1", at(3, 7), "TH-50", "ชั่วคราว", HANDED_TO_SHELTER)]
-    cms.append(_cms("mdt_completed", "MDT-50-1", at(4), "TH-50", HANDED_TO_SHELTER, outcome="possible_victim"))
+    stays = [shelter("รับเข้า", "SH-50-1", at(3, 7), "TH-50", "ชั่วคราว", HANDED_TO_SHELTER)]
+    case_records.append(cms("mdt_completed", "MDT-50-1", at(4), "TH-50", HANDED_TO_SHELTER, outcome="possible_victim"))
     # NRM: intake, a transfer on day 10, no screening: the clock runs from the first intake
-    shelter += [_shelter("รับเข้า", "SH-10-1", at(1), "TH-10", "ชั่วคราว", TRANSFERRED),
-                _shelter("จำหน่าย", "SH-10-1", at(11), "TH-10", "ชั่วคราว", TRANSFERRED, **{"สาเหตุการจำหน่าย": "ส่งต่อ"}),
-                _shelter("รับเข้า", "SH-10-2", at(11, 4), "TH-10", "ชั่วคราว", TRANSFERRED)]
+    stays += [shelter("รับเข้า", "SH-10-1", at(1), "TH-10", "ชั่วคราว", TRANSFERRED),
+                shelter("จำหน่าย", "SH-10-1", at(11), "TH-10", "ชั่วคราว", TRANSFERRED, **{"สาเหตุการจำหน่าย": "ส่งต่อ"}),
+                shelter("รับเข้า", "SH-10-2", at(11, 4), "TH-10", "ชั่วคราว", TRANSFERRED)]
     # a private shelter's intake starts the NRM clock too
-    shelter.append(_shelter("รับเข้า", "SH-90-1", at(2), "TH-90", "เอกชน", PRIVATE_SHELTER))
+    stays.append(shelter("รับเข้า", "SH-90-1", at(2), "TH-90", "เอกชน", PRIVATE_SHELTER))
     # leaves the shelter unscreened (rule 14)
-    shelter += [_shelter("รับเข้า", "SH-41-1", at(2), "TH-41", "ชั่วคราว", ABSCONDED),
-                _shelter("จำหน่าย", "SH-41-1", at(5), "TH-41", "ชั่วคราว", ABSCONDED, **{"สาเหตุการจำหน่าย": "หลบหนี"})]
+    stays += [shelter("รับเข้า", "SH-41-1", at(2), "TH-41", "ชั่วคราว", ABSCONDED),
+                shelter("จำหน่าย", "SH-41-1", at(5), "TH-41", "ชั่วคราว", ABSCONDED, **{"สาเหตุการจำหน่าย": "หลบหนี"})]
     # an Actual victim deported: the case is in follow-up, not closed
-    n.police += [_police("rescue", "RSC-43-1", at(1), "TH-43", [DEPORTED_VICTIM.police("rescued")]),
-                 _police("case_opened", "CASE-43-1", at(3), "TH-43", [DEPORTED_VICTIM.police("victim")],
+    n.police += [police("rescue", "RSC-43-1", at(1), "TH-43", [DEPORTED_VICTIM.police("rescued")]),
+                 police("case_opened", "CASE-43-1", at(3), "TH-43", [DEPORTED_VICTIM.police("victim")],
                          case_no="ปคม.43/1", offences=["ATIPA s.6"])]
-    cms.append(_cms("mdt_completed", "MDT-43-1", at(2), "TH-43", DEPORTED_VICTIM, outcome="actual_victim"))
-    n.rows["deportations"].append(_deportation(203, "EXECUTED", at(6), "43", DEPORTED_VICTIM,
+    case_records.append(cms("mdt_completed", "MDT-43-1", at(2), "TH-43", DEPORTED_VICTIM, outcome="actual_victim"))
+    n.rows["deportations"].append(deportation(203, "EXECUTED", at(6), "43", DEPORTED_VICTIM,
                                                executed_at=local(at(6)), checkpoint_province="43"))
     # a Possible victim then named as a suspect (rule 13)
-    n.police += [_police("rescue", "RSC-84-1", at(1), "TH-84", [CHARGED_VICTIM.police("rescued")]),
-                 _police("suspect_identified", "SUS-84-1", at(4), "TH-84", [CHARGED_VICTIM.police("suspect")],
+    n.police += [police("rescue", "RSC-84-1", at(1), "TH-84", [CHARGED_VICTIM.police("rescued")]),
+                 police("suspect_identified", "SUS-84-1", at(4), "TH-84", [CHARGED_VICTIM.police("suspect")],
                          arrested="yes", suspect_roles=["transporter"])]
-    cms.append(_cms("mdt_completed", "MDT-84-1", at(2), "TH-84", CHARGED_VICTIM, outcome="possible_victim"))
+    case_records.append(cms("mdt_completed", "MDT-84-1", at(2), "TH-84", CHARGED_VICTIM, outcome="possible_victim"))
     # the clock: two sources reach day 30 (a stranger entering, an anonymous call)
     n.rows["crossings"].append({"id": 301, "updated_at": local(at(CLOCK_DAY)), "crossed_at": local(at(CLOCK_DAY)),
                                 "checkpoint": "Sungai Kolok", "province_code": "96", "direction": "IN",
@@ -236,66 +110,9 @@ def situations() -> Natives:
     n.hotline.append({"record_type": "hotline", "record_id": "1300-96-1", "version": 1,
                       "received_at": iso(at(CLOCK_DAY, 1)), "province": "TH-96", "channel": "line",
                       "summary": "Asks where to report a suspicious job offer."})
-    n.social_files["shelter_situations.jsonl"] = _jsonl(shelter)
-    n.social_files["mdt_situations.jsonl"] = _jsonl(cms)
+    n.social_files["shelter_situations.jsonl"] = jsonl_export(stays)
+    n.social_files["mdt_situations.jsonl"] = jsonl_export(case_records)
     return n
-
-
-async def _post(session: aiohttp.ClientSession, port: int, token: str, records: list[dict]) -> dict:
-    async with session.post(f"http://127.0.0.1:{port}{PATH}", json={"records": records},
-                            headers={"Authorization": f"Bearer {token}"}) as answer:
-        assert answer.status == 202, await answer.text()
-        return await answer.json()
-
-
-def _landed(hub: ScratchHub) -> tuple[list[dict], list[dict]]:
-    """(intake events, dead letters) on the broker."""
-    dlqs = [t.replace("intake.", "dlq.") for t in intake_topics()]
-    messages = read_topic(hub.connection, [*intake_topics(), *dlqs])
-    return ([r for t, _, r in messages if t.startswith("intake.")], [r for t, _, r in messages if t.startswith("dlq.")])
-
-
-def _deliver(hub: ScratchHub, natives: Natives, root: Path) -> tuple[list[dict], list[dict]]:
-    """Run the four agencies' connectors here, deliver every native record, wait until each landed."""
-    labour_dir, social_dir = root / "labour", root / "social"
-    labour_dir.mkdir(), social_dir.mkdir()
-    engine = sa.create_engine(f"sqlite:///{root / 'immigration.db'}")
-    ensure_tables(engine)
-    with engine.begin() as conn:
-        for table, rows in natives.rows.items():
-            for row in rows:
-                conn.execute(sa.text(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"),
-                             row)
-
-    async def run() -> tuple[list[dict], list[dict]]:
-        async with contextlib.AsyncExitStack() as stack:
-            police = await stack.enter_async_context(connector(
-                hub.connection, "police", "situations", lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS)]))
-            social = await stack.enter_async_context(connector(
-                hub.connection, "social", "situations",
-                lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS), FileDropSource(ctx, social_dir, interval_s=0.2)]))
-            await stack.enter_async_context(connector(
-                hub.connection, "labour", "situations", lambda ctx: [FileDropSource(ctx, labour_dir, interval_s=0.2)]))
-            await stack.enter_async_context(connector(
-                hub.connection, "immigration", "situations",
-                lambda ctx: [SqlPollSource(ctx, engine, t, watermark="updated_at", interval_s=0.2)
-                             for t in natives.rows]))
-            while police[0].bound_port is None or social[0].bound_port is None:
-                await asyncio.sleep(0.01)
-            async with aiohttp.ClientSession() as session:
-                await _post(session, police[0].bound_port, TOKENS["police"], natives.police)
-                await _post(session, social[0].bound_port, TOKENS["social"], natives.hotline)
-            for folder, files in ((labour_dir, natives.labour_files), (social_dir, natives.social_files)):
-                for name, data in files.items():
-                    write_atomically(folder / name, data)
-            expected = natives.count()
-            while sum(map(len, landed := _landed(hub))) < expected:
-                await asyncio.sleep(0.3)
-            return landed
-    try:
-        return asyncio.run(asyncio.wait_for(run(), timeout=120))
-    finally:
-        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -328,7 +145,7 @@ def hub(tmp_path_factory, kafka_jar_cache) -> Iterator[Settled]:
     root = tmp_path_factory.mktemp("situations")
     broker = fresh_broker(root / "broker", kafka_jar_cache)
     try:
-        intake, letters = _deliver(broker, situations(), root)
+        intake, letters = deliver(broker, situations(), root)
         worker = WorkerProcess(broker, root / "worker.log")
         try:
             wait_until(lambda: settled(broker.connection, len(intake)), timeout=300,
