@@ -41,6 +41,7 @@ ABSCONDED = Person("Phet", "Inthavong", "LAO", "P1800008", "1989-08-08", "F")   
 DEPORTED_VICTIM = Person("Rithy", "Chea", "KHM", "N1900009", "1986-09-09", "M")     # Nong Khai
 NOT_REFERRED = Person("Khamla", "Vongsa", "LAO", "P2100011", "1994-11-11", "M")     # Ranong
 CHARGED_VICTIM = Person("Sophal", "Lim", "KHM", "N2200012", "1985-12-12", "M")      # Surat Thani
+DETAINED_THEN_REPORTED = Person("Somsak", "Douangmala", "LAO", "P2300013", "1990-03-13", "M")  # Ubon Ratchathani
 STRANGER = Person("Kosal", "Ros", "KHM", "N9900099", "1980-10-10", "M")             # the clock, Narathiwat
 VESSEL = "681000777"                                                                 # Pattani
 
@@ -67,6 +68,11 @@ def situations() -> Natives:
                       "province": "TH-63", "channel": "phone_1300", "summary": "Worker kept in a house, cannot leave.",
                       "victims": [HOTLINE_DETAINED.social()]})
     n.rows["detentions"].append(detention(102, at(3, 9), "63", HOTLINE_DETAINED))
+    # a stranger in an IDC, then named in a hotline report (the family's call) while still held (rule 5)
+    n.rows["detentions"].append(detention(104, at(2), "34", DETAINED_THEN_REPORTED))
+    n.hotline.append({"record_type": "hotline", "record_id": "1300-34-1", "version": 1, "received_at": iso(at(4, 9)),
+                      "province": "TH-34", "channel": "phone_1300", "summary": "My brother is held at the IDC; "
+                      "he was made to work on a boat without pay.", "victims": [DETAINED_THEN_REPORTED.social()]})
     # identified, repatriation approved, carried out through an IDC: no rule 5
     who = REPATRIATED_VIA_IDC
     n.police.append(police("rescue", "RSC-71-1", at(1, 2), "TH-71", [who.police("rescued")]))
@@ -189,6 +195,10 @@ class TestPotentialVictimsDetained:
     def test_a_person_named_in_a_hotline_report_then_detained_is_critical(self, hub):
         alert = hub.one("TH-63", self.KEY)
         assert (alert["severity"], alert["raised_at"]) == ("Critical", _at_utc(at(3, 9)))
+
+    def test_a_stranger_in_an_idc_named_in_a_hotline_report_while_held_is_critical(self, hub):
+        alert = hub.one("TH-34", self.KEY)
+        assert (alert["severity"], alert["raised_at"]) == ("Critical", _at_utc(at(4, 9)))
 
     def test_an_approved_repatriation_carried_out_through_an_idc_raises_nothing(self, hub):
         assert hub.timeline("TH-71")[2:] == ["RepatriationApproved", "DetentionAdmitted", "DeportationScheduled",
