@@ -10,7 +10,7 @@ worker can keep each in a faust table (or a dict), and a `Delta` of changed keys
 | `voyages` | PIPO voyage id | `Voyage` (port-out waiting for its port-in) |
 | `merged` | merged-away case id | surviving case id |
 | `org_names` | `"<province>|<folded name>"` | the registered key seen with that name there ("" when several) |
-| `held` | hub person id | a `Case` never published: the person's immigration custody events (IDC, deportation) while they are in no case, folded into the case they later join (rule 5) |
+| `held` | hub person id | a `Case` never published: a stranger's IDC and deportation events, for the case they join (rule 5) |
 
 The fold never changes a `CaseBook`: it returns a `Delta`; `CaseBook.apply(delta)` writes it (the
 one mutation, done by the shell; a delta value None deletes the key).

@@ -15,7 +15,8 @@
 
 No case: the event opens one if it can (`OPENING`, or indicators / mismatch), with the id
 `case_id_for(event_id)`; routine events (a border crossing, a port-out) that join nothing are
-dropped, except a stranger's IDC and deportation events (`HELD`), kept for the case they may join. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
+dropped, except a stranger's IDC and deportation events (`HELD`), kept for the case they may
+join. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
 smallest id), the others get `merged_into`. An event already in its case changes nothing, so
 redelivery is harmless; the same events in the same order give the same cases and ids.
 """

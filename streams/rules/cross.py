@@ -24,9 +24,9 @@ from streams.rules.case_rules import local_time
 from streams.rules.spec import Finding
 from streams.rules.windows import RuleWindows
 
-__all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries", "merge_org_entries",
-           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces",
-           "victim_treated_as_offender"]
+__all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org",
+           "merge_person_entries", "merge_org_entries", "prune_person", "prune_org", "repeat_victim",
+           "multi_agency_hotspot", "suspect_across_provinces", "victim_treated_as_offender"]
 
 
 class Seen(NamedTuple):

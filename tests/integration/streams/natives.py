@@ -168,8 +168,8 @@ def deliver(hub: ScratchHub, natives: Natives, root: Path) -> tuple[list[dict], 
     with engine.begin() as conn:
         for table, rows in natives.rows.items():
             for row in rows:
-                conn.execute(sa.text(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"),
-                             row)
+                columns = ", ".join(row)
+                conn.execute(sa.text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in row)})"), row)
 
     async def run() -> tuple[list[dict], list[dict]]:
         async with contextlib.AsyncExitStack() as stack:

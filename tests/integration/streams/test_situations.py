@@ -23,8 +23,8 @@ import pytest
 from ops.hub_run import WorkerProcess, latest, read_topic, settled, wait_until
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
 from tests.integration.streams.hub import fresh_broker
-from tests.integration.streams.natives import (Natives, Person, at, be, cms, csv_export, deliver, deportation, detention,
-                                               iso, jsonl_export, local, police, rorbor1, shelter)
+from tests.integration.streams.natives import (Natives, Person, at, be, cms, csv_export, deliver, deportation,
+                                               detention, iso, jsonl_export, local, police, rorbor1, shelter)
 
 pytestmark = pytest.mark.broker
 

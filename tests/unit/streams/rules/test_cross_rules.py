@@ -113,7 +113,8 @@ class TestMultiAgencyHotspot:
         inspection = feed.send(event("InspectionCompleted", at(20), orgs=(registered,), province="TH-74",
                                      indicators=["DebtBondage"]))
         alert = one(feed, self.KEY)
-        assert (alert["subject"], alert["case_id"], alert["raised_at"]) == ("org:0745560001234", inspection.case_id, at(20))
+        assert (alert["subject"], alert["case_id"], alert["raised_at"]) == \
+            ("org:0745560001234", inspection.case_id, at(20))
 
     def test_a_hotspot_raised_on_the_name_moves_to_the_registration_when_it_is_learnt(self):
         bar = org("o1", "Premises", "Dao Nuea Karaoke", province="TH-57")
