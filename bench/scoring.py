@@ -148,6 +148,7 @@ def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts:
         taken = sorted({t for h in hubs for t in votes[h]} - {subject})
         why = (f"the true person is {len(hubs)} hub persons (not joined)" if split else
                f"joined with {', '.join(taken)}: their events changed the case" if taken else
+               "an organisation: the fold or the rules missed it" if subject in truth["organisations"] else
                "one true person, one hub person: the fold or the rules missed it")
         out.append({"kind": "missed", "rule": rule, "subject": subject,
                     "cause": "matcher" if split or taken else "rules", "why": why})

@@ -36,7 +36,12 @@ def _mark_key(mark: Mark):
 
 
 def _ended(a: datetime | None, b: datetime | None) -> datetime | None:
-    return None if a is None or b is None else max(a, b)
+    """When the person's part ended, combining two records of them: as one record would have it had
+    every event been theirs from the start (`_persons`: an end stays, later events of the case do not
+    undo it; only a new situation, a new case, does). A part that ended in one record of a person
+    the matcher split ended for the person."""
+    ends = [t for t in (a, b) if t is not None]
+    return max(ends) if ends else None
 
 
 def _combine(a: CasePerson, b: CasePerson) -> CasePerson:

@@ -15,7 +15,8 @@
 
 No case: the event opens one if it can (`OPENING`, or indicators / mismatch), with the id
 `case_id_for(event_id)`; routine events (a border crossing, a port-out) that join nothing are
-dropped. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
+dropped, except a stranger's IDC and deportation events (`HELD`), kept for the case they may
+join. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
 smallest id), the others get `merged_into`. An event already in its case changes nothing, so
 redelivery is harmless; the same events in the same order give the same cases and ids.
 """
@@ -33,8 +34,8 @@ from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
 from streams.cases.ids import case_id_for
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
-from streams.cases.orgs import OrgKey, fold_name
-from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal, VoyageDeparted, VoyageReturned
+from streams.cases.orgs import OrgKey, fold_name, name_keys
+from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, Signal, VoyageDeparted, VoyageReturned
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
 
@@ -88,19 +89,23 @@ def _port_in(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, tuple[Fact
     return fact, tuple(FactPerson(pid, "Crew", None, None) for pid in crew), (out_entry,)
 
 
-def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
+def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> tuple[Fact, list[Signal]]:
     """Organisations known by name only take the registered key last seen with the same folded name
     in the same province (unless several registered keys share it there); registered ones teach
-    the name. A key resolved by name counts for the hotspot rule and the view, never for joins."""
+    the name, and the first to teach it takes over what was flagged by that name before
+    (`OrgsNamed`). A key resolved by name counts for the hotspot rule and the view, never for joins."""
     renamed: dict[str, str] = {}
     orgs = []
+    named: list[Signal] = []
     for org in fact.orgs:
         folded = fold_name(org.name)
-        name_key = f"{org.province or fact.province}|{folded}"
+        province = org.province or fact.province
+        name_key = f"{province}|{folded}"
         if org.registered and folded:
             known = book.namespace_after(delta, "org_names").get(name_key)
             if known is None:
                 delta.org_names[name_key] = org.key
+                named.append(OrgsNamed(name_keys(province, folded), org.key))
             elif known and known != org.key:
                 delta.org_names[name_key] = ""
         elif folded and book.org_names.get(name_key):
@@ -108,9 +113,9 @@ def _resolve_orgs(book: CaseBook, fact: Fact, delta: Delta) -> Fact:
             org = org._replace(key=book.org_names[name_key])
         orgs.append(org)
     if not renamed:
-        return fact
+        return fact, named
     flagged = tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged))
-    return replace(fact, orgs=tuple({o.key: o for o in orgs}.values()), flagged=flagged)
+    return replace(fact, orgs=tuple({o.key: o for o in orgs}.values()), flagged=flagged), named
 
 
 def _resolve_in_case(fact: Fact, case: Case) -> Fact:
@@ -125,7 +130,8 @@ def _resolve_in_case(fact: Fact, case: Case) -> Fact:
     return replace(fact, orgs=orgs, flagged=tuple(dict.fromkeys(renamed.get(k, k) for k in fact.flagged)))
 
 
-def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> str | None:
+def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfig) -> tuple[str, bool] | None:
+    """The person's latest case the event may join, and whether the person's part in it ended."""
     for case_id in reversed(book.person_cases.get(person_id, ())):
         case = book.case(case_id)
         person = case.person(person_id) if case else None
@@ -133,22 +139,28 @@ def _joinable_case(book: CaseBook, person_id: str, fact: Fact, config: FoldConfi
             continue
         if abs(fact.occurred_at - person.last_at) > config.person_window:
             return None
-        if fact.new_situation and (person.ended_at is not None or case.stage == "Closed"):
+        ended = person.ended_at is not None
+        if fact.new_situation and (ended or case.stage == "Closed"):
             return None
-        return case.case_id
+        return case.case_id, ended
     return None
 
 
 def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
+    """The cases the event joins. A case reached only through a person whose part in it ended (a
+    shelter exit, a repatriation) is a weak join: taken only when nothing else places the event.
+    A police case opened after the person was rescued again, naming the new rescue's other victims,
+    belongs to the new situation; it does not merge the old one into it."""
     found: dict[str, None] = {}
+    weak: dict[str, None] = {}
     if fact.agency_case_ref:
         case_id = book.refs.get(_ref_key(fact.agency, fact.agency_case_ref))
         if case_id and book.case(case_id):
             found[book.resolve(case_id)] = None
     for person_id in fact.joiners:
-        case_id = _joinable_case(book, person_id, fact, config)
-        if case_id:
-            found[case_id] = None
+        joined = _joinable_case(book, person_id, fact, config)
+        if joined:
+            (weak if joined[1] else found)[joined[0]] = None
     if fact.opens:
         registered = {o.key for o in fact.orgs if o.registered}
         for key in fact.flagged:
@@ -157,7 +169,40 @@ def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
                 case = book.case(entry[0])
                 if case and case.stage != "Closed":
                     found[case.case_id] = None
-    return list(found)
+    return list(found or weak)
+
+
+HELD = frozenset({"DetentionAdmitted", "DetentionReleased", "DeportationScheduled", "DeportationHalted",
+                  "DeportationExecuted"})
+"""Routine immigration custody events kept for a person in no case (`CaseBook.held`): a stranger
+in an IDC may turn out to be a potential victim (a hotline report naming them, or the matcher or an
+operator joining them to a rescued person), and rule 5 fires while they are held."""
+
+
+def _keep_held(book: CaseBook, fact: Fact, delta: Delta, now: datetime) -> None:
+    """An IDC or deportation event that joins no case: kept for its persons, not dropped."""
+    if fact.event_type not in HELD:
+        return
+    held = book.namespace_after(delta, "held")
+    for person_id in fact.joiners:
+        kept = held.get(person_id)
+        if kept is None:
+            delta.held[person_id] = new_case(case_id_for(fact.event_id), fact, now)
+        elif not kept.has_event(fact.event_id):
+            delta.held[person_id] = add_fact(kept, fact, now)
+
+
+def _with_held(book: CaseBook, case: Case, fact: Fact, delta: Delta, now: datetime, config: FoldConfig) -> Case:
+    """The case with the custody events kept for the event's persons (within `person_window`)."""
+    held = book.namespace_after(delta, "held")
+    kept = []
+    for person_id in fact.joiners:
+        found = held.get(person_id)
+        if found is not None:
+            delta.held[person_id] = None
+            if abs(fact.occurred_at - found.timeline[-1].occurred_at) <= config.person_window:
+                kept.append(found)
+    return merge_cases(case, kept, now) if kept else case
 
 
 def _index(book: CaseBook, delta: Delta, case: Case, others: list[Case], fact: Fact | None) -> None:
@@ -218,7 +263,8 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     if fact.voyage is not None:
         delta.voyages[fact.voyage.voyage_id] = fact.voyage
     fact, extra_persons, extra_timeline = _port_in(book, fact, delta)
-    fact = _resolve_orgs(book, fact, delta)
+    fact, named = _resolve_orgs(book, fact, delta)
+    voyages = [*named, *voyages]            # the signals of the event itself, whether or not it joins a case
     candidates = [book.case(c) for c in _candidates(book, fact, config)]
     own_id = case_id_for(fact.event_id)
     own = book.case(own_id)
@@ -238,7 +284,9 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     else:
         flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)
                  for o in fact.orgs if o.key in fact.flagged]
+        _keep_held(book, fact, delta, now)
         return Folded(delta=delta, signals=(*flags, *voyages))
+    case = _with_held(book, case, fact, delta, now, config)
     _index(book, delta, case, others, fact)
     signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, fact.province)
                    for pid, kind in fact.appearances)

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["OrgKey", "org_key", "fold_name", "vessel_key"]
+__all__ = ["OrgKey", "org_key", "fold_name", "vessel_key", "name_keys"]
 
 
 class OrgKey(NamedTuple):
@@ -64,6 +64,15 @@ def org_key(org: Mapping[str, Any], event_province: str) -> OrgKey | None:
         return None
     province = (org.get("province") or event_province or "").lower()
     return OrgKey(f"{kind.lower()}:{province}:{folded}", kind, name, False, recorded)
+
+
+KINDS = ("Employer", "Vessel", "Premises", "Recruiter", "Other")    # sanpalang.common.OrganisationKind
+
+
+def name_keys(province: str, folded: str) -> tuple[str, ...]:
+    """The keys an organisation of this folded name in this province has when recorded by name only,
+    of any kind (the police may record as premises what labour records as the employer)."""
+    return tuple(f"{kind.lower()}:{province.lower()}:{folded}" for kind in KINDS)
 
 
 def vessel_key(registration: str) -> str:

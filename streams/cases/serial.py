@@ -81,6 +81,7 @@ def book_to_dict(book: CaseBook) -> dict[str, Any]:
         "voyages": {k: voyage_to_list(v) for k, v in book.voyages.items()},
         "merged": dict(book.merged),
         "org_names": dict(book.org_names),
+        "held": {k: case_to_dict(v) for k, v in book.held.items()},
     }
 
 
@@ -93,4 +94,5 @@ def book_from_dict(data: dict[str, Any]) -> CaseBook:
         voyages={k: voyage_from_list(v) for k, v in data["voyages"].items()},
         merged=dict(data["merged"]),
         org_names=dict(data.get("org_names", {})),
+        held={k: case_from_dict(v) for k, v in data.get("held", {}).items()},
     )

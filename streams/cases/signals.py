@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-__all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "VoyageDeparted", "VoyageReturned", "Signal"]
+__all__ = ["PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "OrgsNamed", "VoyageDeparted", "VoyageReturned",
+           "Signal"]
 
 
 class PersonSeen(NamedTuple):
@@ -51,6 +52,16 @@ class PersonsMerged(NamedTuple):
     into: str
 
 
+class OrgsNamed(NamedTuple):
+    """A registered organisation `into` was seen for the first time with a name in a province: the
+    organisations recorded before by that name only there (`named`, their name keys) are it, and
+    their flags count for it (rule 8), as they would had the registration come first. Key: each
+    named key, then `into`."""
+
+    named: tuple[str, ...]
+    into: str
+
+
 class VoyageDeparted(NamedTuple):
     """A vessel left port declaring when it will be back (`due_at`, rule 9 overdue). Key: org_key
     (the vessel)."""
@@ -70,4 +81,4 @@ class VoyageReturned(NamedTuple):
     at: datetime
 
 
-Signal = PersonSeen | OrgFlagged | CaseMerged | PersonsMerged | VoyageDeparted | VoyageReturned
+Signal = PersonSeen | OrgFlagged | CaseMerged | PersonsMerged | OrgsNamed | VoyageDeparted | VoyageReturned

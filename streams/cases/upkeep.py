@@ -3,7 +3,9 @@
 **Person merge.** The matcher found that persons `merged` are `into` (the older id survives). Every
 case mentioning them is rewritten with `into`. Cases in which that person takes part on the side of
 the exploited, has not left the situation, within `person_window` of each other and not Closed are
-one situation: they merge into the oldest, exactly as when one event joins them.
+one situation: they merge into the oldest, exactly as when one event joins them. The IDC and
+deportation events kept for any of the persons while they were in no case (`held`) go into the
+person's current case (or stay kept for `into`).
 
 **Expiry.** `expire(book, now)` forgets closed cases `closed_retention` after their last update,
 any case `idle_retention` after its last event, and port-outs older than `voyage_max`. Their
@@ -35,6 +37,14 @@ def _active(cases: list[Case], person_id: str, config: FoldConfig) -> list[Case]
         return []
     latest = max(c.person(person_id).last_at for c in active)
     return [c for c in active if latest - c.person(person_id).last_at <= config.person_window]
+
+
+def _current_case(cases: list[Case], person_id: str) -> str | None:
+    """The case in which the person takes part now (not ended, not Closed), the latest if several."""
+    active = [(c.person(person_id).last_at, c.case_id) for c in cases
+              if c.person(person_id) and c.person(person_id).joinable and c.person(person_id).ended_at is None
+              and c.stage != "Closed"]
+    return max(active)[1] if active else None
 
 
 def cases_of_persons(book: CaseBook, person_ids: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -77,6 +87,17 @@ def merge_persons(book: CaseBook, merged: Iterable[str], into: str, now: datetim
             changed.discard(other.case_id)
         signals.extend(_merge_signals(current[survivor.case_id], others))
     delta = Delta()
+    held = [rename_persons(book.held[p], merged_ids, into, now) for p in (into, *sorted(merged_ids)) if p in book.held]
+    for person_id in (into, *merged_ids):
+        if person_id in book.held:
+            delta.held[person_id] = None
+    if held:          # custody events kept while the person was in no case: into their current case
+        target = survivor_id or _current_case(list(current.values()), into)
+        if target is None:
+            delta.held[into] = merge_cases(held[0], held[1:], now) if len(held) > 1 else held[0]
+        else:
+            current[target] = merge_cases(current[target], held, now)
+            changed.add(target)
     for person_id in merged_ids:
         if person_id in book.person_cases:
             delta.person_cases[person_id] = None
@@ -101,6 +122,9 @@ def expire(book: CaseBook, now: datetime, config: FoldConfig = DEFAULT_CONFIG) -
     for voyage_id, voyage in list(book.voyages.items()):
         if now - voyage.out_at > config.voyage_max:
             delta.voyages[voyage_id] = None
+    for person_id, kept in list(book.held.items()):
+        if now - kept.timeline[-1].occurred_at > config.person_window:
+            delta.held[person_id] = None
     if gone:
         for case in removed:
             for agency, ref in case.refs:

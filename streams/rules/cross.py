@@ -24,9 +24,9 @@ from streams.rules.case_rules import local_time
 from streams.rules.spec import Finding
 from streams.rules.windows import RuleWindows
 
-__all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
-           "prune_person", "prune_org", "repeat_victim", "multi_agency_hotspot", "suspect_across_provinces",
-           "victim_treated_as_offender"]
+__all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org",
+           "merge_person_entries", "merge_org_entries", "prune_person", "prune_org", "repeat_victim",
+           "multi_agency_hotspot", "suspect_across_provinces", "victim_treated_as_offender"]
 
 
 class Seen(NamedTuple):
@@ -114,6 +114,17 @@ def merge_person_entries(into: PersonEntry | None, merged: Iterable[PersonEntry 
         if other is not None:
             seen.update(other.seen)
     return PersonEntry(person_id, tuple(sorted(seen)))
+
+
+def merge_org_entries(into: OrgEntry | None, named: Iterable[OrgEntry | None], org_key: str) -> OrgEntry:
+    """The entry of the registered organisation `org_key` with the flags and trips of the entries
+    kept under its name before its registration was known (`OrgsNamed`)."""
+    entries = [e for e in (into, *named) if e is not None]
+    flags = {f for e in entries for f in e.flags}
+    trips = {t.voyage_id: t for e in entries for t in e.trips}
+    kind, name = (into.kind, into.name) if into is not None else (entries[0].kind, entries[0].name)
+    return OrgEntry(org_key, kind, name, tuple(sorted(flags, key=lambda f: (f.at, f.agency, f.case_id or ""))),
+                    tuple(sorted(trips.values(), key=lambda t: (t.at, t.voyage_id))))
 
 
 _AT = operator.attrgetter("at")

@@ -25,11 +25,12 @@ from typing import Any
 
 from streams.cases import (Case, CaseBook, CaseMerged, Folded, FoldConfig, OrgFlagged, PersonIds, PersonSeen,
                            PersonsMerged, alert_id_for, case_view, expire, fold, merge_persons)
-from streams.cases.signals import VoyageDeparted, VoyageReturned
+from streams.cases.signals import OrgsNamed, VoyageDeparted, VoyageReturned
 from streams.cases.fold import DEFAULT_CONFIG
 from streams.referrals import rule_referrals, stage_referrals
 from streams.rules.book import RuleBook, case_scope, org_scope, person_scope
-from streams.rules.cross import absorb_org, absorb_person, merge_person_entries, prune_org, prune_person
+from streams.rules.cross import (absorb_org, absorb_person, merge_org_entries, merge_person_entries, prune_org,
+                                 prune_person)
 from streams.rules.evaluate import (DEFAULT_WINDOWS, AlertState, evaluate, evaluate_org, evaluate_person,
                                     next_deadline, running_deadlines)
 from streams.rules.lifecycle import Alert, acknowledge, alert_record, is_open, reconcile, resolve, retire, supersede
@@ -156,6 +157,15 @@ def _cross(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, out: _
             for merged in signal.merged:
                 _move(rb, person_scope(merged), person_scope(signal.into), lambda a, s=signal: (a.case_id, s.into), now, out)
                 _drop_scope(rb, person_scope(merged))
+        elif isinstance(signal, OrgsNamed):
+            named = [key for key in signal.named if key in rb.orgs]
+            if named:
+                rb.orgs[signal.into] = merge_org_entries(rb.orgs.get(signal.into), [rb.orgs.pop(k) for k in named],
+                                                         signal.into)
+                orgs.setdefault(signal.into, [])
+            for key in named:
+                _move(rb, org_scope(key), org_scope(signal.into), lambda a, s=signal: (a.case_id, s.into), now, out)
+                _drop_scope(rb, org_scope(key))
     touched_cases: set[str] = set()
     for pid, signals in persons.items():
         entry = absorb_person(rb.persons.get(pid), signals, pid)

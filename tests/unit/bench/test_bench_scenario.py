@@ -35,3 +35,13 @@ class TestCombined:
         assert (totals["expected"], totals["raised"], totals["matched"]) == (4, 4, 3)
         assert (totals["by_matcher"], totals["by_rules"], totals["seeds_exact"]) == (1, 1, 1)
         assert "extra r1 P1 (matcher)" in report_many(combined)
+
+
+class TestAttribution:
+    def test_a_missed_hotspot_is_put_down_to_the_rules_and_named_an_organisation(self):
+        from ops.scenario import score_alerts
+        truth = {"alerts": [{"rule": 8, "subject": {"organisation": "E1"}}], "records": [],
+                 "organisations": {"E1": {"kind": "Employer", "name": "Chaimongkol Seafood", "province": "TH-10",
+                                          "registration": "0105583001151", "vessel_registration": None}}}
+        (why,) = score_alerts(truth, [], [])["attribution"]
+        assert (why["cause"], why["why"]) == ("rules", "an organisation: the fold or the rules missed it")

@@ -88,6 +88,25 @@ class TestCaseFolding:
         assert results[3].case_id != results[0].case_id      # a new situation does not
         assert book.person_cases["A"] == (results[0].case_id, results[3].case_id)
 
+    def test_a_police_case_of_the_new_rescue_does_not_pull_the_finished_case_in(self):
+        """A reintegrated victim rescued again with others: the police case naming all of them
+        belongs to the new situation (its other victims are there), not the one that ended."""
+        book, results = fold_all(
+            event("RescueConducted", at(0), A),
+            event("ShelterExitRecorded", at(30), A, exit_reason="Reintegrated"),
+            event("RescueConducted", at(40), person("A2"), B, eid="second rescue"),
+            event("CriminalCaseOpened", at(41), A, B))
+        first, second = results[0].case_id, results[2].case_id
+        assert results[3].case_id == second and not results[3].merged
+        assert set(book.cases) == {first, second}
+
+    def test_an_event_only_a_finished_case_places_still_joins_it(self):
+        book, results = fold_all(
+            event("RescueConducted", at(0), A),
+            event("ShelterExitRecorded", at(30), A, exit_reason="Reintegrated"),
+            event("CriminalCaseOpened", at(35), A))
+        assert results[2].case_id == results[0].case_id
+
     def test_an_event_joining_two_cases_merges_them_into_the_older(self):
         book, results = fold_all(event("RescueConducted", at(0), A), event("HotlineReportReceived", at(1), B),
                                  event("ShelterIntakeRecorded", at(2), A, B, shelter_kind="Temporary"))
@@ -116,6 +135,19 @@ class TestCaseFolding:
         book.apply(folded.delta)
         assert not folded.merged and len(book.cases) == 2
         assert book.cases[results[2].case_id].person("A") is not None
+
+    def test_a_person_merge_keeps_the_end_of_the_part_the_split_record_held(self):
+        """The rescue went to hub person A, the stay and its end to A2 (the matcher split them);
+        merged, the person's part in that case ended, as if one record had held it all along:
+        their next rescue is a new case (rule 7), not this one."""
+        book, results = fold_all(
+            event("RescueConducted", at(0), A),
+            event("ShelterIntakeRecorded", at(0, 5), A, person("A2"), shelter_kind="Temporary"),
+            event("ShelterExitRecorded", at(30), person("A2"), exit_reason="Reintegrated"))
+        book.apply(merge_persons(book, ["A2"], "A", at(40)).delta)
+        assert book.cases[results[0].case_id].person("A").ended_at == at(30)
+        _, (rescue,) = fold_all(event("RescueConducted", at(41), A, eid="rescued again"), book=book)
+        assert rescue.case_id != results[0].case_id
 
     def test_case_id_is_uuid5_of_the_first_event(self):
         ev = event("RescueConducted", at(0), A)

@@ -11,7 +11,8 @@ A, B = person("A", age=17), person("B")
 EVENTS = [event("RescueConducted", at(0), A, ref="R1", orgs=(org("o1", registration="99"),)),
           event("CustodyExtensionGranted", at(1), A, extended_until=at(5)),
           event("PipoPortOutReported", at(2), B, voyage_id="V1", crew_person_refs=["B"]),
-          event("HotlineReportReceived", at(3), B)]
+          event("HotlineReportReceived", at(3), B),
+          event("DetentionAdmitted", at(3), person("X", "Other"))]        # a stranger's custody: kept (held)
 
 
 class Table(MutableMapping):
@@ -46,7 +47,7 @@ class TestState:
     def test_the_book_round_trips_through_json(self):
         book = run(CaseBook(), EVENTS)
         data = json.loads(json.dumps(book_to_dict(book)))
-        assert book_from_dict(data) == book
+        assert book.held and book_from_dict(data) == book
 
     def test_folding_goes_on_identically_after_a_round_trip(self):
         later = [event("ShelterIntakeRecorded", at(4), A, B, shelter_kind="Temporary")]
@@ -71,7 +72,9 @@ class TestState:
         book.apply(folded.delta)
         assert [c.stage for c in folded.removed] == ["Closed"]
         assert not book.voyages and "B" not in book.person_cases
-        assert len(book.cases) == 1
+        assert len(book.cases) == 1 and "X" in book.held
+        book.apply(expire(book, at(4) + FoldConfig().person_window, config).delta)
+        assert not book.held                                  # a stranger's custody kept for person_window
         folded = expire(book, at(500), config)
         book.apply(folded.delta)
         assert not book.cases and not book.refs and not book.person_cases and not book.org_cases

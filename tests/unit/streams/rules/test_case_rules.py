@@ -216,6 +216,29 @@ class TestVictimDetained:
         feed.send(event("DetentionAdmitted", at(0), person("X", "Other")))
         assert not feed.alerts
 
+    def test_a_detained_stranger_named_in_a_hotline_report_while_held_is_critical(self):
+        """The IDC saw a stranger; the family's call to 1300 opens a screening while they are held."""
+        feed = Feed()
+        feed.send(event("DetentionAdmitted", at(0), person("A", "Other")), event("HotlineReportReceived", at(3), A))
+        alert = one(feed, self.KEY)
+        assert (alert["severity"], alert["raised_at"], alert["subject"]) == ("Critical", at(3), "A")
+
+    def test_a_stranger_released_before_the_report_raises_nothing(self):
+        feed = Feed()
+        feed.send(event("DetentionAdmitted", at(0), person("A", "Other")),
+                  event("DetentionReleased", at(1), person("A", "Other")), event("HotlineReportReceived", at(3), A))
+        assert not feed.alerts_of(self.KEY)
+
+    def test_a_detainee_later_joined_to_a_rescued_person_is_critical_from_the_detention(self):
+        """The matcher (or an operator confirming the link) finds that the stranger in the IDC is the
+        person rescued the day before: the detention counts, at its own time."""
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), ADULT), event("DetentionAdmitted", at(1), person("X", "Other")))
+        assert not feed.alerts_of(self.KEY)
+        feed.merge(["X"], "A", at(2))
+        alert = one(feed, self.KEY)
+        assert (alert["severity"], alert["raised_at"], alert["subject"]) == ("Critical", at(1), "A")
+
 
 class TestLabourScreening:
     KEY = "labour-screening-not-referred"

@@ -103,6 +103,31 @@ class TestMultiAgencyHotspot:
         assert one(feed, self.KEY)["subject"] == "premises:th-57:dao-nuea-karaoke"
 
 
+    def test_a_name_flagged_before_the_registration_was_known_counts_for_the_registered_employer(self):
+        """The police name the employer only; labour later inspects it with its registration: one
+        employer flagged by two agencies, whichever came first."""
+        by_name = org("o1", "Employer", "Thale Thong Seafood", province="TH-74")
+        registered = org("o1", "Employer", "Thale Thong Seafood", registration="0745560001234", province="TH-74")
+        feed = Feed()
+        feed.send(event("RescueConducted", at(0), person("C"), orgs=(by_name,), province="TH-74"))
+        inspection = feed.send(event("InspectionCompleted", at(20), orgs=(registered,), province="TH-74",
+                                     indicators=["DebtBondage"]))
+        alert = one(feed, self.KEY)
+        assert (alert["subject"], alert["case_id"], alert["raised_at"]) == \
+            ("org:0745560001234", inspection.case_id, at(20))
+
+    def test_a_hotspot_raised_on_the_name_moves_to_the_registration_when_it_is_learnt(self):
+        bar = org("o1", "Premises", "Dao Nuea Karaoke", province="TH-57")
+        feed = Feed()
+        feed.send(event("HotlineReportReceived", at(0), A, orgs=(bar,)),
+                  event("RescueConducted", at(3), person("B"), orgs=(bar,)))
+        feed.send(event("InspectionCompleted", at(5), orgs=(org("o1", "Premises", "Dao Nuea Karaoke",
+                                                                registration="0575560009999", province="TH-57"),),
+                        indicators=["DebtBondage"]))
+        current = [a for a in feed.alerts_of(self.KEY) if a.get("resolution") != "merged"]
+        assert [a["subject"] for a in current] == ["org:0575560009999"]
+
+
 class TestSuspectAcrossProvinces:
     KEY = "suspect-across-provinces"
 
