@@ -17,15 +17,17 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 
-from connectors.simulator.deliver import ensure_tables, write_atomically
+from simulator.deliver import ensure_tables, write_atomically
 from connectors.sources import FileDropSource, HttpIntake, SqlPollSource
+from runtime.credentials import token_digest
 from connectors.sources.http_body import PATH
-from ops.hub_run import ScratchHub, read_topic
+from bench.hub_run import ScratchHub, read_topic
 from streams.worker.lane import intake_topics
 from tests.integration.connectors.test_simulator_delivery import connector
 
 BANGKOK = timezone(timedelta(hours=7))
 TOKENS = {"police": "police-token", "social": "social-token"}
+DIGESTS = {agency: token_digest(token) for agency, token in TOKENS.items()}   # all the intake keeps
 DAY0 = (datetime.now(BANGKOK) - timedelta(days=45)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -174,10 +176,10 @@ def deliver(hub: ScratchHub, natives: Natives, root: Path) -> tuple[list[dict], 
     async def run() -> tuple[list[dict], list[dict]]:
         async with contextlib.AsyncExitStack() as stack:
             police_http = await stack.enter_async_context(connector(
-                hub.connection, "police", "situations", lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS)]))
+                hub.connection, "police", "situations", lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, DIGESTS)]))
             social_http = await stack.enter_async_context(connector(
                 hub.connection, "social", "situations",
-                lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, TOKENS), FileDropSource(ctx, social_dir, interval_s=0.2)]))
+                lambda ctx: [HttpIntake(ctx, "127.0.0.1", 0, DIGESTS), FileDropSource(ctx, social_dir, interval_s=0.2)]))
             await stack.enter_async_context(connector(
                 hub.connection, "labour", "situations", lambda ctx: [FileDropSource(ctx, labour_dir, interval_s=0.2)]))
             await stack.enter_async_context(connector(

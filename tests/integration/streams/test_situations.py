@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ops.hub_run import WorkerProcess, latest, read_topic, settled, wait_until
+from bench.hub_run import WorkerProcess, latest, read_topic, settled, wait_until
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
 from tests.integration.streams.hub import fresh_broker
 from tests.integration.streams.natives import (Natives, Person, at, be, cms, csv_export, deliver, deportation,

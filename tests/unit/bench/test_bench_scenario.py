@@ -39,7 +39,7 @@ class TestCombined:
 
 class TestAttribution:
     def test_a_missed_hotspot_is_put_down_to_the_rules_and_named_an_organisation(self):
-        from ops.scenario import score_alerts
+        from bench.scoring import score_alerts
         truth = {"alerts": [{"rule": 8, "subject": {"organisation": "E1"}}], "records": [],
                  "organisations": {"E1": {"kind": "Employer", "name": "Chaimongkol Seafood", "province": "TH-10",
                                           "registration": "0105583001151", "vessel_registration": None}}}
