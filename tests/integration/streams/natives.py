@@ -17,11 +17,11 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 
-from simulator.deliver import ensure_tables, write_atomically
-from connectors.sources import FileDropSource, HttpIntake, SqlPollSource
-from runtime.credentials import token_digest
-from connectors.sources.http_body import PATH
 from bench.hub_run import ScratchHub, read_topic
+from connectors.sources import FileDropSource, HttpIntake, SqlPollSource
+from connectors.sources.http_body import PATH
+from runtime.credentials import token_digest
+from simulator.deliver import ensure_tables, write_atomically
 from streams.worker.lane import intake_topics
 from tests.integration.connectors.test_simulator_delivery import connector
 
