@@ -175,6 +175,8 @@ alerts = sa.Table(
     sa.Column("resolved_at", At, nullable=True),
     sa.Column("runbook_key", sa.String, nullable=False),
     sa.Column("message", sa.Text, nullable=False),
+    sa.Column("facts", sa.JSON, nullable=False, server_default="{}",
+              comment="Alert.facts: the message as data, which the console words in the operator's language."),
     sa.Column("record_digest", sa.String(64), nullable=False),
     sa.Column("acknowledged_by", sa.String, nullable=True, info=OPERATOR),
     sa.Column("acknowledged_at", At, nullable=True, info=OPERATOR),

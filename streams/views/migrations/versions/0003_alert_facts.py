@@ -1,0 +1,29 @@
+"""Alerts keep their facts (Alert.facts), from which the console words the message in the
+operator's language. Alerts stored before have none: the console shows their English message.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-06
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: Union[str, Sequence[str], None] = "0002"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("alerts") as batch:
+        batch.add_column(sa.Column("facts", sa.JSON(), nullable=False, server_default="{}",
+                                   comment="Alert.facts: the message as data, which the console words in the "
+                                           "operator's language."))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("alerts") as batch:
+        batch.drop_column("facts")
