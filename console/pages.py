@@ -147,6 +147,7 @@ async def board(request: web.Request) -> web.Response:
         if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
             alerts.append(dict(alert, acknowledged=alert.get("acknowledged_at") is not None))
     alerts.sort(key=board_order)
+    await asyncio.to_thread(st.hub.name_persons, principal, alerts)
     flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
     flash_text = t(flash, lang_of(request)) if flash else None
     return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
@@ -184,11 +185,12 @@ async def events(request: web.Request) -> web.StreamResponse:
                 continue
             if alert is None:
                 break
-            row = render.alert_row(dict(alert, acknowledged=alert.get("acknowledged_at") is not None), lang=lang,
-                                   csrf=token, now=st.now(), can_act=can(principal, Permission.ALERTS_ACT))
+            shown = dict(alert, acknowledged=alert.get("acknowledged_at") is not None)
+            await asyncio.to_thread(st.hub.name_persons, principal, [shown])
+            row = render.alert_row(shown, lang=lang, csrf=token, now=st.now(), can_act=can(principal, Permission.ALERTS_ACT))
             data = json.dumps({**schemas.jsonable({k: alert.get(k) for k in ("alert_id", "state", "severity", "due_at",
-                                                                               "province", "case_id")}), "html": row},
-                              ensure_ascii=False)
+                                                                               "province", "case_id")}), "html": row,
+                               "group": render.case_group(alert.get("case_id"), lang=lang)}, ensure_ascii=False)
             await response.write(f"event: alert\ndata: {data}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
