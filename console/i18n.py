@@ -63,6 +63,8 @@ MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "nrm_stage": ("NRM stage", "ขั้นตอนตามกลไกส่งต่อระดับชาติ"),
     "cleared": ("Closed", "ปิดเมื่อ"),
     "no_case": ("No case", "ไม่ระบุคดี"),
+    "hub_clock": ("Time left is counted from the hub's clock (event time of the feed):",
+                  "เวลาที่เหลือนับจากนาฬิกาของระบบ (เวลาของเหตุการณ์ในข้อมูลที่รับเข้า):"),
     "event": ("Event", "เหตุการณ์"),
     "when": ("When", "เมื่อ"),
     "person": ("Person", "บุคคล"),

@@ -20,6 +20,7 @@ from console.i18n import label, province_name, t
 from console.labels import rule_title
 from console.present import person_label
 from console.wording import alert_message, cleared_note
+from streams.views.clock import HubClock
 from console.roles import Permission, Principal, can
 
 __all__ = ["esc", "page", "sign_in_page", "board_page", "alert_row", "case_group", "case_page", "cases_page", "links_page",
@@ -174,15 +175,32 @@ def _alert_table(alerts: Sequence[Mapping[str, Any]], *, lang: str, csrf: str, n
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead>{body}</table>{empty}'
 
 
+def clock_data(clock: HubClock | None) -> dict[str, str]:
+    """The hub clock for the page's script (SSE data): it counts down from it on event time."""
+    return {"hub_now": _iso(clock.at), "hub_mode": clock.mode} if clock is not None else {}
+
+
+def _hub_clock(clock: HubClock | None, lang: str) -> tuple[str, str]:
+    """(head, body) of a page whose countdowns run on the hub's clock: the script's meta, and a
+    line saying which clock it is when that is event time (a replay, the demo), not the wall."""
+    if clock is None:
+        return "", ""
+    meta = f'<meta name="hub-clock" content="{esc(_iso(clock.at))}" data-mode="{esc(clock.mode)}">'
+    if clock.mode != "event":
+        return meta, ""
+    return meta, f'<p class="hub-clock" id="hub-clock">{esc(t("hub_clock", lang))} {_when(clock.at, lang)}</p>'
+
+
 def board_page(alerts: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str, now: datetime,
-               flash: str | None = None, live_since: float | None = None) -> str:
+               flash: str | None = None, live_since: float | None = None, clock: HubClock | None = None) -> str:
     since = f' data-since="{live_since!r}"' if live_since is not None else ""
     status = (f'<p id="live-status" class="live" data-offline="{esc(t("offline", lang))}"{since}>'
               f'{esc(t("live", lang))}</p>')
     note = f'<p class="flash" role="status">{esc(flash)}</p>' if flash else ""
-    body = note + status + _alert_table(alerts, lang=lang, csrf=csrf, now=now,
-                                        can_act=can(principal, Permission.ALERTS_ACT))
-    return page(t("board", lang), body, lang=lang, principal=principal, csrf=csrf, path="/", live=True)
+    head, told = _hub_clock(clock, lang)
+    body = note + status + told + _alert_table(alerts, lang=lang, csrf=csrf, now=now,
+                                               can_act=can(principal, Permission.ALERTS_ACT))
+    return page(t("board", lang), body, lang=lang, principal=principal, csrf=csrf, path="/", live=True, head=head)
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -208,7 +226,8 @@ def _names(person: Mapping[str, Any], lang: str) -> str:
     return f'<span class="names" translate="no">{esc(names)}</span> {ids}'
 
 
-def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime) -> str:
+def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime,
+              clock: HubClock | None = None) -> str:
     facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(label("stage", case["stage"], lang))}</dd>'
              f'<dt>{esc(t("status", lang))}</dt><dd>{esc(label("case_status", case["status"], lang))}</dd>'
              f'<dt>{esc(t("province", lang))}</dt><dd>{_province(case["lead_province"], lang)}'
@@ -245,11 +264,12 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
          f'<button name="verb" value="confirm">{esc(t("confirm", lang))}</button>'
          f'<button name="verb" value="reject">{esc(t("reject", lang))}</button></form>')
         for link in case.get("possible_links", [])), lang=lang)
-    body = (facts + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
+    head, told = _hub_clock(clock, lang)
+    body = (facts + told + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
             f'<h2>{esc(t("timeline", lang))}</h2>{timeline}<h2>{esc(t("persons", lang))}</h2>{persons}'
             f'<h2>{esc(t("organisations", lang))}</h2>{orgs}<h2>{esc(t("possible_links", lang))}</h2>{links}')
     return page(f'{t("case", lang)} {case["case_id"]}', body, lang=lang, principal=principal, csrf=csrf,
-                path=f'/cases/{case["case_id"]}',
+                path=f'/cases/{case["case_id"]}', head=head,
                 heading=f'{esc(t("case", lang))} <code translate="no">{esc(case["case_id"])}</code>')
 
 

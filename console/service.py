@@ -33,6 +33,7 @@ from console.roles import EVERYWHERE, Permission, Principal, can, may_see_names,
 from console.roles import scope as role_scope
 from streams.views import tables as T
 from streams.views.actions import acknowledge_alert, review_link
+from streams.views.clock import HubClock, read_clock
 from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
 from streams.views.scope import ALL_PROVINCES, Provinces, case_visible, codes, in_provinces
 
@@ -102,6 +103,11 @@ class Hub:
                             target=target, province=province, detail={"via": "token" if principal.via_token else "session",
                                                                       **detail})
         self.on_audit(action)
+
+    def hub_clock(self) -> HubClock | None:
+        """The worker's clock as the views last stored it (`streams.views.clock`): deadlines count from it."""
+        with self.reader.connect() as conn:
+            return read_clock(conn)
 
     # --- alerts -------------------------------------------------------------------------------
     def board(self, principal: Principal, *, at: datetime | None, limit: int = 500) -> list[dict[str, Any]]:

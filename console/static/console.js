@@ -18,8 +18,16 @@
     return text;
   }
 
+  /* Deadlines count from the hub's clock (meta hub-clock): on event time (a replay, the demo) that
+     is the feed's time, which only the hub moves (the live alerts carry it); otherwise the wall. */
+  var hub = document.querySelector('meta[name="hub-clock"]');
+  var hubMode = hub ? hub.getAttribute("data-mode") : "wall";
+  var hubAt = hub ? Date.parse(hub.getAttribute("content")) : NaN;
+
+  function clockNow() { return hubMode === "event" && !isNaN(hubAt) ? hubAt : Date.now(); }
+
   function tick() {
-    var now = Date.now();
+    var now = clockNow();
     document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
       var due = el.getAttribute("data-due");
       if (!due) { return; }
@@ -63,6 +71,7 @@
   }
 
   function place(data) {
+    if (data.hub_now) { hubMode = data.hub_mode; hubAt = Date.parse(data.hub_now); }
     var table = document.getElementById("board");
     if (!table) { return; }
     var old = document.getElementById("alert-" + data.alert_id);

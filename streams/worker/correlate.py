@@ -39,6 +39,7 @@ from aiokafka.errors import KafkaError
 import schemas
 from ops.kafka.connection import KafkaConnection
 from streams.aggregates import AggregateCounts, changed_tables
+from streams.views.clock import HUB_CLOCK_HEADER, clock_header
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
 from streams.worker.lane import (ACTIONS_TOPIC, FLUSH, LANE_TOPIC, Refused, encoded, feed, intake_topics,
                                  refused_output, tick_value)
@@ -272,6 +273,10 @@ class CorrelateLoop:
             outputs += made
             produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
             sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
+        if self.correlator.now is not None:      # the hub clock these outputs were decided at (views.clock)
+            mode = "wall" if self.correlator.wall_at is not None else "event"
+            clock = (HUB_CLOCK_HEADER, clock_header(self.correlator.now, mode))
+            sends = [(topic, key, value, [*headers, clock]) for topic, key, value, headers in sends]
         self.in_flight = len(entries)
         try:
             async with producer.transaction():

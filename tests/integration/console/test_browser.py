@@ -249,9 +249,10 @@ def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_nam
         missing("the playwright Python package is not installed (pip install -e '.[dev]')")
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
-    from tests.integration.console.world import ALERT_57, VICTIM
+    from streams.views.clock import HubClock
+    from tests.integration.console.world import ALERT_57, NOW, VICTIM
 
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = NOW                                # the hub's clock: a replay on event time, a year behind the wall
     suspect = "prs_91b0d3aa05"
     rescued = alert("alr_57_handoff", "TH-57", CASE_57, rule_number=3, rule_key="care-handoff-missing", subject=suspect,
                     raised_at=now - timedelta(hours=30), due_at=now - timedelta(hours=6), severity="Warning",
@@ -264,7 +265,7 @@ def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_nam
                     facts={"what": "in-shelter", "since": (now - timedelta(days=13)).isoformat(),
                            "missing": "screening-outcome", "cleared_by": "screening-outcome"})
     with ViewSink(console.world.url) as sink:
-        sink.apply_many([(ALERT, rescued), (ALERT, cleared)])
+        sink.apply_many([(ALERT, rescued), (ALERT, cleared)], HubClock(now, "event"))
     _wait_for_names(console.world.url)
 
     with sync_playwright() as p:
@@ -286,6 +287,9 @@ def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_nam
             assert suspect in page.locator("#alert-alr_57_handoff td.person").inner_text()
             assert "ถูกควบคุมตัวตามมาตรา 29 ตั้งแต่ 1 มี.ค. 2568 23:00" in victim_row.locator("td.message").inner_text()
             assert "กฎข้อ 1 · กำหนดเวลาควบคุมตัวตามมาตรา 29" in victim_row.inner_text()
+            # time left counts from the hub's clock (due 16:00 UTC, the hub at 12:00), not the wall's
+            assert victim_row.locator(".countdown").inner_text() == "4 ชม."
+            assert "2 มี.ค. 2568 19:00" in page.locator("#hub-clock").inner_text()
             page.screenshot(path=str(artefacts / "thai-1-board.png"), full_page=True)
             _read_entirely_in_thai(page)
 

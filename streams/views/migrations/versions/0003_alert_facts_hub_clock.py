@@ -1,5 +1,6 @@
 """Alerts keep their facts (Alert.facts), from which the console words the message in the
-operator's language. Alerts stored before have none: the console shows their English message.
+operator's language (alerts stored before have none: the console shows their English message);
+`hub_clock` keeps the worker's clock that the console counts deadlines from (issue 13).
 
 Revision ID: 0003
 Revises: 0002
@@ -22,8 +23,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("facts", sa.JSON(), nullable=False, server_default="{}",
                                    comment="Alert.facts: the message as data, which the console words in the "
                                            "operator's language."))
+    op.create_table(
+        "hub_clock",
+        sa.Column("id", sa.SmallInteger(), autoincrement=False, nullable=False, comment="Always 1: one clock."),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False,
+                  comment="The worker's clock when it committed the rows applied last."),
+        sa.Column("mode", sa.String(), nullable=False, comment="wall (live ticks) or event (replays, the demo)."),
+        sa.PrimaryKeyConstraint("id", name="pk_hub_clock"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("hub_clock")
     with op.batch_alter_table("alerts") as batch:
         batch.drop_column("facts")
