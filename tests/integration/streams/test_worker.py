@@ -14,6 +14,7 @@ import schemas
 from ops.hub_run import WorkerProcess as Worker
 from ops.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
 from ops.scenario import scenario_feed, score_alerts
+from streams.views.clock import read_clock
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference
@@ -33,6 +34,15 @@ def _sql(url):
         cases = {r.case_id: (r.stage, r.merged_into) for r in conn.execute(sa.text("select case_id, stage, merged_into from cases"))}
     engine.dispose()
     return alerts, cases
+
+
+def _hub_clock(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return read_clock(conn)
+    finally:
+        engine.dispose()
 
 
 def _assert_views_match(url, messages):
@@ -124,6 +134,11 @@ class TestTwoWorkers:
         assert any(len(provinces) > 1 for provinces in provinces_of.values())
         tables = latest(read_topic(connection, ["reports.aggregates.v1"]), "reports.aggregates.v1").values()
         assert tables and all(cell["count"] >= 11 for table in tables for cell in table["cells"])
+        # the views keep the hub's event clock, which the console counts deadlines from: past every alert it raised
+        clock = _hub_clock(hub_broker.database_url)
+        alerts = latest(published, ALERTS_TOPIC).values()
+        assert clock.mode == "event" and clock.at >= max(a["raised_at"] for a in alerts)
+        assert clock.at.year == max(a["raised_at"] for a in alerts).year       # event time, not the wall's
 
 
 class TestAnOperatorsAction:
