@@ -293,7 +293,7 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
     rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
         (f'<a href="/cases/{esc(c["case_id"])}">{esc(c["case_id"])}</a>',
          ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(label("stage", c["stage"], lang)),
-         esc(c["status"]), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
+         esc(label("case_status", c["status"], lang)), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
     base = {k: v for k, v in query.items() if v and k != "page"}
     pager = ""
     if page_no > 1:
@@ -307,7 +307,7 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
 def links_page(links: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str) -> str:
     rows = _table(("person", "candidate", "agency", "weight", "when", "case", "action"), (
         (f'<code>{esc(person_label(principal, link["person_id"]))}</code>', f'<code>{esc(link.get("candidate_id") or "—")}</code>',
-         esc(link["agency"]), f'{link["weight"]:.1f}', _when(link["decided_at"], lang),
+         esc(label("agency", link["agency"], lang)), f'{link["weight"]:.1f}', _when(link["decided_at"], lang),
          " ".join(f'<a href="/cases/{esc(c)}">{esc(c)}</a>' for c in link["case_ids"]),
          f'<form method="post" action="/links/act" class="inline">{_csrf(csrf)}'
          f'<input type="hidden" name="source_key" value="{esc(link["source_key"])}"><input type="hidden" name="next" value="/links">'
@@ -328,7 +328,7 @@ def audit_page(entries: Sequence[AuditEntry], *, principal: Principal, lang: str
     status = (f'<p class="ok" id="chain">{esc(t("chain_ok", lang))}: {checked} · head {head[0]} {esc(head[1][:16])}…</p>'
               if broken is None else f'<p class="error" id="chain">{esc(t("chain_bad", lang))} {esc(str(broken))}</p>')
     rows = _table(("when", "actor", "action", "target", "province", "note"), (
-        (f'{e.seq} · {_when(e.at, lang)}', f'{esc(e.actor)} ({esc(e.role)})', esc(e.action), esc(e.target),
+        (f'{e.seq} · {_when(e.at, lang)}', f'{esc(e.actor)} ({esc(label("console_role", e.role, lang))})', esc(e.action), esc(e.target),
          _province(e.province, lang) if e.province else "—", f'<code>{esc(e.detail)}</code>') for e in entries), lang=lang)
     more = (f'<p class="pager"><a href="/audit?before={entries[-1].seq}">{esc(t("next", lang))}</a></p>'
             if entries and entries[-1].seq > 1 else "")
