@@ -9,6 +9,7 @@ The engine (`evaluate`) turns findings and `now` into alert states; rules never 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -85,14 +86,14 @@ def facts(**values: datetime | str | int | None) -> Facts:
     """A finding's facts, from which a console writes its message in the operator's language
     (`sanpalang.hub.Alert.facts`): times as ISO 8601 UTC, None left out. Keyword names use `_`;
     the keys on the bus are the same names."""
-    out = []
-    for key, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.append((key, str(value)))
-    return tuple(out)
+    return tuple((key, _iso(value) if isinstance(value, datetime) else str(value))
+                 for key, value in values.items() if value is not None)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _iso(at: datetime) -> str:
+    """Memoised (bounded), like `case_rules.local_time`: every evaluation writes the facts again."""
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cleared_by(*candidates: tuple[datetime | None, str]) -> str | None:
