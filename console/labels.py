@@ -10,7 +10,7 @@ shows none of them raw.
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "RULES", "SHOWN_ENUMS", "rule_title"]
+__all__ = ["LABELS", "RULES", "SHOWN_ENUMS", "REFERRAL_TEXT", "rule_title", "referral_text"]
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {      # kind -> symbol -> (English, Thai)
     "stage": {"Reported": ("Reported", "รับแจ้ง"), "Screening": ("Screening", "คัดแยกผู้เสียหาย"),
@@ -111,3 +111,51 @@ def rule_title(key: str, lang: str) -> str:
         return key
     number, en, th = RULES[key]
     return f"กฎข้อ {number} · {th}" if lang == "th" else f"Rule {number} · {en}"
+
+
+REFERRAL_TEXT: dict[str, str] = {       # a referral's English reason or requested action -> Thai
+    "A potential victim has not been screened by the MDT in time.":
+        "ผู้ที่อาจเป็นผู้เสียหายยังไม่ได้รับการคัดแยกโดยทีมสหวิชาชีพภายในกำหนด",
+    "Complete the MDT screening (identification interview) now.":
+        "ดำเนินการคัดแยก (สัมภาษณ์เพื่อระบุตัวผู้เสียหาย) โดยทีมสหวิชาชีพทันที",
+    "A rescued person has no shelter or support plan.": "บุคคลที่ได้รับการช่วยเหลือยังไม่มีสถานคุ้มครองหรือแผนช่วยเหลือ",
+    "Arrange a shelter intake or support plan, or record the person's refusal.":
+        "จัดการรับเข้าสถานคุ้มครองหรือจัดทำแผนช่วยเหลือ หรือบันทึกการปฏิเสธของบุคคล",
+    "A rescued child has no shelter or support plan.": "เด็กที่ได้รับการช่วยเหลือยังไม่มีสถานคุ้มครองหรือแผนช่วยเหลือ",
+    "Place the child in a shelter with a support plan now.": "นำเด็กเข้าสถานคุ้มครองพร้อมแผนช่วยเหลือทันที",
+    "A potential trafficking victim is detained or due for deportation.":
+        "ผู้ที่อาจเป็นผู้เสียหายจากการค้ามนุษย์ถูกกักตัวหรือกำลังจะถูกส่งกลับ",
+    "Hold the deportation and transfer the person to a shelter for MDT screening.":
+        "ระงับการส่งกลับและส่งตัวบุคคลเข้าสถานคุ้มครองเพื่อคัดแยกโดยทีมสหวิชาชีพ",
+    "A Ror.Bor.1 form with trafficking indicators awaits the MDT.":
+        "แบบคัดกรอง ร.บ.1 ที่พบข้อบ่งชี้การค้ามนุษย์รอการคัดแยกโดยทีมสหวิชาชีพ",
+    "Schedule the MDT screening of the referred worker.": "นัดการคัดแยกแรงงานที่ถูกส่งต่อโดยทีมสหวิชาชีพ",
+    "Port-in crew or vessel documents do not match the port-out report.": "ลูกเรือหรือเอกสารเรือขาเข้าไม่ตรงกับที่แจ้งขาออก",
+    "Inspect the vessel and interview the crew before they leave the port.": "ตรวจเรือและสัมภาษณ์ลูกเรือก่อนออกจากท่า",
+    "A fishing vessel is not back in port by the end of its declared trip.": "เรือประมงไม่กลับเข้าท่าภายในกำหนดที่แจ้งไว้",
+    "Contact the vessel (VMS, radio, owner) and the port; check the crew's safety.":
+        "ติดต่อเรือ (ระบบติดตามเรือ วิทยุ เจ้าของเรือ) และท่าเรือ ตรวจสอบความปลอดภัยของลูกเรือ",
+    "A person named in a hotline report has left Thailand.": "บุคคลที่ถูกระบุในการแจ้งสายด่วนได้ออกนอกประเทศไทยแล้ว",
+    "Check the exit record and alert the destination country's counterpart.":
+        "ตรวจสอบบันทึกการเดินทางออกและแจ้งหน่วยงานคู่ประสานของประเทศปลายทาง",
+    "An identified victim has not been told their rights.": "ผู้เสียหายที่ได้รับการระบุแล้วยังไม่ได้รับแจ้งสิทธิ",
+    "Inform the victim of their rights (ss.33-34) in their language and record it.":
+        "แจ้งสิทธิแก่ผู้เสียหาย (มาตรา 33-34) เป็นภาษาของผู้เสียหาย และบันทึกไว้",
+    "A possible or identified trafficking victim is named as a suspect or charged.":
+        "ผู้ที่อาจเป็นหรือเป็นผู้เสียหายจากการค้ามนุษย์ถูกระบุเป็นผู้ต้องสงสัยหรือถูกตั้งข้อหา",
+    "Review the charge under s.41 (no prosecution of victims for offences committed while trafficked).":
+        "ทบทวนข้อหาตามมาตรา 41 (ไม่ดำเนินคดีผู้เสียหายในความผิดที่กระทำขณะตกเป็นผู้เสียหาย)",
+    "A potential victim left a shelter before MDT screening.": "ผู้ที่อาจเป็นผู้เสียหายออกจากสถานคุ้มครองก่อนการคัดแยกโดยทีมสหวิชาชีพ",
+    "Trace the person (family, employer, hotline) and complete the MDT screening.":
+        "ติดตามตัวบุคคล (ครอบครัว นายจ้าง สายด่วน) และดำเนินการคัดแยกโดยทีมสหวิชาชีพให้เสร็จ",
+    "A person has been identified as a victim of trafficking (MDT outcome Actual).":
+        "บุคคลได้รับการระบุเป็นผู้เสียหายจากการค้ามนุษย์ (ผลการคัดแยกของทีมสหวิชาชีพ)",
+    "Open a criminal case under the Anti-Trafficking in Persons Act B.E. 2551 and record the victim.":
+        "เปิดคดีอาญาตามพระราชบัญญัติป้องกันและปราบปรามการค้ามนุษย์ พ.ศ. 2551 และบันทึกผู้เสียหาย",
+}
+"""The hub's own referral texts (the rules' `Referral`s, `streams.referrals.STAGE_REFERRALS`), in Thai;
+a text not listed (an agency's own) is shown as written."""
+
+
+def referral_text(text: str, lang: str) -> str:
+    return REFERRAL_TEXT.get(text, text) if lang == "th" else text

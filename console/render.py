@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from console.audit import AuditEntry, ChainBreak
 from console.dates import format_countdown, format_datetime
 from console.i18n import label, province_name, t
-from console.labels import rule_title
+from console.labels import referral_text, rule_title
 from console.present import person_label
 from console.wording import alert_message, cleared_note
 from streams.views.clock import HubClock
@@ -319,7 +319,7 @@ def links_page(links: Sequence[Mapping[str, Any]], *, principal: Principal, lang
 def referrals_page(referrals: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str) -> str:
     rows = _table(("created", "to_agency", "province", "case", "reason", "requested_action"), (
         (_when(r["created_at"], lang), esc(label("agency", r["to_agency"], lang)), _province(r["province"], lang), esc(r["case_id"]),
-         esc(r["reason"]), esc(r["requested_action"])) for r in referrals), lang=lang)
+         esc(referral_text(r["reason"], lang)), esc(referral_text(r["requested_action"], lang))) for r in referrals), lang=lang)
     return page(t("referrals", lang), rows, lang=lang, principal=principal, csrf=csrf, path="/referrals")
 
 

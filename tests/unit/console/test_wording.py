@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 import schemas
-from console.labels import LABELS, RULES, SHOWN_ENUMS, rule_title
+from console.labels import LABELS, REFERRAL_TEXT, RULES, SHOWN_ENUMS, rule_title
 from console.wording import alert_message, cleared_note
 from streams.rules.catalogue import RULES as RULE_SPECS
 
@@ -29,6 +29,13 @@ class TestTheLabelCatalogue:
     def test_a_rule_is_shown_by_number_and_title(self):
         assert rule_title("victim-treated-as-offender", "en") == "Rule 13 · Victim treated as offender"
         assert rule_title("absconded-unscreened", "th") == "กฎข้อ 14 · ออกจากสถานคุ้มครองก่อนได้รับการคัดแยก"
+
+    def test_every_referral_text_the_hub_sends_reads_in_thai_too(self):
+        from streams.referrals import STAGE_REFERRALS
+        texts = {t for spec in RULE_SPECS for clock in spec.clocks.values() if clock.referral
+                 for t in (clock.referral.reason, clock.referral.requested_action)}
+        texts |= {t for _, _, *pair in STAGE_REFERRALS.values() for t in pair}
+        assert sorted(texts - set(REFERRAL_TEXT)) == []
 
     def test_a_victim_of_trafficking_is_written_as_msdhs_writes_it(self):
         assert LABELS["trafficking_status"]["ActualVictimOfTrafficking"][1] == "ผู้เสียหายจากการค้ามนุษย์"
