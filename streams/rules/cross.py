@@ -250,7 +250,7 @@ def vessel_overdue(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
         told = facts(left_at=trip.at, due_back_at=trip.due_at, vessel=entry.name or entry.org_key, missing="port-in",
                      cleared_by=trip.returned_at and "port-in")
         yield Finding("overdue", entry.org_key, trip.due_at, trip.returned_at, f"{late}, not back in port",
-                      province=trip.province, facts=(("what", "vessel-overdue"), ("since", told[0][1]), *told))
+                      province=trip.province, facts=facts(what="vessel-overdue", since=trip.due_at) + told)
         yield Finding("overdue-twice", entry.org_key, twice, trip.returned_at,
                       f"{late}, not back at twice the trip's length", province=trip.province,
-                      facts=(("what", "vessel-overdue-twice"), ("since", told[0][1]), *told))
+                      facts=facts(what="vessel-overdue-twice", since=twice) + told)

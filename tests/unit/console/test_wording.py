@@ -76,3 +76,20 @@ class TestAlertMessages:
     def test_a_cleared_time_is_dated_in_the_operators_calendar(self):
         at = datetime(2025, 3, 1, 16, tzinfo=timezone.utc)
         assert "2568" in alert_message({**CUSTODY, "facts": {**CUSTODY["facts"], "since": at.isoformat()}}, "th")
+
+
+class TestEveryAlertOfTheScenario:
+    def test_reads_in_thai_from_its_facts_never_falling_back_to_the_english_message(self):
+        """The seed-7 feed (with its lifecycle events) through the correlator: every alert the rules
+        raise or clear is worded from its facts, in both languages."""
+        from ops.scenario import scenario_feed
+        from streams.worker.correlator import ALERTS_TOPIC, Correlator
+        from streams.worker.lane import FLUSH, feed
+        publications, _ = scenario_feed(7)
+        correlator = Correlator()
+        alerts = [o.record for p in [*(p.value for p in publications if not p.dead_letter), FLUSH]
+                  for o in feed(correlator, p) if o.topic == ALERTS_TOPIC]
+        assert {a["rule_key"] for a in alerts} >= {"custody-s29-deadline", "nrm-reflection-overrun", "multi-agency-hotspot"}
+        for lang in ("th", "en"):
+            fallen = [a["rule_key"] for a in alerts if 'lang="en"' in alert_message(a, lang) + cleared_note(a, lang)]
+            assert fallen == []
