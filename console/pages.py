@@ -23,9 +23,9 @@ from console.i18n import t
 from console.present import board_order
 from console.roles import Permission, Principal, Role, can, sees_province
 from console.service import CaseFilters, Forbidden
-from streams.views.clock import HubClock, countdown_now, latest
 from console.web import (LANG_COOKIE, PRESIGN_COOKIE, PRINCIPAL, SESSION, SESSION_COOKIE, lang_of, presign_token,
                          principal_of, safe_next, set_session_cookie, state_of)
+from streams.views.clock import HubClock, countdown_now, latest
 
 __all__ = ["add_routes"]
 
