@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from connectors.normalise.provinces import province as _province
+from console.labels import LABELS
 
 __all__ = ["t", "label", "province_name", "MESSAGES", "LABELS", "normalise_lang"]
 
@@ -59,7 +60,11 @@ MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "deadlines": ("Running deadlines", "กำหนดเวลาที่กำลังนับ"),
     "alerts": ("Alerts", "การแจ้งเตือน"),
     "possible_links": ("Possible links awaiting a decision", "การเชื่อมโยงบุคคลที่รอการตัดสิน"),
-    "nrm_stage": ("NRM stage", "ขั้นตอนกลไกส่งต่อระดับชาติ (NRM)"),
+    "nrm_stage": ("NRM stage", "ขั้นตอนตามกลไกส่งต่อระดับชาติ"),
+    "cleared": ("Closed", "ปิดเมื่อ"),
+    "no_case": ("No case", "ไม่ระบุคดี"),
+    "hub_clock": ("Time left is counted from the hub's clock (event time of the feed):",
+                  "เวลาที่เหลือนับจากนาฬิกาของระบบ (เวลาของเหตุการณ์ในข้อมูลที่รับเข้า):"),
     "event": ("Event", "เหตุการณ์"),
     "when": ("When", "เมื่อ"),
     "person": ("Person", "บุคคล"),
@@ -94,38 +99,13 @@ MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
 }
 
 
-# Enumerations of the Avro contract, in Thai (English shows the symbol itself, as partner systems see it).
-LABELS: dict[str, dict[str, str]] = {
-    "stage": {"Reported": "รับแจ้ง", "Screening": "คัดแยกผู้เสียหาย", "Identified": "ระบุเป็นผู้เสียหาย",
-              "NotAVictim": "ไม่ใช่ผู้เสียหาย", "Protection": "คุ้มครอง", "Prosecution": "ดำเนินคดี",
-              "Repatriation": "ส่งกลับภูมิลำเนา", "Reintegration": "คืนสู่สังคม", "Closed": "ปิด", "Unknown": "ไม่ทราบ"},
-    "severity": {"Critical": "วิกฤต", "Warning": "เตือน", "Info": "แจ้งทราบ"},
-    "state": {"Firing": "กำลังแจ้งเตือน", "Acknowledged": "รับทราบแล้ว", "Resolved": "ปิดแล้ว"},
-    "agency": {"police": "ตำรวจ", "immigration": "ตรวจคนเข้าเมือง", "labour": "แรงงาน", "social": "พม."},
-    "event": {
-        "RescueConducted": "ช่วยเหลือ/ปฏิบัติการช่วยเหลือ", "CustodyStarted": "เริ่มควบคุมตัว (ม.29)",
-        "CustodyExtensionGranted": "ศาลขยายเวลาควบคุมตัว", "CriminalCaseOpened": "เปิดคดีอาญา",
-        "SuspectIdentified": "ระบุผู้ต้องสงสัย", "TicacTipReceived": "รับแจ้งเบาะแส TICAC",
-        "BorderCrossingRecorded": "ผ่านแดน", "DetentionAdmitted": "รับเข้าห้องกัก ตม.",
-        "DeportationScheduled": "กำหนดส่งกลับ", "DeportationExecuted": "ส่งกลับแล้ว",
-        "InspectionCompleted": "ตรวจแรงงานเสร็จ", "RorBor1ScreeningSubmitted": "ส่งแบบคัดกรอง ร.บ.1",
-        "PipoPortOutReported": "แจ้งเรือออก (PIPO)", "PipoPortInReported": "แจ้งเรือเข้า (PIPO)",
-        "PipoInspectionFindingRecorded": "ผลตรวจ PIPO ไม่ตรงกัน", "EmployerChanged": "เปลี่ยนนายจ้าง",
-        "WorkerComplaintFiled": "แรงงานร้องเรียน", "HotlineReportReceived": "รับแจ้งสายด่วน 1300",
-        "MdtScreeningScheduled": "นัดคัดแยกโดยทีมสหวิชาชีพ", "MdtScreeningCompleted": "คัดแยกโดยทีมสหวิชาชีพเสร็จ",
-        "ShelterIntakeRecorded": "รับเข้าสถานคุ้มครอง", "ShelterExitRecorded": "ออกจากสถานคุ้มครอง",
-        "RightsInformed": "แจ้งสิทธิผู้เสียหาย", "SupportPlanCreated": "จัดทำแผนช่วยเหลือ",
-        "RepatriationApproved": "อนุมัติส่งกลับภูมิลำเนา", "RepatriationCompleted": "ส่งกลับภูมิลำเนาแล้ว",
-        "ConsentRecorded": "บันทึกความยินยอม", "ConsentWithdrawn": "ถอนความยินยอม",
-    },
-}
-
-
 def label(kind: str, value: str | None, lang: str) -> str:
-    """The Thai name of a contract symbol (stage, severity, state, agency); the symbol otherwise."""
+    """A contract symbol (stage, severity, role, ...) in the operator's language (`console.labels`);
+    a symbol the catalogue lacks is shown as itself."""
     if value is None:
         return "—"
-    return LABELS.get(kind, {}).get(value, value) if lang == "th" else value
+    en, th = LABELS.get(kind, {}).get(value, (value, value))
+    return th if lang == "th" else en
 
 
 def normalise_lang(value: str | None) -> str:

@@ -25,6 +25,7 @@ from aiokafka.errors import KafkaError
 from console.metrics import ConsoleMetrics
 from console.roles import Principal, sees_province
 from runtime.connection import KafkaConnection
+from streams.views.clock import HubClock, clock_of, latest
 
 __all__ = ["Topics", "Broadcaster", "AlertFeed", "ActionPublisher", "Subscription"]
 
@@ -60,6 +61,7 @@ class Broadcaster:
     and the stream."""
 
     def __init__(self, keep: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.hub_clock: HubClock | None = None      # the latest the alerts carried (`streams.views.clock`)
         self._subs: set[Subscription] = set()
         self.latest: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._seen_at: dict[str, float] = {}
@@ -177,6 +179,7 @@ class AlertFeed:
                         log.warning("alert feed: undecodable message at %s/%s", record.partition, record.offset)
                         continue
                     if name == ALERT:
+                        self.broadcaster.hub_clock = latest((self.broadcaster.hub_clock, clock_of(record.headers)))
                         sent = self.broadcaster.publish(alert)
                         if self.metrics is not None:
                             self.metrics.alert_read(record.timestamp, sent)

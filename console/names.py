@@ -16,7 +16,7 @@ from console import store as S
 from console.directory import PersonEntry, display_names
 from streams.views import tables as T
 
-__all__ = ["write_entries", "stored_offsets", "persons_of_case"]
+__all__ = ["write_entries", "stored_offsets", "persons_of_case", "persons_in_cases"]
 
 
 def write_entries(conn: sa.Connection, entries: Iterable[PersonEntry], offsets: Mapping[tuple[str, int], int]) -> None:
@@ -51,17 +51,27 @@ def stored_offsets(conn: sa.Connection, topics: Iterable[str]) -> dict[tuple[str
 def persons_of_case(conn: sa.Connection, case_id: str) -> dict[str, dict[str, Any]]:
     """Per hub person of the case: the names and masked identifiers recorded in the case's own
     events (a person's names from other cases are not this case's business)."""
+    return persons_in_cases(conn, [case_id]).get(case_id, {})
+
+
+def persons_in_cases(conn: sa.Connection, case_ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """`persons_of_case` for several cases at once (the board names the person of each alert):
+    case id -> hub person id -> names and masked identifiers."""
     pe, pl, ev = S.person_entries, T.person_links, T.case_events
-    query = (sa.select(pl.c.person_id, pe.c.agency, pe.c.names, pe.c.identifiers)
+    query = (sa.select(ev.c.case_id, pl.c.person_id, pe.c.agency, pe.c.names, pe.c.identifiers)
              .join(pl, sa.and_(pl.c.source_event_id == pe.c.event_id, pl.c.person_ref == pe.c.person_ref,
                                pl.c.agency == pe.c.agency))
-             .join(ev, sa.and_(ev.c.event_id == pe.c.event_id, ev.c.case_id == case_id))
-             .order_by(pl.c.person_id, ev.c.position))
-    spellings: dict[str, list[tuple[str, ...]]] = {}
-    identifiers: dict[str, dict[tuple[str, str], None]] = {}
+             .join(ev, sa.and_(ev.c.event_id == pe.c.event_id, ev.c.case_id.in_(case_ids)))
+             .order_by(ev.c.case_id, pl.c.person_id, ev.c.position))
+    spellings: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    identifiers: dict[tuple[str, str], dict[tuple[str, str], None]] = {}
     for row in conn.execute(query):
-        spellings.setdefault(row.person_id, []).append(tuple(json.loads(row.names)))
+        key = (row.case_id, row.person_id)
+        spellings.setdefault(key, []).append(tuple(json.loads(row.names)))
         for kind, masked in json.loads(row.identifiers):
-            identifiers.setdefault(row.person_id, {})[(kind, masked)] = None
-    return {pid: {"names": display_names(spellings[pid]), "identifiers": [list(i) for i in identifiers.get(pid, {})]}
-            for pid in spellings}
+            identifiers.setdefault(key, {})[(kind, masked)] = None
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for (case_id, pid), names in spellings.items():
+        out.setdefault(case_id, {})[pid] = {"names": display_names(names),
+                                            "identifiers": [list(i) for i in identifiers.get((case_id, pid), {})]}
+    return out

@@ -26,6 +26,7 @@ from console.service import CaseFilters, Forbidden
 from console.signin_gate import SignInsBusy
 from console.web import (LANG_COOKIE, PRESIGN_COOKIE, PRINCIPAL, SESSION, SESSION_COOKIE, lang_of, presign_token,
                          principal_of, safe_next, set_session_cookie, state_of)
+from streams.views.clock import HubClock, countdown_now, latest
 
 __all__ = ["add_routes"]
 
@@ -151,10 +152,17 @@ async def board(request: web.Request) -> web.Response:
         if alert["alert_id"] not in known and alert["state"] != "Resolved" and sees_province(principal, alert["province"]):
             alerts.append(dict(alert, acknowledged=alert.get("acknowledged_at") is not None))
     alerts.sort(key=board_order)
+    await asyncio.to_thread(st.hub.name_persons, principal, alerts)
+    clock = await _hub_clock(st)
     flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
     flash_text = t(flash, lang_of(request)) if flash else None
     return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
-                                   now=st.now(), flash=flash_text, live_since=mark))
+                                   now=countdown_now(clock, st.now()), flash=flash_text, live_since=mark, clock=clock))
+
+
+async def _hub_clock(st) -> HubClock | None:
+    """The hub's clock: the newest of what the views stored and what the live alerts carried."""
+    return latest((await asyncio.to_thread(st.hub.hub_clock), st.broadcaster.hub_clock))
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -188,11 +196,15 @@ async def events(request: web.Request) -> web.StreamResponse:
                 continue
             if alert is None:
                 break
-            row = render.alert_row(dict(alert, acknowledged=alert.get("acknowledged_at") is not None), lang=lang,
-                                   csrf=token, now=st.now(), can_act=can(principal, Permission.ALERTS_ACT))
+            shown = dict(alert, acknowledged=alert.get("acknowledged_at") is not None)
+            await asyncio.to_thread(st.hub.name_persons, principal, [shown])
+            clock = st.broadcaster.hub_clock
+            row = render.alert_row(shown, lang=lang, csrf=token, now=countdown_now(clock, st.now()),
+                                   can_act=can(principal, Permission.ALERTS_ACT))
             data = json.dumps({**schemas.jsonable({k: alert.get(k) for k in ("alert_id", "state", "severity", "due_at",
-                                                                               "province", "case_id")}), "html": row},
-                              ensure_ascii=False)
+                                                                               "province", "case_id")}), "html": row,
+                               "group": render.case_group(alert.get("case_id"), lang=lang),
+                               **render.clock_data(clock)}, ensure_ascii=False)
             await response.write(f"event: alert\ndata: {data}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
@@ -225,7 +237,9 @@ async def case(request: web.Request) -> web.Response:
         return _denied(request, 403)
     if detail is None:
         return _denied(request, 404)
-    return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request), now=st.now()))
+    clock = await _hub_clock(st)
+    return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+                                  now=countdown_now(clock, st.now()), clock=clock))
 
 
 async def cases(request: web.Request) -> web.Response:

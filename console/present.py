@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from console.roles import Principal, may_see_names
 
-__all__ = ["mask_identifier", "person_label", "SEVERITY_ORDER", "board_order"]
+__all__ = ["mask_identifier", "person_label", "SEVERITY_ORDER", "board_order", "is_person", "alert_person"]
 
 SEVERITY_ORDER = {"Critical": 0, "Warning": 1, "Info": 2}
 
@@ -25,6 +25,19 @@ def mask_identifier(value: str | None, keep: int = 4) -> str:
 
 def person_label(principal: Principal, person_id: str) -> str:
     return person_id if may_see_names(principal) else mask_identifier(person_id)
+
+
+def is_person(subject: str | None) -> bool:
+    """Alert subjects are hub person ids, or organisation keys (``vessel:…``) and the whole case (``*``)."""
+    return bool(subject) and ":" not in subject and subject != "*"
+
+
+def alert_person(principal: Principal, subject: str, names: list[str] | None) -> dict[str, str]:
+    """Whom an alert is about, as the case page shows them: the names the agencies spelt (for a
+    role that may see names and when the directory has them), else the person id as that role
+    sees it (`person_label`)."""
+    return {"id": subject, "label": " / ".join(names) if names and may_see_names(principal)
+            else person_label(principal, subject)}
 
 
 def board_order(alert: dict) -> tuple:

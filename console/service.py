@@ -27,11 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from console import auditlog
-from console.names import persons_of_case
+from console.names import persons_in_cases
+from console.present import alert_person, is_person
 from console.roles import EVERYWHERE, Permission, Principal, can, may_see_names, referral_agency
 from console.roles import scope as role_scope
 from streams.views import tables as T
 from streams.views.actions import acknowledge_alert, review_link
+from streams.views.clock import HubClock, read_clock
 from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
 from streams.views.scope import ALL_PROVINCES, Provinces, case_visible, codes, in_provinces
 
@@ -102,6 +104,11 @@ class Hub:
                                                                       **detail})
         self.on_audit(action)
 
+    def hub_clock(self) -> HubClock | None:
+        """The worker's clock as the views last stored it (`streams.views.clock`): deadlines count from it."""
+        with self.reader.connect() as conn:
+            return read_clock(conn)
+
     # --- alerts -------------------------------------------------------------------------------
     def board(self, principal: Principal, *, at: datetime | None, limit: int = 500) -> list[dict[str, Any]]:
         _require(principal, Permission.ALERTS_READ)
@@ -111,6 +118,21 @@ class Hub:
             self._audit(principal, "alert.list", "alerts", at, found=len(found),
                         alerts=[a["alert_id"] for a in found][:200])
         return found
+
+    def name_persons(self, principal: Principal, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each alert about a person gets ``person`` (`present.alert_person`): whom it is about, as the
+        case page names them, so that three alike alerts of one case tell their persons apart.
+        Called on alerts the caller was already allowed to read (and whose reading is audited)."""
+        cases = sorted({a["case_id"] for a in alerts if a.get("case_id") and is_person(a.get("subject"))})
+        known: dict[str, dict[str, dict[str, Any]]] = {}
+        if cases and may_see_names(principal):
+            with self.reader.connect() as conn:
+                known = persons_in_cases(conn, cases)
+        for alert in alerts:
+            if is_person(alert.get("subject")):
+                found = known.get(alert.get("case_id") or "", {}).get(alert["subject"], {})
+                alert["person"] = alert_person(principal, alert["subject"], found.get("names"))
+        return alerts
 
     def alert(self, principal: Principal, alert_id: str, *, at: datetime | None) -> dict[str, Any] | None:
         """One alert in the caller's provinces (any state), None otherwise."""
@@ -159,11 +181,12 @@ class Hub:
             detail["possible_links"] = links
             if may_see_names(principal):
                 with self.reader.connect() as conn:
-                    known = persons_of_case(conn, case_id)
+                    known = persons_in_cases(conn, [case_id]).get(case_id, {})
                 for person in detail["persons"]:
                     found = known.get(person["person_id"], {})
                     person["names"] = found.get("names", [])
                     person["identifiers"] = found.get("identifiers", [])
+            self.name_persons(principal, detail["alerts"])
         return detail
 
     def cases(self, principal: Principal, filters: CaseFilters, *, limit: int, offset: int,

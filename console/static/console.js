@@ -18,8 +18,16 @@
     return text;
   }
 
+  /* Deadlines count from the hub's clock (meta hub-clock): on event time (a replay, the demo) that
+     is the feed's time, which only the hub moves (the live alerts carry it); otherwise the wall. */
+  var hub = document.querySelector('meta[name="hub-clock"]');
+  var hubMode = hub ? hub.getAttribute("data-mode") : "wall";
+  var hubAt = hub ? Date.parse(hub.getAttribute("content")) : NaN;
+
+  function clockNow() { return hubMode === "event" && !isNaN(hubAt) ? hubAt : Date.now(); }
+
   function tick() {
-    var now = Date.now();
+    var now = clockNow();
     document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
       var due = el.getAttribute("data-due");
       if (!due) { return; }
@@ -39,21 +47,49 @@
     return ka[0] < kb[0] || (ka[0] === kb[0] && ka[1] < kb[1]);
   }
 
+  function firstRow(group) { return group.querySelector("tr.alert"); }
+
+  function groupFor(table, data) {
+    var id = data.case_id || "";
+    var found = Array.prototype.find.call(table.querySelectorAll("tbody.case-group"), function (g) {
+      return g.getAttribute("data-case-id") === id;
+    });
+    if (found) { return found; }
+    var holder = document.createElement("table");
+    holder.innerHTML = data.group;
+    return holder.querySelector("tbody");
+  }
+
+  function placeGroup(table, group) {
+    /* the cases in the order of their most urgent alert, as the server renders them */
+    if (group.parentNode) { group.parentNode.removeChild(group); }
+    if (!firstRow(group)) { return; }
+    var next = Array.prototype.find.call(table.querySelectorAll("tbody.case-group"), function (g) {
+      return firstRow(g) && before(firstRow(group), firstRow(g));
+    });
+    table.insertBefore(group, next || null);
+  }
+
   function place(data) {
-    var body = document.querySelector("#board tbody");
-    if (!body) { return; }
+    if (data.hub_now) { hubMode = data.hub_mode; hubAt = Date.parse(data.hub_now); }
+    var table = document.getElementById("board");
+    if (!table) { return; }
     var old = document.getElementById("alert-" + data.alert_id);
+    var oldGroup = old && old.parentNode;
     if (old) { old.parentNode.removeChild(old); }
+    if (oldGroup) { placeGroup(table, oldGroup); }
     if (data.state !== "Resolved") {
+      var group = groupFor(table, data);
       var holder = document.createElement("tbody");
       holder.innerHTML = data.html;
       var row = holder.firstElementChild;
       row.classList.add("fresh");
-      var next = Array.prototype.find.call(body.children, function (r) { return before(row, r); });
-      body.insertBefore(row, next || null);
+      var next = Array.prototype.find.call(group.querySelectorAll("tr.alert"), function (r) { return before(row, r); });
+      group.insertBefore(row, next || null);
+      placeGroup(table, group);
     }
     var empty = document.getElementById("board-empty");
-    if (empty) { empty.hidden = body.children.length > 0; }
+    if (empty) { empty.hidden = table.querySelectorAll("tr.alert").length > 0; }
     tick();
   }
 

@@ -38,7 +38,7 @@ _PLAIN = {
 }
 _TOKENS = {CASE_VIEW: {"case_id": "case", "merged_into": "case"}, ALERT: {"alert_id": "alert", "case_id": "case"}}
 _NESTED = {CASE_VIEW: {"persons", "organisations", "agency_case_refs", "timeline", "open_alert_ids"},
-           ALERT: {"subject", "message"}, AGGREGATE: set()}
+           ALERT: {"subject", "message", "facts"}, AGGREGATE: set()}
 _PERSON_PLAIN = {"roles", "trafficking_status", "is_minor", "nationality"}
 _PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-anonymous aggregates
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
@@ -114,6 +114,7 @@ def _alert(record: Mapping[str, Any], token: Callable[[str, str], str], withdraw
     for field in _ALERT_TIMES:
         out[field] = to_day(record.get(field))
     out["message"] = consumer_message(record)
+    out["facts"] = {}                        # the message as data: names an employer, a vessel, other cases
     return out
 
 
@@ -167,6 +168,8 @@ def leaks(name: str, record: Mapping[str, Any]) -> list[str]:
             problems.append("subject: raw person id or organisation key, not a token")
         if record.get("message") != consumer_message(record):
             problems.append("message: operators' free text (may name an employer, a vessel or a place)")
+        if record.get("facts"):
+            problems.append("facts: the operators' message as data (may name an employer, a vessel or other cases)")
         problems += [f"{field}: a time, not a day" for field in _ALERT_TIMES if not _is_day(record.get(field))]
     elif name == AGGREGATE:
         problems += _aggregate_leaks(record)

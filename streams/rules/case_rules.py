@@ -12,7 +12,7 @@ from datetime import datetime
 
 from streams.cases import WHOLE_CASE, Case, Mark, MarkKind as K, is_minor_in
 from streams.cases.ages import BANGKOK
-from streams.rules.spec import Finding
+from streams.rules.spec import Finding, cleared_by, facts
 from streams.rules.windows import RuleWindows
 
 __all__ = ["custody_s29", "nrm_reflection", "care_handoff", "minor_involved", "victim_detained",
@@ -70,15 +70,18 @@ def custody_s29(case: Case, w: RuleWindows) -> Iterator[Finding]:
         done = _earliest(outcome and outcome.at, ended and ended.at)
         extensions = [e for e in _of(case, person, K.EXTENSION) if e.until_at and (
             e.value == custody.value if e.value else custody.at <= e.at and (not later or e.at < later[0]))]
+        why = ((outcome and outcome.at, "screening-outcome"), (ended and ended.at, "custody-ended"))
+        told = dict(since=custody.at, missing="screening-outcome")
         if not extensions:
-            yield Finding("custody", person, custody.at, done, f"held since {local_time(custody.at)}, no screening outcome")
+            yield Finding("custody", person, custody.at, done, f"held since {local_time(custody.at)}, no screening outcome",
+                          facts=facts(what="custody", **told, cleared_by=cleared_by(*why)))
             continue
         granted = min(e.at for e in extensions)
-        yield Finding("custody", person, custody.at, _earliest(done, granted),
-                      f"held since {local_time(custody.at)}, no screening outcome")
+        yield Finding("custody", person, custody.at, _earliest(done, granted), f"held since {local_time(custody.at)}, no "
+                      "screening outcome", facts=facts(what="custody", **told, cleared_by=cleared_by(*why, (granted, "custody-extended"))))
         end = min(max(e.until_at for e in extensions), custody.at + w.custody_extension_max)
-        yield Finding("custody", person, end - w.custody_limit, done,
-                      f"custody extended by the court until {local_time(end)}, no screening outcome")
+        yield Finding("custody", person, end - w.custody_limit, done, f"custody extended by the court until {local_time(end)}, "
+                      "no screening outcome", facts=facts(what="custody-extended", **told, until=end, cleared_by=cleared_by(*why)))
 
 
 def nrm_reflection(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -99,7 +102,8 @@ def nrm_reflection(case: Case, w: RuleWindows) -> Iterator[Finding]:
             continue
         outcome = _first(case, pid, K.OUTCOME, after=intake.at)
         yield Finding("reflection", pid, intake.at, outcome and outcome.at,
-                      f"in shelter care since {local_time(intake.at)} without MDT screening")
+                      f"in shelter care since {local_time(intake.at)} without MDT screening", facts=facts(
+                          what="in-shelter", since=intake.at, missing="screening-outcome", cleared_by=outcome and "screening-outcome"))
 
 
 def care_handoff(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -115,10 +119,14 @@ def care_handoff(case: Case, w: RuleWindows) -> Iterator[Finding]:
         handoff = _first(case, pid, K.SHELTER, K.SUPPORT_PLAN, K.CARE_REFUSED)
         if handoff and handoff.at <= start.at:
             continue
-        cleared = _earliest(handoff and handoff.at, _not_a_victim_after(case, pid, start.at))
+        not_victim = _not_a_victim_after(case, pid, start.at)
+        cleared = _earliest(handoff and handoff.at, not_victim)
         clock = "minor" if is_minor_in(case, pid) else "adult"
         what = "rescued" if start.kind == K.RESCUED else "screened a possible or actual victim"
-        yield Finding(clock, pid, start.at, cleared, f"{what} at {local_time(start.at)}, no shelter, support plan or refusal")
+        handed = handoff and {K.SHELTER: "shelter-intake", K.SUPPORT_PLAN: "support-plan"}.get(handoff.kind, "care-refused")
+        yield Finding(clock, pid, start.at, cleared, f"{what} at {local_time(start.at)}, no shelter, support plan or refusal",
+                      facts=facts(what="rescued" if start.kind == K.RESCUED else "screened-victim", since=start.at, missing=
+                                  "care-handoff", cleared_by=cleared_by((handoff and handoff.at, handed), (not_victim, "not-a-victim"))))
 
 
 def minor_involved(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -128,11 +136,13 @@ def minor_involved(case: Case, w: RuleWindows) -> Iterator[Finding]:
     for person in case.persons:
         if not is_minor_in(case, person.person_id):
             continue
-        yield Finding("minor", person.person_id, person.first_at, None, "under 18 at exploitation (or possibly)")
+        yield Finding("minor", person.person_id, person.first_at, None, "under 18 at exploitation (or possibly)",
+                      facts=facts(what="minor", since=person.first_at))
         held = _first(case, person.person_id, K.CUSTODY, K.DETENTION)
         if held:
             place = "s.29 custody" if held.kind == K.CUSTODY else "immigration detention"
-            yield Finding("held", person.person_id, held.at, None, f"a minor in {place} since {local_time(held.at)}")
+            yield Finding("held", person.person_id, held.at, None, f"a minor in {place} since {local_time(held.at)}",
+                          facts=facts(what="minor-held", since=held.at, place="custody" if held.kind == K.CUSTODY else "detention"))
 
 
 OPEN_SCREENING = frozenset({K.RESCUED, K.CUSTODY, K.HOTLINE, K.TIP, K.INSPECTED, K.ROR_BOR_1, K.COMPLAINT,
@@ -195,10 +205,14 @@ def victim_detained(case: Case, w: RuleWindows) -> Iterator[Finding]:
             continue                                     # the screening opened after the hold ended
         shelter = _first(case, pid, K.SHELTER, after=held.at) if held.kind == K.DETENTION else None
         halted = _first(case, pid, K.DEPORTATION_HALTED, after=held.at) if held.kind == K.DEPORTATION_SCHEDULED else None
-        cleared = _earliest(shelter and shelter.at, halted and halted.at, _not_a_victim_after(case, pid, held.at))
+        not_victim = _not_a_victim_after(case, pid, held.at)
+        cleared = _earliest(shelter and shelter.at, halted and halted.at, not_victim)
         what = {K.DETENTION: "admitted to immigration detention", K.DEPORTATION_SCHEDULED: "scheduled for deportation",
                 K.DEPORTED: "deported"}[held.kind]
-        yield Finding("held", pid, max(held.at, since), cleared, f"a potential victim {what} at {local_time(held.at)}")
+        yield Finding("held", pid, max(held.at, since), cleared, f"a potential victim {what} at {local_time(held.at)}",
+                      facts=facts(what={K.DETENTION: "detained", K.DEPORTATION_SCHEDULED: "deportation-scheduled",
+                                        K.DEPORTED: "deported"}[held.kind], since=held.at, cleared_by=cleared_by(
+                          (shelter and shelter.at, "shelter-intake"), (halted and halted.at, "deportation-halted"), (not_victim, "not-a-victim"))))
 
 
 def labour_screening(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -213,7 +227,9 @@ def labour_screening(case: Case, w: RuleWindows) -> Iterator[Finding]:
             continue
         what = "referred to the MDT" if form.value == "referred" else "with trafficking indicators, not referred to the MDT"
         yield Finding("referral", form.subject, form.at, done and done.at,
-                      f"Ror.Bor.1 {what} at {local_time(form.at)}, no screening scheduled")
+                      f"Ror.Bor.1 {what} at {local_time(form.at)}, no screening scheduled",
+                      facts=facts(what=f"ror-bor-1-{form.value}", since=form.at, missing="screening-scheduled", cleared_by=done and (
+                          "screening-scheduled" if done.kind == K.SCREENING_SCHEDULED else "screening-outcome")))
 
 
 def pipo_crew_mismatch(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -221,7 +237,7 @@ def pipo_crew_mismatch(case: Case, w: RuleWindows) -> Iterator[Finding]:
     the port-in crew differs from the port-out crew of the voyage, or an ID / VMS / licence
     mismatch is found. Immediate, due 1 h after port-in: inspect before the crew disperses."""
     for mark in case.marks_of(K.PIPO_MISMATCH):
-        yield Finding("mismatch", mark.subject, mark.at, None, f"{mark.value} at {local_time(mark.at)}")
+        yield Finding("mismatch", mark.subject, mark.at, None, f"{mark.value} at {local_time(mark.at)}", facts=facts(what="pipo-mismatch", since=mark.at, mismatch=mark.value))
 
 
 def cross_border(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -232,12 +248,15 @@ def cross_border(case: Case, w: RuleWindows) -> Iterator[Finding]:
         for exit_ in _of(case, report.subject, K.BORDER_OUT, K.DEPORTED):
             if report.at < exit_.at <= report.at + w.cross_border:
                 yield Finding("exit-after-report", report.subject, exit_.at, None,
-                              f"left Thailand at {local_time(exit_.at)}, {(exit_.at - report.at).days} days after a hotline report")
+                              f"left Thailand at {local_time(exit_.at)}, {(exit_.at - report.at).days} days after a hotline report",
+                              facts=facts(what="exit-after-report", since=exit_.at, reported=report.at, days=(exit_.at - report.at).days))
                 break
     for approved in case.marks_of(K.REPATRIATION_APPROVED):
         gone = _first(case, approved.subject, K.BORDER_OUT, K.REPATRIATED, K.DEPORTED, after=approved.at)
         yield Finding("no-exit", approved.subject, approved.at, gone and gone.at,
-                      f"repatriation approved at {local_time(approved.at)}, no exit recorded")
+                      f"repatriation approved at {local_time(approved.at)}, no exit recorded",
+                      facts=facts(what="no-exit", since=approved.at, missing="exit", cleared_by=gone and {
+                          K.BORDER_OUT: "border-exit", K.REPATRIATED: "repatriated"}.get(gone.kind, "deported")))
 
 
 def rights_and_police(case: Case, w: RuleWindows) -> Iterator[Finding]:
@@ -251,12 +270,14 @@ def rights_and_police(case: Case, w: RuleWindows) -> Iterator[Finding]:
         not_victim = _not_a_victim_after(case, pid, at)
         rights = _first(case, pid, K.RIGHTS)
         if not (rights and rights.at <= at):
-            yield Finding("rights", pid, at, _earliest(rights and rights.at, not_victim),
-                          f"identified at {local_time(at)}, not told their rights")
+            yield Finding("rights", pid, at, _earliest(rights and rights.at, not_victim), f"identified at {local_time(at)}, not told their rights",
+                          facts=facts(what="identified", since=at, missing="rights-informed",
+                                      cleared_by=cleared_by((rights and rights.at, "rights-informed"), (not_victim, "not-a-victim"))))
         police = [m.at for m in case.marks if m.kind == K.POLICE_CASE and m.subject in (pid, WHOLE_CASE)]
         if not any(t <= at for t in police):
-            yield Finding("police", pid, at, _earliest(min(police, default=None), not_victim),
-                          f"identified at {local_time(at)}, no police criminal case")
+            yield Finding("police", pid, at, _earliest(min(police, default=None), not_victim), f"identified at {local_time(at)}, no police criminal case",
+                          facts=facts(what="identified", since=at, missing="police-case", cleared_by=cleared_by(
+                              (min(police, default=None), "police-case"), (not_victim, "not-a-victim"))))
 
 
 UNSCREENED_EXITS = ("Absconded", "LeftVoluntarily")
@@ -270,7 +291,9 @@ def absconded_unscreened(case: Case, w: RuleWindows) -> Iterator[Finding]:
     for exit_ in case.marks_of(K.SHELTER_EXIT):
         if exit_.value not in UNSCREENED_EXITS or any(m.at <= exit_.at for m in _of(case, exit_.subject, K.OUTCOME)):
             continue
-        found = next((m.at for m in case.marks if m.subject == exit_.subject and m.at > exit_.at), None)
+        found = next((m for m in case.marks if m.subject == exit_.subject and m.at > exit_.at), None)
         how = "absconded from" if exit_.value == "Absconded" else "left"
-        yield Finding("exit", exit_.subject, exit_.at, found,
-                      f"{how} a shelter at {local_time(exit_.at)} before MDT screening")
+        yield Finding("exit", exit_.subject, exit_.at, found and found.at,
+                      f"{how} a shelter at {local_time(exit_.at)} before MDT screening",
+                      facts=facts(what="absconded" if exit_.value == "Absconded" else "left-shelter", since=exit_.at, missing=
+                                  "screening-outcome", cleared_by=found and ("screening-outcome" if found.kind == K.OUTCOME else "found")))

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from streams.cases import CaseMerged, OrgFlagged, PersonSeen
 from streams.cases.signals import VoyageDeparted, VoyageReturned
 from streams.rules.case_rules import local_time
-from streams.rules.spec import Finding
+from streams.rules.spec import Finding, facts
 from streams.rules.windows import RuleWindows
 
 __all__ = ["Seen", "Flag", "Trip", "vessel_overdue", "PersonEntry", "OrgEntry", "absorb_person", "absorb_org",
@@ -168,7 +168,9 @@ def repeat_victim(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
                 raised.add(seen.case_id)
                 yield Finding("repeat", entry.person_id, seen.at, None,
                               f"{what} on {local_time(prior.at)} in case {prior.case_id}, appears again",
-                              case_id=seen.case_id, province=seen.province)
+                              case_id=seen.case_id, province=seen.province,
+                              facts=facts(what=f"repeat-{prior.kind}", since=seen.at, prior_at=prior.at,
+                                          prior_case=prior.case_id))
                 break
 
 
@@ -192,7 +194,9 @@ def multi_agency_hotspot(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
         yield Finding("hotspot", entry.org_key, second.at, None,
                       f"{entry.name or entry.org_key} flagged by {', '.join(agencies)}"
                       + (f" (also cases {', '.join(cases)})" if cases else ""), case_id=second.case_id,
-                      province=second.province)
+                      province=second.province,
+                      facts=facts(what="hotspot", since=second.at, org=entry.name or entry.org_key, org_kind=entry.kind,
+                                  agencies=",".join(agencies), cases=",".join(cases) or None))
 
 
 def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Finding]:
@@ -205,8 +209,12 @@ def suspect_across_provinces(entry: PersonEntry, w: RuleWindows) -> Iterator[Fin
     if pair:
         first, second = pair
         where = sorted({f"{s.province} (case {s.case_id})" for s in suspect if s.case_id != second.case_id})
+        others = [s for s in suspect if s.case_id != second.case_id]
         yield Finding("provinces", entry.person_id, second.at, None, f"suspect also in {', '.join(where)}",
-                      case_id=second.case_id, province=second.province)
+                      case_id=second.case_id, province=second.province,
+                      facts=facts(what="suspect-provinces", since=second.at,
+                                  provinces=",".join(sorted({s.province for s in others})),
+                                  cases=",".join(sorted({s.case_id for s in others}))))
 
 
 _STATUS = {"identified": "an identified victim", "possible-victim": "a possible victim", "not-a-victim": None}
@@ -218,22 +226,25 @@ def victim_treated_as_offender(entry: PersonEntry, w: RuleWindows) -> Iterator[F
     or is screened Possible or Actual after being named as one. Immediate, Critical, on the case
     that named them as suspect; operators resolve it (with the reason)."""
     status: str | None = None
+    kind = ""
     named: Seen | None = None
     for seen in entry.seen:                      # oldest first
         if seen.kind in _STATUS:
-            status = _STATUS[seen.kind]
+            status, kind = _STATUS[seen.kind], seen.kind
             if status and named:
                 yield Finding("offender", entry.person_id, seen.at, None,
                               f"named as suspect on {local_time(named.at)} (case {named.case_id}), "
                               f"screened {status} on {local_time(seen.at)}", case_id=named.case_id,
-                              province=named.province)
+                              province=named.province,
+                              facts=facts(what="offender-screened", since=seen.at, status=seen.kind,
+                                          named_at=named.at, named_case=named.case_id))
                 return
         elif seen.kind == "suspect":
             named = named or seen
             if status:
                 yield Finding("offender", entry.person_id, seen.at, None,
                               f"{status} named as suspect on {local_time(seen.at)}", case_id=seen.case_id,
-                              province=seen.province)
+                              province=seen.province, facts=facts(what="offender-named", since=seen.at, status=kind))
                 return
 
 
@@ -247,7 +258,10 @@ def vessel_overdue(entry: OrgEntry, w: RuleWindows) -> Iterator[Finding]:
             continue
         late = f"left port {local_time(trip.at)}, due back {local_time(trip.due_at)}"
         twice = trip.at + 2 * (trip.due_at - trip.at)
+        told = facts(left_at=trip.at, due_back_at=trip.due_at, vessel=entry.name or entry.org_key, missing="port-in",
+                     cleared_by=trip.returned_at and "port-in")
         yield Finding("overdue", entry.org_key, trip.due_at, trip.returned_at, f"{late}, not back in port",
-                      province=trip.province)
+                      province=trip.province, facts=facts(what="vessel-overdue", since=trip.due_at) + told)
         yield Finding("overdue-twice", entry.org_key, twice, trip.returned_at,
-                      f"{late}, not back at twice the trip's length", province=trip.province)
+                      f"{late}, not back at twice the trip's length", province=trip.province,
+                      facts=facts(what="vessel-overdue-twice", since=twice) + told)

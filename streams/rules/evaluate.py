@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from streams.cases import Case, alert_id_for
 from streams.rules.case_rules import local_time
 from streams.rules.catalogue import CASE_RULES, ORG_RULES, PERSON_RULES
-from streams.rules.spec import Clock, Finding, RuleSpec, Severity
+from streams.rules.spec import Clock, Facts, Finding, RuleSpec, Severity
 from streams.rules.windows import RuleWindows
 
 __all__ = ["AlertState", "evaluate", "evaluate_person", "evaluate_org", "evaluate_findings",
@@ -52,6 +52,7 @@ class AlertState:
     past_severity: Severity | None = None    # the last episode that fired and cleared, if any:
     past_raised_at: datetime | None = None   # its severity and start (its end is cleared_at)
     past_due_at: datetime | None = None      # and the deadline it watched
+    facts: Facts = ()                        # the message as data (`Finding.facts`), for the consoles
 
     @property
     def alert_id(self) -> str:
@@ -150,13 +151,14 @@ def _state(rule: RuleSpec, cid: str | None, subject: str, province: str, runs: l
         due = common["due_at"]
         message = f"{rule.title}: {lead.finding.detail}" + (f"; due {local_time(due)}" if due else "") + "."
         return AlertState(rule, cid, subject, lead.finding.province or province, severity, raised_at=current.start,
-                          severity_at=severity_at, message=message,
+                          severity_at=severity_at, message=message, facts=lead.finding.facts,
                           clocks=tuple(sorted({r.finding.clock for r in firing})), **common)
     cleared_at = past.end if past else max((r.finding.cleared_at for r in runs if not r.holds), default=None)
-    detail = (holding or [r for r in runs if r.finding.cleared_at == cleared_at] or runs)[0].finding.detail
+    told = (holding or [r for r in runs if r.finding.cleared_at == cleared_at] or runs)[0].finding
+    detail = told.detail
     past_severity, _ = past.top if past else (None, None)
     return AlertState(rule, cid, subject, province, None, cleared_at=cleared_at,
-                      message=f"{rule.title}: {'cleared; ' if not holding else ''}{detail}.",
+                      message=f"{rule.title}: {'cleared; ' if not holding else ''}{detail}.", facts=told.facts,
                       past_severity=past_severity, past_raised_at=past.start if past else None,
                       past_due_at=min((r.due_at for r in past.runs if r.due_at), default=None) if past else None,
                       **common)

@@ -29,7 +29,7 @@ from typing import Any
 
 from streams.cases.serial import from_ms, ms
 from streams.rules.evaluate import AlertState
-from streams.rules.spec import RUNBOOK, Severity
+from streams.rules.spec import RUNBOOK, Facts, Severity
 
 __all__ = ["Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede",
            "alert_record", "is_open", "retire"]
@@ -54,6 +54,7 @@ class Alert:
     acknowledged_at: datetime | None = None
     resolution: str | None = None             # "auto", "operator", "merged", "expired"
     version: int = 1                          # bumped on every change (idempotent sinks)
+    facts: Facts = ()                         # the message as data (`Finding.facts`), for the consoles
 
     @property
     def runbook_key(self) -> str:
@@ -62,6 +63,7 @@ class Alert:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.symbol
+        data["facts"] = dict(self.facts)
         for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
             data[key] = ms(data[key])
         return data
@@ -70,6 +72,7 @@ class Alert:
     def from_dict(cls, data: Mapping[str, Any]) -> "Alert":
         values = dict(data)
         values["severity"] = Severity.of(values["severity"])
+        values["facts"] = tuple((values.get("facts") or {}).items())
         for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
             values[key] = from_ms(values.get(key))
         return cls(**values)
@@ -87,7 +90,7 @@ def alert_record(alert: Alert) -> dict[str, Any]:
         "case_id": alert.case_id, "subject": alert.subject, "raised_at": alert.raised_at,
         "due_at": alert.due_at, "resolved_at": alert.resolved_at, "runbook_key": alert.runbook_key,
         "message": alert.message, "acknowledged_at": alert.acknowledged_at, "resolution": alert.resolution,
-        "version": alert.version,
+        "version": alert.version, "facts": dict(alert.facts),
     }
 
 
@@ -97,7 +100,7 @@ def _bump(alert: Alert, **changes: Any) -> Alert:
 
 def _new(state: AlertState) -> Alert:
     return Alert(state.alert_id, state.rule.number, state.rule.key, state.severity, FIRING, state.province,
-                 state.case_id, state.subject, state.raised_at, state.due_at, None, state.message)
+                 state.case_id, state.subject, state.raised_at, state.due_at, None, state.message, facts=state.facts)
 
 
 def _update(alert: Alert, state: AlertState) -> Alert | None:
@@ -109,12 +112,12 @@ def _update(alert: Alert, state: AlertState) -> Alert | None:
         raised = state.raised_at if new_episode else alert.raised_at
         return _bump(alert, state=FIRING, severity=state.severity, raised_at=raised, resolved_at=None,
                      resolution=None, acknowledged_at=None, due_at=state.due_at, province=state.province,
-                     message=state.message)
+                     message=state.message, facts=state.facts)
     severity = max(alert.severity, state.severity)
     changes: dict[str, Any] = {}
     if severity > alert.severity:
         changes.update(severity=severity, state=FIRING, acknowledged_at=None)
-    for name in ("due_at", "province", "message"):
+    for name in ("due_at", "province", "message", "facts"):
         if getattr(alert, name) != getattr(state, name):
             changes[name] = getattr(state, name)
     return _bump(alert, **changes) if changes else None
@@ -130,20 +133,22 @@ def _settle(alert: Alert | None, state: AlertState, now: datetime, merged: bool 
     if merged and alert is not None and past is None and (is_open(alert) or alert.resolution == "auto"):
         return _bump(alert, state=RESOLVED, resolved_at=alert.resolved_at or max(now, alert.raised_at),
                      resolution="merged", message=f"{state.message} Withdrawn: the records of this person "
-                                                  "joined since show the condition was never met.")
+                                                  "joined since show the condition was never met.",
+                     facts=(*state.facts, ("withdrawn", "never-met")))
     if alert is None:
         if past is None:
             return None
         return Alert(state.alert_id, state.rule.number, state.rule.key, past, RESOLVED, state.province,
                      state.case_id, state.subject, state.past_raised_at, state.past_due_at, state.cleared_at,
-                     state.message, resolution="auto")
+                     state.message, resolution="auto", facts=state.facts)
     if is_open(alert):
         severity = max(alert.severity, past) if past is not None else alert.severity
         return _bump(alert, state=RESOLVED, severity=severity, resolved_at=max(state.cleared_at or now, alert.raised_at),
-                     resolution="auto", message=state.message)
+                     resolution="auto", message=state.message, facts=state.facts)
     if past is not None and alert.resolution != "merged" and state.past_raised_at > alert.resolved_at:
         return _bump(alert, severity=past, raised_at=state.past_raised_at, resolved_at=state.cleared_at,
-                     acknowledged_at=None, resolution="auto", message=state.message, due_at=state.past_due_at)
+                     acknowledged_at=None, resolution="auto", message=state.message, due_at=state.past_due_at,
+                     facts=state.facts)
     return None
 
 
@@ -168,7 +173,7 @@ def reconcile(existing: Mapping[str, Alert] | Iterable[Alert], desired: Iterable
         if alert.alert_id not in seen and is_open(alert) and _resolves_itself(alert.rule_key):
             new = _bump(alert, state=RESOLVED, resolved_at=max(now, alert.raised_at), resolution="merged",
                         message=f"{alert.message} Withdrawn: the records joined or arrived since show the "
-                                "condition never held.")
+                                "condition never held.", facts=(*alert.facts, ("withdrawn", "never-held")))
             current[new.alert_id] = new
             changed.append(new)
     return changed
@@ -207,4 +212,4 @@ def supersede(alert: Alert, at: datetime, by: str) -> Alert:
     if not is_open(alert):
         return alert
     return _bump(alert, state=RESOLVED, resolved_at=at, resolution="merged",
-                 message=f"{alert.message} Merged: see {by}.")
+                 message=f"{alert.message} Merged: see {by}.", facts=(*alert.facts, ("successor", by)))

@@ -9,16 +9,18 @@ The engine (`evaluate`) turns findings and `now` into alert states; rules never 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import IntEnum
 from typing import Any
 
 from streams.rules.windows import RuleWindows
 
-__all__ = ["Severity", "Step", "Clock", "Referral", "Finding", "RuleSpec", "SpecError", "SCOPES", "RUNBOOK"]
+__all__ = ["Severity", "Step", "Clock", "Referral", "Finding", "RuleSpec", "SpecError", "SCOPES", "RUNBOOK", "Facts",
+           "facts", "cleared_by"]
 
 RUNBOOK = "docs/alert-rules.md"
 SCOPES = ("case", "person", "org")
@@ -76,6 +78,29 @@ class Clock:
         return self.due_after or self.steps[-1].after
 
 
+Facts = tuple[tuple[str, str], ...]
+
+
+def facts(**values: datetime | str | int | None) -> Facts:
+    """A finding's facts, from which a console writes its message in the operator's language
+    (`sanpalang.hub.Alert.facts`): times as ISO 8601 UTC, None left out. Keyword names use `_`;
+    the keys on the bus are the same names."""
+    return tuple((key, _iso(value) if isinstance(value, datetime) else str(value))
+                 for key, value in values.items() if value is not None)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _iso(at: datetime) -> str:
+    """Memoised (bounded), like `case_rules.local_time`: every evaluation writes the facts again."""
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cleared_by(*candidates: tuple[datetime | None, str]) -> str | None:
+    """Which of (time, what) came first: what cleared a finding (None when none did)."""
+    present = [(at, what) for at, what in candidates if at is not None]
+    return min(present, key=lambda c: c[0])[1] if present else None
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """The condition of a rule holds for `subject` since `anchor_at` (on the named clock), until
@@ -88,6 +113,8 @@ class Finding:
     detail: str = ""
     case_id: str | None = None
     province: str | None = None
+    facts: Facts = ()
+    """What the message says, as data (`facts`): `what`, `since`, `missing`, `cleared_by`, ..."""
 
 
 @dataclass(frozen=True, eq=False)

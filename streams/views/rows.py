@@ -159,7 +159,8 @@ def alert_row(alert: Mapping[str, Any]) -> dict[str, Any]:
         "province": alert["province"], "case_id": alert.get("case_id"), "subject": alert["subject"],
         "raised_at": utc(alert["raised_at"], f"{aid}.raised_at"), "due_at": utc(alert.get("due_at"), f"{aid}.due_at"),
         "resolved_at": utc(alert.get("resolved_at"), f"{aid}.resolved_at"),
-        "runbook_key": alert["runbook_key"], "message": alert["message"], "record_digest": digest(alert),
+        "runbook_key": alert["runbook_key"], "message": alert["message"], "facts": dict(alert.get("facts") or {}),
+        "record_digest": digest(alert),
     }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from streams.views.engine import make_engine
 from streams.views.errors import ViewRecordError, ViewSinkError
 from streams.views.migrations import upgrade
+from streams.views.clock import HubClock, write_clock
 from streams.views.upserts import write_alerts, write_cases, write_links, write_referrals
 
 __all__ = ["ViewSink", "Applied", "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
@@ -107,8 +108,9 @@ class ViewSink:
     def apply_referral(self, ref: Mapping[str, Any]) -> bool:
         return self.apply_many([(REFERRAL, ref)]).referrals == 1
 
-    def apply_many(self, records: Iterable[tuple[str, Mapping[str, Any]]]) -> Applied:
-        """Apply (full schema name, record) pairs in one transaction: all of them, or none."""
+    def apply_many(self, records: Iterable[tuple[str, Mapping[str, Any]]], clock: HubClock | None = None) -> Applied:
+        """Apply (full schema name, record) pairs in one transaction: all of them, or none; with
+        ``clock`` (the hub clock the records were decided at, `clock.clock_of`) stored with them."""
         batches: dict[str, list[Mapping[str, Any]]] = {name: [] for name in _WRITERS}
         for name, record in records:
             if name not in batches:
@@ -121,6 +123,8 @@ class ViewSink:
                     if batch:
                         field, write = _WRITERS[name]
                         counts[field] = write(conn, batch)
+                if clock is not None:
+                    write_clock(conn, clock)
         except ViewSinkError:
             raise
         except (sa.exc.SQLAlchemyError, ValueError) as e:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect
 
 __all__ = ["metadata", "UtcDateTime", "OPERATOR", "worker_columns", "cases", "case_provinces", "case_events",
            "case_persons", "case_person_roles", "case_organisations", "case_agency_refs", "case_deadlines",
-           "case_open_alerts", "alerts", "person_links", "referrals", "referral_persons", "CASE_CHILD_TABLES"]
+           "case_open_alerts", "alerts", "person_links", "referrals", "referral_persons", "hub_clock", "CASE_CHILD_TABLES"]
 
 OPERATOR = {"writer": "operator"}
 
@@ -175,6 +175,8 @@ alerts = sa.Table(
     sa.Column("resolved_at", At, nullable=True),
     sa.Column("runbook_key", sa.String, nullable=False),
     sa.Column("message", sa.Text, nullable=False),
+    sa.Column("facts", sa.JSON, nullable=False, server_default="{}",
+              comment="Alert.facts: the message as data, which the console words in the operator's language."),
     sa.Column("record_digest", sa.String(64), nullable=False),
     sa.Column("acknowledged_by", sa.String, nullable=True, info=OPERATOR),
     sa.Column("acknowledged_at", At, nullable=True, info=OPERATOR),
@@ -233,6 +235,14 @@ referral_persons = sa.Table(
     sa.Column("referral_id", Id, sa.ForeignKey("referrals.referral_id", ondelete="CASCADE"), primary_key=True),
     sa.Column("person_id", Id, primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
+)
+
+
+hub_clock = sa.Table(
+    "hub_clock", metadata,
+    sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False, comment="Always 1: one clock."),
+    sa.Column("at", At, nullable=False, comment="The worker's clock when it committed the rows applied last."),
+    sa.Column("mode", sa.String, nullable=False, comment="wall (live ticks) or event (replays, the demo)."),
 )
 
 

@@ -39,7 +39,8 @@ from aiokafka.errors import KafkaError
 import schemas
 from runtime.connection import KafkaConnection
 from streams.aggregates import AggregateCounts, changed_tables
-from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, Correlator, Output
+from streams.views.clock import HUB_CLOCK_HEADER, clock_header
+from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, CONSUMER_TOPICS, Correlator, Output
 from streams.worker.lane import (ACTIONS_TOPIC, FLUSH, LANE_TOPIC, Refused, encoded, feed, intake_topics,
                                  refused_output, tick_value)
 from streams.worker.metrics import WorkerMetrics
@@ -53,6 +54,7 @@ GROUP = "sanpalang-hub-correlate"
 TRANSACTIONAL_ID = "sanpalang-hub-correlate"
 AGGREGATES_TOPIC, AGGREGATE = "reports.aggregates.v1", "sanpalang.hub.Aggregate"
 FREEZE_SECONDS, FULL_COLLECTION_SECONDS = 10.0, 3600.0
+_CONSUMER = frozenset(CONSUMER_TOPICS.values())     # their times are days (streams.privacy): no hub clock
 TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
 """On every output: when the intake event (or tick, or operator action) that caused it was produced,
 epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
@@ -272,6 +274,11 @@ class CorrelateLoop:
             outputs += made
             produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
             sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
+        if self.correlator.now is not None:      # the hub clock these outputs were decided at (views.clock),
+            mode = "wall" if self.correlator.wall_at is not None else "event"      # not for consumers: on event
+            clock = (HUB_CLOCK_HEADER, clock_header(self.correlator.now, mode))  # time it is an event's time
+            sends = [(topic, key, value, headers if topic in _CONSUMER else [*headers, clock])
+                     for topic, key, value, headers in sends]
         self.in_flight = len(entries)
         try:
             async with producer.transaction():

@@ -36,6 +36,7 @@ import schemas
 from runtime.connection import KafkaConnection
 from runtime.lifetime import tie_to_parent
 from streams.views import Applied, ViewSink
+from streams.views.clock import HubClock, clock_of, latest
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, referrals_topic
 from streams.worker.lane import AGENCIES
 from streams.worker.metrics import WorkerMetrics
@@ -116,7 +117,8 @@ class ViewsLoop:
         values = [m.value for messages in fetched.values() for m in messages]
         if not values:
             return
-        applied = await self._attempt(functools.partial(self._apply, values), f"write {len(values)} record(s)")
+        clock = latest(clock_of(m.headers) for messages in fetched.values() for m in messages)
+        applied = await self._attempt(functools.partial(self._apply, values, clock), f"write {len(values)} record(s)")
         if applied is None:
             for tp, messages in fetched.items():
                 consumer.seek(tp, messages[0].offset)
@@ -129,8 +131,8 @@ class ViewsLoop:
         except KafkaError as err:              # broker gone: the next commit covers this batch
             log.warning("views commit failed (%s); the rows are written, their offsets follow", err)
 
-    def _apply(self, values: list[bytes]) -> Applied:
-        return self.sink.apply_many([schemas.decode(value) for value in values])
+    def _apply(self, values: list[bytes], clock: HubClock | None = None) -> Applied:
+        return self.sink.apply_many([schemas.decode(value) for value in values], clock)
 
     async def _attempt(self, work: Callable[[], T], what: str) -> T | None:
         """`work()` in a thread; on failure the sink's connections are dropped (they may be to a

@@ -154,7 +154,7 @@ def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka
             assert arrived - published < LIVE_LIMIT_S
             assert page.locator(f"#alert-{theirs['alert_id']}").count() == 0
             assert "Bangkok alert" not in page.content()
-            first_row = page.locator("#board tbody tr").first
+            first_row = page.locator("#board tr.alert").first
             assert first_row.get_attribute("data-alert-id") == ours["alert_id"]     # critical sorts first
             countdown = page.locator(f"#alert-{ours['alert_id']} .countdown").inner_text()
             assert countdown.startswith("5 h")
@@ -177,11 +177,11 @@ def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka
 
             # opens the case timeline (the victim's names came from the intake topic)
             _wait_for_names(console.world.url)
-            page.locator(f"#alert-{ours['alert_id']} a[href='/cases/{CASE_57}']").click()
+            page.locator(f"tbody.case-group[data-case-id='{CASE_57}'] a[href='/cases/{CASE_57}']").click()
             page.wait_for_selector("table.timeline")
-            assert "Aye Aye Khaing" in page.locator(".names").first.inner_text()
+            assert "Aye Aye Khaing" in page.locator("td .names").first.inner_text()
             timeline = page.locator("table.timeline").inner_text()
-            assert "RescueConducted" in timeline and "MdtScreeningCompleted" in timeline
+            assert "Rescue" in timeline and "MDT screening completed" in timeline and "RescueConducted" not in timeline
             assert "1 Mar 2025" in timeline
             page.screenshot(path=str(artefacts / "4-case-timeline.png"), full_page=True)
 
@@ -208,5 +208,108 @@ def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka
             assert response.status == 404
             assert "RescueConducted" not in page.content()
             page.screenshot(path=str(artefacts / "7-other-province-refused.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+# Latin-script text a Thai page may show outside names and identifiers: none.
+_UNTRANSLATED_TEXT = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('[translate="no"], script, style, [hidden]')) { continue; }
+    if (/[A-Za-z]/.test(node.textContent)) { out.push(node.textContent.trim()); }
+  }
+  return out;
+}"""
+
+
+def _contract_symbols() -> set[str]:
+    """The values of the label catalogue as the bus spells them, where that is not an English word
+    (`PotentialVictim`, `RescueConducted`, rule keys; not `Victim` or `police`)."""
+    from console.labels import LABELS, RULES
+    return {symbol for labels in LABELS.values() for symbol, (english, _) in labels.items()
+            if len(symbol) > 3 and symbol[0].isupper() and symbol != english} | set(RULES)
+
+
+def _read_entirely_in_thai(page) -> None:
+    """The page shows no Latin-script text but names and ids (marked translate="no"), and no
+    symbol of the contract anywhere, not even inside them."""
+    assert page.evaluate(_UNTRANSLATED_TEXT) == []
+    text = page.locator("body").inner_text()
+    assert [s for s in _contract_symbols() if s in text.split() or f"{s}," in text] == []
+
+
+def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_names_its_person(
+        console, kafka_connection, topics, artefacts):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
+    from streams.views.clock import HubClock
+    from tests.integration.console.world import ALERT_57, NOW, VICTIM
+
+    now = NOW                                # the hub's clock: a replay on event time, a year behind the wall
+    suspect = "prs_91b0d3aa05"
+    rescued = alert("alr_57_handoff", "TH-57", CASE_57, rule_number=3, rule_key="care-handoff-missing", subject=suspect,
+                    raised_at=now - timedelta(hours=30), due_at=now - timedelta(hours=6), severity="Warning",
+                    message="Rescued, no care hand-off: rescued at ..., no shelter, support plan or refusal.",
+                    facts={"what": "rescued", "since": (now - timedelta(hours=30)).isoformat(), "missing": "care-handoff"})
+    cleared = alert("alr_57_nrm", "TH-57", CASE_57, rule_number=2, rule_key="nrm-reflection-overrun", subject=VICTIM,
+                    state="Resolved", raised_at=now - timedelta(days=13), due_at=now - timedelta(days=10),
+                    resolved_at=now - timedelta(days=11), resolution="auto",
+                    message="NRM reflection period overrun: cleared; in shelter care since ... without MDT screening.",
+                    facts={"what": "in-shelter", "since": (now - timedelta(days=13)).isoformat(),
+                           "missing": "screening-outcome", "cleared_by": "screening-outcome"})
+    with ViewSink(console.world.url) as sink:
+        sink.apply_many([(ALERT, rescued), (ALERT, cleared)], HubClock(now, "event"))
+    _wait_for_names(console.world.url)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        try:
+            page.goto(f"{console.url}/lang/th?next=/")
+            page.fill("#username", "prov57")
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_selector("html[lang=th] #board")
+
+            # the board: one group for the case, each alert naming its own person, all of it in Thai
+            group = page.locator(f"tbody.case-group[data-case-id='{CASE_57}']")
+            assert group.locator("tr.alert").count() == 2
+            victim_row = page.locator(f"#alert-{ALERT_57}")
+            assert "Aye Aye Khaing" in victim_row.locator("td.person").inner_text()
+            assert victim_row.locator("td.person a").get_attribute("href") == f"/cases/{CASE_57}#person-{VICTIM}"
+            assert suspect in page.locator("#alert-alr_57_handoff td.person").inner_text()
+            assert "ถูกควบคุมตัวตามมาตรา 29 ตั้งแต่ 1 มี.ค. 2568 23:00" in victim_row.locator("td.message").inner_text()
+            assert "กฎข้อ 1 · กำหนดเวลาควบคุมตัวตามมาตรา 29" in victim_row.inner_text()
+            # time left counts from the hub's clock (due 16:00 UTC, the hub at 12:00), not the wall's
+            assert victim_row.locator(".countdown").inner_text() == "4 ชม."
+            assert "2 มี.ค. 2568 19:00" in page.locator("#hub-clock").inner_text()
+            page.screenshot(path=str(artefacts / "thai-1-board.png"), full_page=True)
+            _read_entirely_in_thai(page)
+
+            # the case page: the person the alert links to, the cleared alert's end, all of it in Thai
+            victim_row.locator("td.person a").click()
+            page.wait_for_selector(f"tr#person-{VICTIM}")
+            person = page.locator(f"tr#person-{VICTIM}").inner_text()
+            assert "ผู้เสียหายจากการค้ามนุษย์" in person and "เมียนมา" in person and "ผู้ที่อาจเป็นผู้เสียหาย" in person
+            ended = page.locator("#alert-alr_57_nrm")
+            assert ended.locator(".countdown").count() == 0
+            assert "ปิดเมื่อ" in ended.inner_text() and "บันทึกผลการคัดแยกโดยทีมสหวิชาชีพแล้ว" in ended.inner_text()
+            page.screenshot(path=str(artefacts / "thai-2-case.png"), full_page=True)
+            _read_entirely_in_thai(page)
+
+            # the same case in English: the same facts, words, no raw symbols
+            page.click("#lang-switch")
+            page.wait_for_selector("html[lang=en]")
+            text = page.locator("body").inner_text()
+            assert "Victim of trafficking" in text and "Held in s.29 custody since 1 Mar 2025 23:00" in text
+            assert [s for s in _contract_symbols() if s in text.split()] == []
+            page.screenshot(path=str(artefacts / "thai-3-case-english.png"), full_page=True)
         finally:
             browser.close()

@@ -13,6 +13,7 @@ import schemas
 from bench.hub_run import WorkerProcess as Worker
 from bench.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
 from bench.scoring import scenario_feed, score_alerts
+from streams.views.clock import HUB_CLOCK_HEADER, read_clock
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference
@@ -32,6 +33,33 @@ def _sql(url):
         cases = {r.case_id: (r.stage, r.merged_into) for r in conn.execute(sa.text("select case_id, stage, merged_into from cases"))}
     engine.dispose()
     return alerts, cases
+
+
+def _hub_clock(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return read_clock(conn)
+    finally:
+        engine.dispose()
+
+
+def _clock_headers(connection, topic) -> list[bytes]:
+    """The hub clock headers on a topic's messages (consumers' topics carry none: their times are days)."""
+    consumer = KafkaConsumer(**connection.kafka_python(), isolation_level="read_committed", enable_auto_commit=False)
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        ends, found, seen = consumer.end_offsets(tps), [], 0
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            for messages in consumer.poll(timeout_ms=1000, max_records=5000).values():
+                seen += len(messages)
+                found += [v for m in messages for k, v in m.headers if k == HUB_CLOCK_HEADER]
+        assert seen, f"{topic} is empty: nothing to check"
+        return found
+    finally:
+        consumer.close()
 
 
 def _assert_views_match(url, messages):
@@ -123,6 +151,12 @@ class TestTwoWorkers:
         assert any(len(provinces) > 1 for provinces in provinces_of.values())
         tables = latest(read_topic(connection, ["reports.aggregates.v1"]), "reports.aggregates.v1").values()
         assert tables and all(cell["count"] >= 11 for table in tables for cell in table["cells"])
+        # the views keep the hub's event clock, which the console counts deadlines from: past every alert it raised
+        clock = _hub_clock(hub_broker.database_url)
+        alerts = latest(published, ALERTS_TOPIC).values()
+        assert clock.mode == "event" and clock.at >= max(a["raised_at"] for a in alerts)
+        assert clock.at.year == max(a["raised_at"] for a in alerts).year       # event time, not the wall's
+        assert _clock_headers(connection, ALERTS_TOPIC) and not _clock_headers(connection, "alerts.consumer.v1")
 
 
 class TestAnOperatorsAction:

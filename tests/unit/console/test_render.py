@@ -41,3 +41,31 @@ class TestForms:
     def test_no_page_links_anything_outside_the_console(self):
         html = board_page([alert()], principal=PROV57, lang="th", csrf="x", now=NOW)
         assert "http://" not in html and "https://" not in html and "//" not in html.replace("<!doctype", "")
+
+
+class TestAlertRows:
+    def test_an_alert_names_its_person_escaped_and_links_to_them_on_the_case_page(self):
+        row = alert_row(alert(person={"id": "prs_1", "label": "<b>Aye</b>"}), lang="th", csrf="t", now=NOW, can_act=False)
+        assert 'href="/cases/case-1#person-prs_1"' in row and "&lt;b&gt;Aye&lt;/b&gt;" in row
+
+    def test_a_resolved_alert_says_when_and_why_it_closed_and_runs_no_countdown(self):
+        row = alert_row(alert(state="Resolved", resolved_at=NOW, resolution="auto",
+                              facts={"what": "custody", "since": "2025-03-02T00:00:00Z", "cleared_by": "custody-ended"}),
+                        lang="th", csrf="t", now=NOW, can_act=True)
+        assert "countdown" not in row and "<form" not in row
+        assert "ปิดเมื่อ" in row and "2 มี.ค. 2568 19:00" in row and "สิ้นสุดการควบคุมตัวแล้ว" in row
+
+    def test_the_board_groups_alerts_under_their_case_in_the_order_of_its_most_urgent(self):
+        html = board_page([alert(alert_id="a1", case_id="c2"), alert(alert_id="a2", case_id="c1"),
+                           alert(alert_id="a3", case_id="c2", severity="Warning")],
+                          principal=PROV57, lang="en", csrf="t", now=NOW)
+        groups = [part.split('"')[0] for part in html.split('<tbody class="case-group" data-case-id="')[1:]]
+        assert groups == ["c2", "c1"]
+        assert html.index('id="alert-a3"') < html.index('data-case-id="c1"')
+
+    def test_on_event_time_the_page_says_which_clock_time_left_counts_from(self):
+        from streams.views.clock import HubClock
+        html = board_page([alert()], principal=PROV57, lang="en", csrf="t", now=NOW, clock=HubClock(NOW, "event"))
+        assert 'id="hub-clock"' in html and '<meta name="hub-clock" content="2025-03-02T12:00:00+00:00" data-mode="event">' in html
+        walled = board_page([alert()], principal=PROV57, lang="en", csrf="t", now=NOW, clock=HubClock(NOW, "wall"))
+        assert 'id="hub-clock"' not in walled

@@ -9,6 +9,7 @@ import pytest
 
 import schemas
 from streams.views import Applied, ViewSinkError
+from streams.views.clock import HUB_CLOCK_HEADER, HubClock
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.views import ViewsLoop, ViewsStatus, _report, backoff_s
 
@@ -33,20 +34,23 @@ class FakeSink:
     """Fails with each error of `failures` in turn, then applies."""
 
     def __init__(self, *failures):
-        self.failures, self.applied, self.reconnects = list(failures), [], 0
+        self.failures, self.applied, self.reconnects, self.clocks = list(failures), [], 0, []
 
-    def apply_many(self, records):
+    def apply_many(self, records, clock=None):
         if self.failures:
             raise self.failures.pop(0)
         self.applied += records
+        self.clocks.append(clock)
         return Applied(alerts=len(records))
 
     def reconnect(self):
         self.reconnects += 1
 
 
-def _batch(tp, *offsets):
-    return {tp: [SimpleNamespace(offset=o, value=b"record") for o in offsets]}
+def _batch(tp, *offsets, clocks=()):
+    """Messages at `offsets`; `clocks`: the hub clock header of each (none by default)."""
+    headers = [[(HUB_CLOCK_HEADER, c)] for c in clocks] or [[] for _ in offsets]
+    return {tp: [SimpleNamespace(offset=o, value=b"record", headers=h) for o, h in zip(offsets, headers)]}
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +124,22 @@ class TestAViewsLoopWhoseDatabaseRefusesWrites:
         assert reasons == [None, "could not migrate the views: connection refused",
                            "could not migrate the views: connection refused"]
         assert waits == [1.0, 2.0] and loop.status.reason is None
+
+
+class TestTheHubClock:
+    def test_a_batch_stores_the_latest_hub_clock_its_records_carry(self):
+        from datetime import datetime, timezone
+        sink = FakeSink()
+        loop, _ = _loop(sink)
+        later, earlier = b"event:1740909600000", b"event:1740906000000"      # 2025-03-02 10:00 and 09:00 UTC
+        asyncio.run(loop.step(FakeConsumer([_batch("alerts.v1-0", 7, 8, clocks=(later, earlier))])))
+        assert sink.clocks == [HubClock(datetime(2025, 3, 2, 10, tzinfo=timezone.utc), "event")]
+
+    def test_records_without_it_store_none(self):
+        sink = FakeSink()
+        loop, _ = _loop(sink)
+        asyncio.run(loop.step(FakeConsumer([_batch("alerts.v1-0", 7)])))
+        assert sink.clocks == [None]
 
 
 class TestTheWorkersView:
