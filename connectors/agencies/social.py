@@ -13,6 +13,7 @@ from connectors.agencies._people import POLICE_PERSON, THAI_PERSON, build_person
 from connectors.agencies._vocab import (AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
                                         OUTCOMES, PLAN_TYPES, RIGHTS, SHELTER_KINDS, language, table)
 from connectors.records import Event, Origin
+from connectors.normalise import Era
 
 __all__ = ["AGENCY", "KINDS", "map_record", "translate"]
 
@@ -68,6 +69,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
 
 def _shelter(r: Reader, kind: str) -> Translation:
     intake = kind == "shelter_intake"
+    r.short_era = Era.BE   # the shelters' system exports dates as its Excel sheets show them: 02/08/61
     head = read_head(r, AGENCY, SHELTER_SYSTEM, record_id="เลขที่", version=("แก้ไขครั้งที่",),
                      occurred="วันที่รับเข้า" if intake else "วันที่จำหน่าย", recorded=("วันที่บันทึก",),
                      province="จังหวัด", case="เลขที่คดี")

@@ -17,10 +17,13 @@ from connectors.normalise._text import MAX_LENGTH, is_blank, thai_digits_to_asci
 from connectors.normalise.dates import BANGKOK, parse_date, parse_datetime
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.identifiers import (
+    id13_kind,
     normalise_document_number,
+    normalise_id13,
     normalise_migrant_id,
     normalise_passport,
     normalise_thai_id,
+    normalise_travel_document,
     thai_id_check_digit,
 )
 from connectors.normalise.name_keys import name_key
@@ -40,7 +43,7 @@ __all__ = [
     "Precision", "PartialDate", "Age", "MAX_AGE", "parse_date_of_birth", "parse_age",
     # identifiers and phones
     "thai_id_check_digit", "normalise_thai_id", "normalise_migrant_id", "normalise_passport",
-    "normalise_document_number", "normalise_phone",
+    "normalise_document_number", "normalise_phone", "normalise_id13", "id13_kind", "normalise_travel_document",
     # nationality and provinces
     "STATELESS", "normalise_nationality", "alpha2_of", "country_name",
     "Province", "provinces", "province", "normalise_province",
