@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from console.audit import AuditEntry, ChainBreak
+from console.casefile import case_file_block
 from console.dates import format_countdown, format_datetime
 from console.i18n import label, province_name, t
 from console.present import person_label
@@ -198,6 +199,7 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
     body = (facts + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
             f'<h2>{esc(t("timeline", lang))}</h2>{timeline}<h2>{esc(t("persons", lang))}</h2>{persons}'
             f'<h2>{esc(t("organisations", lang))}</h2>{orgs}<h2>{esc(t("possible_links", lang))}</h2>{links}')
+    body += case_file_block(case, principal=principal, lang=lang)   # issue 13's case file: its own block
     return page(f'{t("case", lang)} {case["case_id"]}', body, lang=lang, principal=principal, csrf=csrf,
                 path=f'/cases/{case["case_id"]}')
 

@@ -205,7 +205,7 @@ class _Compiler:
         other = self.resolve(branches[1])
         kind = other if isinstance(other, str) else other.get("type")
         logical = other.get("logicalType") if isinstance(other, dict) else None
-        if not (kind in _PRIMITIVES - {"null"} or kind == "enum" or (logical and kind in ("int", "long"))):
+        if not (kind in _PRIMITIVES - {"null"} or kind in ("enum", "record") or (logical and kind in ("int", "long"))):
             raise _Unsupported(f"union with {kind}")
         if logical and f"{kind}-{logical}" not in fastavro.write.LOGICAL_WRITERS:
             raise _Unsupported(f"logical type {logical}")

@@ -13,6 +13,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
+from connectors.agencies._exploitation import PeriodFields, read_period
 from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
 from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
 from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language, table
@@ -127,12 +128,18 @@ def _isic(value: object, *, field: str) -> str:
     raise NormaliseError(field, value, "expected an ISIC Rev.4 class of 4 digits such as 1020")
 
 
+_RORBOR1_PERIOD = PeriodFields(started="เริ่มถูกแสวงประโยชน์", ended="สิ้นสุดการถูกแสวงประโยชน์",
+                               province="จังหวัดที่ถูกแสวงประโยชน์", district="อำเภอที่ถูกแสวงประโยชน์",
+                               place="สถานที่ถูกแสวงประโยชน์")
+
+
 def _rorbor1(r: Reader, head: Head) -> Translation:
     employer = read_organisation(r, "o1", "Employer", "นายจ้าง", registration="เลขทะเบียนนายจ้าง")
     details = {"person_ref": "p1", "employer_org_ref": "o1" if employer else None,
                "indicators": r.labels("สิ่งบ่งชี้", MEANS), "exploitation_types": r.labels("ลักษณะการแสวงประโยชน์",
                                                                                       EXPLOITATION),
-               "referred_to_mdt": r.flag("ส่งต่อ MDT", required=True), "interpreter_language": language(r, "ภาษาล่าม")}
+               "referred_to_mdt": r.flag("ส่งต่อ MDT", required=True), "interpreter_language": language(r, "ภาษาล่าม"),
+               "exploitation": read_period(r, _RORBOR1_PERIOD)}
     return finish(r, head, "RorBor1ScreeningSubmitted", details, [_worker(r, head)], [employer] if employer else [])
 
 

@@ -15,6 +15,7 @@ given"); the normalisers refuse blanks, except `normalise_sex`, for which blank 
 from connectors.normalise._calendar import BE_OFFSET, MAX_CE_YEAR, MIN_CE_YEAR, Era
 from connectors.normalise._text import MAX_LENGTH, is_blank, thai_digits_to_ascii
 from connectors.normalise.dates import BANGKOK, parse_date, parse_datetime
+from connectors.normalise.districts import District, district, districts, normalise_district
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.identifiers import (
     id13_kind,
@@ -47,6 +48,7 @@ __all__ = [
     # nationality and provinces
     "STATELESS", "normalise_nationality", "alpha2_of", "country_name",
     "Province", "provinces", "province", "normalise_province",
+    "District", "districts", "district", "normalise_district",
     # names
     "Script", "detect_script", "PersonName", "parse_name", "name_from_parts", "romanise_thai", "name_key",
     # sex

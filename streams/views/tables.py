@@ -70,6 +70,8 @@ cases = sa.Table(
     sa.Column("opened_at", At, nullable=False),
     sa.Column("updated_at", At, nullable=False, comment="The view's updated_at: the version the sink compares."),
     sa.Column("view_digest", sa.String(64), nullable=False, comment="SHA-256 of the applied view: same view, no write."),
+    sa.Column("case_file", sa.JSON, nullable=True,
+              comment="The case file (issue 13): forms of exploitation, and per person id the HTCDS victim fields."),
     sa.Index(None, "lead_province", "updated_at"),
     sa.Index(None, "stage", "updated_at"),
     sa.Index(None, "updated_at"),
