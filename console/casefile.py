@@ -70,9 +70,23 @@ def case_file_block(case: Mapping[str, Any], *, principal: Principal, lang: str)
         p.get(k) for k in ("exploitation_types", "means_of_control", "interpreter_language", "exploitation",
                            "status_decided_by", "status_decided_by_name"))]
     kinds = case.get("exploitation_types") or []
-    if not persons and not kinds:
+    numbers = _numbers(case)
+    if not persons and not kinds and not numbers:
         return ""
-    head = (f'<dl class="facts"><dt>{_esc(t("exploitation_types", lang))}</dt><dd data-field="case-exploitation">'
-            f'{", ".join(_esc(file_label("exploitation", x, lang)) for x in kinds)}</dd></dl>' if kinds else "")
-    return (f'<section id="case-file"><h2>{_esc(t("case_file", lang))}</h2>{head}'
+    head = (f'<dt>{_esc(t("exploitation_types", lang))}</dt><dd data-field="case-exploitation">'
+            f'{", ".join(_esc(file_label("exploitation", x, lang)) for x in kinds)}</dd>' if kinds else "")
+    facts = "".join(f'<dt>{_esc(t(key, lang))}</dt><dd data-field="{key}">{value}</dd>' for key, value in numbers)
+    return (f'<section id="case-file"><h2>{_esc(t("case_file", lang))}</h2><dl class="facts">{facts}{head}</dl>'
             f'{"".join(_person(p, principal, lang) for p in persons)}</section>')
+
+
+def _numbers(case: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The case's number, the numbers it absorbed, and the case it was merged into."""
+    out = []
+    if case.get("case_number"):
+        out.append(("case_number", f'<strong class="case-number">{_esc(case["case_number"])}</strong>'))
+    if case.get("absorbed_case_numbers"):
+        out.append(("absorbed_numbers", ", ".join(_esc(n) for n in case["absorbed_case_numbers"])))
+    if case.get("merged_into"):
+        out.append(("merged_into", f'<a href="/cases/{_esc(case["merged_into"])}">{_esc(case["merged_into"])}</a>'))
+    return out

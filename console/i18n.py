@@ -197,6 +197,9 @@ MESSAGES.update({
     "exploited_when": ("Exploited", "ช่วงเวลาที่ถูกแสวงประโยชน์"),
     "exploited_where": ("Where", "สถานที่ถูกแสวงประโยชน์"),
     "status_decided_by": ("Status decided by", "ผู้วินิจฉัยสถานะ"),
+    "case_number": ("Case number", "เลขที่คดี"),
+    "absorbed_numbers": ("Merged from", "รวมมาจากคดี"),
+    "merged_into": ("Merged into", "รวมเข้ากับคดี"),
 })
 
 

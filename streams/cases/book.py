@@ -10,6 +10,7 @@ worker can keep each in a faust table (or a dict), and a `Delta` of changed keys
 | `voyages` | PIPO voyage id | `Voyage` (port-out waiting for its port-in) |
 | `merged` | merged-away case id | surviving case id |
 | `org_names` | `"<province>|<folded name>"` | the registered key seen with that name there ("" when several) |
+| `numbers` | `"<province>|<B.E. year>"` | the sequence of the last case number given in that province and year |
 
 The fold never changes a `CaseBook`: it returns a `Delta`; `CaseBook.apply(delta)` writes it (the
 one mutation, done by the shell; a delta value None deletes the key).
@@ -26,7 +27,7 @@ from streams.cases.model import Case, Voyage
 
 __all__ = ["CaseBook", "Delta", "NAMESPACES"]
 
-NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged", "org_names")
+NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged", "org_names", "numbers")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Delta:
     voyages: dict[str, Voyage | None] = field(default_factory=dict)
     merged: dict[str, str | None] = field(default_factory=dict)
     org_names: dict[str, str | None] = field(default_factory=dict)
+    numbers: dict[str, int | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in NAMESPACES)
@@ -97,6 +99,7 @@ class CaseBook:
     voyages: MutableMapping[str, Voyage] = field(default_factory=dict)
     merged: MutableMapping[str, str] = field(default_factory=dict)
     org_names: MutableMapping[str, str] = field(default_factory=dict)
+    numbers: MutableMapping[str, int] = field(default_factory=dict)
 
     def apply(self, delta: Delta) -> None:
         """Write a delta into the namespaces (the shell's one mutation)."""

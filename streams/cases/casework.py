@@ -93,7 +93,7 @@ def _orgs(case_orgs: tuple[CaseOrg, ...], fact: Fact) -> tuple[CaseOrg, ...]:
 
 def new_case(case_id: str, fact: Fact, now: datetime, *, extra_persons: tuple[FactPerson, ...] = (),
              extra_timeline: tuple[TimelineEntry, ...] = ()) -> Case:
-    """A case opened by `fact`."""
+    """A case opened by `fact` (its number is the fold's to give: `fold._next_number`)."""
     empty = Case(case_id, fact.occurred_at, now, fact.province, (fact.province,), "Reported", "Active")
     return add_fact(empty, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
 
@@ -111,7 +111,8 @@ def add_fact(case: Case, fact: Fact, now: datetime, *, extra_persons: tuple[Fact
                       now, _persons(case.persons, fact, extra_persons), _orgs(case.orgs, fact), refs,
                       _insort(case.timeline, new_entries, _timeline_key),
                       _insort(case.marks, list(fact.marks), _mark_key),
-                      files=_files(case.files, fact.files), exploitation=_union(case.exploitation, fact.exploitation))
+                      files=_files(case.files, fact.files), exploitation=_union(case.exploitation, fact.exploitation),
+                      number=case.number, absorbed=case.absorbed)
 
 
 def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
@@ -122,7 +123,9 @@ def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
     seen = {e.event_id for e in survivor.timeline}
     timeline, marks = list(survivor.timeline), list(survivor.marks)
     files, exploitation = survivor.files, survivor.exploitation
+    absorbed = dict.fromkeys(survivor.absorbed)
     for other in others:
+        absorbed.update(dict.fromkeys(n for n in (other.number, *other.absorbed) if n and n != survivor.number))
         files, exploitation = _files(files, other.files), _union(exploitation, other.exploitation)
         for person in other.persons:
             persons[person.person_id] = _combine(persons[person.person_id], person) \
@@ -137,7 +140,7 @@ def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
         survivor, opened_at=min(c.opened_at for c in (survivor, *others)),
         persons=tuple(persons.values()), orgs=tuple(orgs.values()), refs=tuple(refs),
         timeline=tuple(sorted(timeline, key=_timeline_key)), marks=tuple(sorted(marks, key=_mark_key)),
-        files=files, exploitation=exploitation)
+        files=files, exploitation=exploitation, absorbed=tuple(absorbed))
     return refresh(merged, now)
 
 
@@ -160,16 +163,17 @@ def rename_persons(case: Case, merged_ids: set[str], into: str, now: datetime) -
 def refresh(case: Case, now: datetime) -> Case:
     """Derived fields recomputed: stage, status, lead province, provinces, updated_at."""
     return _refreshed(case.case_id, case.opened_at, now, case.persons, case.orgs, case.refs, case.timeline, case.marks,
-                      files=case.files, exploitation=case.exploitation)
+                      files=case.files, exploitation=case.exploitation, number=case.number, absorbed=case.absorbed)
 
 
 def _refreshed(case_id: str, opened_at: datetime, now: datetime, persons: tuple[CasePerson, ...],
                orgs: tuple[CaseOrg, ...], refs: tuple[tuple[str, str], ...], timeline: tuple[TimelineEntry, ...],
                marks: tuple[Mark, ...], *, files: tuple[PersonFile, ...] = (),
-               exploitation: tuple[str, ...] = ()) -> Case:
+               exploitation: tuple[str, ...] = (), number: str | None = None,
+               absorbed: tuple[str, ...] = ()) -> Case:
     """A case value from its recorded parts, derived fields computed (one construction, where
     `dataclasses.replace` then `refresh` built two)."""
     stage = stage_of_parts(persons, marks)
     return Case(case_id, opened_at, now, lead_province_of(timeline), provinces_of(timeline), stage, status_of(stage),
                 persons=persons, orgs=orgs, refs=refs, timeline=timeline, marks=marks, files=files,
-                exploitation=exploitation)
+                exploitation=exploitation, number=number, absorbed=absorbed)

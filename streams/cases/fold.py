@@ -31,7 +31,8 @@ from streams.cases.book import CaseBook, Delta
 from streams.cases.casework import add_fact, merge_cases, new_case
 from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
-from streams.cases.ids import case_id_for
+from streams.cases.ages import local_date
+from streams.cases.ids import BE_OFFSET, case_id_for, case_number, number_key
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
 from streams.cases.orgs import OrgKey, fold_name
 from streams.cases.signals import CaseMerged, OrgFlagged, PersonSeen, Signal, VoyageDeparted, VoyageReturned
@@ -211,6 +212,16 @@ def _voyage_signals(fact: Fact) -> list[Signal]:
     return out
 
 
+def _next_number(book: CaseBook, delta: Delta, case: Case) -> str:
+    """The next number of the new case's lead province and the B.E. year (Bangkok date) it opened
+    in. Drawn in fold order, which the lane fixes: the same lane numbers the same cases alike."""
+    year = local_date(case.opened_at).year + BE_OFFSET
+    key = number_key(case.lead_province, year)
+    sequence = book.namespace_after(delta, "numbers").get(key, 0) + 1
+    delta.numbers[key] = sequence
+    return case_number(case.lead_province, year, sequence)
+
+
 def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DEFAULT_CONFIG) -> Folded:
     """Fold an already read event (see `read_event`)."""
     delta = Delta()
@@ -235,6 +246,7 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     elif fact.opens:
         case = new_case(own_id, fact, now, extra_persons=extra_persons,
                         extra_timeline=extra_timeline)
+        case = replace(case, number=_next_number(book, delta, case))
     else:
         flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)
                  for o in fact.orgs if o.key in fact.flagged]

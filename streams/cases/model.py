@@ -166,6 +166,8 @@ class Case:
     marks: tuple[Mark, ...] = ()                 # oldest first
     files: tuple[PersonFile, ...] = ()           # the case file, per person (the view shows them; rules do not read them)
     exploitation: tuple[str, ...] = ()           # TypeOfExploitation any event of the case suspects or establishes
+    number: str | None = None                    # TH57-2569-0042: given by the fold when the case opens, kept for good
+    absorbed: tuple[str, ...] = ()               # numbers of the cases merged into this one
 
     def person(self, person_id: str) -> CasePerson | None:
         for person in self.persons:

@@ -44,6 +44,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "files": [[f.person_id, list(f.exploitation), list(f.means), f.interpreter, _period_to_list(f.period),
                    f.decided_by, f.decided_by_name] for f in case.files],
         "exploitation": list(case.exploitation),
+        "number": case.number, "absorbed": list(case.absorbed),
     }
 
 
@@ -72,6 +73,7 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         files=tuple(PersonFile(f[0], tuple(_i(x) for x in f[1]), tuple(_i(x) for x in f[2]), f[3],
                                _period_from_list(f[4]), f[5], f[6]) for f in data.get("files", ())),
         exploitation=tuple(_i(x) for x in data.get("exploitation", ())),
+        number=data.get("number"), absorbed=tuple(data.get("absorbed", ())),
     )
 
 
@@ -97,6 +99,7 @@ def book_to_dict(book: CaseBook) -> dict[str, Any]:
         "voyages": {k: voyage_to_list(v) for k, v in book.voyages.items()},
         "merged": dict(book.merged),
         "org_names": dict(book.org_names),
+        "numbers": dict(book.numbers),
     }
 
 
@@ -109,4 +112,5 @@ def book_from_dict(data: dict[str, Any]) -> CaseBook:
         voyages={k: voyage_from_list(v) for k, v in data["voyages"].items()},
         merged=dict(data["merged"]),
         org_names=dict(data.get("org_names", {})),
+        numbers=dict(data.get("numbers", {})),
     )

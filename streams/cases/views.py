@@ -53,6 +53,8 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
         "opened_at": case.opened_at,
         "updated_at": case.updated_at,
         "exploitation_types": list(case.exploitation),
+        "case_number": case.number,
+        "absorbed_case_numbers": list(case.absorbed),
     }
 
 

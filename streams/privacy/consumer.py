@@ -46,6 +46,8 @@ _PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-
 # single a person out; consumers get the empty values, the case's forms of exploitation only.
 _PERSON_FILE_EMPTY: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
                                       "exploitation": None, "status_decided_by": None, "status_decided_by_name": None}
+# The human case numbers (TH57-2569-0042) name a case to the province's operators: consumers get none.
+_CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": []}
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
 
 _STAGE_OF = {
@@ -108,6 +110,9 @@ def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str],
     out["timeline"] = [{**e, "event_id": token("event", e["event_id"]), "occurred_at": to_day(e["occurred_at"]),
                         "event_type": COARSE_STAGES.get(e["event_type"], "Other")} for e in record.get("timeline") or ()]
     out["open_alert_ids"] = [token("alert", a) for a in record.get("open_alert_ids") or ()]
+    for field, empty in _CASE_WITHHELD.items():
+        if field in out:
+            out[field] = empty
     return out
 
 
@@ -149,7 +154,8 @@ def _unreviewed(path: str, record: Mapping[str, Any], allowed: frozenset[str]) -
     return [f"{path}{k}: field not reviewed for consumers" for k in record if k not in allowed]
 
 
-_FIELDS = {name: frozenset(_PLAIN[name] | set(_TOKENS.get(name, {})) | _NESTED[name]) for name in CONSUMER_SCHEMAS}
+_FIELDS = {name: frozenset(_PLAIN[name] | set(_TOKENS.get(name, {})) | _NESTED[name]
+                           | (set(_CASE_WITHHELD) if name == CASE_VIEW else set())) for name in CONSUMER_SCHEMAS}
 _PERSON_FIELDS = frozenset(_PERSON_PLAIN | {"person_id"} | set(_PERSON_FILE_EMPTY))
 _ORG_FIELDS = frozenset({"org_key", "kind", "name"})
 _REF_FIELDS = frozenset({"agency", "ref"})
@@ -183,6 +189,8 @@ def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
     """Every nested record of a case view checked; paths (``timeline[3].``) are only written for
     a problem found (most views have none)."""
     problems: list[str] = [f"{field}: a time, not a day" for field in _CASE_TIMES if not _is_day(record.get(field))]
+    problems += [f"{field}: the hub's case number, not for consumers" for field, empty in _CASE_WITHHELD.items()
+                 if record.get(field, empty) != empty]
     problems += [f"deadlines[{i}].due_at: a time, not a day" for i, d in enumerate(record.get("deadlines") or ())
                  if not _is_day(d.get("due_at"))]
     for i, p in enumerate(record.get("persons") or ()):

@@ -99,6 +99,7 @@ def case_rows(view: Mapping[str, Any]) -> CaseRows:
         "opened_at": utc(view["opened_at"], f"{cid}.opened_at"), "updated_at": utc(view["updated_at"], f"{cid}.updated_at"),
         "view_digest": digest(view),
         "case_file": _case_file(view),
+        "case_number": view.get("case_number"),
     }
     children = {
         "case_provinces": [{"case_id": cid, "province": p, "position": i} for i, p in enumerate(view.get("provinces", []))],
@@ -138,7 +139,8 @@ def _case_file(view: Mapping[str, Any]) -> dict[str, Any]:
             if period:
                 fields["exploitation"] = {**period, **{k: period[k].isoformat() for k in _PERIOD_DAYS if period.get(k)}}
             persons[p["person_id"]] = fields
-    return {"exploitation_types": list(view.get("exploitation_types", [])), "persons": persons}
+    return {"exploitation_types": list(view.get("exploitation_types", [])), "persons": persons,
+            "absorbed_case_numbers": list(view.get("absorbed_case_numbers", []))}
 
 
 def _person_file(case_file: Mapping[str, Any] | None, person_id: str) -> dict[str, Any]:
@@ -176,6 +178,8 @@ def view_from_rows(case: Mapping[str, Any], children: Mapping[str, Iterable[Mapp
         "open_alert_ids": [a["alert_id"] for a in _ordered(children.get("case_open_alerts", ()))],
         "opened_at": case["opened_at"], "updated_at": case["updated_at"],
         "exploitation_types": list((case.get("case_file") or {}).get("exploitation_types") or []),
+        "case_number": case.get("case_number"),
+        "absorbed_case_numbers": list((case.get("case_file") or {}).get("absorbed_case_numbers") or []),
     }
 
 

@@ -72,6 +72,8 @@ cases = sa.Table(
     sa.Column("view_digest", sa.String(64), nullable=False, comment="SHA-256 of the applied view: same view, no write."),
     sa.Column("case_file", sa.JSON, nullable=True,
               comment="The case file (issue 13): forms of exploitation, and per person id the HTCDS victim fields."),
+    sa.Column("case_number", sa.String, nullable=True, comment="TH57-2569-0042: what operators say and search by."),
+    sa.Index(None, "case_number"),
     sa.Index(None, "lead_province", "updated_at"),
     sa.Index(None, "stage", "updated_at"),
     sa.Index(None, "updated_at"),

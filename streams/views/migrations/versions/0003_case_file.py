@@ -1,4 +1,5 @@
-"""The case file: forms of exploitation and each person's HTCDS victim fields (cases.case_file, JSON).
+"""The case file (cases.case_file, JSON: forms of exploitation, each person's HTCDS victim fields,
+the absorbed case numbers) and the case number operators search by (cases.case_number, indexed).
 
 Revision ID: 0003
 Revises: 0002
@@ -20,8 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table("cases") as batch:
         batch.add_column(sa.Column("case_file", sa.JSON(), nullable=True, comment=(
             "The case file (issue 13): forms of exploitation, and per person id the HTCDS victim fields.")))
+        batch.add_column(sa.Column("case_number", sa.String(), nullable=True,
+                                   comment="TH57-2569-0042: what operators say and search by."))
+        batch.create_index("ix_cases_case_number", ["case_number"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cases") as batch:
+        batch.drop_index("ix_cases_case_number")
+        batch.drop_column("case_number")
         batch.drop_column("case_file")
