@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
 from connectors.agencies._exploitation import PeriodFields, read_period
-from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
+from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure, vocab_key
 from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
 from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language, table
 from connectors.normalise import Era, NormaliseError, is_blank, thai_digits_to_ascii
@@ -92,13 +92,25 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         person = build_person(part, ref, role, _CREW_PERSON, head.as_of)
         if part.given("เลขเอกสาร"):
             digits = _DOCUMENT_SEPARATORS.sub("", thai_digits_to_ascii(parts[2]))
-            written = part.choice("ประเภทเอกสาร", _CREW_DOCUMENTS, "passport, seabook or CI") \
-                if part.given("ประเภทเอกสาร") else None
+            written = _crew_document(part)
             id13 = digits.isdigit() and 11 <= len(digits) <= 13   # 11-12: Excel ate a pink card's zeros
             doc = document(part, "เลขเอกสาร", written or ("ThaiId" if id13 else "Passport"), person["nationality"])
             person["identifiers"].extend([doc] if doc else [])
         persons.append(person)
     return persons
+
+
+def _crew_document(part: Reader) -> str | None:
+    """The kind a crew entry names for its document; an unknown one is left to the number's shape
+    (noted): the crew member stays, like any person attribute the hub cannot read."""
+    if not part.given("ประเภทเอกสาร"):
+        return None
+    value = part.get("ประเภทเอกสาร")
+    found = _CREW_DOCUMENTS.get(vocab_key(value)) if isinstance(value, str) else None
+    if found is None:
+        part.note(f"{part.name('ประเภทเอกสาร')} {value!r} is not a document kind the hub knows "
+                  "(passport, seabook, CI); the number's shape decides")
+    return found
 
 
 def _worker(r: Reader, head: Head, *, work_permit: str | None = None) -> dict[str, Any]:

@@ -104,3 +104,10 @@ class TestIdentifierKinds:
         fields = {**example("immigration", "4411").fields, "doc_type": doc_type, "doc_no": "MA 765432"}
         (event,) = immigration.map_record(fields, Origin("sql", "crossings", "4411"))
         assert (kind, "MA765432") in kinds(event.record["envelope"]["persons"][0])
+
+    def test_a_crew_entry_naming_an_unknown_document_kind_keeps_the_member_and_notes_it(self):
+        record = example("labour", "PO-90-2568-10442")
+        translation = labour.translate({**record.fields, "ลูกเรือ": "ซอ ลิน|พม่า|MS123456|2539|บัตรเรือ"}, record.origin)
+        (crew,) = translation.events[0].record["envelope"]["persons"]
+        assert kinds(crew) == [("Passport", "MS123456")]
+        assert any("ประเภทเอกสาร" in note and "บัตรเรือ" in note for note in translation.notes)
