@@ -45,7 +45,8 @@ class _Line:
 
 class _WideLines:
     """``readline`` for UTF-16 bytes: a line ends at the two-byte line feed on a character boundary
-    (a plain ``readline`` would cut ``0A 00`` in two and misalign every later line)."""
+    (a plain ``readline`` would cut ``0A 00`` in two and misalign every later line). Built on the
+    stream's own ``readline``, the one method the file drop's hashing stream has."""
 
     def __init__(self, stream: BinaryIO, encoding: str) -> None:
         self._stream, self._buffer = stream, b""
@@ -63,7 +64,7 @@ class _WideLines:
             if len(self._buffer) >= limit:
                 line, self._buffer = self._buffer[:limit], self._buffer[limit:]
                 return line
-            more = self._stream.read(65536)
+            more = self._stream.readline(65536)   # readline: all the file drop's hashing stream offers
             if not more:
                 line, self._buffer = self._buffer, b""
                 return line

@@ -193,3 +193,17 @@ class TestWatching:
     def test_the_checkpoint_identity_is_the_content_digest(self):
         assert scan([b"id\n1\n"]).source_id == scan([b"id\n", b"1\n"]).source_id
         assert scan([b"id\n1\n"]).source_id != scan([b"id\n2\n"]).source_id
+
+
+class TestUtf16FromAReadlineOnlyStream:
+    def test_reads_through_a_stream_that_offers_only_readline_as_the_file_drop_does(self):
+        class ReadlineOnly:
+            def __init__(self, data):
+                self._stream = io.BytesIO(data)
+
+            def readline(self, size=-1):
+                return self._stream.readline(size)
+
+        data = THAI_CSV.replace(",", "\t").encode("utf-16")
+        got = list(read_records("a.csv", "csv", scan([data]), ReadlineOnly(data)))
+        assert [r.record.fields["ชื่อ"] for r in got] == ["สมชาย ใจดี", "นายมิน อ่อง"]
