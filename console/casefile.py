@@ -47,7 +47,7 @@ def _place(period: Mapping[str, Any], lang: str) -> str:
 
 
 def _person(p: Mapping[str, Any], principal: Principal, lang: str) -> str:
-    period = p.get("exploitation")
+    period = p.get("exploitation_period")
     rows = [
         ("exploitation_types", ", ".join(_esc(file_label("exploitation", x, lang)) for x in p["exploitation_types"])),
         ("means_of_control", ", ".join(_esc(file_label("means", x, lang)) for x in p["means_of_control"])),
@@ -67,7 +67,7 @@ def _person(p: Mapping[str, Any], principal: Principal, lang: str) -> str:
 def case_file_block(case: Mapping[str, Any], *, principal: Principal, lang: str) -> str:
     """The block, or nothing when the case's records hold none of it."""
     persons = [p for p in case.get("persons", ()) if any(
-        p.get(k) for k in ("exploitation_types", "means_of_control", "interpreter_language", "exploitation",
+        p.get(k) for k in ("exploitation_types", "means_of_control", "interpreter_language", "exploitation_period",
                            "status_decided_by", "status_decided_by_name"))]
     kinds = case.get("exploitation_types") or []
     numbers = _numbers(case)

@@ -151,7 +151,7 @@ def _rorbor1(r: Reader, head: Head) -> Translation:
                "indicators": r.labels("สิ่งบ่งชี้", MEANS), "exploitation_types": r.labels("ลักษณะการแสวงประโยชน์",
                                                                                       EXPLOITATION),
                "referred_to_mdt": r.flag("ส่งต่อ MDT", required=True), "interpreter_language": language(r, "ภาษาล่าม"),
-               "exploitation": read_period(r, _RORBOR1_PERIOD)}
+               "exploitation_period": read_period(r, _RORBOR1_PERIOD)}
     return finish(r, head, "RorBor1ScreeningSubmitted", details, [_worker(r, head)], [employer] if employer else [])
 
 

@@ -127,7 +127,7 @@ def _mdt_completed(r: Reader) -> dict[str, Any]:
             "interpreter_language": language(r, "interpreter_language"),
             "decided_by": r.choice("decided_by", DECISION_MAKERS, "mdt, police, court, ngo or other", other="Other"),
             "decided_by_name": r.label("decided_by_name"),
-            "exploitation": read_period(r, _MDT_PERIOD)}
+            "exploitation_period": read_period(r, _MDT_PERIOD)}
 
 
 def _rights(r: Reader) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def _files(r: Reader, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
     """The case-file records of an event: its person's (or inspected workers') exploitation, means
     of control (a labour event's indicators), interpreter, period and who decided the status."""
     types, means = d.get("exploitation_types") or (), d.get("means_of_control") or d.get("indicators") or ()
-    interpreter, period, decided = d.get("interpreter_language"), d.get("exploitation"), d.get("decided_by")
+    interpreter, period, decided = d.get("interpreter_language"), d.get("exploitation_period"), d.get("decided_by")
     if not (types or means or interpreter or period or decided or d.get("decided_by_name")):
         return ()
     refs = [d["person_ref"]] if d.get("person_ref") else list(d.get("worker_person_refs") or ())

@@ -65,9 +65,9 @@ def person_file(found: PersonFile | None) -> dict[str, Any]:
     period = found.period
     return {"exploitation_types": list(found.exploitation), "means_of_control": list(found.means),
             "interpreter_language": found.interpreter,
-            "exploitation": dict(zip(Period._fields, period)) if period else None,
+            "exploitation_period": dict(zip(Period._fields, period)) if period else None,
             "status_decided_by": found.decided_by, "status_decided_by_name": found.decided_by_name}
 
 
 _NO_FILE: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
-                            "exploitation": None, "status_decided_by": None, "status_decided_by_name": None}
+                            "exploitation_period": None, "status_decided_by": None, "status_decided_by_name": None}

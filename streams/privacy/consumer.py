@@ -45,7 +45,7 @@ _PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-
 # The case file of a person (issue 13): dates, district, place, interpreter language and who decided
 # single a person out; consumers get the empty values, the case's forms of exploitation only.
 _PERSON_FILE_EMPTY: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
-                                      "exploitation": None, "status_decided_by": None, "status_decided_by_name": None}
+                                      "exploitation_period": None, "status_decided_by": None, "status_decided_by_name": None}
 # The human case numbers (TH57-2569-0042) name a case to the province's operators: consumers get none.
 _CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": []}
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")

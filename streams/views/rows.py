@@ -122,9 +122,9 @@ def case_rows(view: Mapping[str, Any]) -> CaseRows:
     return CaseRows(case, children)
 
 
-_PERSON_FILE = ("exploitation_types", "means_of_control", "interpreter_language", "exploitation", "status_decided_by",
+_PERSON_FILE = ("exploitation_types", "means_of_control", "interpreter_language", "exploitation_period", "status_decided_by",
                 "status_decided_by_name")
-_NO_PERSON_FILE = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None, "exploitation": None,
+_NO_PERSON_FILE = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None, "exploitation_period": None,
                    "status_decided_by": None, "status_decided_by_name": None}
 _PERIOD_DAYS = ("started_on", "ended_on")
 
@@ -135,9 +135,9 @@ def _case_file(view: Mapping[str, Any]) -> dict[str, Any]:
     for p in view.get("persons", []):
         fields = {k: p.get(k, _NO_PERSON_FILE[k]) for k in _PERSON_FILE}
         if fields != _NO_PERSON_FILE:
-            period = fields["exploitation"]
+            period = fields["exploitation_period"]
             if period:
-                fields["exploitation"] = {**period, **{k: period[k].isoformat() for k in _PERIOD_DAYS if period.get(k)}}
+                fields["exploitation_period"] = {**period, **{k: period[k].isoformat() for k in _PERIOD_DAYS if period.get(k)}}
             persons[p["person_id"]] = fields
     return {"exploitation_types": list(view.get("exploitation_types", [])), "persons": persons,
             "absorbed_case_numbers": list(view.get("absorbed_case_numbers", []))}
@@ -145,9 +145,9 @@ def _case_file(view: Mapping[str, Any]) -> dict[str, Any]:
 
 def _person_file(case_file: Mapping[str, Any] | None, person_id: str) -> dict[str, Any]:
     fields = dict(((case_file or {}).get("persons") or {}).get(person_id) or _NO_PERSON_FILE)
-    period = fields.get("exploitation")
+    period = fields.get("exploitation_period")
     if period:
-        fields["exploitation"] = {**period, **{k: date.fromisoformat(period[k]) for k in _PERIOD_DAYS if period.get(k)}}
+        fields["exploitation_period"] = {**period, **{k: date.fromisoformat(period[k]) for k in _PERIOD_DAYS if period.get(k)}}
     return {**_NO_PERSON_FILE, **fields}
 
 

@@ -13,10 +13,10 @@ OPERATOR = Principal("prov63", Role.PROVINCIAL, frozenset({"TH-63"}))
 PERSON = {"person_id": "prs_1", "exploitation_types": ["ForcedCriminality"], "means_of_control": ["DebtBondage"],
           "interpreter_language": "mya", "status_decided_by": "NonPoliceGovernmentalOrganization",
           "status_decided_by_name": "MDT จังหวัดตาก",
-          "exploitation": {"started_on": date(2024, 11, 1), "ended_on": date(2025, 2, 20), "province": "TH-63",
+          "exploitation_period": {"started_on": date(2024, 11, 1), "ended_on": date(2025, 2, 20), "province": "TH-63",
                            "district": "6306", "country": None, "place": None}}
 CASE = {"exploitation_types": ["ForcedCriminality"], "persons": [PERSON, {"person_id": "prs_2",
-        "exploitation_types": [], "means_of_control": [], "interpreter_language": None, "exploitation": None,
+        "exploitation_types": [], "means_of_control": [], "interpreter_language": None, "exploitation_period": None,
         "status_decided_by": None, "status_decided_by_name": None}]}
 
 

@@ -81,7 +81,7 @@ class TestCaseFileInStories:
         outcomes = [read[ref].event.record for ref, t in truth_records.items() if t["expect"] == "intake"
                     and t["event_type"] == "MdtScreeningCompleted" and read[ref].event.record["outcome"] !=
                     "NotAVictimOfTrafficking"]
-        assert outcomes and all(r["decided_by"] and r["exploitation"]["started_on"] for r in outcomes)
-        assert all(r["exploitation"]["district"] or r["exploitation"]["country"] for r in outcomes)   # none dropped
-        assert any(r["exploitation"]["district"] for r in outcomes)
+        assert outcomes and all(r["decided_by"] and r["exploitation_period"]["started_on"] for r in outcomes)
+        assert all(r["exploitation_period"]["district"] or r["exploitation_period"]["country"] for r in outcomes)   # none dropped
+        assert any(r["exploitation_period"]["district"] for r in outcomes)
         assert any("ForcedCriminality" in r["exploitation_types"] for r in outcomes)

@@ -17,7 +17,7 @@ def screened(who, when, **details):
     fields = {"outcome": "ActualVictimOfTrafficking", "exploitation_types": ["ForcedCriminality"],
               "means_of_control": ["WithholdsDocuments", "DebtBondage"], "interpreter_language": "mya",
               "decided_by": "NonPoliceGovernmentalOrganization", "decided_by_name": "MDT เชียงราย",
-              "exploitation": MAE_SOT, **details}
+              "exploitation_period": MAE_SOT, **details}
     return event("MdtScreeningCompleted", when, who, **fields)
 
 
@@ -34,7 +34,7 @@ class TestTheCaseFile:
         assert view["exploitation_types"] == ["ForcedLabour", "ForcedCriminality"]
         assert a["exploitation_types"] == ["ForcedCriminality"] and a["interpreter_language"] == "mya"
         assert a["means_of_control"] == ["WithholdsDocuments", "DebtBondage"]
-        assert a["exploitation"] == MAE_SOT
+        assert a["exploitation_period"] == MAE_SOT
         assert (a["status_decided_by"], a["status_decided_by_name"]) == ("NonPoliceGovernmentalOrganization", "MDT เชียงราย")
 
     def test_the_view_with_its_case_file_encodes_with_the_contract(self):
@@ -42,7 +42,7 @@ class TestTheCaseFile:
         feed.send(screened(A, at(0)))
         (view,) = feed.views.values()
         _, decoded = schemas.decode(schemas.encode("sanpalang.hub.CaseView", view))
-        assert decoded["persons"][0]["exploitation"]["district"] == "6306"
+        assert decoded["persons"][0]["exploitation_period"]["district"] == "6306"
 
     def test_a_later_record_adds_to_the_lists_and_fills_only_what_it_knows(self):
         feed = Feed()
@@ -50,19 +50,19 @@ class TestTheCaseFile:
                  "country": None, "place": None}
         feed.send(screened(A, at(0)), screened(A, at(1), exploitation_types=["ForcedLabour"], means_of_control=["DebtBondage"],
                                                interpreter_language=None, decided_by=None, decided_by_name=None,
-                                               exploitation=later))
+                                               exploitation_period=later))
         _, a = view_person(feed, "A")
         assert a["exploitation_types"] == ["ForcedCriminality", "ForcedLabour"]
         assert a["means_of_control"] == ["WithholdsDocuments", "DebtBondage"] and a["interpreter_language"] == "mya"
-        assert a["exploitation"] == {**MAE_SOT, "ended_on": date(2025, 2, 25)}
+        assert a["exploitation_period"] == {**MAE_SOT, "ended_on": date(2025, 2, 25)}
         assert a["status_decided_by_name"] == "MDT เชียงราย"
 
     def test_a_labour_screenings_indicators_are_the_workers_means_of_control(self):
         feed = Feed()
         feed.send(event("RorBor1ScreeningSubmitted", at(0), person("W", "Worker"), indicators=["DebtBondage"],
-                        referred_to_mdt=True, interpreter_language="khm", exploitation=MAE_SOT))
+                        referred_to_mdt=True, interpreter_language="khm", exploitation_period=MAE_SOT))
         _, w = view_person(feed, "W")
-        assert (w["means_of_control"], w["interpreter_language"], w["exploitation"]["district"]) == \
+        assert (w["means_of_control"], w["interpreter_language"], w["exploitation_period"]["district"]) == \
             (["DebtBondage"], "khm", "6306")
 
     def test_merged_cases_keep_both_persons_files(self):

@@ -17,7 +17,7 @@ class TestCaseView:
         name, decoded = schemas.decode(schemas.encode("sanpalang.hub.CaseView", view))
         assert decoded["persons"][0] == {"person_id": "A", "roles": ["PotentialVictim"], "trafficking_status": None,
                                          "is_minor": True, "nationality": "MMR", "exploitation_types": [],
-                                         "means_of_control": [], "interpreter_language": None, "exploitation": None,
+                                         "means_of_control": [], "interpreter_language": None, "exploitation_period": None,
                                          "status_decided_by": None, "status_decided_by_name": None}
         assert decoded["organisations"] == [{"org_key": "org:1234", "kind": "Premises", "name": "Dao Nuea"}]
         assert decoded["agency_case_refs"] == [{"agency": "police", "ref": "ATPD/1"}]
