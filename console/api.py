@@ -99,7 +99,7 @@ async def list_cases(request: web.Request) -> web.Response:
     q = request.query
     filters = CaseFilters(province=q.get("province") or None, stage=q.get("stage") or None,
                           agency=q.get("agency") or None, since=day_bound(q.get("since")),
-                          until=day_bound(q.get("until"), end=True))
+                          until=day_bound(q.get("until"), end=True), number=q.get("number") or None)
     found, total = await asyncio.to_thread(st.hub.cases, p, filters, limit=limit + 1, offset=offset,
                                            at=st.now())
     return _page(found, limit, offset, total=total)

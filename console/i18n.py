@@ -11,7 +11,7 @@ from functools import lru_cache
 from connectors.normalise.provinces import province as _province
 from console.labels import LABELS
 
-__all__ = ["t", "label", "province_name", "MESSAGES", "LABELS", "normalise_lang"]
+__all__ = ["t", "label", "province_name", "MESSAGES", "LABELS", "normalise_lang", "CASE_FILE_LABELS", "file_label"]
 
 MESSAGES: dict[str, tuple[str, str]] = {     # key: (English, Thai)
     "app": ("Sanpalang operator console", "คอนโซลผู้ปฏิบัติงาน สานพลัง"),
@@ -125,3 +125,67 @@ def province_name(code: str, lang: str) -> str:
     except KeyError:
         return code
     return p.thai if lang == "th" else p.english
+
+
+# --- the case file (issue 13): HTCDS 2.0 victim fields, each value in English and Thai ---------------
+CASE_FILE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "exploitation": {
+        "ForcedLabour": ("Forced labour", "บังคับใช้แรงงาน"), "SexualExploitation": ("Sexual exploitation", "แสวงประโยชน์ทางเพศ"),
+        "ChildLabour": ("Child labour", "แรงงานเด็ก"), "ForcedMarriage": ("Forced marriage", "บังคับแต่งงาน"),
+        "Servitude": ("Servitude", "เอาคนลงเป็นทาส"),
+        "ForcedMilitaryByNonStateActors": ("Forced military (non-state actors)", "บังคับเป็นทหาร (กลุ่มติดอาวุธ)"),
+        "OrganRemoval": ("Organ removal", "ตัดอวัยวะ"), "ForcedBegging": ("Forced begging", "บังคับขอทาน"),
+        "ForcedAdoption": ("Forced adoption", "บังคับรับบุตรบุญธรรม"), "Surrogacy": ("Surrogacy", "อุ้มบุญ"),
+        "ForcedCriminality": ("Forced criminality (scam compounds)", "บังคับให้กระทำความผิด (แก๊งคอลเซ็นเตอร์)"),
+        "Other": ("Other", "อื่น ๆ"),
+    },
+    "means": {
+        "PhysicalThreats": ("Physical threats", "ข่มขู่ทำร้าย"),
+        "ThreatsLawEnforcement": ("Threats of police or deportation", "ขู่แจ้งตำรวจหรือส่งกลับ"),
+        "ThreatensChildrenFamily": ("Threatens children or family", "ขู่ทำร้ายครอบครัว"),
+        "DebtBondage": ("Debt bondage", "หนี้ผูกมัด"), "FalsePromises": ("False promises", "หลอกลวง"),
+        "PhysicalAbuse": ("Physical abuse", "ทำร้ายร่างกาย"), "SexualAbuse": ("Sexual abuse", "ล่วงละเมิดทางเพศ"),
+        "TakesEarnings": ("Takes earnings", "ยึดหรือไม่จ่ายค่าจ้าง"),
+        "RestrictsFinancialAccess": ("Restricts financial access", "ยึดบัญชีธนาคาร"),
+        "RestrictsMedicalCare": ("Restricts medical care", "ไม่ให้รักษาพยาบาล"),
+        "WithholdsNecessities": ("Withholds necessities", "ไม่ให้อาหารและปัจจัยจำเป็น"),
+        "PsychologicalAbuse": ("Psychological abuse", "ทารุณทางจิตใจ"),
+        "PsychoactiveSubstance": ("Psychoactive substances", "บังคับใช้ยาเสพติด"),
+        "WithholdsDocuments": ("Withholds documents", "ยึดเอกสาร"),
+        "ExcessiveWorkingHours": ("Excessive working hours", "ทำงานเกินเวลา"),
+        "Other": ("Other", "อื่น ๆ"),
+    },
+    "decided_by": {
+        "Police": ("Police", "ตำรวจ"), "NGO": ("NGO", "องค์กรพัฒนาเอกชน"),
+        "CourtOrProsecution": ("Court or prosecution", "ศาลหรืออัยการ"),
+        "NonPoliceGovernmentalOrganization": ("Government, not police (MDT)", "หน่วยงานรัฐที่ไม่ใช่ตำรวจ (ทีมสหวิชาชีพ)"),
+        "Other": ("Other", "อื่น ๆ"),
+    },
+    "language": {
+        "mya": ("Burmese", "พม่า"), "khm": ("Khmer", "เขมร"), "lao": ("Lao", "ลาว"), "tha": ("Thai", "ไทย"),
+        "vie": ("Vietnamese", "เวียดนาม"), "zho": ("Chinese", "จีน"), "eng": ("English", "อังกฤษ"),
+        "ksw": ("S'gaw Karen", "กะเหรี่ยง"), "shn": ("Shan", "ไทใหญ่"), "hmn": ("Hmong", "ม้ง"),
+        "lhu": ("Lahu", "ลาหู่"), "akh": ("Akha", "อาข่า"), "mnw": ("Mon", "มอญ"), "ind": ("Indonesian", "อินโดนีเซีย"),
+        "ben": ("Bengali", "เบงกาลี"), "rhg": ("Rohingya", "โรฮีนจา"),
+    },
+}
+MESSAGES.update({
+    "case_file": ("Case file", "แฟ้มคดี"),
+    "exploitation_types": ("Forms of exploitation", "ลักษณะการแสวงประโยชน์"),
+    "means_of_control": ("Means of control", "วิธีการควบคุม"),
+    "interpreter": ("Interpreter", "ล่าม"),
+    "exploited_when": ("Exploited", "ช่วงเวลาที่ถูกแสวงประโยชน์"),
+    "exploited_where": ("Where", "สถานที่ถูกแสวงประโยชน์"),
+    "status_decided_by": ("Status decided by", "ผู้วินิจฉัยสถานะ"),
+    "case_number": ("Case number", "เลขที่คดี"),
+    "absorbed_numbers": ("Merged from", "รวมมาจากคดี"),
+    "merged_into": ("Merged into", "รวมเข้ากับคดี"),
+})
+
+
+def file_label(kind: str, value: str | None, lang: str) -> str:
+    """A case-file value (exploitation, means, decided_by, language) in the operator's language."""
+    if value is None:
+        return "—"
+    en, th = CASE_FILE_LABELS.get(kind, {}).get(value, (value, value))
+    return th if lang == "th" else en

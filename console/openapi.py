@@ -60,7 +60,7 @@ def openapi_document() -> dict[str, Any]:
                                 "responses": _ok(ref)}},
             "/api/cases": {"get": {"summary": "Cases in the caller's provinces, most recently updated first",
                                    "parameters": [*_PAGE, *({"name": n, "in": "query", "schema": {"type": "string"}}
-                                                            for n in ("province", "stage", "agency")),
+                                                            for n in ("province", "stage", "agency", "number")),
                                                   *({"name": n, "in": "query", "schema": {"type": "string", "format": "date"}}
                                                     for n in ("since", "until"))],
                                    "responses": {**_ok(_list("CaseSummary")), "400": {"description": "Bad parameter"}}}},
@@ -112,7 +112,8 @@ def openapi_document() -> dict[str, Any]:
                 "Any": {"type": "object"},
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
                 "CaseSummary": {"type": "object", "properties": {
-                    "case_id": {"type": "string"}, "lead_province": {"type": "string"},
+                    "case_id": {"type": "string"}, "case_number": {"type": ["string", "null"]},
+                    "lead_province": {"type": "string"},
                     "provinces": {"type": "array", "items": {"type": "string"}}, "stage": {"type": "string"},
                     "status": {"type": "string"}, "merged_into": {"type": ["string", "null"]},
                     "opened_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},

@@ -246,10 +246,10 @@ async def cases(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     if not can(principal, Permission.CASES_READ):
         return _denied(request, 403)
-    q = {k: request.query.get(k, "") for k in ("province", "stage", "agency", "since", "until", "page")}
+    q = {k: request.query.get(k, "") for k in ("province", "stage", "agency", "since", "until", "page", "number")}
     page_no = max(1, int(q["page"])) if q["page"].isdigit() else 1
     filters = CaseFilters(province=q["province"] or None, stage=q["stage"] or None, agency=q["agency"] or None,
-                          since=day_bound(q["since"]), until=day_bound(q["until"], end=True))
+                          since=day_bound(q["since"]), until=day_bound(q["until"], end=True), number=q["number"] or None)
     found, total = await asyncio.to_thread(st.hub.cases, principal, filters, limit=PER_PAGE,
                                            offset=(page_no - 1) * PER_PAGE, at=st.now())
     codes = ([p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces))

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from console.audit import AuditEntry, ChainBreak
+from console.casefile import case_file_block
 from console.dates import format_countdown, format_datetime
 from console.i18n import label, province_name, t
 from console.labels import referral_text, rule_title
@@ -267,9 +268,11 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
     body = (facts + told + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
             f'<h2>{esc(t("timeline", lang))}</h2>{timeline}<h2>{esc(t("persons", lang))}</h2>{persons}'
             f'<h2>{esc(t("organisations", lang))}</h2>{orgs}<h2>{esc(t("possible_links", lang))}</h2>{links}')
-    return page(f'{t("case", lang)} {case["case_id"]}', body, lang=lang, principal=principal, csrf=csrf,
+    body += case_file_block(case, principal=principal, lang=lang)   # issue 13's case file: its own block
+    number = case.get("case_number") or case["case_id"]
+    return page(f'{t("case", lang)} {number}', body, lang=lang, principal=principal, csrf=csrf,
                 path=f'/cases/{case["case_id"]}', head=head,
-                heading=f'{esc(t("case", lang))} <code translate="no">{esc(case["case_id"])}</code>')
+                heading=f'{esc(t("case", lang))} <code translate="no">{esc(number)}</code>')
 
 
 def _select(name: str, options: Iterable[tuple[str, str]], chosen: str | None, lang: str) -> str:
@@ -286,11 +289,13 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
     form = (f'<form method="get" action="/cases" class="search">'
             f'<label>{esc(t("province", lang))}{province}</label><label>{esc(t("stage", lang))}{stage}</label>'
             f'<label>{esc(t("agency", lang))}{agency}</label>'
+            f'<label>{esc(t("case_number", lang))}<input type="search" name="number" placeholder="TH57-2569-0042" '
+            f'value="{esc(query.get("number", ""))}"></label>'
             f'<label>{esc(t("from", lang))}<input type="date" name="since" value="{esc(query.get("since", ""))}"></label>'
             f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
             f'<button type="submit">{esc(t("search", lang))}</button></form>')
     rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
-        (f'<a href="/cases/{esc(c["case_id"])}">{esc(c["case_id"])}</a>',
+        (f'<a href="/cases/{esc(c["case_id"])}">{esc(c.get("case_number") or c["case_id"])}</a>',
          ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(label("stage", c["stage"], lang)),
          esc(label("case_status", c["status"], lang)), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
     base = {k: v for k, v in query.items() if v and k != "page"}

@@ -78,6 +78,7 @@ class CaseFilters:
     agency: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    number: str | None = None        # a case number, whole (TH57-2569-0042) or its start
 
 
 class Hub:
@@ -209,7 +210,8 @@ class Hub:
             if visible is not None and filters.province not in visible:
                 return [], 0
             provinces = frozenset({filters.province})
-        kwargs = dict(stage=filters.stage, agency=filters.agency, since=filters.since, until=filters.until)
+        kwargs = dict(stage=filters.stage, agency=filters.agency, since=filters.since, until=filters.until,
+                      number=filters.number)
         with self.reader.connect() as conn:
             return (search_cases(conn, provinces, limit=limit, offset=offset, **kwargs),
                     count_cases(conn, provinces, **kwargs))

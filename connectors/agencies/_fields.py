@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
 from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, keep, pure
-from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_moment, \
-    to_millis, vocab_key
-from connectors.normalise import (NormaliseError, is_blank, normalise_nationality, normalise_province,
+from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_day_be, \
+    parse_moment, parse_moment_be, to_millis, vocab_key
+from connectors.normalise import (Era, NormaliseError, is_blank, normalise_nationality, normalise_province,
                                   thai_digits_to_ascii)
 from connectors.normalise._text import BLANK_LENGTH, _is_blank_text
 from connectors.records import MappingError
@@ -41,7 +41,8 @@ def _identifier(value: object, field: str) -> str:
     return clean_text(value, field, ID_LENGTH)
 
 
-for _parse in (clean_text, parse_moment, parse_day, normalise_province, normalise_nationality):
+for _parse in (clean_text, parse_moment, parse_moment_be, parse_day, parse_day_be, normalise_province,
+               normalise_nationality):
     pure(_parse)
 
 
@@ -49,23 +50,24 @@ class Reader:
     """The fields of one native record (or of a part of it: a person, a crew entry)."""
 
     def __init__(self, fields: Mapping[str, Any], where: str = "", *, problems: list[str] | None = None,
-                 notes: list[str] | None = None) -> None:
+                 notes: list[str] | None = None, short_era: Era | None = None) -> None:
         self.fields = fields
+        self.short_era = short_era   # the era this source writes two-digit years in (Excel's 02/08/61)
         self.where = where
         self.problems: list[str] = [] if problems is None else problems
         self.notes: list[str] = [] if notes is None else notes
         self.code = "invalid-record"
 
     @classmethod
-    def of(cls, fields: object) -> Reader:
+    def of(cls, fields: object, *, short_era: Era | None = None) -> Reader:
         if type(fields) is not dict and not isinstance(fields, Mapping):
             raise MappingError([f"the record is a {type(fields).__name__}, not an object of named fields"],
                                code="not-an-object")
-        return cls(fields)
+        return cls(fields, short_era=short_era)
 
     def child(self, fields: Mapping[str, Any], where: str) -> Reader:
-        """A reader of a nested part, sharing this record's problems and notes."""
-        return Reader(fields, where, problems=self.problems, notes=self.notes)
+        """A reader of a nested part, sharing this record's problems, notes and era."""
+        return Reader(fields, where, problems=self.problems, notes=self.notes, short_era=self.short_era)
 
     # --- raw access and messages ---------------------------------------------------------------
     def name(self, key: str) -> str:
@@ -135,11 +137,12 @@ class Reader:
         return self.read(key, _identifier, "an identifier", required=required)
 
     def moment(self, key: str, *, required: bool = False) -> datetime | None:
-        return self.read(key, parse_moment, "a date and time such as 02/08/2561 14:30 or 2018-08-02T14:30:00+07:00",
-                         required=required)
+        return self.read(key, parse_moment_be if self.short_era is Era.BE else parse_moment,
+                         "a date and time such as 02/08/2561 14:30 or 2018-08-02T14:30:00+07:00", required=required)
 
     def day(self, key: str, *, required: bool = False) -> date | None:
-        return self.read(key, parse_day, "a date such as 30/06/2568 or 2025-06-30", required=required)
+        return self.read(key, parse_day_be if self.short_era is Era.BE else parse_day,
+                         "a date such as 30/06/2568 or 2025-06-30", required=required)
 
     def province(self, key: str, *, required: bool = True) -> str | None:
         return self.read(key, normalise_province, "a Thai province (เชียงราย, Chiang Rai, 57 or TH-57)",

@@ -11,18 +11,19 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from connectors.agencies._fields import Reader, clean_text, pure
-from connectors.normalise import (Age, PartialDate, is_blank, Script, name_from_parts, normalise_document_number,
+from connectors.normalise import (Age, PartialDate, is_blank, Script, id13_kind, name_from_parts,
+                                  normalise_document_number, normalise_id13, normalise_travel_document,
                                   normalise_nationality, normalise_passport, normalise_phone, normalise_province,
                                   normalise_sex, normalise_thai_id, parse_age, parse_date_of_birth, parse_name,
                                   romanise_thai, thai_digits_to_ascii)
 
-__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "id13_kind", "identifier",
+__all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "document", "ID13_KINDS", "id13_kind", "identifier",
            "organisation", "read_organisation"]
 
-for _parse in (normalise_thai_id, normalise_passport, normalise_document_number, normalise_sex):
+for _parse in (normalise_thai_id, normalise_id13, normalise_passport, normalise_document_number, normalise_sex):
     pure(_parse)   # their results depend on the value alone: Reader.read may keep them
 
 _SCRIPTS = {Script.THAI: "Thai", Script.LATIN: "Latin", Script.MYANMAR: "Myanmar", Script.KHMER: "Khmer",
@@ -47,19 +48,21 @@ class PersonFields:
     passport: str | None = None
     passport_country: str | None = None
     phone: str | None = None
+    documents: tuple[tuple[str, str], ...] = ()     # (field, kind): seabook, certificate of identity
 
 
 POLICE_PERSON = PersonFields(name="name", latin="name_latin", dob="dob", age="age", sex="sex",
                              nationality="nationality", id13=(("thai_id", None), ("pink_card", "PinkCard")),
-                             passport="passport", passport_country="passport_country", phone="phone")
+                             passport="passport", passport_country="passport_country", phone="phone",
+                             documents=(("seabook", "Seabook"), ("certificate_of_identity", "CertificateOfIdentity")))
 THAI_PERSON = PersonFields(name="ชื่อ-สกุล", latin="ชื่อภาษาอังกฤษ", dob="วันเกิด", age="อายุ", sex="เพศ",
                            nationality="สัญชาติ", id13=(("เลขประจำตัว", None),), passport="หนังสือเดินทาง",
-                           phone="โทรศัพท์")
+                           phone="โทรศัพท์", documents=(("หนังสือคนประจำเรือ", "Seabook"),
+                                                       ("เอกสารรับรองบุคคล", "CertificateOfIdentity")))
 
 
-def id13_kind(digits: str) -> str:
-    """ThaiId for a citizen number (first digit 1-5 or 8); PinkCard for non-Thai registrations (0, 6, 7)."""
-    return "PinkCard" if digits[0] in "067" else "ThaiId"
+ID13_KINDS = frozenset({"ThaiId", "PinkCard", "NonThaiId"})
+_DOCUMENTS = {"Passport": "a passport", "Seabook": "a seabook", "CertificateOfIdentity": "a certificate of identity"}
 
 
 def identifier(kind: str, value: str, issuing_country: str | None = None) -> dict[str, Any]:
@@ -68,14 +71,21 @@ def identifier(kind: str, value: str, issuing_country: str | None = None) -> dic
 
 def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dict[str, Any] | None:
     """The identifier in field `key`, tidied and checked for its kind; None (noted) when unreadable."""
-    if kind in ("ThaiId", "PinkCard"):
-        digits = r.read(key, normalise_thai_id, "13 digits", lenient=True)
+    if kind in ID13_KINDS:   # the leading digits say which, whatever the field was called
+        digits = r.read(key, normalise_id13, "13 digits", lenient=True)
         if digits is None:
             return None
-        return identifier(id13_kind(digits) if kind == "ThaiId" else kind, digits, "THA")
-    parse = normalise_passport if kind == "Passport" else normalise_document_number
+        return identifier(id13_kind(digits), digits, "THA")
+    parse = _travel_document(kind) if kind in _DOCUMENTS else normalise_document_number
     value = r.read(key, parse, "a document number", lenient=True)
     return identifier(kind, value, issuing_country) if value else None
+
+
+@functools.cache
+def _travel_document(kind: str) -> Callable[..., str]:
+    """The pure parser of one travel-document kind (one per kind, so Reader may keep its results)."""
+    what = _DOCUMENTS[kind]
+    return pure(lambda value, field: normalise_travel_document(value, field=field, what=what))
 
 
 def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
@@ -98,6 +108,9 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
         country = r.country(spec.passport_country, lenient=True) \
             if spec.passport_country and spec.passport_country in fields else None
         ids.append(document(r, spec.passport, "Passport", country or nationality))
+    for key, kind in spec.documents:
+        if key in fields:
+            ids.append(document(r, key, kind, nationality))
     if spec.phone and spec.phone in fields:
         phone = r.read(spec.phone, lambda v, field: normalise_phone(v, nationality=nationality, field=field),
                        "a phone number", lenient=True)

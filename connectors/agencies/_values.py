@@ -6,11 +6,12 @@ import functools
 import unicodedata
 from datetime import date, datetime, timezone
 
-from connectors.normalise import BANGKOK, NormaliseError, parse_date, parse_datetime, thai_digits_to_ascii
+from connectors.normalise import BANGKOK, Era, NormaliseError, parse_date, parse_datetime, thai_digits_to_ascii
 from connectors.normalise._memo import memoised
 from connectors.normalise._text import fast_translation
 
-__all__ = ["ID_LENGTH", "LABEL_LENGTH", "TEXT_LENGTH", "clean_text", "parse_day", "parse_moment", "to_millis",
+__all__ = ["ID_LENGTH", "LABEL_LENGTH", "TEXT_LENGTH", "clean_text", "parse_day", "parse_day_be", "parse_moment",
+           "parse_moment_be", "to_millis",
            "vocab_key"]
 
 LABEL_LENGTH, ID_LENGTH, TEXT_LENGTH = 200, 100, 4000
@@ -99,15 +100,25 @@ def to_millis(moment: datetime) -> datetime:
 @memoised(maxsize=8192)
 def parse_moment(value: object, *, field: str) -> datetime:
     """A date-time (a bare date is 00:00 Bangkok time that day), as UTC milliseconds."""
+    return _moment(value, field, None)
+
+
+@memoised(maxsize=8192)
+def parse_moment_be(value: object, *, field: str) -> datetime:
+    """`parse_moment` for a source that writes two-digit B.E. years (`02/08/61 14:30`)."""
+    return _moment(value, field, Era.BE)
+
+
+def _moment(value: object, field: str, short_era: Era | None) -> datetime:
     if isinstance(value, datetime):
         return to_millis(value if value.tzinfo else value.replace(tzinfo=BANGKOK))
     if isinstance(value, date):
         return to_millis(datetime(value.year, value.month, value.day, tzinfo=BANGKOK))
     # The normalisers themselves, not their memoised wrappers: this function is memoised already.
     try:
-        return to_millis(parse_datetime.__wrapped__(value, field=field))  # type: ignore[attr-defined]
+        return to_millis(parse_datetime.__wrapped__(value, field=field, short_era=short_era))  # type: ignore[attr-defined]
     except NormaliseError:
-        day = parse_date.__wrapped__(value, field=field)  # type: ignore[attr-defined]
+        day = parse_date.__wrapped__(value, field=field, short_era=short_era)  # type: ignore[attr-defined]
         return to_millis(datetime(day.year, day.month, day.day, tzinfo=BANGKOK))
 
 
@@ -117,3 +128,10 @@ def parse_day(value: object, *, field: str) -> date:
     if isinstance(value, date):
         return value
     return parse_date(value, field=field)  # type: ignore[arg-type]
+
+
+def parse_day_be(value: object, *, field: str) -> date:
+    """`parse_day` for a source that writes two-digit B.E. years (`02/08/61`)."""
+    if isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    return parse_date(value, field=field, short_era=Era.BE)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 from connectors.agencies._fields import Reader, clean_text, vocab_key
 from connectors.normalise import thai_digits_to_ascii
 
-__all__ = ["AGENCIES", "CHANNELS", "CONSENT_SCOPES", "EXIT_REASONS", "EXPLOITATION", "LANGUAGES", "MEANS",
+__all__ = ["DECISION_MAKERS", "AGENCIES", "CHANNELS", "CONSENT_SCOPES", "EXIT_REASONS", "EXPLOITATION", "LANGUAGES", "MEANS",
            "MISMATCHES", "OUTCOMES", "PERPETRATOR_ROLES", "PLAN_TYPES", "RIGHTS", "SHELTER_KINDS", "TIP_SOURCES",
            "language", "offence_section", "table"]
 
@@ -41,6 +41,18 @@ EXPLOITATION = table({
     "ForcedBegging": ["begging", "forced_begging", "ขอทาน", "บังคับขอทาน", "บังคับให้ขอทาน"],
     "ForcedAdoption": ["forced_adoption"],
     "Surrogacy": ["surrogacy", "อุ้มบุญ"],
+    "ForcedCriminality": ["forced_criminality", "forced_crime", "forced_scamming", "scam_compound", "online_scam",
+                          "บังคับให้กระทำความผิด", "บังคับให้กระทำผิดกฎหมาย", "บังคับให้ก่ออาชญากรรม",
+                          "บังคับทำงานแก๊งคอลเซ็นเตอร์", "แก๊งคอลเซ็นเตอร์", "สแกมเมอร์", "บังคับให้หลอกลวงออนไลน์"],
+    "Other": ["other", "อื่นๆ", "อื่น"],
+})
+
+DECISION_MAKERS = table({
+    "NonPoliceGovernmentalOrganization": ["mdt", "multidisciplinary_team", "psdhs", "msdhs", "social",
+                                          "ทีมสหวิชาชีพ", "สหวิชาชีพ", "พมจ.", "พม.", "government"],
+    "Police": ["police", "ตำรวจ", "บก.ปคม.", "ปคม."],
+    "CourtOrProsecution": ["court", "prosecutor", "prosecution", "ศาล", "อัยการ", "พนักงานอัยการ"],
+    "NGO": ["ngo", "องค์กรพัฒนาเอกชน", "มูลนิธิ"],
     "Other": ["other", "อื่นๆ", "อื่น"],
 })
 

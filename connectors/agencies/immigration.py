@@ -23,7 +23,10 @@ PERSON = PersonFields(given="first_name", family="last_name", name="name_th", do
                       nationality="nationality")
 _DOC_TYPES = table({"Passport": ["PASSPORT", "PP", "หนังสือเดินทาง"], "BorderPass": ["BORDER_PASS", "BP"],
                     "PinkCard": ["PINK_CARD", "บัตรชมพู"], "ThaiId": ["ID_CARD", "บัตรประชาชน"],
-                    "WorkPermit": ["WORK_PERMIT"], "Other": ["CI", "TRAVEL_DOC", "OTHER"]})
+                    "NonThaiId": ["NON_THAI_ID", "บัตรประจำตัวบุคคลที่ไม่มีสัญชาติไทย"],
+                    "Seabook": ["SEABOOK", "SEAMAN_BOOK", "SEAFARER_BOOK", "หนังสือคนประจำเรือ"],
+                    "CertificateOfIdentity": ["CI", "CERTIFICATE_OF_IDENTITY", "เอกสารรับรองบุคคล"],
+                    "WorkPermit": ["WORK_PERMIT"], "Other": ["TRAVEL_DOC", "OTHER"]})
 _DIRECTIONS = table({"In": ["IN", "ARRIVAL", "ENTRY", "เข้า"], "Out": ["OUT", "DEPARTURE", "EXIT", "ออก"]})
 _STATUSES = table({"SCHEDULED": ["กำหนดการ"], "EXECUTED": ["DONE", "ดำเนินการแล้ว"],
                    "CANCELLED": ["CANCELED", "ยกเลิก"], "HELD": ["ON_HOLD", "ระงับ", "ชะลอ"]})
@@ -56,13 +59,13 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
                      case={"detentions": "detention_no", "deportations": "deportation_no"}.get(name))
     if not r.given("updated_at") and occurred != "updated_at":
         r.missing("updated_at", "the row's update time (its version)")
-    kind = r.choice("doc_type", _DOC_TYPES, "PASSPORT, BORDER_PASS, PINK_CARD, CI, ID_CARD, WORK_PERMIT or "
-                    "TRAVEL_DOC", required=name == "crossings", other="Other")
+    kind = r.choice("doc_type", _DOC_TYPES, "PASSPORT, BORDER_PASS, PINK_CARD, NON_THAI_ID, "
+                    "SEABOOK, CI, ID_CARD, WORK_PERMIT or TRAVEL_DOC", required=name == "crossings", other="Other")
     person = build_person(r, "p1", "Other", PERSON, head.as_of, official_latin=kind == "Passport")
     doc = None
     if kind and r.given("doc_no"):
         country = (r.country("doc_country", lenient=True) or person["nationality"]) \
-            if kind in ("Passport", "BorderPass", "Other") else None
+            if kind in ("Passport", "BorderPass", "Seabook", "CertificateOfIdentity", "Other") else None
         doc = document(r, "doc_no", kind, country)
     if doc and all((i["kind"], i["value"]) != (doc["kind"], doc["value"]) for i in person["identifiers"]):
         person["identifiers"].append(doc)

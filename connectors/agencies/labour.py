@@ -1,7 +1,7 @@
 """Labour: CSV exports with Thai headers and B.E. dates (DLPW, DOE, PIPO centres).
 
 One export kind per file, told by the file name's prefix (`origin.stream`); one row -> one event.
-Crew and worker lists sit in one cell, `ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด;...`, so that a port-out with
+Crew and worker lists sit in one cell, `ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด|ประเภทเอกสาร;...`, so that a port-out with
 N crew is one row and one event. Rows have no version: it is the digest of the row. Shapes in
 NATIVE.md, examples `examples/*.csv` (Windows-874).
 """
@@ -13,17 +13,24 @@ import re
 from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Head, Translation, finish, read_head
-from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure
+from connectors.agencies._exploitation import PeriodFields, read_period
+from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure, vocab_key
 from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
-from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language
-from connectors.normalise import NormaliseError, is_blank, thai_digits_to_ascii
+from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language, table
+from connectors.normalise import Era, NormaliseError, is_blank, thai_digits_to_ascii
 from connectors.records import Event, MappingError, Origin
 
 __all__ = ["AGENCY", "KINDS", "map_record", "translate"]
 
 AGENCY = "labour"
 PROVINCE, RECORDED = "จังหวัด", "วันที่บันทึก"
-_CREW_PARTS = ("ชื่อ", "สัญชาติ", "เลขเอกสาร", "ปีเกิด")
+# Labour offices' Excel writes a date column as 02/08/61 unless told otherwise: B.E., two digits.
+SHORT_YEARS = Era.BE
+_CREW_PARTS = ("ชื่อ", "สัญชาติ", "เลขเอกสาร", "ปีเกิด", "ประเภทเอกสาร")
+# The optional fifth part names a document that is not a 13-digit number (PIPO crews carry seabooks).
+_CREW_DOCUMENTS = table({"Passport": ["passport", "หนังสือเดินทาง", "pp"],
+                         "Seabook": ["seabook", "seaman book", "หนังสือคนประจำเรือ", "sb"],
+                         "CertificateOfIdentity": ["ci", "certificate of identity", "เอกสารรับรองบุคคล"]})
 _CREW_PERSON = PersonFields(name="ชื่อ", nationality="สัญชาติ", dob="ปีเกิด")
 _ISIC = re.compile(r"[0-9]{4}")
 _ENTRIES = re.compile(r"[;\n]")
@@ -52,7 +59,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
         raise MappingError([f"file {origin.stream!r}: the name does not say which labour export it is "
                             f"(expected a name starting {', '.join(p + '*' for p in KINDS)})"], code="unknown-kind")
     system, record_id, occurred, recorded, build = KINDS[kind]
-    r = Reader.of(fields)
+    r = Reader.of(fields, short_era=SHORT_YEARS)
     case = {"inspection_": "เลขที่อ้างอิง", "rorbor1_": "เลขที่ ร.บ.1"}.get(kind)
     head = read_head(r, AGENCY, system, record_id=record_id, occurred=occurred, recorded=recorded,
                      province=PROVINCE, case=case)
@@ -77,7 +84,7 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         parts = [p.strip() for p in entry.split("|")]
         where = f"{r.name(key)}[{index}]"
         if len(parts) > len(_CREW_PARTS) or (is_blank(parts[0]) and (len(parts) < 3 or is_blank(parts[2]))):
-            r.problems.append(f"{where} {entry[:60]!r}: expected 'ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด' "
+            r.problems.append(f"{where} {entry[:60]!r}: expected 'ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด|ประเภทเอกสาร' "
                               "with at least a name or a document number")
             continue
         part = r.child(dict(zip(_CREW_PARTS, parts)), f"{where}.")
@@ -85,11 +92,25 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
         person = build_person(part, ref, role, _CREW_PERSON, head.as_of)
         if part.given("เลขเอกสาร"):
             digits = _DOCUMENT_SEPARATORS.sub("", thai_digits_to_ascii(parts[2]))
-            doc = document(part, "เลขเอกสาร", "ThaiId" if len(digits) == 13 and digits.isdigit() else "Passport",
-                           person["nationality"])
+            written = _crew_document(part)
+            id13 = digits.isdigit() and 11 <= len(digits) <= 13   # 11-12: Excel ate a pink card's zeros
+            doc = document(part, "เลขเอกสาร", written or ("ThaiId" if id13 else "Passport"), person["nationality"])
             person["identifiers"].extend([doc] if doc else [])
         persons.append(person)
     return persons
+
+
+def _crew_document(part: Reader) -> str | None:
+    """The kind a crew entry names for its document; an unknown one is left to the number's shape
+    (noted): the crew member stays, like any person attribute the hub cannot read."""
+    if not part.given("ประเภทเอกสาร"):
+        return None
+    value = part.get("ประเภทเอกสาร")
+    found = _CREW_DOCUMENTS.get(vocab_key(value)) if isinstance(value, str) else None
+    if found is None:
+        part.note(f"{part.name('ประเภทเอกสาร')} {value!r} is not a document kind the hub knows "
+                  "(passport, seabook, CI); the number's shape decides")
+    return found
 
 
 def _worker(r: Reader, head: Head, *, work_permit: str | None = None) -> dict[str, Any]:
@@ -119,12 +140,18 @@ def _isic(value: object, *, field: str) -> str:
     raise NormaliseError(field, value, "expected an ISIC Rev.4 class of 4 digits such as 1020")
 
 
+_RORBOR1_PERIOD = PeriodFields(started="เริ่มถูกแสวงประโยชน์", ended="สิ้นสุดการถูกแสวงประโยชน์",
+                               province="จังหวัดที่ถูกแสวงประโยชน์", district="อำเภอที่ถูกแสวงประโยชน์",
+                               place="สถานที่ถูกแสวงประโยชน์")
+
+
 def _rorbor1(r: Reader, head: Head) -> Translation:
     employer = read_organisation(r, "o1", "Employer", "นายจ้าง", registration="เลขทะเบียนนายจ้าง")
     details = {"person_ref": "p1", "employer_org_ref": "o1" if employer else None,
                "indicators": r.labels("สิ่งบ่งชี้", MEANS), "exploitation_types": r.labels("ลักษณะการแสวงประโยชน์",
                                                                                       EXPLOITATION),
-               "referred_to_mdt": r.flag("ส่งต่อ MDT", required=True), "interpreter_language": language(r, "ภาษาล่าม")}
+               "referred_to_mdt": r.flag("ส่งต่อ MDT", required=True), "interpreter_language": language(r, "ภาษาล่าม"),
+               "exploitation_period": read_period(r, _RORBOR1_PERIOD)}
     return finish(r, head, "RorBor1ScreeningSubmitted", details, [_worker(r, head)], [employer] if employer else [])
 
 

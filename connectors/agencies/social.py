@@ -9,10 +9,12 @@ from typing import Any, Callable, Mapping
 
 from connectors.agencies._common import Translation, finish, read_head
 from connectors.agencies._fields import Reader, vocab_key
+from connectors.agencies._exploitation import PeriodFields, read_period
 from connectors.agencies._people import POLICE_PERSON, THAI_PERSON, build_person
-from connectors.agencies._vocab import (AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
+from connectors.agencies._vocab import (DECISION_MAKERS, AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
                                         OUTCOMES, PLAN_TYPES, RIGHTS, SHELTER_KINDS, language, table)
 from connectors.records import Event, Origin
+from connectors.normalise import Era
 
 __all__ = ["AGENCY", "KINDS", "map_record", "translate"]
 
@@ -68,6 +70,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
 
 def _shelter(r: Reader, kind: str) -> Translation:
     intake = kind == "shelter_intake"
+    r.short_era = Era.BE   # the shelters' system exports dates as its Excel sheets show them: 02/08/61
     head = read_head(r, AGENCY, SHELTER_SYSTEM, record_id="เลขที่", version=("แก้ไขครั้งที่",),
                      occurred="วันที่รับเข้า" if intake else "วันที่จำหน่าย", recorded=("วันที่บันทึก",),
                      province="จังหวัด", case="เลขที่คดี")
@@ -112,12 +115,19 @@ def _mdt_scheduled(r: Reader) -> dict[str, Any]:
             "interpreter_language": language(r, "interpreter_language")}
 
 
+_MDT_PERIOD = PeriodFields(started="exploited_from", ended="exploited_until", province="exploitation_province",
+                           district="exploitation_district", place="exploitation_place", country="exploitation_country")
+
+
 def _mdt_completed(r: Reader) -> dict[str, Any]:
     return {"outcome": r.choice("outcome", OUTCOMES, "actual_victim, possible_victim or not_victim (เป็นผู้เสียหาย, "
                                 "อาจเป็นผู้เสียหาย, ไม่เป็นผู้เสียหาย)", required=True),
             "exploitation_types": r.labels("exploitation", EXPLOITATION),
             "means_of_control": r.labels("means_of_control", MEANS),
-            "interpreter_language": language(r, "interpreter_language")}
+            "interpreter_language": language(r, "interpreter_language"),
+            "decided_by": r.choice("decided_by", DECISION_MAKERS, "mdt, police, court, ngo or other", other="Other"),
+            "decided_by_name": r.label("decided_by_name"),
+            "exploitation_period": read_period(r, _MDT_PERIOD)}
 
 
 def _rights(r: Reader) -> dict[str, Any]:

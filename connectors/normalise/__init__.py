@@ -15,12 +15,16 @@ given"); the normalisers refuse blanks, except `normalise_sex`, for which blank 
 from connectors.normalise._calendar import BE_OFFSET, MAX_CE_YEAR, MIN_CE_YEAR, Era
 from connectors.normalise._text import MAX_LENGTH, is_blank, thai_digits_to_ascii
 from connectors.normalise.dates import BANGKOK, parse_date, parse_datetime
+from connectors.normalise.districts import District, district, districts, normalise_district
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.identifiers import (
+    id13_kind,
     normalise_document_number,
+    normalise_id13,
     normalise_migrant_id,
     normalise_passport,
     normalise_thai_id,
+    normalise_travel_document,
     thai_id_check_digit,
 )
 from connectors.normalise.name_keys import name_key
@@ -40,10 +44,11 @@ __all__ = [
     "Precision", "PartialDate", "Age", "MAX_AGE", "parse_date_of_birth", "parse_age",
     # identifiers and phones
     "thai_id_check_digit", "normalise_thai_id", "normalise_migrant_id", "normalise_passport",
-    "normalise_document_number", "normalise_phone",
+    "normalise_document_number", "normalise_phone", "normalise_id13", "id13_kind", "normalise_travel_document",
     # nationality and provinces
     "STATELESS", "normalise_nationality", "alpha2_of", "country_name",
     "Province", "provinces", "province", "normalise_province",
+    "District", "districts", "district", "normalise_district",
     # names
     "Script", "detect_script", "PersonName", "parse_name", "name_from_parts", "romanise_thai", "name_key",
     # sex

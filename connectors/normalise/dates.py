@@ -10,7 +10,8 @@ Accepted (Thai digits anywhere, an era marker พ.ศ./ค.ศ./B.E./A.D. anywhe
   Asia/Bangkok by default, and the result is converted to UTC.
 
 The era of a four-digit year is decided by range unless the text marks it or `era` is passed
-(see `_calendar.resolve_year`); two-digit years are read only when the era is B.E.
+(see `_calendar.resolve_year`); two-digit years are read only when the era is B.E. (`short_era`:
+the era a source writes two-digit years in, e.g. an office's Excel `02/08/61`).
 Why so strict elsewhere: a wrong date silently shifts a legal clock (s.29 custody, NRM 15 days)
 or a person's age across 18, so anything ambiguous is refused with the reason.
 """
@@ -63,7 +64,8 @@ def prepare_date_text(value: object, field: str) -> tuple[str, Era | None]:
     return text, (eras.pop() if eras else None)
 
 
-def match_full_date(field: str, value: str, text: str, era: Era | None) -> tuple[date, Era, str] | None:
+def match_full_date(field: str, value: str, text: str, era: Era | None,
+                    short_era: Era | None = None) -> tuple[date, Era, str] | None:
     """The day-precise date at the start of `text`, its era, and the rest; None if none is there."""
     for pattern in _DATE_RES:
         m = pattern.match(text)
@@ -72,20 +74,20 @@ def match_full_date(field: str, value: str, text: str, era: Era | None) -> tuple
         groups = m.groupdict()
         month = month_number(groups["mon"]) if groups.get("mon") else int(groups["m"])
         thai_month = bool(groups.get("mon")) and not groups["mon"][0].isascii()
-        year, used = resolve_year(field, value, groups["y"], era, thai_month=thai_month)
+        year, used = resolve_year(field, value, groups["y"], era, thai_month=thai_month, short_era=short_era)
         return make_date(field, value, year, month, int(groups["d"]), used), used, text[m.end():].strip()
     return None
 
 
 @memoised(maxsize=8192)
-def parse_date(value: str, *, era: Era | None = None, field: str = "date") -> date:
+def parse_date(value: str, *, era: Era | None = None, field: str = "date", short_era: Era | None = None) -> date:
     """The calendar date written in `value` (a trailing time of day is allowed and ignored).
 
     >>> parse_date("2 ส.ค. 2561")
     datetime.date(2018, 8, 2)
     """
     text, marked = prepare_date_text(value, field)
-    found = match_full_date(field, value, text, marked or era)
+    found = match_full_date(field, value, text, marked or era, short_era)
     if found is None:
         raise NormaliseError(field, value, _EXPECTED_DATE)
     day, _, rest = found
@@ -95,7 +97,8 @@ def parse_date(value: str, *, era: Era | None = None, field: str = "date") -> da
 
 
 @memoised(maxsize=8192)
-def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, field: str = "datetime") -> datetime:
+def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, field: str = "datetime",
+                   short_era: Era | None = None) -> datetime:
     """The instant written in `value`, as a UTC-aware datetime.
 
     A written offset wins; otherwise the time is read as local time in `tz` (Asia/Bangkok).
@@ -108,7 +111,7 @@ def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, 
         if iso is not None:
             return iso
     text, marked = prepare_date_text(value, field)
-    found = match_full_date(field, value, text, marked or era)
+    found = match_full_date(field, value, text, marked or era, short_era)
     if found is None:
         raise NormaliseError(field, value, _EXPECTED_DATE + " followed by a time such as 14:30")
     day, _, rest = found

@@ -43,29 +43,70 @@ class _Line:
     text: str | None      # decoded; None when over the limit
 
 
+class _WideLines:
+    """``readline`` for UTF-16 bytes: a line ends at the two-byte line feed on a character boundary
+    (a plain ``readline`` would cut ``0A 00`` in two and misalign every later line). Built on the
+    stream's own ``readline``, the one method the file drop's hashing stream has."""
+
+    def __init__(self, stream: BinaryIO, encoding: str) -> None:
+        self._stream, self._buffer = stream, b""
+        self._newline = "\n".encode(encoding)
+
+    def readline(self, limit: int) -> bytes:
+        limit -= limit % 2
+        while True:
+            at = self._buffer.find(self._newline)
+            while at > 0 and at % 2:
+                at = self._buffer.find(self._newline, at + 1)
+            if 0 <= at < limit:
+                line, self._buffer = self._buffer[:at + 2], self._buffer[at + 2:]
+                return line
+            if len(self._buffer) >= limit:
+                line, self._buffer = self._buffer[:limit], self._buffer[limit:]
+                return line
+            more = self._stream.readline(65536)   # readline: all the file drop's hashing stream offers
+            if not more:
+                line, self._buffer = self._buffer, b""
+                return line
+            self._buffer += more
+
+
+_BOMS = {"utf-8-sig": _BOM, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+
+
 def physical_lines(stream: BinaryIO, encoding: str) -> Iterator[_Line]:
     number = 0
+    reader = _WideLines(stream, encoding) if encoding.startswith("utf-16") else stream
+    bom = _BOMS.get(encoding, _BOM)
+    newline = b"\n" if encoding in ("utf-8", "utf-8-sig", "cp874") else "\n".encode(encoding)
     while True:
-        raw = stream.readline(MAX_RECORD_BYTES + 1)
+        raw = reader.readline(MAX_RECORD_BYTES + 1)
         if not raw:
             return
         number += 1
         length = len(raw)
-        while length > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
-            rest = stream.readline(1 << 20)
+        while length > MAX_RECORD_BYTES and not raw.endswith(newline):
+            rest = reader.readline(1 << 20)
             if not rest:
                 break
             length += len(rest)
-            if rest.endswith(b"\n"):
+            if rest.endswith(newline):
                 break
-        if number == 1 and raw.startswith(_BOM):
-            raw, length = raw[len(_BOM):], length - len(_BOM)
+        if number == 1 and raw.startswith(bom):
+            raw, length = raw[len(bom):], length - len(bom)
         over = length > MAX_RECORD_BYTES
         yield _Line(number, raw[:MAX_RECORD_BYTES], length,
                     None if over else raw.decode("utf-8" if encoding == "utf-8-sig" else encoding, "replace"))
 
 
+_WIDE_ENDS = (b"\r\x00\n\x00", b"\x00\r\x00\n", b"\n\x00", b"\x00\n")
+
+
 def _strip_end(raw: bytes) -> bytes:
+    # A UTF-16 line first (an odd-length line cannot be one); then LF or CR LF.
+    wide = next((e for e in _WIDE_ENDS if raw.endswith(e)), None) if len(raw) % 2 == 0 else None
+    if wide:
+        return raw[:-len(wide)]
     return raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
 
 

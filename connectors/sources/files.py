@@ -4,7 +4,8 @@ The file-drop shell (``filedrop.py``) watches a directory and moves files; every
 about their content lives here, so that a unit test can feed any bytes at all:
 
 * ``scan`` reads the content once, as a stream of chunks: its SHA-256 (the checkpoint's identity),
-  its encoding (UTF-8, UTF-8 with BOM, else TIS-620 / Windows-874) and whether it is readable at all.
+  its encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM as Excel's "Unicode Text" saves it, else
+  TIS-620 / Windows-874) and whether it is readable at all.
 * ``read_records`` streams the records of a readable file from a binary stream, each with its
   record number and physical line span. A bad line becomes a record without fields and with the
   reason (a dead letter); only a file whose header cannot be read raises ``UnreadableFile``.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Iterator
 
@@ -34,8 +36,10 @@ __all__ = ["MAX_RECORD_BYTES", "FileRecord", "Observation", "Prior", "Scan", "Un
 HEAD_BYTES = 256 * 1024
 _BOM = codecs.BOM_UTF8
 _MAGIC = ((b"PK\x03\x04", "a ZIP archive (an .xlsx workbook?)"), (b"\xd0\xcf\x11\xe0", "an old Excel/Office document"),
-          (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"\xff\xfe", "UTF-16 text"),
-          (b"\xfe\xff", "UTF-16 text"), (b"SQLite format 3\x00", "an SQLite database"))
+          (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"\xff\xfe\x00\x00", "UTF-32 text"),
+          (b"\x00\x00\xfe\xff", "UTF-32 text"), (b"SQLite format 3\x00", "an SQLite database"))
+# Excel's "Unicode Text" (and "UTF-16 CSV") export: UTF-16 little-endian after its byte-order mark.
+_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 26, 27}
 
 
@@ -46,7 +50,7 @@ class Scan:
     sha256: str
     size: int
     head: bytes                 # the first 256 KiB: what a whole-file dead letter carries
-    encoding: str | None        # "utf-8", "utf-8-sig" or "cp874"; None when unreadable
+    encoding: str | None        # "utf-8", "utf-8-sig", "utf-16-le", "utf-16-be" or "cp874"; None when unreadable
     problem: str | None = None
 
     @property
@@ -58,6 +62,13 @@ class Scan:
 
 def scan(chunks: Iterable[bytes]) -> Scan:
     """Digest and classify a file's content, read once as a stream of chunks."""
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    wide = next((name for bom, name in _UTF16 if first.startswith(bom)), None)
+    wide = None if any(first.startswith(magic) for magic, _ in _MAGIC) else wide   # UTF-32 starts alike
+    if wide:
+        return _scan_utf16(itertools.chain([first], chunks), wide)
+    chunks = itertools.chain([first], chunks)
     digest, size, head = hashlib.sha256(), 0, bytearray()
     utf8 = codecs.getincrementaldecoder("utf-8")("strict")
     cp874 = codecs.getincrementaldecoder("cp874")("strict")
@@ -93,6 +104,28 @@ def scan(chunks: Iterable[bytes]) -> Scan:
     if encoding and b"\r" in head_bytes and b"\n" not in head_bytes and size > 0:
         encoding, problem = None, "lines end in CR only (old Mac format); export with LF or CRLF line ends"
     return Scan(digest.hexdigest(), size, head_bytes, encoding, problem)
+
+
+def _scan_utf16(chunks: Iterable[bytes], encoding: str) -> Scan:
+    """A file that opens with a UTF-16 byte-order mark: UTF-16 throughout, or unreadable."""
+    digest, size, head = hashlib.sha256(), 0, bytearray()
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    error = None
+    for chunk in chunks:
+        digest.update(chunk)
+        if len(head) < HEAD_BYTES:
+            head += chunk[:HEAD_BYTES - len(head)]
+        if error is None:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                error = f"invalid {encoding.upper()} at offset {size + err.start} ({err.reason})"
+        size += len(chunk)
+    error = error or _final(decoder, size)
+    if error:
+        return Scan(digest.hexdigest(), size, bytes(head), None, f"the text starts as UTF-16 but is not: {error}")
+    binary = _binary(head[2:len(head) - len(head) % 2].decode(encoding, "replace").encode("utf-8"))
+    return Scan(digest.hexdigest(), size, bytes(head), None if binary else encoding, binary)
 
 
 def _final(decoder: codecs.IncrementalDecoder, size: int) -> str | None:

@@ -6,9 +6,10 @@ Shelter and case-management records are exported as JSON Lines files (`shelter_*
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from connectors.normalise import province as province_row
+from connectors.normalise import districts, province as province_row
 from simulator import places
 from simulator.render import EVENT_TYPES, Ink, Rendered, text
 from simulator.render.people import person_object, thai_columns
@@ -38,6 +39,25 @@ _HOTLINE = ("ผู้แจ้งพบหญิงสาวถูกกัก�
 def _case_no(fact: Fact, ink: Ink, year: int) -> str | None:
     abbr = province_row(fact.province).thai
     return ink.case_ref(fact.case, "social", lambda: f"พม.{abbr[:2]}.{year}/{ink.number('soc:case'):04d}")
+
+
+def _case_file(fact: Fact, ink: Ink, record_id: str) -> dict[str, Any]:
+    """What the MDT records for the case file (issue 13): who decided, when and where (district) the
+    person was exploited; now and then a scam compound across the border (forced criminality). Its
+    own random stream, so the record's other values stay what they were."""
+    rng = random.Random(f"{ink.seed}:case-file:{record_id}")
+    name = province_row(fact.province).thai
+    out: dict[str, Any] = {"decided_by": rng.choice(("ทีมสหวิชาชีพ", "mdt", "พมจ.")),
+                           "decided_by_name": f"MDT จังหวัด{name}",
+                           "exploited_from": text.moment(fact.at - hours(24 * rng.randint(30, 240)), "be_date"),
+                           "exploited_until": text.moment(fact.at - hours(24 * rng.randint(2, 20)), "be_date")}
+    if rng.random() < 0.25:
+        out.update({"exploitation": ["forced_criminality"] if rng.random() < 0.5 else ["แก๊งคอลเซ็นเตอร์"],
+                    "exploitation_country": "Myanmar", "exploitation_place": "KK Park, Myawaddy"})
+    else:
+        where = rng.choice(districts(fact.province))
+        out["exploitation_district"] = rng.choice((where.thai, f"อ.{where.thai}", where.english, where.code))
+    return out
 
 
 def render(fact: Fact, ink: Ink) -> Rendered:
@@ -75,6 +95,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
         if data["outcome"] != "not_victim":
             native["exploitation"] = ["forced_labour"] if rng.random() < 0.6 else ["sexual"]
             native["means_of_control"] = rng.sample(["debt_bondage", "withholds_documents", "ยึดเอกสาร", "ข่มขู่"], 2)
+            native.update(_case_file(fact, ink, record_id))
     elif kind == "rights_informed":
         native.update({"rights": ["assistance", "compensation", "legal_aid", "non_punishment"][: rng.randint(2, 4)],
                        "language": language, "informed_by": f"นักสังคมสงเคราะห์ พมจ.{places.thai_name(fact.province)}"})

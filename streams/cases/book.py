@@ -11,6 +11,7 @@ worker can keep each in a faust table (or a dict), and a `Delta` of changed keys
 | `merged` | merged-away case id | surviving case id |
 | `org_names` | `"<province>|<folded name>"` | the registered key seen with that name there ("" when several) |
 | `held` | hub person id | a `Case` never published: a stranger's IDC and deportation events, for the case they join (rule 5) |
+| `numbers` | `"<province>|<B.E. year>"` | the sequence of the last case number given in that province and year |
 
 The fold never changes a `CaseBook`: it returns a `Delta`; `CaseBook.apply(delta)` writes it (the
 one mutation, done by the shell; a delta value None deletes the key).
@@ -27,7 +28,7 @@ from streams.cases.model import Case, Voyage
 
 __all__ = ["CaseBook", "Delta", "NAMESPACES"]
 
-NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged", "org_names", "held")
+NAMESPACES = ("cases", "refs", "person_cases", "org_cases", "voyages", "merged", "org_names", "held", "numbers")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Delta:
     merged: dict[str, str | None] = field(default_factory=dict)
     org_names: dict[str, str | None] = field(default_factory=dict)
     held: dict[str, Case | None] = field(default_factory=dict)
+    numbers: dict[str, int | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in NAMESPACES)
@@ -100,6 +102,7 @@ class CaseBook:
     merged: MutableMapping[str, str] = field(default_factory=dict)
     org_names: MutableMapping[str, str] = field(default_factory=dict)
     held: MutableMapping[str, Case] = field(default_factory=dict)
+    numbers: MutableMapping[str, int] = field(default_factory=dict)
 
     def apply(self, delta: Delta) -> None:
         """Write a delta into the namespaces (the shell's one mutation)."""

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from streams.cases.ages import widen
 from streams.cases.events import Fact, FactPerson
-from streams.cases.model import Case, CaseOrg, CasePerson, Mark, TimelineEntry
+from streams.cases.model import Case, CaseOrg, CasePerson, Mark, PersonFile, TimelineEntry
 from streams.cases.stage import lead_province_of, provinces_of, stage_of_parts, status_of
 
 __all__ = ["new_case", "add_fact", "merge_cases", "rename_persons", "refresh", "timeline_entry"]
@@ -72,6 +72,21 @@ def _persons(case_persons: tuple[CasePerson, ...], fact: Fact, extra: tuple[Fact
     return tuple(by_id.values())
 
 
+def _files(files: tuple[PersonFile, ...], new: tuple[PersonFile, ...]) -> tuple[PersonFile, ...]:
+    """The case file with later records of its persons added (a person's records combined)."""
+    if not new:
+        return files
+    by_id = {f.person_id: f for f in files}
+    for later in new:
+        old = by_id.get(later.person_id)
+        by_id[later.person_id] = old.then(later) if old else later
+    return tuple(by_id.values())
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a if not b or set(b) <= set(a) else tuple(dict.fromkeys((*a, *b)))
+
+
 def _orgs(case_orgs: tuple[CaseOrg, ...], fact: Fact) -> tuple[CaseOrg, ...]:
     by_key = {o.org_key: o for o in case_orgs}
     for key in fact.orgs:
@@ -83,7 +98,7 @@ def _orgs(case_orgs: tuple[CaseOrg, ...], fact: Fact) -> tuple[CaseOrg, ...]:
 
 def new_case(case_id: str, fact: Fact, now: datetime, *, extra_persons: tuple[FactPerson, ...] = (),
              extra_timeline: tuple[TimelineEntry, ...] = ()) -> Case:
-    """A case opened by `fact`."""
+    """A case opened by `fact` (its number is the fold's to give: `fold._next_number`)."""
     empty = Case(case_id, fact.occurred_at, now, fact.province, (fact.province,), "Reported", "Active")
     return add_fact(empty, fact, now, extra_persons=extra_persons, extra_timeline=extra_timeline)
 
@@ -100,7 +115,9 @@ def add_fact(case: Case, fact: Fact, now: datetime, *, extra_persons: tuple[Fact
     return _refreshed(case.case_id, min(case.opened_at, fact.occurred_at, *(e.occurred_at for e in extra_timeline)),
                       now, _persons(case.persons, fact, extra_persons), _orgs(case.orgs, fact), refs,
                       _insort(case.timeline, new_entries, _timeline_key),
-                      _insort(case.marks, list(fact.marks), _mark_key))
+                      _insort(case.marks, list(fact.marks), _mark_key),
+                      files=_files(case.files, fact.files), exploitation=_union(case.exploitation, fact.exploitation),
+                      number=case.number, absorbed=case.absorbed)
 
 
 def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
@@ -110,7 +127,11 @@ def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
     refs = dict.fromkeys(survivor.refs)
     seen = {e.event_id for e in survivor.timeline}
     timeline, marks = list(survivor.timeline), list(survivor.marks)
+    files, exploitation = survivor.files, survivor.exploitation
+    absorbed = dict.fromkeys(survivor.absorbed)
     for other in others:
+        absorbed.update(dict.fromkeys(n for n in (other.number, *other.absorbed) if n and n != survivor.number))
+        files, exploitation = _files(files, other.files), _union(exploitation, other.exploitation)
         for person in other.persons:
             persons[person.person_id] = _combine(persons[person.person_id], person) \
                 if person.person_id in persons else person
@@ -123,14 +144,16 @@ def merge_cases(survivor: Case, others: list[Case], now: datetime) -> Case:
     merged = replace(
         survivor, opened_at=min(c.opened_at for c in (survivor, *others)),
         persons=tuple(persons.values()), orgs=tuple(orgs.values()), refs=tuple(refs),
-        timeline=tuple(sorted(timeline, key=_timeline_key)), marks=tuple(sorted(marks, key=_mark_key)))
+        timeline=tuple(sorted(timeline, key=_timeline_key)), marks=tuple(sorted(marks, key=_mark_key)),
+        files=files, exploitation=exploitation, absorbed=tuple(absorbed))
     return refresh(merged, now)
 
 
 def rename_persons(case: Case, merged_ids: set[str], into: str, now: datetime) -> Case:
     """The case with the matcher's merged person ids replaced by the surviving id."""
     if not any(p.person_id in merged_ids for p in case.persons) and \
-            not any(m.subject in merged_ids for m in case.marks):
+            not any(m.subject in merged_ids for m in case.marks) and \
+            not any(f.person_id in merged_ids for f in case.files):
         return case
     persons: dict[str, CasePerson] = {}
     for person in case.persons:
@@ -138,19 +161,24 @@ def rename_persons(case: Case, merged_ids: set[str], into: str, now: datetime) -
         old = persons.get(person.person_id)
         persons[person.person_id] = _combine(old, person) if old else person
     marks = tuple(m._replace(subject=into) if m.subject in merged_ids else m for m in case.marks)
-    return refresh(replace(case, persons=tuple(persons.values()), marks=marks), now)
+    files = _files((), tuple(f._replace(person_id=into) if f.person_id in merged_ids else f for f in case.files))
+    return refresh(replace(case, persons=tuple(persons.values()), marks=marks, files=files), now)
 
 
 def refresh(case: Case, now: datetime) -> Case:
     """Derived fields recomputed: stage, status, lead province, provinces, updated_at."""
-    return _refreshed(case.case_id, case.opened_at, now, case.persons, case.orgs, case.refs, case.timeline, case.marks)
+    return _refreshed(case.case_id, case.opened_at, now, case.persons, case.orgs, case.refs, case.timeline, case.marks,
+                      files=case.files, exploitation=case.exploitation, number=case.number, absorbed=case.absorbed)
 
 
 def _refreshed(case_id: str, opened_at: datetime, now: datetime, persons: tuple[CasePerson, ...],
                orgs: tuple[CaseOrg, ...], refs: tuple[tuple[str, str], ...], timeline: tuple[TimelineEntry, ...],
-               marks: tuple[Mark, ...]) -> Case:
+               marks: tuple[Mark, ...], *, files: tuple[PersonFile, ...] = (),
+               exploitation: tuple[str, ...] = (), number: str | None = None,
+               absorbed: tuple[str, ...] = ()) -> Case:
     """A case value from its recorded parts, derived fields computed (one construction, where
     `dataclasses.replace` then `refresh` built two)."""
     stage = stage_of_parts(persons, marks)
     return Case(case_id, opened_at, now, lead_province_of(timeline), provinces_of(timeline), stage, status_of(stage),
-                persons=persons, orgs=orgs, refs=refs, timeline=timeline, marks=marks)
+                persons=persons, orgs=orgs, refs=refs, timeline=timeline, marks=marks, files=files,
+                exploitation=exploitation, number=number, absorbed=absorbed)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from streams.cases.ages import DobRange, dob_range, is_minor_on, local_date
-from streams.cases.model import Mark, MarkKind as K, Voyage
+from streams.cases.model import Mark, MarkKind as K, Period, PersonFile, Voyage
 from streams.cases.orgs import OrgKey
 from streams.cases.readers import CREW_LISTS, READERS, PortIn, Reader, as_utc
 
@@ -69,6 +69,22 @@ class Fact:
     voyage: Voyage | None = None             # a port-out to remember
     port_in: PortIn | None = None            # a port-in to compare
     signals_flags: bool = True               # False: flags join cases but are no rule 8 flag
+    files: tuple[PersonFile, ...] = ()       # the case file's records of this event's persons
+    exploitation: tuple[str, ...] = ()       # forms of exploitation the event suspects or establishes
+
+
+def _files(r: Reader, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
+    """The case-file records of an event: its person's (or inspected workers') exploitation, means
+    of control (a labour event's indicators), interpreter, period and who decided the status."""
+    types, means = d.get("exploitation_types") or (), d.get("means_of_control") or d.get("indicators") or ()
+    interpreter, period, decided = d.get("interpreter_language"), d.get("exploitation_period"), d.get("decided_by")
+    if not (types or means or interpreter or period or decided or d.get("decided_by_name")):
+        return ()
+    refs = [d["person_ref"]] if d.get("person_ref") else list(d.get("worker_person_refs") or ())
+    when = Period(period.get("started_on"), period.get("ended_on"), period.get("province"), period.get("district"),
+                  period.get("country"), period.get("place")) if period else None
+    return tuple(PersonFile(r.pid(ref), tuple(types), tuple(means), interpreter, when, decided,
+                            d.get("decided_by_name")) for ref in refs)
 
 
 def _person(r: Reader, p: Mapping[str, Any]) -> FactPerson:
@@ -104,4 +120,5 @@ def read_event(name: str, record: Mapping[str, Any], person_ids: PersonIds) -> F
         joiners=tuple(joiners), marks=tuple(r.marks), opens=r.opens or bool(minors),
         new_situation=event_type in NEW_SITUATION, ends=tuple(p for p in r.ends if p),
         appearances=tuple(dict.fromkeys(r.appearances)), voyage=r.voyage, port_in=r.port_in,
-        signals_flags=r.signals_flags)
+        signals_flags=r.signals_flags, files=_files(r, record),
+        exploitation=tuple(record.get("suspected_exploitation") or record.get("exploitation_types") or ()))

@@ -15,7 +15,7 @@
 
 No case: the event opens one if it can (`OPENING`, or indicators / mismatch), with the id
 `case_id_for(event_id)`; routine events (a border crossing, a port-out) that join nothing are
-dropped, except a stranger's IDC and deportation events (`HELD`), kept for the case they may
+dropped, except a stranger's IDC and deportation events (`held.HELD`), kept for the case they may
 join. Several cases: they are one situation, merged into the **oldest** (earliest opened, then
 smallest id), the others get `merged_into`. An event already in its case changes nothing, so
 redelivery is harmless; the same events in the same order give the same cases and ids.
@@ -32,7 +32,9 @@ from streams.cases.book import CaseBook, Delta
 from streams.cases.casework import add_fact, merge_cases, new_case
 from streams.cases.config import FoldConfig
 from streams.cases.events import Fact, FactPerson, PersonIds, read_event
-from streams.cases.ids import case_id_for
+from streams.cases.held import keep_held, with_held
+from streams.cases.ages import local_date
+from streams.cases.ids import BE_OFFSET, case_id_for, case_number, number_key
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
 from streams.cases.orgs import OrgKey, fold_name, name_keys
 from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, Signal, VoyageDeparted, VoyageReturned
@@ -172,39 +174,6 @@ def _candidates(book: CaseBook, fact: Fact, config: FoldConfig) -> list[str]:
     return list(found or weak)
 
 
-HELD = frozenset({"DetentionAdmitted", "DetentionReleased", "DeportationScheduled", "DeportationHalted",
-                  "DeportationExecuted"})
-"""Routine immigration custody events kept for a person in no case (`CaseBook.held`): a stranger
-in an IDC may turn out to be a potential victim (a hotline report naming them, or the matcher or an
-operator joining them to a rescued person), and rule 5 fires while they are held."""
-
-
-def _keep_held(book: CaseBook, fact: Fact, delta: Delta, now: datetime) -> None:
-    """An IDC or deportation event that joins no case: kept for its persons, not dropped."""
-    if fact.event_type not in HELD:
-        return
-    held = book.namespace_after(delta, "held")
-    for person_id in fact.joiners:
-        kept = held.get(person_id)
-        if kept is None:
-            delta.held[person_id] = new_case(case_id_for(fact.event_id), fact, now)
-        elif not kept.has_event(fact.event_id):
-            delta.held[person_id] = add_fact(kept, fact, now)
-
-
-def _with_held(book: CaseBook, case: Case, fact: Fact, delta: Delta, now: datetime, config: FoldConfig) -> Case:
-    """The case with the custody events kept for the event's persons (within `person_window`)."""
-    held = book.namespace_after(delta, "held")
-    kept = []
-    for person_id in fact.joiners:
-        found = held.get(person_id)
-        if found is not None:
-            delta.held[person_id] = None
-            if abs(fact.occurred_at - found.timeline[-1].occurred_at) <= config.person_window:
-                kept.append(found)
-    return merge_cases(case, kept, now) if kept else case
-
-
 def _index(book: CaseBook, delta: Delta, case: Case, others: list[Case], fact: Fact | None) -> None:
     """Point the join indexes at `case` (the survivor) for everything of `others` and `fact`."""
     cid = case.case_id
@@ -256,6 +225,16 @@ def _voyage_signals(fact: Fact) -> list[Signal]:
     return out
 
 
+def _next_number(book: CaseBook, delta: Delta, case: Case) -> str:
+    """The next number of the new case's lead province and the B.E. year (Bangkok date) it opened
+    in. Drawn in fold order, which the lane fixes: the same lane numbers the same cases alike."""
+    year = local_date(case.opened_at).year + BE_OFFSET
+    key = number_key(case.lead_province, year)
+    sequence = book.namespace_after(delta, "numbers").get(key, 0) + 1
+    delta.numbers[key] = sequence
+    return case_number(case.lead_province, year, sequence)
+
+
 def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DEFAULT_CONFIG) -> Folded:
     """Fold an already read event (see `read_event`)."""
     delta = Delta()
@@ -281,12 +260,13 @@ def fold_fact(book: CaseBook, fact: Fact, now: datetime, config: FoldConfig = DE
     elif fact.opens:
         case = new_case(own_id, fact, now, extra_persons=extra_persons,
                         extra_timeline=extra_timeline)
+        case = replace(case, number=_next_number(book, delta, case))
     else:
         flags = [OrgFlagged(o.key, o.kind, o.name, fact.occurred_at, fact.agency, None, fact.province)
                  for o in fact.orgs if o.key in fact.flagged]
-        _keep_held(book, fact, delta, now)
+        keep_held(book, fact, delta, now)
         return Folded(delta=delta, signals=(*flags, *voyages))
-    case = _with_held(book, case, fact, delta, now, config)
+    case = with_held(book, case, fact, delta, now, config)
     _index(book, delta, case, others, fact)
     signals.extend(PersonSeen(pid, kind, fact.occurred_at, case.case_id, fact.province)
                    for pid, kind in fact.appearances)

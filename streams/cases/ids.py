@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import uuid
 
-__all__ = ["HUB_NAMESPACE", "case_id_for", "alert_id_for", "referral_id_for"]
+__all__ = ["HUB_NAMESPACE", "case_id_for", "alert_id_for", "referral_id_for", "case_number", "number_key",
+           "parse_case_number", "BE_OFFSET"]
+
+BE_OFFSET = 543
+_NUMBER = re.compile(r"^(?:TH)?-?([0-9]{2})[-/]?([0-9]{4})[-/]([0-9]{1,6})$")
 
 HUB_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://sanpalang.example/hub")
 """The namespace of every hub id (fixed forever: changing it changes every id)."""
@@ -32,6 +37,26 @@ def _uuid5(name: str) -> str:
 def case_id_for(first_event_id: str) -> str:
     """Id of the case opened by the event `first_event_id`."""
     return _uuid5(f"case:{first_event_id}")
+
+
+def number_key(province: str, be_year: int) -> str:
+    """The counter a case number's sequence is drawn from: one per province and B.E. year."""
+    return f"{province}|{be_year}"
+
+
+def case_number(province: str, be_year: int, sequence: int) -> str:
+    """The number people say on the phone, `TH57-2569-0042`: the province's ISO 3166-2:TH code, the
+    Buddhist-Era year the case opened in, the case's place in that province's year (the order the
+    worker folded the cases in, which the lane fixes: a replay or a restart numbers them alike)."""
+    return f"{province.replace('-', '')}-{be_year}-{sequence:04d}"
+
+
+def parse_case_number(text: str | None) -> str | None:
+    """A case number as written (`th57-2569-42`, `57/2569/0042`) in its canonical form, or None."""
+    found = _NUMBER.match((text or "").strip().upper().replace(" ", ""))
+    if not found:
+        return None
+    return case_number(f"TH-{found.group(1)}", int(found.group(2)), int(found.group(3)))
 
 
 @functools.lru_cache(maxsize=1 << 15)

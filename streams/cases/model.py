@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-__all__ = ["Mark", "TimelineEntry", "CasePerson", "CaseOrg", "Case", "Voyage", "MarkKind",
+__all__ = ["Mark", "TimelineEntry", "CasePerson", "CaseOrg", "Case", "Voyage", "MarkKind", "Period", "PersonFile",
            "JOIN_ROLES", "WHOLE_CASE"]
 
 WHOLE_CASE = "*"
@@ -92,6 +92,43 @@ class CasePerson(NamedTuple):
         return (self.dob_earliest, self.dob_latest) if self.dob_earliest and self.dob_latest else None
 
 
+class Period(NamedTuple):
+    """When and where a person was exploited (`sanpalang.htcds.ExploitationPeriod`)."""
+
+    started_on: date | None = None
+    ended_on: date | None = None
+    province: str | None = None
+    district: str | None = None
+    country: str | None = None
+    place: str | None = None
+
+    def filled_from(self, older: "Period | None") -> "Period":
+        """This period, its blanks filled from an older record of it."""
+        return self if older is None else Period(*(new if new is not None else old for new, old in zip(self, older)))
+
+
+class PersonFile(NamedTuple):
+    """What screening and protection work from about one person (HTCDS 2.0 victim context): not
+    read by the rules, shown on the case file."""
+
+    person_id: str
+    exploitation: tuple[str, ...] = ()     # TypeOfExploitation, first recorded first
+    means: tuple[str, ...] = ()            # MeansOfControl, first recorded first
+    interpreter: str | None = None         # ISO 639, the latest recorded
+    period: Period | None = None
+    decided_by: str | None = None          # StatusDecisionMaker of the latest outcome that names one
+    decided_by_name: str | None = None
+
+    def then(self, later: "PersonFile") -> "PersonFile":
+        """This file with a later record of the same person added (lists joined, latest values win)."""
+        period = later.period.filled_from(self.period) if later.period else self.period
+        decided = (later.decided_by, later.decided_by_name) if later.decided_by or later.decided_by_name \
+            else (self.decided_by, self.decided_by_name)
+        return PersonFile(self.person_id, tuple(dict.fromkeys((*self.exploitation, *later.exploitation))),
+                          tuple(dict.fromkeys((*self.means, *later.means))), later.interpreter or self.interpreter,
+                          period, *decided)
+
+
 class CaseOrg(NamedTuple):
     org_key: str
     kind: str
@@ -127,6 +164,10 @@ class Case:
     refs: tuple[tuple[str, str], ...] = ()       # (agency, reference)
     timeline: tuple[TimelineEntry, ...] = ()     # oldest first
     marks: tuple[Mark, ...] = ()                 # oldest first
+    files: tuple[PersonFile, ...] = ()           # the case file, per person (the view shows them; rules do not read them)
+    exploitation: tuple[str, ...] = ()           # TypeOfExploitation any event of the case suspects or establishes
+    number: str | None = None                    # TH57-2569-0042: given by the fold when the case opens, kept for good
+    absorbed: tuple[str, ...] = ()               # numbers of the cases merged into this one
 
     def person(self, person_id: str) -> CasePerson | None:
         for person in self.persons:

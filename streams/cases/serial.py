@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from streams.cases.book import CaseBook
-from streams.cases.model import Case, CaseOrg, CasePerson, Mark, TimelineEntry, Voyage
+from streams.cases.model import Case, CaseOrg, CasePerson, Mark, Period, PersonFile, TimelineEntry, Voyage
 
 __all__ = ["ms", "from_ms", "case_to_dict", "case_from_dict", "voyage_to_list", "voyage_from_list",
            "book_to_dict", "book_from_dict"]
@@ -41,7 +41,21 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "refs": [list(r) for r in case.refs],
         "timeline": [[e.event_id, e.event_type, e.agency, ms(e.occurred_at), e.province] for e in case.timeline],
         "marks": [[ms(m.at), m.kind, m.subject, m.value, ms(m.until_at)] for m in case.marks],
+        "files": [[f.person_id, list(f.exploitation), list(f.means), f.interpreter, _period_to_list(f.period),
+                   f.decided_by, f.decided_by_name] for f in case.files],
+        "exploitation": list(case.exploitation),
+        "number": case.number, "absorbed": list(case.absorbed),
     }
+
+
+def _period_to_list(period: Period | None) -> list[Any] | None:
+    if period is None:
+        return None
+    return [d.isoformat() if d else None for d in period[:2]] + list(period[2:])
+
+
+def _period_from_list(data: list[Any] | None) -> Period | None:
+    return None if data is None else Period(_day(data[0]), _day(data[1]), *data[2:])
 
 
 def case_from_dict(data: dict[str, Any]) -> Case:
@@ -56,6 +70,10 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         refs=tuple((_i(r[0]), r[1]) for r in data["refs"]),
         timeline=tuple(TimelineEntry(e[0], _i(e[1]), _i(e[2]), from_ms(e[3]), _i(e[4])) for e in data["timeline"]),
         marks=tuple(Mark(from_ms(m[0]), _i(m[1]), m[2], m[3], from_ms(m[4])) for m in data["marks"]),
+        files=tuple(PersonFile(f[0], tuple(_i(x) for x in f[1]), tuple(_i(x) for x in f[2]), f[3],
+                               _period_from_list(f[4]), f[5], f[6]) for f in data.get("files", ())),
+        exploitation=tuple(_i(x) for x in data.get("exploitation", ())),
+        number=data.get("number"), absorbed=tuple(data.get("absorbed", ())),
     )
 
 
@@ -82,6 +100,7 @@ def book_to_dict(book: CaseBook) -> dict[str, Any]:
         "merged": dict(book.merged),
         "org_names": dict(book.org_names),
         "held": {k: case_to_dict(v) for k, v in book.held.items()},
+        "numbers": dict(book.numbers),
     }
 
 
@@ -95,4 +114,5 @@ def book_from_dict(data: dict[str, Any]) -> CaseBook:
         merged=dict(data["merged"]),
         org_names=dict(data.get("org_names", {})),
         held={k: case_from_dict(v) for k, v in data.get("held", {}).items()},
+        numbers=dict(data.get("numbers", {})),
     )

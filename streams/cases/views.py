@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from streams.cases.ages import is_minor_on, local_date
-from streams.cases.model import Case
+from streams.cases.model import Case, Period, PersonFile
 from streams.cases.stage import latest_outcomes
 
-__all__ = ["case_view", "is_minor_in"]
+__all__ = ["case_view", "is_minor_in", "person_file"]
 
 
 def is_minor_in(case: Case, person_id: str) -> bool | None:
@@ -28,6 +28,7 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
     values (outcomes, the day minority is judged on) are worked out once, not once per person."""
     outcomes = latest_outcomes(case.marks)
     day = local_date(case.first_event_at)
+    files = {f.person_id: f for f in case.files}
     return {
         "case_id": case.case_id,
         "merged_into": merged_into,
@@ -41,6 +42,7 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
             "trafficking_status": outcomes.get(p.person_id),
             "is_minor": is_minor_on(p.dob, day),
             "nationality": p.nationality,
+            **person_file(files.get(p.person_id)),
         } for p in case.persons],
         "organisations": [{"org_key": o.org_key, "kind": o.kind, "name": o.name} for o in case.orgs],
         "agency_case_refs": [{"agency": agency, "ref": ref} for agency, ref in case.refs],
@@ -50,4 +52,22 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
         "open_alert_ids": sorted(open_alert_ids),
         "opened_at": case.opened_at,
         "updated_at": case.updated_at,
+        "exploitation_types": list(case.exploitation),
+        "case_number": case.number,
+        "absorbed_case_numbers": list(case.absorbed),
     }
+
+
+def person_file(found: PersonFile | None) -> dict[str, Any]:
+    """A person's case-file fields of the CaseView (HTCDS 2.0 victim context)."""
+    if found is None:
+        return dict(_NO_FILE)
+    period = found.period
+    return {"exploitation_types": list(found.exploitation), "means_of_control": list(found.means),
+            "interpreter_language": found.interpreter,
+            "exploitation_period": dict(zip(Period._fields, period)) if period else None,
+            "status_decided_by": found.decided_by, "status_decided_by_name": found.decided_by_name}
+
+
+_NO_FILE: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
+                            "exploitation_period": None, "status_decided_by": None, "status_decided_by_name": None}

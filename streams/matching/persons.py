@@ -28,7 +28,8 @@ __all__ = ["person_record", "persons_spec", "persons_text", "load_persons_parame
            "PARAMETERS_FILE"]
 
 _ID_COLUMNS = {
-    "ThaiId": "national_id", "PinkCard": "national_id", "Passport": "passport",
+    "ThaiId": "national_id", "PinkCard": "national_id", "NonThaiId": "national_id", "Passport": "passport",
+    "Seabook": "other_id", "CertificateOfIdentity": "other_id",
     "WorkPermit": "work_permit", "BorderPass": "border_pass", "Phone": "phone", "Other": "other_id",
 }
 PARAMETERS_FILE = "persons.params.json"

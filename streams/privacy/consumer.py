@@ -31,7 +31,8 @@ CONSUMER_SCHEMAS = (CASE_VIEW, ALERT, AGGREGATE)
 
 # Fields reviewed as free of names and identifiers (codes, enums, times, counts).
 _PLAIN = {
-    CASE_VIEW: {"lead_province", "provinces", "stage", "status", "deadlines", "opened_at", "updated_at"},
+    CASE_VIEW: {"lead_province", "provinces", "stage", "status", "deadlines", "opened_at", "updated_at",
+                "exploitation_types"},
     ALERT: {"rule_number", "rule_key", "severity", "state", "province", "raised_at", "due_at", "resolved_at",
             "runbook_key", "acknowledged_at", "resolution", "version"},
     AGGREGATE: {"table_id", "population", "dimensions", "k", "total", "cells", "merged_cells", "computed_at"},
@@ -41,6 +42,12 @@ _NESTED = {CASE_VIEW: {"persons", "organisations", "agency_case_refs", "timeline
            ALERT: {"subject", "message", "facts"}, AGGREGATE: set()}
 _PERSON_PLAIN = {"roles", "trafficking_status", "is_minor", "nationality"}
 _PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-anonymous aggregates
+# The case file of a person (issue 13): dates, district, place, interpreter language and who decided
+# single a person out; consumers get the empty values, the case's forms of exploitation only.
+_PERSON_FILE_EMPTY: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
+                                      "exploitation_period": None, "status_decided_by": None, "status_decided_by_name": None}
+# The human case numbers (TH57-2569-0042) name a case to the province's operators: consumers get none.
+_CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": []}
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
 
 _STAGE_OF = {
@@ -90,7 +97,8 @@ def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str],
     out = dict(record)
     out["case_id"] = token("case", record["case_id"])
     out["merged_into"] = token("case", record["merged_into"]) if record.get("merged_into") else None
-    out["persons"] = [{**p, "person_id": token("person", p["person_id"]), **dict.fromkeys(_PERSON_WITHHELD)}
+    out["persons"] = [{**p, "person_id": token("person", p["person_id"]), **dict.fromkeys(_PERSON_WITHHELD),
+                       **{k: v for k, v in _PERSON_FILE_EMPTY.items() if k in p}}
                       for p in record.get("persons") or () if p["person_id"] not in withdrawn]
     for field in _CASE_TIMES:
         out[field] = to_day(record[field])
@@ -102,6 +110,9 @@ def _case_view(record: Mapping[str, Any], token: Callable[[str, str], str],
     out["timeline"] = [{**e, "event_id": token("event", e["event_id"]), "occurred_at": to_day(e["occurred_at"]),
                         "event_type": COARSE_STAGES.get(e["event_type"], "Other")} for e in record.get("timeline") or ()]
     out["open_alert_ids"] = [token("alert", a) for a in record.get("open_alert_ids") or ()]
+    for field, empty in _CASE_WITHHELD.items():
+        if field in out:
+            out[field] = empty
     return out
 
 
@@ -144,8 +155,9 @@ def _unreviewed(path: str, record: Mapping[str, Any], allowed: frozenset[str]) -
     return [f"{path}{k}: field not reviewed for consumers" for k in record if k not in allowed]
 
 
-_FIELDS = {name: frozenset(_PLAIN[name] | set(_TOKENS.get(name, {})) | _NESTED[name]) for name in CONSUMER_SCHEMAS}
-_PERSON_FIELDS = frozenset(_PERSON_PLAIN | {"person_id"})
+_FIELDS = {name: frozenset(_PLAIN[name] | set(_TOKENS.get(name, {})) | _NESTED[name]
+                           | (set(_CASE_WITHHELD) if name == CASE_VIEW else set())) for name in CONSUMER_SCHEMAS}
+_PERSON_FIELDS = frozenset(_PERSON_PLAIN | {"person_id"} | set(_PERSON_FILE_EMPTY))
 _ORG_FIELDS = frozenset({"org_key", "kind", "name"})
 _REF_FIELDS = frozenset({"agency", "ref"})
 _TIMELINE_FIELDS = frozenset(_TIMELINE_PLAIN | {"event_id"})
@@ -180,6 +192,8 @@ def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
     """Every nested record of a case view checked; paths (``timeline[3].``) are only written for
     a problem found (most views have none)."""
     problems: list[str] = [f"{field}: a time, not a day" for field in _CASE_TIMES if not _is_day(record.get(field))]
+    problems += [f"{field}: the hub's case number, not for consumers" for field, empty in _CASE_WITHHELD.items()
+                 if record.get(field, empty) != empty]
     problems += [f"deadlines[{i}].due_at: a time, not a day" for i, d in enumerate(record.get("deadlines") or ())
                  if not _is_day(d.get("due_at"))]
     for i, p in enumerate(record.get("persons") or ()):
@@ -187,6 +201,8 @@ def _case_view_leaks(record: Mapping[str, Any]) -> list[str]:
             problems += _unreviewed(f"persons[{i}].", p, _PERSON_FIELDS)
         problems += [f"persons[{i}].{field}: per person, only in the aggregates" for field in _PERSON_WITHHELD
                      if p.get(field) is not None]
+        problems += [f"persons[{i}].{field}: the person's case file, not for consumers"
+                     for field, empty in _PERSON_FILE_EMPTY.items() if p.get(field, empty) != empty]
         if not is_token(p.get("person_id"), "person"):
             problems.append(f"persons[{i}].person_id: hub person id, not a person token")
     for i, o in enumerate(record.get("organisations") or ()):

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from streams.cases.ids import parse_case_number
 from streams.views import rows as R
 from streams.views import tables as T
 from streams.views.scope import ALL_PROVINCES, AllProvinces, Provinces, case_visible, codes, in_provinces
@@ -22,17 +23,30 @@ __all__ = ["ALL_PROVINCES", "AllProvinces", "Provinces", "search_cases", "count_
            "open_alerts", "possible_links", "search_referrals"]
 
 
-_INTERNAL = {"view_digest", "record_digest", "severity_rank", "state_rank"}
+_INTERNAL = {"view_digest", "record_digest", "severity_rank", "state_rank", "case_file"}
 
 
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in _INTERNAL}
 
 
+def _number_filter(number: str) -> sa.ColumnElement[bool]:
+    """A whole case number as written (`th57-2569-42`) finds that case; anything else is the start of
+    numbers (`TH57-2569` lists Chiang Rai's cases of B.E. 2569)."""
+    whole = parse_case_number(number)
+    if whole:
+        return T.cases.c.case_number == whole
+    prefix = number.strip().upper()
+    return T.cases.c.case_number.startswith(prefix, autoescape=True) if prefix else sa.false()
+
+
 def _case_filters(provinces: Provinces, stage: str | None, agency: str | None, since: datetime | None,
-                  until: datetime | None, include_merged: bool) -> list[sa.ColumnElement[bool]]:
+                  until: datetime | None, include_merged: bool, number: str | None = None) -> list[sa.ColumnElement[bool]]:
     c = T.cases.c
     where = [case_visible(codes(provinces))]
+    if number:
+        where.append(_number_filter(number))
+        include_merged = True     # an absorbed number finds the merged case, which names its survivor
     if stage is not None:
         where.append(c.stage == stage)
     if agency is not None:
@@ -50,11 +64,12 @@ def _case_filters(provinces: Provinces, stage: str | None, agency: str | None, s
 
 def search_cases(conn: sa.Connection, provinces: Provinces, *, stage: str | None = None, agency: str | None = None,
                  since: datetime | None = None, until: datetime | None = None, include_merged: bool = False,
-                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+                 limit: int = 50, offset: int = 0, number: str | None = None) -> list[dict[str, Any]]:
     """Cases in the caller's provinces, most recently updated first. ``agency``: an agency with an
     event or a case reference in the case; ``since``/``until``: cases active in that window.
-    Each dict: the `cases` columns and ``provinces`` (the view's list)."""
-    where = _case_filters(provinces, stage, agency, since, until, include_merged)
+    ``number``: a case number, whole or its start (merged cases included). Each dict: the `cases`
+    columns and ``provinces`` (the view's list)."""
+    where = _case_filters(provinces, stage, agency, since, until, include_merged, number)
     query = (sa.select(T.cases).where(*where).order_by(T.cases.c.updated_at.desc(), T.cases.c.case_id)
              .limit(limit).offset(offset))
     found = [_public(r._mapping) for r in conn.execute(query)]
@@ -65,9 +80,10 @@ def search_cases(conn: sa.Connection, provinces: Provinces, *, stage: str | None
 
 
 def count_cases(conn: sa.Connection, provinces: Provinces, *, stage: str | None = None, agency: str | None = None,
-                since: datetime | None = None, until: datetime | None = None, include_merged: bool = False) -> int:
+                since: datetime | None = None, until: datetime | None = None, include_merged: bool = False,
+                number: str | None = None) -> int:
     """How many cases `search_cases` would find without limit and offset."""
-    where = _case_filters(provinces, stage, agency, since, until, include_merged)
+    where = _case_filters(provinces, stage, agency, since, until, include_merged, number)
     return conn.execute(sa.select(sa.func.count()).select_from(T.cases).where(*where)).scalar_one()
 
 

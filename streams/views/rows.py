@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
 from streams.views.errors import ViewRecordError
@@ -54,6 +54,8 @@ def utc(value: datetime | None, what: str = "datetime") -> datetime | None:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     raise TypeError(f"not JSON-able: {value!r}")
 
 
@@ -96,6 +98,8 @@ def case_rows(view: Mapping[str, Any]) -> CaseRows:
         "stage": view["stage"], "status": view["status"],
         "opened_at": utc(view["opened_at"], f"{cid}.opened_at"), "updated_at": utc(view["updated_at"], f"{cid}.updated_at"),
         "view_digest": digest(view),
+        "case_file": _case_file(view),
+        "case_number": view.get("case_number"),
     }
     children = {
         "case_provinces": [{"case_id": cid, "province": p, "position": i} for i, p in enumerate(view.get("provinces", []))],
@@ -118,6 +122,35 @@ def case_rows(view: Mapping[str, Any]) -> CaseRows:
     return CaseRows(case, children)
 
 
+_PERSON_FILE = ("exploitation_types", "means_of_control", "interpreter_language", "exploitation_period", "status_decided_by",
+                "status_decided_by_name")
+_NO_PERSON_FILE = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None, "exploitation_period": None,
+                   "status_decided_by": None, "status_decided_by_name": None}
+_PERIOD_DAYS = ("started_on", "ended_on")
+
+
+def _case_file(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON of `cases.case_file`: the view's case-file fields (dates as ISO text)."""
+    persons = {}
+    for p in view.get("persons", []):
+        fields = {k: p.get(k, _NO_PERSON_FILE[k]) for k in _PERSON_FILE}
+        if fields != _NO_PERSON_FILE:
+            period = fields["exploitation_period"]
+            if period:
+                fields["exploitation_period"] = {**period, **{k: period[k].isoformat() for k in _PERIOD_DAYS if period.get(k)}}
+            persons[p["person_id"]] = fields
+    return {"exploitation_types": list(view.get("exploitation_types", [])), "persons": persons,
+            "absorbed_case_numbers": list(view.get("absorbed_case_numbers", []))}
+
+
+def _person_file(case_file: Mapping[str, Any] | None, person_id: str) -> dict[str, Any]:
+    fields = dict(((case_file or {}).get("persons") or {}).get(person_id) or _NO_PERSON_FILE)
+    period = fields.get("exploitation_period")
+    if period:
+        fields["exploitation_period"] = {**period, **{k: date.fromisoformat(period[k]) for k in _PERIOD_DAYS if period.get(k)}}
+    return {**_NO_PERSON_FILE, **fields}
+
+
 def _ordered(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(rows, key=lambda r: r["position"])
 
@@ -133,7 +166,8 @@ def view_from_rows(case: Mapping[str, Any], children: Mapping[str, Iterable[Mapp
         "stage": case["stage"], "status": case["status"],
         "persons": [{"person_id": p["person_id"], "roles": [r["role"] for r in _ordered(roles.get(p["person_id"], ()))],
                      "trafficking_status": p["trafficking_status"], "is_minor": p["is_minor"],
-                     "nationality": p["nationality"]} for p in _ordered(children.get("case_persons", ()))],
+                     "nationality": p["nationality"], **_person_file(case.get("case_file"), p["person_id"])}
+                    for p in _ordered(children.get("case_persons", ()))],
         "organisations": [{"org_key": o["org_key"], "kind": o["kind"], "name": o["name"]}
                           for o in _ordered(children.get("case_organisations", ()))],
         "agency_case_refs": [{"agency": r["agency"], "ref": r["ref"]} for r in _ordered(children.get("case_agency_refs", ()))],
@@ -143,6 +177,9 @@ def view_from_rows(case: Mapping[str, Any], children: Mapping[str, Iterable[Mapp
         "deadlines": [{"rule": d["rule"], "due_at": d["due_at"]} for d in _ordered(children.get("case_deadlines", ()))],
         "open_alert_ids": [a["alert_id"] for a in _ordered(children.get("case_open_alerts", ()))],
         "opened_at": case["opened_at"], "updated_at": case["updated_at"],
+        "exploitation_types": list((case.get("case_file") or {}).get("exploitation_types") or []),
+        "case_number": case.get("case_number"),
+        "absorbed_case_numbers": list((case.get("case_file") or {}).get("absorbed_case_numbers") or []),
     }
 
 

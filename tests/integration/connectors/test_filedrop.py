@@ -113,6 +113,23 @@ class TestFileDrop:
         assert letters[1]["reason"] == "line 6 has 5 fields; the header has 4"
         assert {letter["reason_code"] for letter in letters} == {"unreadable"}
 
+    def test_an_excel_unicode_text_export_is_read_like_its_windows_874_twin_bad_lines_keeping_their_bytes(
+            self, catalogue, tmp_path, prefix):
+        """Excel's "Unicode Text": UTF-16 little-endian after its byte-order mark, tab-separated."""
+        text = thai_export(prefix, 30, bad=(5,)).decode("cp874").replace(",", "\t")
+        data = text.encode("utf-16")
+
+        async def scenario():
+            async with running(catalogue, "labour", prefix, mappers.labour, watch(tmp_path)):
+                drop(tmp_path, f"{prefix}.csv", data)
+                await eventually(lambda: (tmp_path / "in" / "done" / f"{prefix}.csv").exists(), 30, "done/")
+        asyncio.run(scenario())
+        result = landed(catalogue, "labour", prefix)
+        assert sorted(result.event_ids) == sorted(f"{prefix}-{i}" for i in range(1, 31) if i != 5)
+        (letter,) = result.letters
+        assert letter["original"] == f"{prefix}-5\tนายสมชาย ใจดี 5\t6/02/2568\tปกติ\tเกิน".encode("utf-16-le")
+        assert letter["reason"] == "line 6 has 5 fields; the header has 4"
+
     def test_an_unreadable_file_moves_to_rejected_as_one_dead_letter(self, catalogue, tmp_path, prefix):
         workbook = b"PK\x03\x04" + prefix.encode() + bytes(2000)
 

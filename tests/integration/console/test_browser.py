@@ -313,3 +313,40 @@ def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_nam
             page.screenshot(path=str(artefacts / "thai-3-case-english.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_a_provincial_operator_finds_a_case_by_its_number_and_reads_its_case_file(console, artefacts):
+    """Issue 13: the number said on the phone finds the case; the case file shows, in Thai, the form
+    of exploitation, means of control, interpreter, when and where (district) and who decided."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(f"{console.url}/")
+            page.fill("#username", "prov57")
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_selector("#board")
+            page.click("#lang-switch")
+            page.wait_for_selector("html[lang=th]")
+            page.goto(f"{console.url}/cases")
+            page.fill("input[name=number]", "th57-2568-1")
+            page.click("form.search button[type=submit]")
+            page.wait_for_selector("text=TH57-2568-0001")
+            assert "TH10-2568-0001" not in page.content()
+            page.screenshot(path=str(artefacts / "8-case-found-by-number.png"), full_page=True)
+            page.click("text=TH57-2568-0001")
+            page.wait_for_selector("#case-file")
+            case_file = page.locator("#case-file").inner_text()
+            for shown in ("TH57-2568-0001", "แสวงประโยชน์ทางเพศ", "หนี้ผูกมัด", "พม่า", "แม่สาย", "1 พ.ย. 2567",
+                          "27 ก.พ. 2568", "ทีมสหวิชาชีพ"):
+                assert shown in case_file, shown
+            page.locator("#case-file").screenshot(path=str(artefacts / "9-case-file-thai.png"))
+        finally:
+            browser.close()

@@ -136,6 +136,22 @@ class TestCaseSearch:
         sign_in(client, "prov57")
         assert CASE_10 not in client.request("GET", "/cases?province=TH-10").text
 
+    def test_a_case_is_found_by_its_number_as_people_say_it(self, client, world):
+        sign_in(client, "prov57")
+        html = client.request("GET", "/cases?number=th57-2568-1").text
+        assert f'href="/cases/{CASE_57}"' in html and "TH57-2568-0001" in html
+        assert CASE_10 not in client.request("GET", "/cases?number=TH10-2568-0001").text   # not their province
+        found = client.request("GET", "/api/cases?number=TH10-2568-0001", token=world.tokens["nat"]).json()
+        assert [(c["case_id"], c["case_number"]) for c in found["items"]] == [(CASE_10, "TH10-2568-0001")]
+
+    def test_the_case_page_shows_its_number_and_its_case_file(self, client):
+        sign_in(client, "prov57")
+        client.request("GET", "/lang/th")
+        html = client.request("GET", f"/cases/{CASE_57}").text
+        for shown in ("TH57-2568-0001", "แฟ้มคดี", "แสวงประโยชน์ทางเพศ", "หนี้ผูกมัด", "พม่า", "แม่สาย",
+                      "1 พ.ย. 2567", "MDT จังหวัดเชียงราย"):
+            assert shown in html, shown
+
     def test_the_api_filters_alike(self, client, world):
         found = client.request("GET", "/api/cases?province=TH-10&stage=Protection", token=world.tokens["nat"]).json()
         assert [c["case_id"] for c in found["items"]] == [CASE_10]

@@ -28,7 +28,8 @@ ALERT_57, ALERT_10 = "alr_57_0001", "alr_10_0001"
 
 def case_view(case_id: str, province: str) -> dict:
     record = copy.deepcopy(schemas.example("sanpalang.hub.CaseView"))
-    record.update(case_id=case_id, lead_province=province, provinces=[province])
+    record.update(case_id=case_id, lead_province=province, provinces=[province],
+                  case_number=f"{province.replace('-', '')}-2568-0001")
     for entry in record["timeline"]:
         entry["event_id"] = f"{case_id}:{entry['event_id']}"
         entry["province"] = province

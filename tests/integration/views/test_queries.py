@@ -104,3 +104,38 @@ class TestQueries:
 
     def test_an_agency_liaison_sees_its_agencys_referrals(self, hub):
         assert ids(search_referrals(hub, ALL_PROVINCES, to_agency="police"), "referral_id") == ["r-bkk"]
+
+
+@pytest.fixture
+def numbered(sink):
+    """Chiang Rai's cases 0041 and 0042 of B.E. 2568, 0007 merged into 0042; Songkhla's 0042."""
+    sink.apply_many([
+        (CASE_VIEW, case_view("cr41", province=CHIANG_RAI, case_number="TH57-2568-0041", minutes=1)),
+        (CASE_VIEW, case_view("cr42", province=CHIANG_RAI, case_number="TH57-2568-0042",
+                              absorbed_case_numbers=["TH57-2568-0007"], minutes=2)),
+        (CASE_VIEW, case_view("cr07", province=CHIANG_RAI, case_number="TH57-2568-0007", merged_into="cr42")),
+        (CASE_VIEW, case_view("sk42", province=SONGKHLA, case_number="TH90-2568-0042", minutes=3)),
+    ])
+    with sink.engine.connect() as conn:
+        yield conn
+
+
+class TestFindingACaseByItsNumber:
+    def test_a_number_as_people_write_it_finds_its_case(self, numbered):
+        assert ids(search_cases(numbered, ALL_PROVINCES, number="th57-2568-42")) == ["cr42"]
+        assert count_cases(numbered, ALL_PROVINCES, number="57/2568/0042") == 1
+
+    def test_the_start_of_a_number_lists_a_provinces_year(self, numbered):
+        assert ids(search_cases(numbered, ALL_PROVINCES, number="TH57-2568")) == ["cr42", "cr41", "cr07"]
+
+    def test_an_absorbed_number_finds_the_merged_case_which_names_the_survivor(self, numbered):
+        (found,) = search_cases(numbered, ALL_PROVINCES, number="TH57-2568-0007")
+        assert found["merged_into"] == "cr42"
+        detail = case_detail(numbered, "cr42", ALL_PROVINCES)
+        assert (detail["case_number"], detail["absorbed_case_numbers"]) == ("TH57-2568-0042", ["TH57-2568-0007"])
+
+    def test_a_number_of_another_province_stays_out_of_reach(self, numbered):
+        assert search_cases(numbered, {CHIANG_RAI}, number="TH90-2568-0042") == []
+
+    def test_wildcards_in_a_number_are_taken_literally(self, numbered):
+        assert search_cases(numbered, ALL_PROVINCES, number="TH5_%") == []

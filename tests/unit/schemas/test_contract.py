@@ -71,6 +71,11 @@ def _walk_types(schema):
         yield from _walk_types(schema["values"])
 
 
+# Values the hub adds to an HTCDS vocabulary, where Thai practice needs one HTCDS folds into Other:
+# forced criminality (scam compounds) is now the most common new form of exploitation (issue 13).
+HUB_EXTENSIONS = {"sanpalang.htcds.TypeOfExploitation": ("ForcedCriminality",)}
+
+
 class TestSchemaFiles:
     def test_has_exactly_the_agreed_top_level_schemas(self):
         assert sorted(NAMES) == sorted(EVENT_NAMES + HUB)
@@ -126,7 +131,12 @@ class TestSchemaFiles:
         field, values = HTCDS[name]
         enum = RAW[name]
         assert enum["symbols"][:len(values)] == values, field
-        assert set(enum["symbols"]) - set(values) <= {enum["default"]}
+        assert set(enum["symbols"]) - set(values) <= {enum["default"], *HUB_EXTENSIONS.get(name, ())}
+
+    def test_a_hub_extension_of_an_htcds_vocabulary_comes_after_its_values_and_is_documented(self):
+        for name, extra in HUB_EXTENSIONS.items():
+            _, values = HTCDS[name]
+            assert RAW[name]["symbols"][len(values):] == [*extra] and all(e in RAW[name]["doc"] for e in extra)
 
     def test_case_view_names_no_person(self):
         person_fields = {f["name"] for f in RAW["sanpalang.hub.CasePerson"]["fields"]}

@@ -73,3 +73,15 @@ class TestBadRecords:
         bad = {ref for ref, t in truth_records.items() if t["expect"] == "dead-letter"}
         assert all(truth_records[ref]["case"] is None for ref in bad)
         assert not bad & {a["trigger"] for a in feed.truth["alerts"]}
+
+
+class TestCaseFileInStories:
+    def test_screening_outcomes_carry_who_decided_and_when_and_where_with_districts_the_gazetteer_knows(
+            self, read, truth_records):
+        outcomes = [read[ref].event.record for ref, t in truth_records.items() if t["expect"] == "intake"
+                    and t["event_type"] == "MdtScreeningCompleted" and read[ref].event.record["outcome"] !=
+                    "NotAVictimOfTrafficking"]
+        assert outcomes and all(r["decided_by"] and r["exploitation_period"]["started_on"] for r in outcomes)
+        assert all(r["exploitation_period"]["district"] or r["exploitation_period"]["country"] for r in outcomes)   # none dropped
+        assert any(r["exploitation_period"]["district"] for r in outcomes)
+        assert any("ForcedCriminality" in r["exploitation_types"] for r in outcomes)

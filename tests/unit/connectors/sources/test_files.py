@@ -1,5 +1,6 @@
 """Reading dropped files: encodings, Thai headers, quoted line ends, bad lines, whole-file rejection."""
 
+import codecs
 import io
 
 import pytest
@@ -37,6 +38,28 @@ class TestEncodings:
         assert scan([data]).encoding == "cp874"
         got = records("a.csv", data)
         assert got[1].record.fields == {"เลขที่": "2", "ชื่อ": "นายมิน อ่อง", "จังหวัด": "สมุทรสาคร"}
+
+    def test_reads_excel_unicode_text_utf16_with_bom_and_tabs(self):
+        data = THAI_CSV.replace(",", "\t").encode("utf-16")     # Excel's "Unicode Text": BOM, LE, tabs
+        assert scan([data]).encoding == "utf-16-le"
+        got = records("a.csv", data)
+        assert got[1].record.fields == {"เลขที่": "2", "ชื่อ": "นายมิน อ่อง", "จังหวัด": "สมุทรสาคร"}
+
+    def test_reads_big_endian_utf16_split_across_chunks(self):
+        data = codecs.BOM_UTF16_BE + THAI_CSV.replace(",", "\t").encode("utf-16-be")
+        found = scan([data[i:i + 5] for i in range(0, len(data), 5)])
+        assert found.encoding == "utf-16-be"
+        got = list(read_records("a.csv", "csv", found, io.BytesIO(data)))
+        assert [r.record.fields["ชื่อ"] for r in got] == ["สมชาย ใจดี", "นายมิน อ่อง"]
+
+    def test_keeps_the_original_utf16_bytes_of_a_record_without_its_line_end(self):
+        got = records("a.csv", THAI_CSV.replace(",", "\t").encode("utf-16"))
+        assert got[0].record.raw == "1\tสมชาย ใจดี\tระนอง".encode("utf-16-le")
+
+    def test_a_utf16_line_feed_byte_inside_a_character_does_not_end_the_line(self):
+        # U+0A41 U+4E00 is 41 0A 00 4E in UTF-16LE: bytes 0A 00 (a line feed) across two characters.
+        data = "id\tname\r\n1\t\u0a41\u4e00\r\n".encode("utf-16")
+        assert [r.record.fields["name"] for r in records("a.csv", data)] == ["\u0a41\u4e00"]
 
     def test_detects_the_encoding_across_chunk_boundaries(self):
         data = THAI_CSV.encode("utf-8") * 50
@@ -128,7 +151,8 @@ class TestBadLines:
 class TestWholeFileRejection:
     @pytest.mark.parametrize("data, why", [
         (b"PK\x03\x04" + bytes(100), "ZIP archive"),
-        (b"\xff\xfei\x00d\x00", "UTF-16"),
+        (b"\xff\xfe\x00\x00i\x00\x00\x00", "UTF-32"),
+        (b"\xff\xfei\x00\x00\xd8d\x00", "starts as UTF-16"),
         (bytes(range(256)) * 4, "binary data"),
         (b"", "no header line"),
         (b"\n\n  \n", "no header line"),
@@ -169,3 +193,17 @@ class TestWatching:
     def test_the_checkpoint_identity_is_the_content_digest(self):
         assert scan([b"id\n1\n"]).source_id == scan([b"id\n", b"1\n"]).source_id
         assert scan([b"id\n1\n"]).source_id != scan([b"id\n2\n"]).source_id
+
+
+class TestUtf16FromAReadlineOnlyStream:
+    def test_reads_through_a_stream_that_offers_only_readline_as_the_file_drop_does(self):
+        class ReadlineOnly:
+            def __init__(self, data):
+                self._stream = io.BytesIO(data)
+
+            def readline(self, size=-1):
+                return self._stream.readline(size)
+
+        data = THAI_CSV.replace(",", "\t").encode("utf-16")
+        got = list(read_records("a.csv", "csv", scan([data]), ReadlineOnly(data)))
+        assert [r.record.fields["ชื่อ"] for r in got] == ["สมชาย ใจดี", "นายมิน อ่อง"]

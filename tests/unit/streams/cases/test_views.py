@@ -16,7 +16,9 @@ class TestCaseView:
         (view,) = feed.views.values()
         name, decoded = schemas.decode(schemas.encode("sanpalang.hub.CaseView", view))
         assert decoded["persons"][0] == {"person_id": "A", "roles": ["PotentialVictim"], "trafficking_status": None,
-                                         "is_minor": True, "nationality": "MMR"}
+                                         "is_minor": True, "nationality": "MMR", "exploitation_types": [],
+                                         "means_of_control": [], "interpreter_language": None, "exploitation_period": None,
+                                         "status_decided_by": None, "status_decided_by_name": None}
         assert decoded["organisations"] == [{"org_key": "org:1234", "kind": "Premises", "name": "Dao Nuea"}]
         assert decoded["agency_case_refs"] == [{"agency": "police", "ref": "ATPD/1"}]
         assert [d["rule"] for d in decoded["deadlines"]] == ["care-handoff-missing", "custody-s29-deadline"]   # 12 h for a minor
