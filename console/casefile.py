@@ -13,7 +13,7 @@ from typing import Any
 
 from connectors.normalise.districts import district
 from console.dates import format_date
-from console.i18n import file_label, province_name, t
+from console.i18n import file_label, label, province_name, t
 from console.present import person_label
 from console.roles import Principal
 
@@ -28,21 +28,26 @@ def _day(day: date | None, lang: str) -> str:
     return f'<time datetime="{day.isoformat()}">{_esc(format_date(day, lang))}</time>' if day else "…"
 
 
+def _as_written(text: str) -> str:
+    """A place or a name as the agency wrote it: shown as it is, in any script."""
+    return f'<span translate="no">{_esc(text)}</span>'
+
+
 def _place(period: Mapping[str, Any], lang: str) -> str:
     parts = []
     if period.get("place"):
-        parts.append(_esc(period["place"]))
+        parts.append(_as_written(period["place"]))
     if period.get("district"):
         try:
             found = district(period["district"])
             parts.append(f'<span class="district" title="{_esc(found.code)}">'
                          f'{_esc(found.thai if lang == "th" else found.english)}</span>')
         except KeyError:
-            parts.append(_esc(period["district"]))
+            parts.append(_as_written(period["district"]))
     if period.get("province"):
         parts.append(_esc(province_name(period["province"], lang)))
     if period.get("country"):
-        parts.append(_esc(period["country"]))
+        parts.append(_esc(label("nationality", period["country"], lang)))
     return ", ".join(parts) or "—"
 
 
@@ -56,12 +61,12 @@ def _person(p: Mapping[str, Any], principal: Principal, lang: str) -> str:
         ("exploited_when", f'{_day(period.get("started_on"), lang)} – {_day(period.get("ended_on"), lang)}'
          if period and (period.get("started_on") or period.get("ended_on")) else ""),
         ("exploited_where", _place(period, lang) if period else ""),
-        ("status_decided_by", " · ".join(_esc(x) for x in (
-            file_label("decided_by", p["status_decided_by"], lang) if p.get("status_decided_by") else None,
-            p.get("status_decided_by_name")) if x)),
+        ("status_decided_by", " · ".join(x for x in (
+            _esc(file_label("decided_by", p["status_decided_by"], lang)) if p.get("status_decided_by") else None,
+            _as_written(p["status_decided_by_name"]) if p.get("status_decided_by_name") else None) if x)),
     ]
     facts = "".join(f'<dt>{_esc(t(key, lang))}</dt><dd data-field="{key}">{value}</dd>' for key, value in rows if value)
-    return f'<h3><code>{_esc(person_label(principal, p["person_id"]))}</code></h3><dl class="facts">{facts}</dl>'
+    return f'<h3><code translate="no">{_esc(person_label(principal, p["person_id"]))}</code></h3><dl class="facts">{facts}</dl>'
 
 
 def case_file_block(case: Mapping[str, Any], *, principal: Principal, lang: str) -> str:
@@ -84,9 +89,10 @@ def _numbers(case: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The case's number, the numbers it absorbed, and the case it was merged into."""
     out = []
     if case.get("case_number"):
-        out.append(("case_number", f'<strong class="case-number">{_esc(case["case_number"])}</strong>'))
+        out.append(("case_number", f'<strong class="case-number" translate="no">{_esc(case["case_number"])}</strong>'))
     if case.get("absorbed_case_numbers"):
-        out.append(("absorbed_numbers", ", ".join(_esc(n) for n in case["absorbed_case_numbers"])))
+        out.append(("absorbed_numbers", ", ".join(f'<span translate="no">{_esc(n)}</span>'
+                                                  for n in case["absorbed_case_numbers"])))
     if case.get("merged_into"):
-        out.append(("merged_into", f'<a href="/cases/{_esc(case["merged_into"])}">{_esc(case["merged_into"])}</a>'))
+        out.append(("merged_into", f'<a href="/cases/{_esc(case["merged_into"])}" translate="no">{_esc(case["merged_into"])}</a>'))
     return out

@@ -295,7 +295,7 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
             f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
             f'<button type="submit">{esc(t("search", lang))}</button></form>')
     rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
-        (f'<a href="/cases/{esc(c["case_id"])}">{esc(c.get("case_number") or c["case_id"])}</a>',
+        (f'<a href="/cases/{esc(c["case_id"])}" translate="no">{esc(c.get("case_number") or c["case_id"])}</a>',
          ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(label("stage", c["stage"], lang)),
          esc(label("case_status", c["status"], lang)), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
     base = {k: v for k, v in query.items() if v and k != "page"}
