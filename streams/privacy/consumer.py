@@ -24,7 +24,8 @@ from typing import Any, Callable
 
 from streams.privacy.tokens import PrivacyError, is_token, pseudonym
 
-__all__ = ["CONSUMER_SCHEMAS", "COARSE_STAGES", "consumer_message", "for_consumer", "leaks", "to_day"]
+__all__ = ["CONSUMER_SCHEMAS", "COARSE_STAGES", "WITHHELD_RULES", "consumer_message", "for_consumer", "leaks", "shown",
+           "to_day"]
 
 CASE_VIEW, ALERT, AGGREGATE = "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Aggregate"
 CONSUMER_SCHEMAS = (CASE_VIEW, ALERT, AGGREGATE)
@@ -49,6 +50,10 @@ _PERSON_FILE_EMPTY: dict[str, Any] = {"exploitation_types": [], "means_of_contro
 # The human case numbers (TH57-2569-0042) name a case to the province's operators: consumers get none.
 _CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": []}
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
+WITHHELD_RULES = frozenset({1, 4, 5, 13})
+"""Rules whose alert alone says of one person what the consumer case view hides: s.29 custody (1),
+a minor (4), immigration detention or deportation (5), charged as an offender (13). Consumers never
+see these alerts; the k-anonymous aggregates count what they would."""
 
 _STAGE_OF = {
     "Enforcement": ("RescueConducted", "CustodyStarted", "CustodyExtensionGranted", "CustodyEnded", "DetentionAdmitted",
@@ -127,6 +132,12 @@ def _alert(record: Mapping[str, Any], token: Callable[[str, str], str], withdraw
     out["message"] = consumer_message(record)
     out["facts"] = {}                        # the message as data: names an employer, a vessel, other cases
     return out
+
+
+def shown(name: str, record: Mapping[str, Any]) -> bool:
+    """Whether consumers see this record at all (in its consumer form): not an alert of a
+    `WITHHELD_RULES` rule."""
+    return not (name == ALERT and record.get("rule_number") in WITHHELD_RULES)
 
 
 def for_consumer(name: str, record: Mapping[str, Any], key: bytes, *,

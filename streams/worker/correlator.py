@@ -40,7 +40,7 @@ from streams.cases.readers import as_utc
 from streams.cases.upkeep import cases_of_persons
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
-from streams.privacy import for_consumer
+from streams.privacy import for_consumer, shown
 from streams.privacy.consent import ConsentLedger
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.process import Outcome
@@ -152,7 +152,7 @@ class Correlator:
         if self.consent.observe(name, record, person_ids) and self.consumer_key is not None:
             # a withdrawal: what is published with it (deadlines due by its time) leaves the person out too
             out = [o for o in out if o.topic not in CONSUMER_TOPICS.values()]
-            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS]
+            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS and shown(o.schema, o.record)]
         out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
         return out
 
@@ -251,7 +251,7 @@ class Correlator:
         out += [Output(ALERTS_TOPIC, a["alert_id"], ALERT, a) for a in outcome.alerts]
         out += [Output(referrals_topic(r["to_agency"]), r["case_id"], REFERRAL, r) for r in outcome.referrals]
         if self.consumer_key is not None:
-            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS]
+            out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS and shown(o.schema, o.record)]
         return out
 
     def _for_consumer(self, output: Output) -> Output:

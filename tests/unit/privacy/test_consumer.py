@@ -10,7 +10,7 @@ import pytest
 import schemas
 from runtime.settings import Settings
 from streams.privacy import PrivacyError, consumer_message, for_consumer, is_token, leaks, pseudonym
-from streams.privacy.consumer import COARSE_STAGES, to_day
+from streams.privacy.consumer import COARSE_STAGES, WITHHELD_RULES, shown, to_day
 from streams.worker.keyfile import pseudonym_key
 
 KEY = b"k" * 32
@@ -134,6 +134,14 @@ class TestAlertForConsumers:
         out = for_consumer(ALERT, alert(subject="org:0105556123456", rule_number=8, rule_key="multi-agency-hotspot",
                                         case_id=None), KEY)
         assert out["subject"] == pseudonym(KEY, "org", "org:0105556123456") and out["case_id"] is None
+
+    @pytest.mark.parametrize("rule", [1, 4, 5, 13])
+    def test_an_alert_that_alone_says_a_person_was_held_is_a_minor_or_was_charged_is_not_shown(self, rule):
+        assert not shown(ALERT, alert(rule_number=rule)) and rule in WITHHELD_RULES
+
+    @pytest.mark.parametrize("rule", [2, 3, 8, 12])
+    def test_other_alerts_and_every_case_view_are_shown(self, rule):
+        assert shown(ALERT, alert(rule_number=rule)) and shown(CASE, case_view())
 
     def test_the_operators_message_is_replaced_as_it_may_name_an_employer(self):
         raw = alert(message="ร้านคาราโอเกะ ดาวเหนือ flagged by police, labour")

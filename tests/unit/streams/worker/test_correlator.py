@@ -9,6 +9,7 @@ import pytest
 import schemas
 from bench.scoring import scenario_feed, score_alerts, score_cases, score_persons
 from streams.privacy import is_token
+from streams.privacy.consumer import WITHHELD_RULES
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, Correlator
 from streams.worker.lane import FLUSH, feed, tick_value
 
@@ -49,7 +50,15 @@ class TestTheCorrelator:
         assert len(copies) == len(views) and all(is_token(key) for key in copies)
         assert all(org["name"] in ("", None) for view in copies.values() for org in view["organisations"])
         alerts, alert_copies = latest(outputs, ALERTS_TOPIC), latest(outputs, "alerts.consumer.v1")
-        assert len(alert_copies) == len(alerts) and not set(alert_copies) & set(alerts)
+        shown_alerts = [a for a in alerts.values() if a["rule_number"] not in WITHHELD_RULES]
+        assert len(alert_copies) == len(shown_alerts) and not set(alert_copies) & set(alerts)
+
+    def test_consumers_get_no_alert_that_says_a_person_was_held_is_a_minor_or_was_charged(self, scenario):
+        values, _ = scenario
+        _, outputs = run(values)
+        rules = {a["rule_number"] for a in latest(outputs, ALERTS_TOPIC).values()}
+        assert {1, 4, 5} <= rules                                            # the hub raised them
+        assert not {a["rule_number"] for a in latest(outputs, "alerts.consumer.v1").values()} & WITHHELD_RULES
 
     def test_every_output_encodes_with_its_schema(self, scenario):
         values, _ = scenario
