@@ -17,6 +17,8 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -35,6 +37,27 @@ LIVE_LIMIT_S = 1.0
 pytestmark = pytest.mark.broker
 
 
+@contextmanager
+def signed_in(console, *, lang: str = "en", size: tuple[int, int] = (1400, 900)) -> Iterator:
+    """A Chromium page signed in as Chiang Rai's operator (prov57), on the board, in `lang`."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        try:
+            page.goto(f"{console.url}/lang/{lang}?next=/")
+            page.fill("#username", "prov57")
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_selector(f"html[lang={lang}] #board")
+            yield page
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -116,100 +139,82 @@ def _wait_for_names(url: str, timeout_s: float = 15) -> None:
 
 
 def test_a_provincial_operator_works_an_alert_live_in_the_browser(console, kafka_connection, topics, artefacts):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
-
     now = datetime.now(timezone.utc).replace(microsecond=0)
     ours = alert(f"alr_live_{uuid.uuid4().hex[:8]}", "TH-57", CASE_57, severity="Critical", raised_at=now,
                  due_at=now + timedelta(hours=5, minutes=30), message="Live: person held under s.29 in Mae Sai")
     theirs = alert(f"alr_bkk_{uuid.uuid4().hex[:8]}", "TH-10", CASE_10, severity="Critical", raised_at=now,
                    due_at=now + timedelta(hours=1), message="Bangkok alert: not for Chiang Rai")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        try:
-            # signs in
-            page.goto(f"{console.url}/")
-            page.fill("#username", "prov57")
-            page.fill("#password", PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_selector("#board")
-            page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
-            time.sleep(0.3)                       # let the EventSource subscribe
-            page.screenshot(path=str(artefacts / "1-board-before.png"), full_page=True)
+    with signed_in(console) as page:
+        page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
+        time.sleep(0.3)                       # let the EventSource subscribe
+        page.screenshot(path=str(artefacts / "1-board-before.png"), full_page=True)
 
-            # sees the new alert arrive live, and never Bangkok's
-            started = time.monotonic()
-            _publish(kafka_connection, topics.alerts, [theirs, ours])
-            published = time.monotonic()
-            page.wait_for_selector(f"#alert-{ours['alert_id']}", timeout=5000)
-            arrived = time.monotonic()
-            print(f"[console browser test] publish {published - started:.3f} s, on the board "
-                  f"{arrived - published:.3f} s after the broker acknowledged", file=sys.__stderr__)
-            assert arrived - published < LIVE_LIMIT_S
-            assert page.locator(f"#alert-{theirs['alert_id']}").count() == 0
-            assert "Bangkok alert" not in page.content()
-            first_row = page.locator("#board tr.alert").first
-            assert first_row.get_attribute("data-alert-id") == ours["alert_id"]     # critical sorts first
-            countdown = page.locator(f"#alert-{ours['alert_id']} .countdown").inner_text()
-            assert countdown.startswith("5 h")
-            page.screenshot(path=str(artefacts / "2-board-live-alert.png"), full_page=True)
+        # sees the new alert arrive live, and never Bangkok's
+        started = time.monotonic()
+        _publish(kafka_connection, topics.alerts, [theirs, ours])
+        published = time.monotonic()
+        page.wait_for_selector(f"#alert-{ours['alert_id']}", timeout=5000)
+        arrived = time.monotonic()
+        print(f"[console browser test] publish {published - started:.3f} s, on the board "
+              f"{arrived - published:.3f} s after the broker acknowledged", file=sys.__stderr__)
+        assert arrived - published < LIVE_LIMIT_S
+        assert page.locator(f"#alert-{theirs['alert_id']}").count() == 0
+        assert "Bangkok alert" not in page.content()
+        first_row = page.locator("#board tr.alert").first
+        assert first_row.get_attribute("data-alert-id") == ours["alert_id"]     # critical sorts first
+        countdown = page.locator(f"#alert-{ours['alert_id']} .countdown").inner_text()
+        assert countdown.startswith("5 h")
+        page.screenshot(path=str(artefacts / "2-board-live-alert.png"), full_page=True)
 
-            # the worker writes it to SQL meanwhile, as it does
-            with ViewSink(console.world.url) as sink:
-                sink.apply_alert(ours)
+        # the worker writes it to SQL meanwhile, as it does
+        with ViewSink(console.world.url) as sink:
+            sink.apply_alert(ours)
 
-            # acknowledges it with a note
-            row = page.locator(f"#alert-{ours['alert_id']}")
-            row.locator("input[name=note]").fill("Called Mae Sai station; screening team on the way")
-            row.locator("button[value=acknowledge]").click()
-            page.wait_for_selector(".flash")
-            assert "acked" in (page.locator(f"#alert-{ours['alert_id']}").get_attribute("class") or "")
-            actions = _actions(kafka_connection, topics.actions)
-            assert [(a["kind"], a["alert_id"], a["province"], a["operator"]) for a in actions] == \
-                [("Acknowledge", ours["alert_id"], "TH-57", "prov57")]
-            page.screenshot(path=str(artefacts / "3-board-acknowledged.png"), full_page=True)
+        # acknowledges it with a note
+        row = page.locator(f"#alert-{ours['alert_id']}")
+        row.locator("input[name=note]").fill("Called Mae Sai station; screening team on the way")
+        row.locator("button[value=acknowledge]").click()
+        page.wait_for_selector(".flash")
+        assert "acked" in (page.locator(f"#alert-{ours['alert_id']}").get_attribute("class") or "")
+        actions = _actions(kafka_connection, topics.actions)
+        assert [(a["kind"], a["alert_id"], a["province"], a["operator"]) for a in actions] == \
+            [("Acknowledge", ours["alert_id"], "TH-57", "prov57")]
+        page.screenshot(path=str(artefacts / "3-board-acknowledged.png"), full_page=True)
 
-            # opens the case timeline (the victim's names came from the intake topic)
-            _wait_for_names(console.world.url)
-            page.locator(f"tbody.case-group[data-case-id='{CASE_57}'] a[href='/cases/{CASE_57}']").click()
-            page.wait_for_selector("table.timeline")
-            assert "Aye Aye Khaing" in page.locator("td .names").first.inner_text()
-            timeline = page.locator("table.timeline").inner_text()
-            assert "Rescue" in timeline and "MDT screening completed" in timeline and "RescueConducted" not in timeline
-            assert "1 Mar 2025" in timeline
-            page.screenshot(path=str(artefacts / "4-case-timeline.png"), full_page=True)
+        # opens the case timeline (the victim's names came from the intake topic)
+        _wait_for_names(console.world.url)
+        page.locator(f"tbody.case-group[data-case-id='{CASE_57}'] a[href='/cases/{CASE_57}']").click()
+        page.wait_for_selector("table.timeline")
+        assert "Aye Aye Khaing" in page.locator("td .names").first.inner_text()
+        timeline = page.locator("table.timeline").inner_text()
+        assert "Rescue" in timeline and "MDT screening completed" in timeline and "RescueConducted" not in timeline
+        assert "1 Mar 2025" in timeline
+        page.screenshot(path=str(artefacts / "4-case-timeline.png"), full_page=True)
 
-            # switches to Thai and sees Buddhist Era dates
-            page.click("#lang-switch")
-            page.wait_for_selector("html[lang=th]")
-            timeline = page.locator("table.timeline").inner_text()
-            assert "1 มี.ค. 2568" in timeline and "2025" not in timeline
-            assert "เชียงราย" in page.content()
-            page.screenshot(path=str(artefacts / "5-case-thai.png"), full_page=True)
+        # switches to Thai and sees Buddhist Era dates
+        page.click("#lang-switch")
+        page.wait_for_selector("html[lang=th]")
+        timeline = page.locator("table.timeline").inner_text()
+        assert "1 มี.ค. 2568" in timeline and "2025" not in timeline
+        assert "เชียงราย" in page.content()
+        page.screenshot(path=str(artefacts / "5-case-thai.png"), full_page=True)
 
-            # the worker resolves the alert: it leaves the live board
-            page.goto(f"{console.url}/")
-            page.wait_for_selector(f"#alert-{ours['alert_id']}")
-            page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
-            time.sleep(0.3)
-            _publish(kafka_connection, topics.alerts, [{**ours, "state": "Resolved", "resolved_at": now,
-                                                        "resolution": "operator", "version": 3}])
-            page.wait_for_selector(f"#alert-{ours['alert_id']}", state="detached", timeout=5000)
-            page.screenshot(path=str(artefacts / "6-board-thai-resolved.png"), full_page=True)
+        # the worker resolves the alert: it leaves the live board
+        page.goto(f"{console.url}/")
+        page.wait_for_selector(f"#alert-{ours['alert_id']}")
+        page.wait_for_function("document.getElementById('live-status') && !document.getElementById('live-status').classList.contains('down')")
+        time.sleep(0.3)
+        _publish(kafka_connection, topics.alerts, [{**ours, "state": "Resolved", "resolved_at": now,
+                                                    "resolution": "operator", "version": 3}])
+        page.wait_for_selector(f"#alert-{ours['alert_id']}", state="detached", timeout=5000)
+        page.screenshot(path=str(artefacts / "6-board-thai-resolved.png"), full_page=True)
 
-            # cannot open a Bangkok case by its URL
-            response = page.goto(f"{console.url}/cases/{CASE_10}")
-            assert response.status == 404
-            assert "RescueConducted" not in page.content()
-            page.screenshot(path=str(artefacts / "7-other-province-refused.png"), full_page=True)
-        finally:
-            browser.close()
+        # cannot open a Bangkok case by its URL
+        response = page.goto(f"{console.url}/cases/{CASE_10}")
+        assert response.status == 404
+        assert "RescueConducted" not in page.content()
+        page.screenshot(path=str(artefacts / "7-other-province-refused.png"), full_page=True)
 
 
 # Latin-script text a Thai page may show outside names and identifiers: none.
@@ -243,12 +248,6 @@ def _read_entirely_in_thai(page) -> None:
 
 def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_names_its_person(
         console, kafka_connection, topics, artefacts):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
     from streams.views.clock import HubClock
     from tests.integration.console.world import ALERT_57, NOW, VICTIM
 
@@ -268,85 +267,59 @@ def test_a_thai_operator_reads_the_board_and_the_case_in_thai_and_each_alert_nam
         sink.apply_many([(ALERT, rescued), (ALERT, cleared)], HubClock(now, "event"))
     _wait_for_names(console.world.url)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        try:
-            page.goto(f"{console.url}/lang/th?next=/")
-            page.fill("#username", "prov57")
-            page.fill("#password", PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_selector("html[lang=th] #board")
+    with signed_in(console, lang="th", size=(1500, 1000)) as page:
 
-            # the board: one group for the case, each alert naming its own person, all of it in Thai
-            group = page.locator(f"tbody.case-group[data-case-id='{CASE_57}']")
-            assert group.locator("tr.alert").count() == 2
-            victim_row = page.locator(f"#alert-{ALERT_57}")
-            assert "Aye Aye Khaing" in victim_row.locator("td.person").inner_text()
-            assert victim_row.locator("td.person a").get_attribute("href") == f"/cases/{CASE_57}#person-{VICTIM}"
-            assert suspect in page.locator("#alert-alr_57_handoff td.person").inner_text()
-            assert "ถูกควบคุมตัวตามมาตรา 29 ตั้งแต่ 1 มี.ค. 2568 23:00" in victim_row.locator("td.message").inner_text()
-            assert "กฎข้อ 1 · กำหนดเวลาควบคุมตัวตามมาตรา 29" in victim_row.inner_text()
-            # time left counts from the hub's clock (due 16:00 UTC, the hub at 12:00), not the wall's
-            assert victim_row.locator(".countdown").inner_text() == "4 ชม."
-            assert "2 มี.ค. 2568 19:00" in page.locator("#hub-clock").inner_text()
-            page.screenshot(path=str(artefacts / "thai-1-board.png"), full_page=True)
-            _read_entirely_in_thai(page)
+        # the board: one group for the case, each alert naming its own person, all of it in Thai
+        group = page.locator(f"tbody.case-group[data-case-id='{CASE_57}']")
+        assert group.locator("tr.alert").count() == 2
+        victim_row = page.locator(f"#alert-{ALERT_57}")
+        assert "Aye Aye Khaing" in victim_row.locator("td.person").inner_text()
+        assert victim_row.locator("td.person a").get_attribute("href") == f"/cases/{CASE_57}#person-{VICTIM}"
+        assert suspect in page.locator("#alert-alr_57_handoff td.person").inner_text()
+        assert "ถูกควบคุมตัวตามมาตรา 29 ตั้งแต่ 1 มี.ค. 2568 23:00" in victim_row.locator("td.message").inner_text()
+        assert "กฎข้อ 1 · กำหนดเวลาควบคุมตัวตามมาตรา 29" in victim_row.inner_text()
+        # time left counts from the hub's clock (due 16:00 UTC, the hub at 12:00), not the wall's
+        assert victim_row.locator(".countdown").inner_text() == "4 ชม."
+        assert "2 มี.ค. 2568 19:00" in page.locator("#hub-clock").inner_text()
+        page.screenshot(path=str(artefacts / "thai-1-board.png"), full_page=True)
+        _read_entirely_in_thai(page)
 
-            # the case page: the person the alert links to, the cleared alert's end, all of it in Thai
-            victim_row.locator("td.person a").click()
-            page.wait_for_selector(f"tr#person-{VICTIM}")
-            person = page.locator(f"tr#person-{VICTIM}").inner_text()
-            assert "ผู้เสียหายจากการค้ามนุษย์" in person and "เมียนมา" in person and "ผู้ที่อาจเป็นผู้เสียหาย" in person
-            ended = page.locator("#alert-alr_57_nrm")
-            assert ended.locator(".countdown").count() == 0
-            assert "ปิดเมื่อ" in ended.inner_text() and "บันทึกผลการคัดแยกโดยทีมสหวิชาชีพแล้ว" in ended.inner_text()
-            page.screenshot(path=str(artefacts / "thai-2-case.png"), full_page=True)
-            _read_entirely_in_thai(page)
+        # the case page: the person the alert links to, the cleared alert's end, all of it in Thai
+        victim_row.locator("td.person a").click()
+        page.wait_for_selector(f"tr#person-{VICTIM}")
+        person = page.locator(f"tr#person-{VICTIM}").inner_text()
+        assert "ผู้เสียหายจากการค้ามนุษย์" in person and "เมียนมา" in person and "ผู้ที่อาจเป็นผู้เสียหาย" in person
+        ended = page.locator("#alert-alr_57_nrm")
+        assert ended.locator(".countdown").count() == 0
+        assert "ปิดเมื่อ" in ended.inner_text() and "บันทึกผลการคัดแยกโดยทีมสหวิชาชีพแล้ว" in ended.inner_text()
+        page.screenshot(path=str(artefacts / "thai-2-case.png"), full_page=True)
+        _read_entirely_in_thai(page)
 
-            # the same case in English: the same facts, words, no raw symbols
-            page.click("#lang-switch")
-            page.wait_for_selector("html[lang=en]")
-            text = page.locator("body").inner_text()
-            assert "Victim of trafficking" in text and "Held in s.29 custody since 1 Mar 2025 23:00" in text
-            assert [s for s in _contract_symbols() if s in text.split()] == []
-            page.screenshot(path=str(artefacts / "thai-3-case-english.png"), full_page=True)
-        finally:
-            browser.close()
+        # the same case in English: the same facts, words, no raw symbols
+        page.click("#lang-switch")
+        page.wait_for_selector("html[lang=en]")
+        text = page.locator("body").inner_text()
+        assert "Victim of trafficking" in text and "Held in s.29 custody since 1 Mar 2025 23:00" in text
+        assert [s for s in _contract_symbols() if s in text.split()] == []
+        page.screenshot(path=str(artefacts / "thai-3-case-english.png"), full_page=True)
 
 
 def test_a_provincial_operator_finds_a_case_by_its_number_and_reads_its_case_file(console, artefacts):
     """Issue 13: the number said on the phone finds the case; the case file shows, in Thai, the form
     of exploitation, means of control, interpreter, when and where (district) and who decided."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright Python package is not installed (pip install -e '.[dev]')")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        missing("Debian's chromium is not installed: sudo apt-get install -y chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        try:
-            page.goto(f"{console.url}/")
-            page.fill("#username", "prov57")
-            page.fill("#password", PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_selector("#board")
-            page.click("#lang-switch")
-            page.wait_for_selector("html[lang=th]")
-            page.goto(f"{console.url}/cases")
-            page.fill("input[name=number]", "th57-2568-1")
-            page.click("form.search button[type=submit]")
-            page.wait_for_selector("text=TH57-2568-0001")
-            assert "TH10-2568-0001" not in page.content()
-            page.screenshot(path=str(artefacts / "8-case-found-by-number.png"), full_page=True)
-            page.click("text=TH57-2568-0001")
-            page.wait_for_selector("#case-file")
-            case_file = page.locator("#case-file").inner_text()
-            for shown in ("TH57-2568-0001", "แสวงประโยชน์ทางเพศ", "หนี้ผูกมัด", "พม่า", "แม่สาย", "1 พ.ย. 2567",
-                          "27 ก.พ. 2568", "ทีมสหวิชาชีพ"):
-                assert shown in case_file, shown
-            page.locator("#case-file").screenshot(path=str(artefacts / "9-case-file-thai.png"))
-        finally:
-            browser.close()
+    with signed_in(console) as page:
+        page.click("#lang-switch")
+        page.wait_for_selector("html[lang=th]")
+        page.goto(f"{console.url}/cases")
+        page.fill("input[name=number]", "th57-2568-1")
+        page.click("form.search button[type=submit]")
+        page.wait_for_selector("text=TH57-2568-0001")
+        assert "TH10-2568-0001" not in page.content()
+        page.screenshot(path=str(artefacts / "8-case-found-by-number.png"), full_page=True)
+        page.click("text=TH57-2568-0001")
+        page.wait_for_selector("#case-file")
+        case_file = page.locator("#case-file").inner_text()
+        for shown in ("TH57-2568-0001", "แสวงประโยชน์ทางเพศ", "หนี้ผูกมัด", "พม่า", "แม่สาย", "1 พ.ย. 2567",
+                      "27 ก.พ. 2568", "ทีมสหวิชาชีพ"):
+            assert shown in case_file, shown
+        page.locator("#case-file").screenshot(path=str(artefacts / "9-case-file-thai.png"))
