@@ -208,7 +208,6 @@ def run_pure(seed: int = 7, lifecycle: bool = True) -> dict[str, Any]:
     """The scenario through the pure correlator (no broker, no worker): the lane the bench's worker
     records with `--clock event` - every intake event in delivery order, then `flush`. Far faster
     than `sanpalang bench scenario`, for iterating over many seeds; the bench gives the final figures."""
-    import schemas
     from streams.worker.correlator import ALERTS_TOPIC, LINKS_TOPIC, Correlator
     from streams.worker.lane import FLUSH, feed
     publications, truth = scenario_feed(seed, lifecycle=lifecycle)

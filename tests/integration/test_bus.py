@@ -13,15 +13,14 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import TopicAuthorizationFailedError
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
-from aiokafka.structs import TopicPartition
 from kafka.errors import KafkaError
 
 import schemas
 from ops.admin import apply_catalogue, read_schema_topic
+from ops.tail import tail
 from runtime.credentials import principal_password
 from runtime.reading import TopicDeniedError, messages
-from ops.tail import tail
-from schemas.catalogue import SCHEMA_TOPIC, load_catalogue
+from schemas.catalogue import load_catalogue
 
 pytestmark = pytest.mark.broker
 CATALOGUE = load_catalogue()

@@ -7,7 +7,6 @@ virtualenv, the one thing `verify` needs to find on this machine (with /usr/bin/
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path

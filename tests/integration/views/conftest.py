@@ -7,10 +7,7 @@ database per test. Without PostgreSQL its half of the tests is skipped, or fails
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
