@@ -78,7 +78,9 @@ def combine(results: list[dict[str, Any]]) -> dict[str, Any]:
     totals.update(precision=totals["matched"] / totals["raised"] if totals["raised"] else 1.0,
                   recall=totals["matched"] / totals["expected"] if totals["expected"] else 1.0,
                   by_matcher=causes.count("matcher"), by_rules=causes.count("rules"),
-                  seeds_exact=sum(1 for r in results if not r["missed"] and not r["unexpected"]))
+                  seeds_exact=sum(1 for r in results if not r["missed"] and not r["unexpected"]),
+                  optional_declared=sum(r["optional"]["declared"] for r in results),
+                  optional_raised=sum(r["optional"]["raised"] for r in results))
     seeds = [{"seed": r["seed"], "alert_precision": r["alert_precision"], "alert_recall": r["alert_recall"],
               "per_rule": r["per_rule"], "attribution": r["attribution"],
               **{k: r[k] for k in ("persons", "cases", "seconds_to_settle") if k in r}} for r in results]
@@ -94,9 +96,11 @@ def report_many(c: dict[str, Any]) -> str:
     for rule, k in c["per_rule"].items():
         lines.append(f"{rule:>4}  {k['expected']:8}  {k['raised']:6}  {k['matched']:7}  {k['missed']:6}  {k['extra']:5}")
     t = c["totals"]
-    lines.append(f"total {t['expected']:8}  {t['raised']:6}  {t['matched']:7}  {t['missed']:6}  {t['extra']:5}   "
+    lines.extend([f"total {t['expected']:8}  {t['raised']:6}  {t['matched']:7}  {t['missed']:6}  {t['extra']:5}   "
                  f"precision {t['precision']:.3f}  recall {t['recall']:.3f}  exact seeds {t['seeds_exact']} of "
-                 f"{len(c['seeds'])}  (misses+extras: {t['by_matcher']} the matcher's, {t['by_rules']} the rules')")
+                 f"{len(c['seeds'])}  (misses+extras: {t['by_matcher']} the matcher's, {t['by_rules']} the rules')",
+                 f"optional alerts (records that do not tell the person apart): {t['optional_raised']} of "
+                 f"{t['optional_declared']} raised, counted neither way"])
     return "\n".join(lines)
 
 
@@ -129,7 +133,8 @@ def report(r: dict[str, Any]) -> str:
     return "\n".join([
         f"scenario seed {r['seed']}: {r['events']} intake events, settled in {r['seconds_to_settle']} s",
         f"alerts:  precision {r['alert_precision']:.3f}  recall {r['alert_recall']:.3f}  "
-        f"({r['alerts_matched']} of {r['alerts_expected']} expected raised; {r['alerts_raised']} raised)",
+        f"({r['alerts_matched']} of {r['alerts_expected']} expected raised; {r['alerts_raised']} raised; "
+        f"optional: {r['optional']['raised']} of {r['optional']['declared']} raised)",
         f"persons: precision {p['precision']:.3f}  recall {p['recall']:.3f}  F1 {p['f1']:.3f}  "
         f"({p['source_persons']} source persons)",
         f"cases:   precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  "

@@ -106,15 +106,19 @@ def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
                  links: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Alert precision and recall: an alert counts when its (rule, true subject) is in the truth,
     each truth alert at most once. Alerts resolved as merged (superseded by another id) are left out.
+    An *optional* truth alert (the records do not tell its person apart: `simulator.rules`) is
+    neither expected nor extra; `optional` says how many of them were raised.
     `per_rule`: expected, raised, matched, missed, extra for each rule; `attribution`: each missed
     or extra alert with its cause (`matcher` or `rules`, see `_attribute`)."""
     links = list(links)
     alerts = [a for a in alerts if a.get("resolution") != "merged"]
     keys = {v: k for k, v in org_keys(truth).items()}
     persons = _true_persons(truth, links)
-    expected = Counter((a["rule"], a["subject"].get("person") or a["subject"]["organisation"]) for a in truth["alerts"])
-    got = Counter((a["rule_number"], persons.get(a["subject"]) or keys.get(a["subject"]) or a["subject"])
-                  for a in alerts)
+    expected = Counter(_rule_subject(a) for a in truth["alerts"] if not a.get("optional"))
+    optional = {_rule_subject(a) for a in truth["alerts"] if a.get("optional")}
+    raised = Counter((a["rule_number"], persons.get(a["subject"]) or keys.get(a["subject"]) or a["subject"])
+                     for a in alerts)
+    got = Counter({k: n for k, n in raised.items() if k not in optional})
     matched = sum((expected & got).values())
     total_got, total_expected = sum(got.values()), sum(expected.values())
     missed, extra = sorted(map(list, (expected - got).elements())), sorted(map(list, (got - expected).elements()))
@@ -128,7 +132,12 @@ def score_alerts(truth: Mapping[str, Any], alerts: Iterable[Mapping[str, Any]],
             "alert_recall": matched / total_expected if total_expected else 1.0,
             "alerts_expected": total_expected, "alerts_raised": total_got, "alerts_matched": matched,
             "matched": sorted(map(list, (expected & got).elements())), "missed": missed, "unexpected": extra,
+            "optional": {"declared": len(optional), "raised": sum(1 for k in raised if k in optional)},
             "per_rule": per_rule, "attribution": _attribute(truth, links, alerts, persons, missed, extra)}
+
+
+def _rule_subject(alert: Mapping[str, Any]) -> tuple[int, str]:
+    return alert["rule"], alert["subject"].get("person") or alert["subject"]["organisation"]
 
 
 def _attribute(truth: Mapping[str, Any], links: list[Mapping[str, Any]], alerts: list[Mapping[str, Any]],

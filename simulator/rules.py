@@ -56,7 +56,9 @@ time) and, where the scenario clears the condition, `resolves_at`.
    `PipoInspectionFindingRecorded` of the same voyage is the same alert.
 10. **Cross-border movement** (person). (a) A person named as a victim in a hotline report has a
    `BorderCrossingRecorded` direction `Out` (or a `DeportationExecuted`) within 30 days: Warning
-   at the exit. (b) A `RepatriationApproved` with no exit (`RepatriationCompleted`, crossing `Out`
+   at the exit. Where the report gives only the first word of the name ("Moe", "San") with an
+   age and no identifier, the alert is *optional*: a hub that joins the two records rightly raises
+   it, and one that does not is not wrong (nothing in the report tells the person apart). (b) A `RepatriationApproved` with no exit (`RepatriationCompleted`, crossing `Out`
    or `DeportationExecuted`) within 30 days: Warning at approval + 30 days.
 11. **Rights / prosecution hand-off missing** (person). An outcome Actual with no `RightsInformed`
    for the person by +24 h: Warning at +24 h; or with no `CriminalCaseOpened` naming the person as

@@ -71,6 +71,7 @@ class Expected:
     reading: str
     resolves_at: datetime | None = None
     related_cases: tuple[str, ...] = ()
+    optional: bool = False                          # neither required nor wrong (see `simulator.rules`)
 
 
 @dataclass
@@ -131,12 +132,13 @@ class Story:
 
     def expect(self, rule: int, subject: Person | Organisation, trigger: Fact, ladder: Sequence[tuple[str, datetime]],
                reading: str, *, resolves_at: datetime | None = None, case: str | None = "same",
-               related: Sequence[str] = ()) -> None:
+               related: Sequence[str] = (), optional: bool = False) -> None:
         kind = "person" if isinstance(subject, Person) else "organisation"
         ident = subject.pid if isinstance(subject, Person) else subject.oid
         steps = [(s, t.replace(second=0, microsecond=0)) for s, t in ladder]
         self.sim.expected.append(Expected(rule, self.case if case == "same" else case, (kind, ident),
-                                          trigger.province, steps, trigger, reading, resolves_at, tuple(related)))
+                                          trigger.province, steps, trigger, reading, resolves_at, tuple(related),
+                                          optional))
 
     # police
     def rescue(self, at, province, rescued, suspects=(), places=(), **data) -> Fact:

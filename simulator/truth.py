@@ -93,7 +93,7 @@ def build_truth(sim: Sim, seed: int, records: Sequence[Any], pairs: Sequence[tup
                        "fires_at": _iso(expected.ladder[0][1]),
                        "ladder": [{"severity": s, "at": _iso(t)} for s, t in expected.ladder],
                        "resolves_at": _iso(expected.resolves_at), "trigger": ref_of[expected.trigger.seq],
-                       "reading": expected.reading})
+                       "reading": expected.reading, "optional": expected.optional})
         rules = scenarios[sim.cases[expected.case]["scenario"]]["rules"]
         _add(rules, expected.rule)
     return {

@@ -15,13 +15,14 @@ __all__ = ["crew_entry", "immigration_columns", "person_object", "thai_columns"]
 
 
 def person_object(person: Person, on: date, rng: random.Random, *, thai: float | None = None,
-                  partial: bool = False) -> dict[str, Any]:
+                  partial: bool = False, named: bool = True) -> dict[str, Any]:
     """`name`, `name_latin`, `dob` / `age`, `sex`, `nationality`, `thai_id` / `pink_card`, `passport`,
     `phone` as the police and MSDHS case management write them; fields they do not know are absent.
-    `partial`: what a hotline caller knows (a first name, an approximate age)."""
+    `partial`: what a hotline caller knows (a name, an approximate age); `named`: the whole name, or
+    (False) only its first word, as a caller who knows a first name or nickname gives it."""
     share = thai if thai is not None else (0.75 if not person.migrant else 0.4)
     spelt = text.person_name(person, rng, thai=share, title=0.0 if partial else 0.4)
-    out: dict[str, Any] = {"name": spelt.first if partial and rng.random() < 0.5 else spelt.full}
+    out: dict[str, Any] = {"name": spelt.first.split()[0] if not named and spelt.first else spelt.full}
     if not partial and spelt.full[:1] > "\u0e00" and rng.random() < 0.4:
         out["name_latin"] = latin_spelling(person.name, rng).full
     if partial:

@@ -160,12 +160,13 @@ def _hotline(fact: Fact, ink: Ink) -> Rendered:
         person = ink.person(pid)
         if role == "caller":
             caller = {"name": "ไม่ประสงค์ออกนาม"} if rng.random() < 0.3 else \
-                person_object(person, t.date(), rng, partial=True)
+                person_object(person, t.date(), rng, partial=True, named=rng.random() >= 0.5)
             if person.phone:
                 caller["phone"] = text.phone(person.phone, rng)
             native["caller"] = caller
         else:
-            native.setdefault("victims", []).append(person_object(person, t.date(), rng, partial=True))
+            named = fact.data["named"] if "named" in fact.data else rng.random() >= 0.5
+            native.setdefault("victims", []).append(person_object(person, t.date(), rng, partial=True, named=named))
         refs.append((f"p{len(refs) + 1}", pid, role))
     if rng.random() < 0.5:
         native["location"] = f"อ.เมือง จ.{places.thai_name(fact.province)}"
