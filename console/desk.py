@@ -24,6 +24,7 @@ from console.roles import Permission, Principal, can, may_decide_on, may_own
 from console.service import Forbidden, Hub, scope
 from console.web import ConsoleState
 from streams.cases.desk import DECISION_BASES, TRAFFICKING_STATUSES
+from streams.cases.model import JOIN_ROLES
 from streams.views import tables as T
 from streams.views.scope import case_visible, codes
 
@@ -45,19 +46,21 @@ class CaseHead:
     lead_province: str
     owner: str | None
     closed: bool
-    person_ids: tuple[str, ...]
+    person_ids: tuple[str, ...]      # on the side of the exploited: whose status a decision is about
 
 
 def case_head(hub: Hub, principal: Principal, case_id: str) -> CaseHead | None:
     """The case in the caller's provinces (not merged away), None otherwise. Not audited: only read
     before an action, which is audited itself."""
-    c, cp = T.cases.c, T.case_persons.c
+    c, roles = T.cases.c, T.case_person_roles.c
     with hub.reader.connect() as conn:
         row = conn.execute(sa.select(T.cases).where(c.case_id == case_id, c.merged_into.is_(None),
                                                     case_visible(codes(scope(principal))))).mappings().first()
         if row is None:
             return None
-        persons = tuple(conn.execute(sa.select(cp.person_id).where(cp.case_id == case_id).order_by(cp.position)).scalars())
+        persons = tuple(dict.fromkeys(conn.execute(
+            sa.select(roles.person_id).where(roles.case_id == case_id, roles.role.in_(sorted(JOIN_ROLES)))
+            .order_by(roles.person_id)).scalars()))
     closed = bool((row["desk"] or {}).get("closed_at"))
     return CaseHead(case_id, row["case_number"], row["lead_province"], row["owner"], closed, persons)
 
@@ -99,7 +102,7 @@ def _fields(hub: Hub, head: CaseHead, verb: str, form: Mapping[str, Any]) -> dic
     if verb == "decide":
         person, status, basis = (str(form.get(k) or "") for k in ("person_id", "trafficking_status", "basis"))
         if person not in head.person_ids:
-            raise ActionError(400, f"no person {person!r} in case {head.case_number or head.case_id}")
+            raise ActionError(400, f"no possible victim {person!r} in case {head.case_number or head.case_id}")
         if status not in TRAFFICKING_STATUSES:
             raise ActionError(400, f"trafficking_status must be one of {', '.join(TRAFFICKING_STATUSES)}")
         if basis not in DECISION_BASES:

@@ -14,6 +14,7 @@ from console.i18n import file_label, label, t
 from console.present import person_label
 from console.roles import Principal, may_decide_on
 from streams.cases.desk import DECISION_BASES, TRAFFICKING_STATUSES
+from streams.cases.model import JOIN_ROLES
 
 __all__ = ["desk_block", "owner_cell"]
 
@@ -51,7 +52,8 @@ def _forms(case: Mapping[str, Any], principal: Principal, lang: str, csrf: str, 
                        t("assign_owner", lang))
     else:
         assign = f'<p class="empty">{_esc(t("no_candidates", lang))}</p>'
-    persons = _options([(p["person_id"], person_label(principal, p["person_id"])) for p in case["persons"]])
+    persons = _options([(p["person_id"], person_label(principal, p["person_id"])) for p in case["persons"]
+                        if JOIN_ROLES.intersection(p["roles"])])
     statuses = _options([(s, label("trafficking_status", s, lang)) for s in TRAFFICKING_STATUSES])
     bases = _options([(b, file_label("basis", b, lang)) for b in DECISION_BASES])
     decide = _form(cid, "decide", csrf,

@@ -190,7 +190,8 @@ class Correlator:
     def _desk(self, action: Mapping[str, Any], at: datetime) -> list[Output]:
         """A team lead's decision on a case (`streams.cases.desk`), refused outside their scope
         (`admission.desk_refusal`). A case no longer held (expired, merged away: its last view
-        names the survivor) or a person not in the case changes nothing."""
+        names the survivor), or a decision about a person not in it on the side of the exploited
+        (a suspect, a witness), changes nothing."""
         case = self.hub.cases.case(action["case_id"])
         if case is None:
             return []
@@ -205,7 +206,8 @@ class Correlator:
             change = functools.partial(close_case, by=by, at=at)
         else:
             person = self._current(action.get("person_id") or "")
-            if case.person(person) is None:
+            found = case.person(person)
+            if found is None or not found.joinable:     # a status is decided of a (possible) victim only
                 return []
             try:
                 decide_status(None, person, action.get("trafficking_status") or "", action.get("status_basis") or "",

@@ -84,6 +84,8 @@ class TestTheTeamLeadActsThroughTheApi:
 
     @pytest.mark.parametrize("body", [{"person_id": "prs_not_in_case", "trafficking_status": "ActualVictimOfTrafficking",
                                        "basis": "CourtOrProsecution"},
+                                      {"person_id": "prs_91b0d3aa05", "trafficking_status": "NotAVictimOfTrafficking",
+                                       "basis": "CourtOrProsecution"},    # the example case's suspect
                                       {"person_id": VICTIM, "trafficking_status": "Unknown", "basis": "CourtOrProsecution"},
                                       {"person_id": VICTIM, "trafficking_status": "ActualVictimOfTrafficking", "basis": "Rumour"}])
     def test_a_decision_that_does_not_fit_is_refused(self, client, desk, body):
@@ -109,6 +111,7 @@ class TestThePages:
         assert 'id="desk-assign"' in page and 'id="desk-decide"' in page and 'id="desk-close"' in page
         assert '<option value="officer57">' in page and '<option value="lead57">' in page
         assert '<option value="police57">' not in page
+        assert f'<option value="{VICTIM}">' in page and '<option value="prs_91b0d3aa05">' not in page   # no suspect
 
     def test_a_provincial_operator_sees_the_desk_but_no_form(self, server, desk):
         client = Browserless(server.url)

@@ -145,6 +145,15 @@ class TestTheDeskThroughTheCorrelator:
                                              trafficking_status="ActualVictimOfTrafficking",
                                              status_basis="CourtOrProsecution")) == []
 
+    def test_a_decision_about_a_suspect_changes_nothing(self):
+        correlator = Correlator(consumer_key=KEY)
+        correlator.event("sanpalang.police.RescueConducted", schemas.example("sanpalang.police.RescueConducted"))
+        (view,) = _views(correlator.flush())
+        suspect = next(p["person_id"] for p in view["persons"] if p["roles"] == ["Suspect"])
+        assert correlator.action(desk_action("DecideStatus", case_id=view["case_id"], person_id=suspect,
+                                             trafficking_status="NotAVictimOfTrafficking",
+                                             status_basis="CourtOrProsecution")) == []
+
     def test_a_decision_without_a_status_is_dead_lettered(self, held):
         correlator, view = held
         (refused,) = correlator.action(desk_action("DecideStatus", case_id=view["case_id"],
