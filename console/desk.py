@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from console import accounts, auditlog
-from console.acting import NOTE_LIMIT, ActionError, _send
+from console.acting import NOTE_LIMIT, ActionError, send_action
 from console.roles import Permission, Principal, can, may_decide_on, may_own
 from console.service import Forbidden, Hub, scope
 from console.web import ConsoleState
@@ -142,6 +142,6 @@ async def act_on_case(st: ConsoleState, principal: Principal, case_id: str, verb
               "role": principal.role.value, "provinces": sorted(principal.provinces), "case_id": head.case_id,
               "agency": principal.agency, "owner": None, "owner_agency": None, "owner_provinces": [],
               "trafficking_status": None, "status_basis": None, **fields}
-    await _send(st, action)
+    await send_action(st, action)
     await asyncio.to_thread(_record, st.hub, principal, head, audit_action, action)
     return action

@@ -43,7 +43,7 @@ from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer, shown
 from streams.privacy.consent import ConsentLedger
-from streams.cases.desk import assign_owner, close_case, decide_status
+from streams.cases.desk import DECISION_BASES, TRAFFICKING_STATUSES, assign_owner, close_case, decide_status
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.desk import on_desk
 from streams.rules.process import Outcome
@@ -209,11 +209,10 @@ class Correlator:
             found = case.person(person)
             if found is None or not found.joinable:     # a status is decided of a (possible) victim only
                 return []
-            try:
-                decide_status(None, person, action.get("trafficking_status") or "", action.get("status_basis") or "",
-                              by=by, at=at)
-            except ValueError as e:
-                return [self._refused(action, Refusal("bad-decision", str(e)))]
+            status, basis = action.get("trafficking_status"), action.get("status_basis")
+            if status not in TRAFFICKING_STATUSES or basis not in DECISION_BASES:
+                return [self._refused(action, Refusal("bad-decision", f"status {status!r} on {basis!r}: not a "
+                                                                      f"decision a team lead records"))]
             change = functools.partial(decide_status, person_id=person, status=action["trafficking_status"],
                                        basis=action["status_basis"], by=by, at=at, note=action.get("note"))
         return self._outcome(on_desk(self.hub, case.case_id, change, at))
