@@ -22,6 +22,7 @@ DESK_USERS = {  # name: (role, provinces, agency)
     "lead10": (Role.TEAM_LEAD, frozenset({"TH-10"}), "social"),
     "officer57": (Role.PROVINCIAL, frozenset({"TH-57"}), "social"),
     "police57": (Role.PROVINCIAL, frozenset({"TH-57"}), "police"),
+    "liaison.bkk.police": (Role.LIAISON, frozenset({"TH-10"}), "police"),
 }
 CLOSED_57 = "case_57_closed"
 
@@ -101,6 +102,13 @@ class TestTheTeamLeadActsThroughTheApi:
 
     def test_an_unknown_verb_is_a_400(self, client, desk):
         assert _act(client, desk, "lead57", "reopen").status == 400
+
+
+class TestLiaisonsAreScopedToProvinces:
+    def test_a_liaison_reads_their_agencys_referrals_in_their_provinces_only(self, client, desk):
+        ours = client.request("GET", "/api/referrals", token=desk["liaison.police"]).json()["items"]
+        theirs = client.request("GET", "/api/referrals", token=desk["liaison.bkk.police"]).json()["items"]
+        assert [r["referral_id"] for r in ours] == ["ref_57_police"] and theirs == []
 
 
 class TestThePages:
