@@ -9,11 +9,12 @@ operator actions (`AssignOwner`, `DecideStatus`, `CloseCase`) that the worker ad
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-__all__ = ["Desk", "StatusDecision", "assign_owner", "decide_status", "close_case", "merge_desks", "carry_desk", "desk_fields",
+__all__ = ["Desk", "StatusDecision", "assign_owner", "decide_status", "close_case", "merge_desks", "carry_desk", "rename_persons", "desk_fields",
            "TRAFFICKING_STATUSES", "DECISION_BASES"]
 
 TRAFFICKING_STATUSES = ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking")
@@ -93,6 +94,16 @@ def carry_desk(desks: dict[str, Desk], removed: str, into: str) -> None:
         merged = merge_desks(desks.get(into), desks.pop(removed))
         if merged is not None:
             desks[into] = merged
+
+
+def rename_persons(desks: dict[str, Desk], case_ids: Iterable[str], renamed: Mapping[str, str]) -> None:
+    """The matcher merged persons (`renamed`: old id -> surviving id): decisions about them in the
+    desks of `case_ids` now name the survivor, in place (as the case's persons and marks do)."""
+    for case_id in case_ids:
+        desk = desks.get(case_id)
+        if desk is not None and any(d.person_id in renamed for d in desk.decisions):
+            desks[case_id] = replace(desk, decisions=tuple(d._replace(person_id=renamed.get(d.person_id, d.person_id))
+                                                           for d in desk.decisions))
 
 
 def desk_fields(desk: Desk | None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from streams.cases import (Case, CaseBook, CaseMerged, Folded, FoldConfig, OrgFlagged, PersonIds, PersonSeen,
                            PersonsMerged, alert_id_for, case_view, expire, fold, merge_persons)
-from streams.cases.desk import Desk, carry_desk
+from streams.cases.desk import Desk, carry_desk, rename_persons
 from streams.cases.signals import OrgsNamed, VoyageDeparted, VoyageReturned
 from streams.cases.fold import DEFAULT_CONFIG
 from streams.referrals import rule_referrals, stage_referrals
@@ -196,6 +196,8 @@ def _apply(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, rename
         rb.referred[into] = tuple(dict.fromkeys((*rb.referred.get(into, ()), *rb.referred.pop(removed.case_id, ()))))
         carry_desk(hub.desks, removed.case_id, into)
         out.views[removed.case_id] = case_view(removed, merged_into=into)
+    if renamed:
+        rename_persons(hub.desks, folded.changed, renamed)
     touched = _cross(hub, folded, now, windows, out)
     for case_id in dict.fromkeys([*folded.changed, *sorted(touched)]):
         case = hub.cases.case(case_id)

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import schemas
-from streams.cases.desk import Desk, assign_owner, close_case, decide_status, desk_fields, merge_desks
+from streams.cases.desk import (Desk, assign_owner, close_case, decide_status, desk_fields, merge_desks,
+                                rename_persons)
 from streams.privacy import is_token
 from streams.worker.admission import HUB_DLQ, desk_refusal
 from streams.worker.correlator import CASES_TOPIC, Correlator
@@ -66,6 +67,11 @@ class TestTheDeskAsValues:
 
     def test_a_closed_case_absorbed_into_an_open_one_leaves_it_open(self):
         assert not merge_desks(None, close_case(None, by="l", at=AT)).closed
+
+    def test_a_decision_about_a_merged_person_names_the_survivor(self):
+        desks = {"c1": decide_status(None, "p2", "ActualVictimOfTrafficking", "Police", by="l", at=AT), "c2": Desk()}
+        rename_persons(desks, ["c1", "c2"], {"p2": "p1"})
+        assert [d.person_id for d in desks["c1"].decisions] == ["p1"] and desks["c2"] == Desk()
 
     def test_no_desk_gives_the_case_views_empty_fields(self):
         assert desk_fields(None) == {"owner": None, "owner_assigned_by": None, "owner_assigned_at": None,
