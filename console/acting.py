@@ -16,7 +16,7 @@ from console.roles import Permission, Principal, can, sees_province
 from console.service import ALERT_ACTIONS, LINK_ACTIONS, Forbidden
 from console.web import ConsoleState
 
-__all__ = ["ActionError", "act_on_alert", "review_link"]
+__all__ = ["ActionError", "act_on_alert", "review_link", "send_action"]
 
 NOTE_LIMIT = 2000
 
@@ -42,7 +42,8 @@ def _scope_of(principal: Principal) -> dict[str, Any]:
     return {"role": principal.role.value, "provinces": sorted(principal.provinces)}
 
 
-async def _send(st: ConsoleState, action: dict[str, Any]) -> None:
+async def send_action(st: ConsoleState, action: dict[str, Any]) -> None:
+    """Publish `action` on operator.actions.v1 (503 when the bus is not there or refuses it)."""
     if st.actions is None:
         raise ActionError(503, "operator actions are unavailable: the console has no connection to the bus")
     try:
@@ -69,7 +70,7 @@ async def act_on_alert(st: ConsoleState, principal: Principal, alert_id: str, ve
     action = {"action_id": uuid.uuid4().hex, "kind": ALERT_ACTIONS[verb], "alert_id": alert_id, "person_id": None,
               "candidate_id": None, "province": alert["province"], "operator": principal.name, "note": note, "at": at,
               **_scope_of(principal)}
-    await _send(st, action)
+    await send_action(st, action)
     await asyncio.to_thread(st.hub.record_alert_action, principal, alert, verb, note, at, action["action_id"])
     if verb == "acknowledge":
         st.broadcaster.acknowledged_here(alert_id, at)
@@ -89,6 +90,6 @@ async def review_link(st: ConsoleState, principal: Principal, source_key: str, v
     action = {"action_id": uuid.uuid4().hex, "kind": LINK_ACTIONS[verb][0], "alert_id": None,
               "person_id": link["person_id"], "candidate_id": link.get("candidate_id"), "province": province,
               "operator": principal.name, "note": f"source {source_key}", "at": at, **_scope_of(principal)}
-    await _send(st, action)
+    await send_action(st, action)
     await asyncio.to_thread(st.hub.record_link_review, principal, link, verb, province, at, action["action_id"])
     return action

@@ -18,6 +18,7 @@ from aiohttp import web
 
 import schemas
 from console.acting import ActionError, act_on_alert, review_link
+from console.desk import act_on_case
 from console.openapi import openapi_document
 from console.dates import day_bound
 from console.roles import Permission, can
@@ -173,6 +174,18 @@ async def link_action(request: web.Request) -> web.Response:
 
 
 @handler
+async def case_desk_action(request: web.Request) -> web.Response:
+    """A team lead's decision on a case (issue 13): assign (``owner``), decide (``person_id``,
+    ``trafficking_status``, ``basis``), close; ``note`` with any of them."""
+    st, p = state_of(request), principal_of(request)
+    body = await _body(request)
+    if any(v is not None and not isinstance(v, str) for v in body.values()):
+        raise BadRequest("every field of the body is a string")
+    action = await act_on_case(st, p, request.match_info["case_id"], request.match_info["verb"], body)
+    return _json({"action_id": action["action_id"], "kind": action["kind"], "at": action["at"]}, status=202)
+
+
+@handler
 async def list_referrals(request: web.Request) -> web.Response:
     st, p = state_of(request), principal_of(request)
     limit, offset = _paging(request)
@@ -208,6 +221,7 @@ ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/api/me", me),
     ("GET", "/api/cases", list_cases),
     ("GET", "/api/cases/{case_id}", get_case),
+    ("POST", "/api/cases/{case_id}/desk/{verb}", case_desk_action),
     ("GET", "/api/alerts", list_alerts),
     ("GET", "/api/alerts/{alert_id}", get_alert),
     ("POST", "/api/alerts/{alert_id}/{verb}", alert_action),

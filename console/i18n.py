@@ -183,6 +183,35 @@ MESSAGES.update({
 })
 
 
+# --- the team lead's desk (issue 13 item 2): owner, status decisions, closing ------------------------
+MESSAGES.update({
+    "desk": ("Team lead's desk", "งานของหัวหน้าทีม"),
+    "owner": ("Owner", "ผู้รับผิดชอบคดี"),
+    "no_owner": ("nobody yet", "ยังไม่มี"),
+    "assigned_by": ("assigned by", "มอบหมายโดย"),
+    "assign_owner": ("Assign owner", "มอบหมายผู้รับผิดชอบ"),
+    "status_decisions": ("Status decisions", "การวินิจฉัยสถานะ"),
+    "trafficking_status": ("Trafficking status", "สถานะผู้เสียหาย"),
+    "basis": ("Decided on", "วินิจฉัยโดย"),
+    "decided_by": ("Recorded by", "บันทึกโดย"),
+    "record_decision": ("Record status decision", "บันทึกการวินิจฉัยสถานะ"),
+    "close_case": ("Close case", "ปิดคดี"),
+    "closed_by": ("Closed by", "ปิดคดีโดย"),
+    "no_candidates": ("No PSDHS officer of this province has a console account.",
+                      "ยังไม่มีเจ้าหน้าที่ พมจ. ของจังหวัดนี้ที่มีบัญชีในคอนโซล"),
+    "desk_refused": ("The case did not take the action: it is closed, or the values do not fit.",
+                     "ดำเนินการกับคดีไม่ได้: คดีปิดแล้ว หรือข้อมูลไม่ถูกต้อง"),
+})
+DECISION_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "basis": {
+        "NonPoliceGovernmentalOrganization": ("MDT screening", "การคัดแยกของทีมสหวิชาชีพ"),
+        "CourtOrProsecution": ("Court or prosecution", "ศาลหรืออัยการ"),
+        "Police": ("Police", "ตำรวจ"), "NGO": ("NGO", "องค์กรพัฒนาเอกชน"), "Other": ("Other", "อื่น ๆ"),
+    },
+}
+CASE_FILE_LABELS.update(DECISION_LABELS)
+
+
 def file_label(kind: str, value: str | None, lang: str) -> str:
     """A case-file value (exploitation, means, decided_by, language) in the operator's language."""
     if value is None:

@@ -50,6 +50,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {      # kind -> symbol -> (Engl
                       "LicenceMismatch": ("licence mismatch", "ใบอนุญาตไม่ตรงกัน"), "Other": ("other mismatch", "ไม่ตรงกันด้านอื่น")},
     "console_role": {"national": ("national operator", "ผู้ปฏิบัติงานส่วนกลาง"),
                      "provincial": ("provincial operator", "ผู้ปฏิบัติงานจังหวัด"),
+                     "team_lead": ("PSDHS team lead", "หัวหน้าทีม พมจ."),
                      "liaison": ("agency liaison", "ผู้ประสานงานหน่วยงาน"), "auditor": ("auditor", "ผู้ตรวจสอบ")},
     "nationality": {"THA": ("Thai", "ไทย"), "MMR": ("Myanmar", "เมียนมา"), "KHM": ("Cambodian", "กัมพูชา"), "LAO": ("Lao", "ลาว"),
                     "VNM": ("Vietnamese", "เวียดนาม"), "CHN": ("Chinese", "จีน"), "MYS": ("Malaysian", "มาเลเซีย"),

@@ -68,6 +68,23 @@ def openapi_document() -> dict[str, Any]:
                                                         "deadlines, alerts, possible links (audited read)",
                                              "parameters": [_path_param("case_id", "Hub case id")],
                                              "responses": {**_ok({"$ref": "#/components/schemas/Case"}), **_NOT_FOUND}}},
+            "/api/cases/{case_id}/desk/{verb}": {"post": {
+                "summary": "A PSDHS team lead of the case's lead province assigns its owner, records a trafficking-status "
+                           "decision or closes it (published to operator.actions.v1, audited)",
+                "parameters": [_path_param("case_id", "Hub case id"),
+                               _path_param("verb", "What to do", ["assign", "decide", "close"])],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "owner": {"type": "string", "description": "assign: user name of a PSDHS officer of the lead province"},
+                        "person_id": {"type": "string", "description": "decide: hub person id of a person of the case"},
+                        "trafficking_status": {"type": "string", "enum": ["PossibleVictimOfTrafficking",
+                                                                          "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"]},
+                        "basis": {"type": "string", "description": "decide: NonPoliceGovernmentalOrganization (MDT "
+                                                                   "screening), CourtOrProsecution, Police, NGO, Other"},
+                        "note": {"type": "string", "maxLength": 2000}}}}}},
+                "responses": {**_ok(_ACTION, "202"), **_NOT_FOUND, "400": {"description": "A value that does not fit"},
+                              "409": {"description": "The case is closed"},
+                              "503": {"description": "The bus is unavailable; nothing was recorded"}}}},
             "/api/alerts": {"get": {"summary": "Open alerts, most severe first, then nearest deadline",
                                     "parameters": _PAGE, "responses": _ok(_list("Alert"))}},
             "/api/alerts/{alert_id}": {"get": {"summary": "One alert", "parameters": [_path_param("alert_id", "Alert id")],

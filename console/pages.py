@@ -21,7 +21,8 @@ from console.acting import ActionError, act_on_alert, review_link
 from console.dates import day_bound
 from console.i18n import t
 from console.present import board_order
-from console.roles import Permission, Principal, Role, can, sees_province
+from console.desk import case_heads, owner_candidates
+from console.roles import Permission, Principal, Role, can, may_decide_on, sees_province
 from console.service import CaseFilters, Forbidden
 from console.signin_gate import SignInsBusy
 from console.web import (LANG_COOKIE, PRESIGN_COOKIE, PRINCIPAL, SESSION, SESSION_COOKIE, lang_of, presign_token,
@@ -31,6 +32,7 @@ from streams.views.clock import HubClock, countdown_now, latest
 __all__ = ["add_routes"]
 
 PER_PAGE = 25
+FLASH = {"1": "done", "0": "desk_refused", "busy": "action_unavailable"}    # ?desk= after a desk form (deskroutes)
 
 
 def _html(text: str, status: int = 200) -> web.Response:
@@ -153,11 +155,13 @@ async def board(request: web.Request) -> web.Response:
             alerts.append(dict(alert, acknowledged=alert.get("acknowledged_at") is not None))
     alerts.sort(key=board_order)
     await asyncio.to_thread(st.hub.name_persons, principal, alerts)
+    heads = await asyncio.to_thread(case_heads, st.hub, principal, [a["case_id"] for a in alerts if a.get("case_id")])
     clock = await _hub_clock(st)
     flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
     flash_text = t(flash, lang_of(request)) if flash else None
     return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
-                                   now=countdown_now(clock, st.now()), flash=flash_text, live_since=mark, clock=clock))
+                                   now=countdown_now(clock, st.now()), flash=flash_text, live_since=mark, clock=clock,
+                                   heads=heads))
 
 
 async def _hub_clock(st) -> HubClock | None:
@@ -201,9 +205,11 @@ async def events(request: web.Request) -> web.StreamResponse:
             clock = st.broadcaster.hub_clock
             row = render.alert_row(shown, lang=lang, csrf=token, now=countdown_now(clock, st.now()),
                                    can_act=can(principal, Permission.ALERTS_ACT))
+            case_id = alert.get("case_id")
+            head = (await asyncio.to_thread(case_heads, st.hub, principal, [case_id])).get(case_id) if case_id else None
             data = json.dumps({**schemas.jsonable({k: alert.get(k) for k in ("alert_id", "state", "severity", "due_at",
                                                                                "province", "case_id")}), "html": row,
-                               "group": render.case_group(alert.get("case_id"), lang=lang),
+                               "group": render.case_group(case_id, lang=lang, head=head),
                                **render.clock_data(clock)}, ensure_ascii=False)
             await response.write(f"event: alert\ndata: {data}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
@@ -238,8 +244,13 @@ async def case(request: web.Request) -> web.Response:
     if detail is None:
         return _denied(request, 404)
     clock = await _hub_clock(st)
+    candidates: list[str] = []
+    if may_decide_on(principal, detail["lead_province"]):
+        candidates = [u.name for u in await asyncio.to_thread(owner_candidates, st.hub, detail["lead_province"])]
+    flash = FLASH.get(request.query.get("desk", ""))
     return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request),
-                                  now=countdown_now(clock, st.now()), clock=clock))
+                                  now=countdown_now(clock, st.now()), clock=clock, candidates=candidates,
+                                  flash=t(flash, lang_of(request)) if flash else None))
 
 
 async def cases(request: web.Request) -> web.Response:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from console.audit import AuditEntry, ChainBreak
 from console.casefile import case_file_block
 from console.dates import format_countdown, format_datetime
+from console.deskblock import desk_block, owner_cell
 from console.i18n import label, province_name, t
 from console.labels import referral_text, rule_title
 from console.present import person_label
@@ -150,16 +151,22 @@ def alert_row(alert: Mapping[str, Any], *, lang: str, csrf: str, now: datetime, 
 _ALERT_COLUMNS = ("severity", "rule", "province", "person", "message", "due", "time_left", "state", "action")
 
 
-def case_group(case_id: str | None, *, lang: str) -> str:
-    """The board's group of one case's alerts (a ``tbody``), with its heading row; rows go inside."""
-    head = (f'{esc(t("case", lang))} <a href="/cases/{esc(case_id)}"><code translate="no">{esc(case_id)}</code></a>'
-            if case_id else esc(t("no_case", lang)))
+def case_group(case_id: str | None, *, lang: str, head: Mapping[str, Any] | None = None) -> str:
+    """The board's group of one case's alerts (a ``tbody``), with its heading row: the case by its
+    number (its id until the views have it), and its owner (`head`: `console.desk.case_heads`)."""
+    if case_id:
+        number = (head or {}).get("case_number") or case_id
+        text = (f'{esc(t("case", lang))} <a href="/cases/{esc(case_id)}"><code translate="no" class="case-number">'
+                f'{esc(number)}</code></a> · {esc(t("owner", lang))}: {owner_cell((head or {}).get("owner"), lang)}')
+    else:
+        text = esc(t("no_case", lang))
     return (f'<tbody class="case-group" data-case-id="{esc(case_id or "")}"><tr class="group">'
-            f'<th colspan="{len(_ALERT_COLUMNS)}">{head}</th></tr></tbody>')
+            f'<th colspan="{len(_ALERT_COLUMNS)}">{text}</th></tr></tbody>')
 
 
 def _alert_table(alerts: Sequence[Mapping[str, Any]], *, lang: str, csrf: str, now: datetime, can_act: bool,
-                 table_id: str = "board", grouped: bool = True) -> str:
+                 table_id: str = "board", grouped: bool = True,
+                 heads: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """Alerts in board order; ``grouped``: under their case, the cases in the order of their most
     urgent alert (the board), else one plain list (a case page: one case already)."""
     head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in _ALERT_COLUMNS)
@@ -167,7 +174,7 @@ def _alert_table(alerts: Sequence[Mapping[str, Any]], *, lang: str, csrf: str, n
         groups: dict[str | None, list[str]] = {}
         for a in alerts:
             groups.setdefault(a.get("case_id"), []).append(alert_row(a, lang=lang, csrf=csrf, now=now, can_act=can_act))
-        body = "".join(case_group(cid, lang=lang).replace("</tbody>", "".join(rows) + "</tbody>")
+        body = "".join(case_group(cid, lang=lang, head=(heads or {}).get(cid or "")).replace("</tbody>", "".join(rows) + "</tbody>")
                        for cid, rows in groups.items())
     else:
         body = "<tbody>" + "".join(alert_row(a, lang=lang, csrf=csrf, now=now, can_act=can_act) for a in alerts) + "</tbody>"
@@ -192,14 +199,15 @@ def _hub_clock(clock: HubClock | None, lang: str) -> tuple[str, str]:
 
 
 def board_page(alerts: Sequence[Mapping[str, Any]], *, principal: Principal, lang: str, csrf: str, now: datetime,
-               flash: str | None = None, live_since: float | None = None, clock: HubClock | None = None) -> str:
+               flash: str | None = None, live_since: float | None = None, clock: HubClock | None = None,
+               heads: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     since = f' data-since="{live_since!r}"' if live_since is not None else ""
     status = (f'<p id="live-status" class="live" data-offline="{esc(t("offline", lang))}"{since}>'
               f'{esc(t("live", lang))}</p>')
     note = f'<p class="flash" role="status">{esc(flash)}</p>' if flash else ""
     head, told = _hub_clock(clock, lang)
     body = note + status + told + _alert_table(alerts, lang=lang, csrf=csrf, now=now,
-                                               can_act=can(principal, Permission.ALERTS_ACT))
+                                               can_act=can(principal, Permission.ALERTS_ACT), heads=heads)
     return page(t("board", lang), body, lang=lang, principal=principal, csrf=csrf, path="/", live=True, head=head)
 
 
@@ -227,7 +235,7 @@ def _names(person: Mapping[str, Any], lang: str) -> str:
 
 
 def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf: str, now: datetime,
-              clock: HubClock | None = None) -> str:
+              clock: HubClock | None = None, candidates: Sequence[str] = (), flash: str | None = None) -> str:
     facts = (f'<dl class="facts"><dt>{esc(t("nrm_stage", lang))}</dt><dd id="stage">{esc(label("stage", case["stage"], lang))}</dd>'
              f'<dt>{esc(t("status", lang))}</dt><dd>{esc(label("case_status", case["status"], lang))}</dd>'
              f'<dt>{esc(t("province", lang))}</dt><dd>{_province(case["lead_province"], lang)}'
@@ -265,7 +273,9 @@ def case_page(case: Mapping[str, Any], *, principal: Principal, lang: str, csrf:
          f'<button name="verb" value="reject">{esc(t("reject", lang))}</button></form>')
         for link in case.get("possible_links", [])), lang=lang)
     head, told = _hub_clock(clock, lang)
-    body = (facts + told + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
+    note = f'<p class="flash" role="status">{esc(flash)}</p>' if flash else ""
+    desk = desk_block(case, principal=principal, lang=lang, csrf=csrf, candidates=candidates)
+    body = (note + facts + told + desk + f'<h2>{esc(t("alerts", lang))}</h2>{alerts}<h2>{esc(t("deadlines", lang))}</h2>{deadlines}'
             f'<h2>{esc(t("timeline", lang))}</h2>{timeline}<h2>{esc(t("persons", lang))}</h2>{persons}'
             f'<h2>{esc(t("organisations", lang))}</h2>{orgs}<h2>{esc(t("possible_links", lang))}</h2>{links}')
     body += case_file_block(case, principal=principal, lang=lang)   # issue 13's case file: its own block
@@ -294,10 +304,11 @@ def cases_page(cases: Sequence[Mapping[str, Any]], total: int, *, principal: Pri
             f'<label>{esc(t("from", lang))}<input type="date" name="since" value="{esc(query.get("since", ""))}"></label>'
             f'<label>{esc(t("until", lang))}<input type="date" name="until" value="{esc(query.get("until", ""))}"></label>'
             f'<button type="submit">{esc(t("search", lang))}</button></form>')
-    rows = _table(("case", "province", "stage", "status", "opened", "updated"), (
+    rows = _table(("case", "province", "stage", "status", "owner", "opened", "updated"), (
         (f'<a href="/cases/{esc(c["case_id"])}" translate="no">{esc(c.get("case_number") or c["case_id"])}</a>',
          ", ".join(_province(p, lang) for p in (c["provinces"] or [c["lead_province"]])), esc(label("stage", c["stage"], lang)),
-         esc(label("case_status", c["status"], lang)), _when(c["opened_at"], lang), _when(c["updated_at"], lang)) for c in cases), lang=lang)
+         esc(label("case_status", c["status"], lang)), owner_cell(c.get("owner"), lang), _when(c["opened_at"], lang),
+         _when(c["updated_at"], lang)) for c in cases), lang=lang)
     base = {k: v for k, v in query.items() if v and k != "page"}
     pager = ""
     if page_no > 1:

@@ -19,9 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
     add = sub.add_parser("add", help="add a user (password from a prompt, or --password-stdin)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["national", "provincial", "liaison", "auditor"])
-    add.add_argument("--province", action="append", default=[], help="ISO 3166-2:TH code (provincial; repeatable)")
-    add.add_argument("--agency", choices=["police", "immigration", "labour", "social"], help="agency of a liaison")
+    add.add_argument("--role", required=True, choices=["national", "provincial", "team_lead", "liaison", "auditor"])
+    add.add_argument("--province", action="append", default=[],
+                     help="ISO 3166-2:TH code (provincial, team_lead, liaison; repeatable)")
+    add.add_argument("--agency", choices=["police", "immigration", "labour", "social"],
+                     help="agency: a liaison's (required), a team lead's (social: PSDHS), a provincial operator's")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     rm = sub.add_parser("remove", help="remove a user, their sessions and tokens (audit entries stay)")
     rm.add_argument("name")
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "list":
             with hub.writer.connect() as conn:
                 for p in accounts.list_users(conn):
-                    print(f"{p.name:24} {p.role.value:10} {','.join(sorted(p.provinces)) or p.agency or '-'}")
+                    print(f"{p.name:24} {p.role.value:10} {','.join(sorted(p.provinces)) or '-'} {p.agency or '-'}")
         else:
             with hub.writer.begin() as conn:
                 if args.revoke:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from streams.cases.ages import is_minor_on, local_date
+from streams.cases.desk import Desk, desk_fields
 from streams.cases.model import Case, Period, PersonFile
 from streams.cases.stage import latest_outcomes
 
@@ -23,9 +24,10 @@ def is_minor_in(case: Case, person_id: str) -> bool | None:
 
 
 def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iterable[tuple[str, datetime]] = (),
-              merged_into: str | None = None) -> dict[str, Any]:
-    """The CaseView record; `deadlines` are (rule key, due_at) pairs from the rules. Per-case
-    values (outcomes, the day minority is judged on) are worked out once, not once per person."""
+              merged_into: str | None = None, desk: Desk | None = None) -> dict[str, Any]:
+    """The CaseView record; `deadlines` are (rule key, due_at) pairs from the rules; `desk`: what the
+    team lead decided (`streams.cases.desk`: a closed case's status is Closed, whatever its stage).
+    Per-case values (outcomes, the day minority is judged on) are worked out once, not once per person."""
     outcomes = latest_outcomes(case.marks)
     day = local_date(case.first_event_at)
     files = {f.person_id: f for f in case.files}
@@ -35,7 +37,7 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
         "lead_province": case.lead_province,
         "provinces": list(case.provinces),
         "stage": case.stage,
-        "status": case.status,
+        "status": "Closed" if desk is not None and desk.closed else case.status,
         "persons": [{
             "person_id": p.person_id,
             "roles": sorted(set(p.roles)),
@@ -55,6 +57,7 @@ def case_view(case: Case, *, open_alert_ids: Iterable[str] = (), deadlines: Iter
         "exploitation_types": list(case.exploitation),
         "case_number": case.number,
         "absorbed_case_numbers": list(case.absorbed),
+        **desk_fields(desk),
     }
 
 

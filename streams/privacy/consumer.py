@@ -48,7 +48,10 @@ _PERSON_WITHHELD = ("is_minor", "nationality")      # per person: only in the k-
 _PERSON_FILE_EMPTY: dict[str, Any] = {"exploitation_types": [], "means_of_control": [], "interpreter_language": None,
                                       "exploitation_period": None, "status_decided_by": None, "status_decided_by_name": None}
 # The human case numbers (TH57-2569-0042) name a case to the province's operators: consumers get none.
-_CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": []}
+_CASE_WITHHELD: dict[str, Any] = {"case_number": None, "absorbed_case_numbers": [],
+                                  # the team lead's desk (issue 13): officers' names, decisions about persons
+                                  "owner": None, "owner_assigned_by": None, "owner_assigned_at": None,
+                                  "status_decisions": [], "closed_by": None, "closed_at": None}
 _CASE_TIMES, _ALERT_TIMES = ("opened_at", "updated_at"), ("raised_at", "due_at", "resolved_at", "acknowledged_at")
 WITHHELD_RULES = frozenset({1, 4, 5, 13})
 """Rules whose alert alone says of one person what the consumer case view hides: s.29 custody (1),

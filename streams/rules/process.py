@@ -8,6 +8,7 @@ tables behind the same mapping interface) and return what to publish.
     out = on_person_merge(hub, merged_ids, into, now)   # each matcher merge (before the event)
     out = on_tick(hub, now)                             # timer: when min(hub.rules.timers) <= now
     out = on_operator(hub, alert_id, "acknowledge", at) # console actions ("resolve" too)
+    out = desk.on_desk(hub, case_id, partial(assign_owner, owner=..., by=..., at=at), at)   # a team lead's
     out = on_expire(hub, now)                           # daily
     out.case_views -> cases.provincial.v1 (key case_id); out.alerts -> alerts.v1 (key alert_id);
     out.referrals -> referrals.<to_agency>.v1 (key case_id)
@@ -25,6 +26,7 @@ from typing import Any
 
 from streams.cases import (Case, CaseBook, CaseMerged, Folded, FoldConfig, OrgFlagged, PersonIds, PersonSeen,
                            PersonsMerged, alert_id_for, case_view, expire, fold, merge_persons)
+from streams.cases.desk import Desk, carry_desk, rename_persons
 from streams.cases.signals import OrgsNamed, VoyageDeparted, VoyageReturned
 from streams.cases.fold import DEFAULT_CONFIG
 from streams.referrals import rule_referrals, stage_referrals
@@ -43,6 +45,7 @@ __all__ = ["Hub", "Outcome", "on_event", "on_person_merge", "on_tick", "on_opera
 class Hub:
     cases: CaseBook = field(default_factory=CaseBook)
     rules: RuleBook = field(default_factory=RuleBook)
+    desks: dict[str, Desk] = field(default_factory=dict)    # case id -> what its team lead decided (`on_desk`)
 
 
 @dataclass
@@ -110,7 +113,7 @@ def _view(hub: Hub, case: Case, states: list[AlertState]) -> dict[str, Any]:
     scopes = [person_scope(p.person_id) for p in case.persons] + [org_scope(o.org_key) for o in case.orgs]
     for scope in scopes:
         open_ids += [a.alert_id for a in rb.alerts.get(scope, ()) if a.case_id == case.case_id and is_open(a)]
-    return case_view(case, open_alert_ids=open_ids, deadlines=running_deadlines(states))
+    return case_view(case, open_alert_ids=open_ids, deadlines=running_deadlines(states), desk=hub.desks.get(case.case_id))
 
 
 def _case(hub: Hub, case: Case, now: datetime, windows: RuleWindows, out: _Out, *, view: bool = True,
@@ -191,7 +194,10 @@ def _apply(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, rename
         _move(rb, case_scope(removed.case_id), case_scope(into), lambda a, i=into: (i, a.subject), now, out)
         _drop_scope(rb, case_scope(removed.case_id))
         rb.referred[into] = tuple(dict.fromkeys((*rb.referred.get(into, ()), *rb.referred.pop(removed.case_id, ()))))
+        carry_desk(hub.desks, removed.case_id, into)
         out.views[removed.case_id] = case_view(removed, merged_into=into)
+    if renamed:
+        rename_persons(hub.desks, folded.changed, renamed)
     touched = _cross(hub, folded, now, windows, out)
     for case_id in dict.fromkeys([*folded.changed, *sorted(touched)]):
         case = hub.cases.case(case_id)
@@ -276,6 +282,7 @@ def on_expire(hub: Hub, now: datetime, *, windows: RuleWindows = DEFAULT_WINDOWS
                 out.alerts[alert.alert_id] = retire(alert, now)
         _drop_scope(hub.rules, case_scope(case.case_id))
         hub.rules.referred.pop(case.case_id, None)
+        hub.desks.pop(case.case_id, None)
     for pid, entry in list(hub.rules.persons.items()):
         kept = prune_person(entry, now, windows)
         if kept is None:

@@ -23,7 +23,7 @@ __all__ = ["ALL_PROVINCES", "AllProvinces", "Provinces", "search_cases", "count_
            "open_alerts", "possible_links", "search_referrals"]
 
 
-_INTERNAL = {"view_digest", "record_digest", "severity_rank", "state_rank", "case_file"}
+_INTERNAL = {"view_digest", "record_digest", "severity_rank", "state_rank", "case_file", "desk"}
 
 
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:

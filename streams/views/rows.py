@@ -100,6 +100,8 @@ def case_rows(view: Mapping[str, Any]) -> CaseRows:
         "view_digest": digest(view),
         "case_file": _case_file(view),
         "case_number": view.get("case_number"),
+        "owner": view.get("owner"),
+        "desk": _desk(view),
     }
     children = {
         "case_provinces": [{"case_id": cid, "province": p, "position": i} for i, p in enumerate(view.get("provinces", []))],
@@ -151,6 +153,31 @@ def _person_file(case_file: Mapping[str, Any] | None, person_id: str) -> dict[st
     return {**_NO_PERSON_FILE, **fields}
 
 
+def _iso(at: datetime | None) -> str | None:
+    return utc(at).isoformat() if at is not None else None
+
+
+def _at(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _desk(view: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The JSON of `cases.desk`: the view's desk fields but the owner (a column of its own), times
+    as ISO text; None for a case nobody has decided on."""
+    if not (view.get("owner") or view.get("status_decisions") or view.get("closed_at")):
+        return None
+    return {"owner_assigned_by": view.get("owner_assigned_by"), "owner_assigned_at": _iso(view.get("owner_assigned_at")),
+            "status_decisions": [{**d, "decided_at": _iso(d["decided_at"])} for d in view.get("status_decisions", [])],
+            "closed_by": view.get("closed_by"), "closed_at": _iso(view.get("closed_at"))}
+
+
+def _desk_fields(desk: Mapping[str, Any] | None) -> dict[str, Any]:
+    desk = desk or {}
+    return {"owner_assigned_by": desk.get("owner_assigned_by"), "owner_assigned_at": _at(desk.get("owner_assigned_at")),
+            "status_decisions": [{**d, "decided_at": _at(d["decided_at"])} for d in desk.get("status_decisions") or []],
+            "closed_by": desk.get("closed_by"), "closed_at": _at(desk.get("closed_at"))}
+
+
 def _ordered(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(rows, key=lambda r: r["position"])
 
@@ -180,6 +207,8 @@ def view_from_rows(case: Mapping[str, Any], children: Mapping[str, Iterable[Mapp
         "exploitation_types": list((case.get("case_file") or {}).get("exploitation_types") or []),
         "case_number": case.get("case_number"),
         "absorbed_case_numbers": list((case.get("case_file") or {}).get("absorbed_case_numbers") or []),
+        "owner": case.get("owner"),
+        **_desk_fields(case.get("desk")),
     }
 
 

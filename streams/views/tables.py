@@ -73,7 +73,12 @@ cases = sa.Table(
     sa.Column("case_file", sa.JSON, nullable=True,
               comment="The case file (issue 13): forms of exploitation, and per person id the HTCDS victim fields."),
     sa.Column("case_number", sa.String, nullable=True, comment="TH57-2569-0042: what operators say and search by."),
+    sa.Column("owner", sa.String, nullable=True,
+              comment="User name of the case's owner, set by the team lead (issue 13): the board shows it."),
+    sa.Column("desk", sa.JSON, nullable=True, comment=(
+        "The team lead's desk (issue 13): who assigned the owner and when, status decisions, closing.")),
     sa.Index(None, "case_number"),
+    sa.Index(None, "owner"),
     sa.Index(None, "lead_province", "updated_at"),
     sa.Index(None, "stage", "updated_at"),
     sa.Index(None, "updated_at"),

@@ -29,14 +29,19 @@ from typing import Any
 
 from schemas.catalogue import Catalogue, CatalogueError, load_catalogue
 
-__all__ = ["Refusal", "refusal", "action_refusal", "refused_record", "ACTION_SCHEMA", "ACTING_ROLES", "HUB_DLQ",
-           "REFUSED_SCHEMA", "ACTIONS_TOPIC"]
+__all__ = ["Refusal", "refusal", "action_refusal", "desk_refusal", "refused_record", "ACTION_SCHEMA", "ACTING_ROLES",
+           "DESK_KINDS", "DESK_AGENCY", "HUB_DLQ", "REFUSED_SCHEMA", "ACTIONS_TOPIC"]
 
 ACTION_SCHEMA = "sanpalang.hub.OperatorAction"
 ACTIONS_TOPIC = "operator.actions.v1"
 HUB_DLQ, REFUSED_SCHEMA = "dlq.hub.v1", "sanpalang.hub.RefusedRecord"
-ACTING_ROLES = frozenset({"national", "provincial"})
+ACTING_ROLES = frozenset({"national", "provincial", "team_lead"})
 """The console's roles that may act on alerts and links (`console.roles.PERMISSIONS`)."""
+DESK_KINDS = frozenset({"AssignOwner", "DecideStatus", "CloseCase"})
+"""Actions on a case's desk (issue 13): a team lead's only."""
+DESK_AGENCY = "social"
+"""PSDHS (the Provincial Office of Social Development and Human Security) leads the provincial MDT:
+its team lead decides on a case, and only its officers own one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,33 @@ def action_refusal(action: Mapping[str, Any], *, touched: Iterable[tuple[str, It
     if outside:
         return Refusal("out-of-scope", f"the action would change case(s) {', '.join(outside)}, outside the "
                                        f"operator's provinces {', '.join(sorted(provinces))}")
+    return None
+
+
+def desk_refusal(action: Mapping[str, Any], *, lead_province: str, closed: bool) -> Refusal | None:
+    """None when the action's recorded operator may take this desk action on a case led in
+    `lead_province` (`closed`: the case's team lead closed it already).
+
+    Only a team lead of PSDHS whose provinces include the case's lead province decides on it: not a
+    national or provincial operator, not a team lead of a province the case merely touches. An owner
+    must be a PSDHS officer of the lead province, as the console knew them when the team lead
+    assigned them. A closed case takes no more decisions (closing it again is harmless)."""
+    operator = action.get("operator")
+    if action.get("role") != "team_lead" or action.get("agency") != DESK_AGENCY:
+        return Refusal("no-authority", f"operator {operator!r} acted as {action.get('role')!r} of "
+                                       f"{action.get('agency')!r}, not as a team lead of {DESK_AGENCY}")
+    provinces = frozenset(action.get("provinces") or ())
+    if lead_province not in provinces or action.get("province") != lead_province:
+        return Refusal("out-of-scope", f"the case is led in {lead_province}, not one of the team lead's provinces "
+                                       f"{', '.join(sorted(provinces)) or '(none)'}")
+    kind = action.get("kind")
+    if closed and kind != "CloseCase":
+        return Refusal("case-closed", f"case {action.get('case_id')} is closed: no more {kind}")
+    if kind == "AssignOwner":
+        if not action.get("owner"):
+            return Refusal("no-owner", "an assignment that names no owner")
+        if action.get("owner_agency") != DESK_AGENCY or lead_province not in (action.get("owner_provinces") or ()):
+            return Refusal("wrong-owner", f"{action.get('owner')!r} is not a {DESK_AGENCY} officer of {lead_province}")
     return None
 
 

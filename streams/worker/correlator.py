@@ -29,6 +29,7 @@ start and publishing nothing until it reaches the first entry it has not committ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,10 +43,12 @@ from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer, shown
 from streams.privacy.consent import ConsentLedger
+from streams.cases.desk import DECISION_BASES, TRAFFICKING_STATUSES, assign_owner, close_case, decide_status
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
+from streams.rules.desk import on_desk
 from streams.rules.process import Outcome
-from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, action_refusal,
-                                     refused_record)
+from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, DESK_KINDS, HUB_DLQ, REFUSED_SCHEMA, Refusal,
+                                     action_refusal, desk_refusal, refused_record)
 from streams.worker.reorder import REPLAY_WINDOW, EventTimeBuffer
 
 __all__ = ["Correlator", "Output", "CASES_TOPIC", "ALERTS_TOPIC", "LINKS_TOPIC", "referrals_topic",
@@ -180,7 +183,39 @@ class Correlator:
                 return [self._refused(action, refused)]
             decide = self._confirm if kind == "ConfirmLink" else self._reject
             return decide(action["person_id"], action["candidate_id"])
+        if kind in DESK_KINDS and action.get("case_id"):
+            return self._desk(action, at)
         return []                            # Escalate: the console records it
+
+    def _desk(self, action: Mapping[str, Any], at: datetime) -> list[Output]:
+        """A team lead's decision on a case (`streams.cases.desk`), refused outside their scope
+        (`admission.desk_refusal`). A case no longer held (expired, merged away: its last view
+        names the survivor), or a decision about a person not in it on the side of the exploited
+        (a suspect, a witness), changes nothing."""
+        case = self.hub.cases.case(action["case_id"])
+        if case is None:
+            return []
+        desk = self.hub.desks.get(case.case_id)
+        refused = desk_refusal(action, lead_province=case.lead_province, closed=desk is not None and desk.closed)
+        if refused is not None:
+            return [self._refused(action, refused)]
+        by, kind = action["operator"], action["kind"]
+        if kind == "AssignOwner":
+            change = functools.partial(assign_owner, owner=action["owner"], by=by, at=at)
+        elif kind == "CloseCase":
+            change = functools.partial(close_case, by=by, at=at)
+        else:
+            person = self._current(action.get("person_id") or "")
+            found = case.person(person)
+            if found is None or not found.joinable:     # a status is decided of a (possible) victim only
+                return []
+            status, basis = action.get("trafficking_status"), action.get("status_basis")
+            if status not in TRAFFICKING_STATUSES or basis not in DECISION_BASES:
+                return [self._refused(action, Refusal("bad-decision", f"status {status!r} on {basis!r}: not a "
+                                                                      f"decision a team lead records"))]
+            change = functools.partial(decide_status, person_id=person, status=action["trafficking_status"],
+                                       basis=action["status_basis"], by=by, at=at, note=action.get("note"))
+        return self._outcome(on_desk(self.hub, case.case_id, change, at))
 
     @staticmethod
     def _refused(action: Mapping[str, Any], refused: Refusal) -> Output:

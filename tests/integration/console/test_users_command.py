@@ -59,6 +59,31 @@ class TestUsersCommand:
         assert run(settings, "add", "x1", "--role", "provincial", "--password-stdin", stdin="a long enough password\n") == 2
         assert "province" in capsys.readouterr().err
 
+    def test_a_psdhs_team_lead_an_officer_with_an_agency_and_a_provincial_liaison_are_added(self, settings):
+        pw = "a long enough password\n"
+        assert run(settings, "add", "lead.cri", "--role", "team_lead", "--agency", "social", "--province", "TH-57",
+                   "--password-stdin", stdin=pw) == 0
+        assert run(settings, "add", "officer.cri", "--role", "provincial", "--agency", "social", "--province", "TH-57",
+                   "--password-stdin", stdin=pw) == 0
+        assert run(settings, "add", "liaison.cri", "--role", "liaison", "--agency", "police", "--province", "TH-57",
+                   "--password-stdin", stdin=pw) == 0
+        hub = open_hub(settings.db_url)
+        with hub.writer.connect() as conn:
+            found = {p.name: (p.role.value, p.agency, p.provinces) for p in accounts.list_users(conn)}
+        hub.writer.dispose()
+        hub.reader.dispose()
+        assert found["lead.cri"] == ("team_lead", "social", {"TH-57"})
+        assert found["officer.cri"] == ("provincial", "social", {"TH-57"})
+        assert found["liaison.cri"] == ("liaison", "police", {"TH-57"})
+
+    def test_a_team_lead_of_another_agency_or_a_liaison_without_a_province_is_refused(self, settings, capsys):
+        pw = "a long enough password\n"
+        assert run(settings, "add", "lead.x", "--role", "team_lead", "--agency", "police", "--province", "TH-57",
+                   "--password-stdin", stdin=pw) == 2
+        assert "PSDHS" in capsys.readouterr().err
+        assert run(settings, "add", "liaison.x", "--role", "liaison", "--agency", "police", "--password-stdin", stdin=pw) == 2
+        assert "province" in capsys.readouterr().err
+
     def test_a_short_password_is_refused(self, settings):
         assert run(settings, "add", "x2", "--role", "auditor", "--password-stdin", stdin="short\n") == 2
 

@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 USERS = {  # name: (role, provinces, agency)
     "nat": (Role.NATIONAL, frozenset(), None),
     "prov57": (Role.PROVINCIAL, frozenset({"TH-57"}), None),
-    "liaison.police": (Role.LIAISON, frozenset(), "police"),
+    "liaison.police": (Role.LIAISON, frozenset({"TH-57", "TH-50"}), "police"),
     "auditor": (Role.AUDITOR, frozenset(), None),
 }
 CASE_57, CASE_10 = "case_57_0001", "case_10_0001"

@@ -31,6 +31,20 @@ class TestCaseRows:
         rows = R.case_rows(record)
         assert R.view_from_rows(rows.case, rows.children) == record
 
+    def test_a_team_leads_desk_reads_back_with_the_owner_in_its_own_column(self):
+        decided = datetime(2026, 12, 6, 3, tzinfo=timezone.utc)
+        record = view(owner="officer57", owner_assigned_by="lead57", owner_assigned_at=decided,
+                      status_decisions=[{"person_id": "p1", "trafficking_status": "ActualVictimOfTrafficking",
+                                         "basis": "NonPoliceGovernmentalOrganization", "decided_by": "lead57",
+                                         "decided_at": decided, "note": None}],
+                      closed_by="lead57", closed_at=decided + timedelta(days=1), status="Closed")
+        rows = R.case_rows(record)
+        assert rows.case["owner"] == "officer57" and rows.case["desk"]["closed_at"] == "2026-12-07T03:00:00+00:00"
+        assert R.view_from_rows(rows.case, rows.children) == record
+
+    def test_a_case_nobody_decided_on_has_no_desk(self):
+        assert R.case_rows(view()).case["desk"] is None
+
     def test_list_order_survives_shuffled_rows(self):
         record = view(provinces=["TH-10", "TH-57", "TH-50"])
         rows = R.case_rows(record)
