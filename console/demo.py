@@ -1,4 +1,5 @@
-"""Demo sign-ins for `make demo`: one national and one provincial operator, fresh passwords each run.
+"""Demo sign-ins for `make demo`: a national and a provincial operator and Chiang Rai's PSDHS team
+lead, fresh passwords each run.
 
     from console.demo import ensure_demo_users
     for line in ensure_demo_users(settings.db_url):     # creates or resets them
@@ -15,14 +16,15 @@ import sqlalchemy as sa
 
 from console import accounts, store
 from console.credentials import hash_password
-from console.roles import Role
+from console.roles import DESK_AGENCY, Role
 from console.server import open_hub
 
 __all__ = ["ensure_demo_users", "remove_demo_users", "DEMO_USERS"]
 
-DEMO_USERS: tuple[tuple[str, Role, frozenset[str], str], ...] = (
-    ("demo.national", Role.NATIONAL, frozenset(), "national operator"),
-    ("demo.chiangrai", Role.PROVINCIAL, frozenset({"TH-57"}), "provincial operator (Chiang Rai, TH-57)"),
+DEMO_USERS: tuple[tuple[str, Role, frozenset[str], str | None, str], ...] = (
+    ("demo.national", Role.NATIONAL, frozenset(), None, "national operator"),
+    ("demo.chiangrai", Role.PROVINCIAL, frozenset({"TH-57"}), None, "provincial operator (Chiang Rai, TH-57)"),
+    ("demo.teamlead", Role.TEAM_LEAD, frozenset({"TH-57"}), DESK_AGENCY, "PSDHS team lead (Chiang Rai, TH-57)"),
 )
 
 
@@ -32,10 +34,11 @@ def ensure_demo_users(database_url: str, users=DEMO_USERS) -> list[str]:
     lines = []
     try:
         with hub.writer.begin() as conn:
-            for name, role, provinces, what in users:
+            for name, role, provinces, agency, what in users:
                 password = secrets.token_urlsafe(9)
                 if accounts.load_principal(conn, name) is None:
-                    accounts.add_user(conn, name, role, password, provinces=provinces, at=datetime.now(timezone.utc))
+                    accounts.add_user(conn, name, role, password, provinces=provinces, agency=agency,
+                                      at=datetime.now(timezone.utc))
                 else:
                     conn.execute(sa.update(store.users).where(store.users.c.name == name)
                                  .values(password_hash=hash_password(password)))

@@ -69,6 +69,7 @@ def test_the_demo_runs_the_whole_hub_and_stops_everything_it_started(tmp_path, k
     assert f"the console: http://127.0.0.1:{base}/" in done.stderr
     assert "national operator: demo.national / " in done.stderr
     assert "provincial operator (Chiang Rai, TH-57): demo.chiangrai / " in done.stderr
+    assert "PSDHS team lead (Chiang Rai, TH-57): demo.teamlead / " in done.stderr
     engine = sa.create_engine(f"sqlite:///{home / 'hub.db'}")
     with engine.connect() as conn:
         cases = conn.execute(sa.text("select count(*) from cases")).scalar_one()
