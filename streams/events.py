@@ -23,11 +23,14 @@ from typing import Any, NamedTuple
 __all__ = ["Event", "EventPerson", "EventOrganisation", "SourceRef", "as_utc", "as_date"]
 
 _EPOCH = date(1970, 1, 1)
+_TYPES: dict[str, str] = {}      # full schema name -> its last part, interned (a few dozen names)
 
 
 def as_utc(value: datetime | int) -> datetime:
     """An aware UTC datetime from a decoded timestamp (aware datetime, or int milliseconds)."""
     if isinstance(value, datetime):
+        if value.tzinfo is timezone.utc:       # as fastavro decodes them
+            return value
         if value.tzinfo is None:
             raise ValueError("naive datetime: event times must be timezone-aware")
         return value.astimezone(timezone.utc)
@@ -78,11 +81,14 @@ class EventPerson(NamedTuple):
     @classmethod
     def of(cls, person: Mapping[str, Any]) -> EventPerson:
         """From a decoded `sanpalang.common.Person` (absent optional fields take their defaults)."""
-        return cls(person["person_ref"], sys.intern(person.get("role") or "Other"),
-                   tuple(n["full"] for n in person.get("names") or () if n.get("full")),
-                   as_date(person.get("date_of_birth")), person.get("dob_precision") or "Unknown",
-                   person.get("age_years"), person.get("sex") or "Unknown", person.get("nationality"),
-                   tuple((i.get("kind"), i["value"]) for i in person.get("identifiers") or () if i.get("value")))
+        get = person.get
+        born, names, identifiers = get("date_of_birth"), get("names"), get("identifiers")
+        return cls._make((
+            person["person_ref"], sys.intern(get("role") or "Other"),
+            tuple([n["full"] for n in names if n.get("full")]) if names else (),
+            born if born is None or born.__class__ is date else as_date(born), get("dob_precision") or "Unknown",
+            get("age_years"), get("sex") or "Unknown", get("nationality"),
+            tuple([(i.get("kind"), i["value"]) for i in identifiers if i.get("value")]) if identifiers else ()))
 
 
 class EventOrganisation(NamedTuple):
@@ -98,9 +104,9 @@ class EventOrganisation(NamedTuple):
 
     @classmethod
     def of(cls, org: Mapping[str, Any]) -> EventOrganisation:
-        return cls(org["org_ref"], sys.intern(str(org.get("kind") or "Other")), str(org.get("name") or ""),
-                   org.get("registration_number"), org.get("vessel_registration"), org.get("licence"),
-                   org.get("province"))
+        get = org.get
+        return cls._make((org["org_ref"], sys.intern(str(get("kind") or "Other")), str(get("name") or ""),
+                          get("registration_number"), get("vessel_registration"), get("licence"), get("province")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +133,17 @@ class Event:
         without the envelope's required fields or with a naive time."""
         env = record["envelope"]
         source = env["source"]
-        return cls(
-            name=name, event_type=sys.intern(name.rsplit(".", 1)[-1]), event_id=env["event_id"],
-            agency=sys.intern(env["agency"]),
-            source=SourceRef(source["system"], source.get("record_id") or "", source.get("record_version")),
-            province=sys.intern(env["province"]), occurred_at=as_utc(env["occurred_at"]),
-            recorded_at=as_utc(env["recorded_at"]),
-            persons=tuple(EventPerson.of(p) for p in env.get("persons") or ()),
-            organisations=tuple(EventOrganisation.of(o) for o in env.get("organisations") or ()),
-            agency_case_ref=env.get("agency_case_ref") or None,
-            details=MappingProxyType({k: v for k, v in record.items() if k != "envelope"}))
+        persons, organisations = env.get("persons"), env.get("organisations")
+        details = dict(record)
+        del details["envelope"]
+        return cls(   # positional, in the order of the fields: one event at a time is the worker's hot path
+            name, _TYPES.get(name) or _TYPES.setdefault(name, sys.intern(name.rsplit(".", 1)[-1])), env["event_id"],
+            sys.intern(env["agency"]),
+            SourceRef(source["system"], source.get("record_id") or "", source.get("record_version")),
+            sys.intern(env["province"]), as_utc(env["occurred_at"]), as_utc(env["recorded_at"]),
+            tuple([EventPerson.of(p) for p in persons]) if persons else (),
+            tuple([EventOrganisation.of(o) for o in organisations]) if organisations else (),
+            env.get("agency_case_ref") or None, MappingProxyType(details))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # a mappingproxy does not pickle, and the correlator's waiting events go into snapshots
