@@ -75,6 +75,7 @@ def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 
     from connectors.routing import route
     from simulator import generate
     from simulator.batches import plan
+    from streams.events import EventPerson
     from streams.matching.persons import person_record
 
     feed = generate(seed, start_at=start_at, **options)
@@ -91,7 +92,8 @@ def simulator_persons(seed: int, *, start_at: datetime = START_AT, batch: int = 
                     true_id = truth[ref].get(person["person_ref"])
                     if true_id is None:
                         continue
-                    record = person_record(person, occurred_at=envelope["occurred_at"], province=envelope["province"])
+                    record = person_record(EventPerson.of(person), occurred_at=envelope["occurred_at"],
+                                           province=envelope["province"])
                     found.append((envelope["occurred_at"], len(found), SimulatedPerson(
                         record, true_id, envelope["occurred_at"], envelope["event_id"], person["person_ref"],
                         agency, person)))

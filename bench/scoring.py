@@ -33,11 +33,11 @@ def scenario_feed(seed: int = 7, *, start_at: datetime = SCENARIO_START, lifecyc
 def org_keys(truth: Mapping[str, Any]) -> dict[str, str]:
     """Truth organisation id -> the hub's organisation key."""
     from streams.cases import org_key
+    from streams.events import EventOrganisation
     keys = {}
     for oid, org in truth["organisations"].items():
-        found = org_key({"kind": org["kind"], "name": org["name"], "registration_number": org["registration"],
-                         "vessel_registration": org["vessel_registration"], "province": org["province"]},
-                        org["province"])
+        found = org_key(EventOrganisation(oid, org["kind"], org["name"], org["registration"],
+                                          org["vessel_registration"], None, org["province"]), org["province"])
         if found is not None:
             keys[oid] = found.key
     return keys

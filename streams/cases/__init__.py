@@ -4,7 +4,7 @@ Pure: no Kafka, SQL, faust or clock here; `now` is passed in. State is a `CaseBo
 namespaces; every decision returns a value (`Folded`: a `Delta` to apply, the cases changed, the
 cases merged away, the signals for the cross-case rules).
 
-    folded = fold(book, name, event, person_ids, now)     # one decoded event
+    folded = fold(book, event, person_ids, now)           # one `streams.events.Event`
     book.apply(folded.delta)
     folded = merge_persons(book, merged_ids, into_id, now)  # the matcher merged persons
     book.apply(folded.delta)

@@ -1,5 +1,5 @@
-"""Reading one decoded agency event into a `Fact`: what the fold and the rules need of it, with
-hub person ids in place of the event's local person references.
+"""Reading one agency event (`streams.events.Event`) into a `Fact`: what the fold and the rules need
+of it, with hub person ids in place of the event's local person references.
 
 Which events can open a case, which mark a *new* situation, which persons join cases and which
 organisations they flag are declared here (tables) and in readers.py (per event type).
@@ -7,7 +7,6 @@ organisations they flag are declared here (tables) and in readers.py (per event 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +15,10 @@ from typing import Any, NamedTuple
 from streams.cases.ages import DobRange, dob_range, is_minor_on, local_date
 from streams.cases.model import Mark, MarkKind as K, Period, PersonFile, Voyage
 from streams.cases.orgs import OrgKey
-from streams.cases.readers import CREW_LISTS, READERS, PortIn, Reader, as_utc
+from streams.cases.readers import CREW_LISTS, READERS, PortIn, Reader
+from streams.events import Event, EventPerson
 
-__all__ = ["Fact", "FactPerson", "PortIn", "PersonIds", "read_event", "as_utc",
-           "OPENING", "NEW_SITUATION", "CREW_LISTS"]
+__all__ = ["Fact", "FactPerson", "PortIn", "PersonIds", "read_event", "OPENING", "NEW_SITUATION", "CREW_LISTS"]
 
 PersonIds = Mapping[tuple[str, str], str]
 """(event_id, person_ref) -> hub person id, from the matcher (persons.links.v1)."""
@@ -87,18 +86,17 @@ def _files(r: Reader, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
                             d.get("decided_by_name")) for ref in refs)
 
 
-def _person(r: Reader, p: Mapping[str, Any]) -> FactPerson:
-    dob = dob_range(p.get("date_of_birth"), p.get("dob_precision"), p.get("age_years"), r.at)
-    return FactPerson(r.pid(p["person_ref"]), sys.intern(p.get("role") or "Other"), p.get("nationality"), dob)
+def _person(r: Reader, p: EventPerson) -> FactPerson:
+    dob = dob_range(p.date_of_birth, p.dob_precision, p.age_years, r.at)
+    return FactPerson(r.pid(p.ref), p.role, p.nationality, dob)
 
 
-def read_event(name: str, record: Mapping[str, Any], person_ids: PersonIds) -> Fact:
-    """The fact of one decoded event (`schemas.decode` output: full schema name and record)."""
-    event_type = sys.intern(name.rsplit(".", 1)[-1])
-    r = Reader(event_type, record, person_ids, event_type in OPENING)
-    agency = sys.intern(str(r.env.get("agency") or name.split(".")[1]))
-    READERS.get(agency, lambda *_: None)(r, record)
-    everyone = [_person(r, p) for p in r.env.get("persons") or ()]
+def read_event(event: Event, person_ids: PersonIds) -> Fact:
+    """The fact of one event."""
+    event_type, details = event.event_type, event.details
+    r = Reader(event, person_ids, event_type in OPENING)
+    READERS.get(event.agency, lambda *_: None)(r, details)
+    everyone = [_person(r, p) for p in event.persons]
     today = local_date(r.at)
     minors = [fp for fp in everyone if is_minor_on(fp.dob, today)]
     crew_list = event_type in CREW_LISTS
@@ -112,13 +110,12 @@ def read_event(name: str, record: Mapping[str, Any], person_ids: PersonIds) -> F
         if fp.role == "Suspect" and not any(m.kind == K.SUSPECT and m.subject == fp.person_id for m in r.marks):
             r.mark(K.SUSPECT, fp.person_id)
     r.appearances.extend((m.subject, "suspect") for m in r.marks if m.kind == K.SUSPECT)
-    ref = r.env.get("agency_case_ref")
     return Fact(
-        event_id=r.event_id, event_type=event_type, agency=agency, province=r.province,
-        occurred_at=r.at, agency_case_ref=ref or None, persons=tuple(persons),
+        event_id=r.event_id, event_type=event_type, agency=event.agency, province=r.province,
+        occurred_at=r.at, agency_case_ref=event.agency_case_ref, persons=tuple(persons),
         orgs=tuple(dict.fromkeys(r.orgs.values())), flagged=tuple(dict.fromkeys(r.flagged)),
         joiners=tuple(joiners), marks=tuple(r.marks), opens=r.opens or bool(minors),
         new_situation=event_type in NEW_SITUATION, ends=tuple(p for p in r.ends if p),
         appearances=tuple(dict.fromkeys(r.appearances)), voyage=r.voyage, port_in=r.port_in,
-        signals_flags=r.signals_flags, files=_files(r, record),
-        exploitation=tuple(record.get("suspected_exploitation") or record.get("exploitation_types") or ()))
+        signals_flags=r.signals_flags, files=_files(r, details),
+        exploitation=tuple(details.get("suspected_exploitation") or details.get("exploitation_types") or ()))

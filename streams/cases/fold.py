@@ -23,10 +23,8 @@ redelivery is harmless; the same events in the same order give the same cases an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from streams.cases.book import CaseBook, Delta
 from streams.cases.casework import add_fact, merge_cases, new_case
@@ -38,6 +36,7 @@ from streams.cases.ids import BE_OFFSET, case_id_for, case_number, number_key
 from streams.cases.model import Case, Mark, MarkKind, TimelineEntry
 from streams.cases.orgs import OrgKey, fold_name, name_keys
 from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, Signal, VoyageDeparted, VoyageReturned
+from streams.events import Event
 
 __all__ = ["Folded", "fold", "fold_fact", "DEFAULT_CONFIG"]
 
@@ -58,10 +57,10 @@ class Folded:
     duplicate: bool = False
 
 
-def fold(book: CaseBook, name: str, event: Mapping[str, Any], person_ids: PersonIds, now: datetime,
+def fold(book: CaseBook, event: Event, person_ids: PersonIds, now: datetime,
          config: FoldConfig = DEFAULT_CONFIG) -> Folded:
-    """Fold one decoded event (`schemas.decode` gives `name, event`) into the book's cases."""
-    return fold_fact(book, read_event(name, event, person_ids), now, config)
+    """Fold one event into the book's cases."""
+    return fold_fact(book, read_event(event, person_ids), now, config)
 
 
 def _ref_key(agency: str, ref: str) -> str:

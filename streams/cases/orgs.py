@@ -11,10 +11,10 @@
 from __future__ import annotations
 
 import functools
-import sys
 import unicodedata
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from streams.events import EventOrganisation
 
 __all__ = ["OrgKey", "org_key", "fold_name", "vessel_key", "name_keys"]
 
@@ -47,22 +47,21 @@ def _compact(value: str | None) -> str:
     return "".join((value or "").split()).upper()
 
 
-def org_key(org: Mapping[str, Any], event_province: str) -> OrgKey | None:
+def org_key(org: EventOrganisation, event_province: str) -> OrgKey | None:
     """The hub key of one envelope organisation; None when it has neither registration nor name."""
-    kind = sys.intern(str(org.get("kind") or "Other"))
-    name = str(org.get("name") or "").strip()
-    vessel = _compact(org.get("vessel_registration"))
-    recorded = org.get("province") or None
+    kind, name = org.kind, org.name.strip()
+    vessel = _compact(org.vessel_registration)
+    recorded = org.province or None
     if vessel:
         return OrgKey(f"vessel:{vessel}", kind, name, True, recorded)
-    registration = _compact(org.get("registration_number"))
+    registration = _compact(org.registration_number)
     if registration:
         digits = "".join(c for c in registration if c.isdigit())
         return OrgKey(f"org:{digits or registration}", kind, name, True, recorded)
     folded = fold_name(name)
     if not folded:
         return None
-    province = (org.get("province") or event_province or "").lower()
+    province = (org.province or event_province or "").lower()
     return OrgKey(f"{kind.lower()}:{province}:{folded}", kind, name, False, recorded)
 
 

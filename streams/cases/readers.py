@@ -3,28 +3,18 @@ organisations it flags. Used by `read_event` (events.py), which declares what op
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from streams.cases.model import JOIN_ROLES, WHOLE_CASE, Mark, MarkKind as K, Voyage
 from streams.cases.orgs import OrgKey, org_key, vessel_key
+from streams.events import Event, as_utc
 
-__all__ = ["Reader", "PortIn", "as_utc", "READERS", "CREW_LISTS"]
+__all__ = ["Reader", "PortIn", "READERS", "CREW_LISTS"]
 
 CREW_LISTS = frozenset({"PipoPortOutReported", "PipoPortInReported"})
 """Routine crew lists: their persons join nothing and enter a case only when mismatched (or minors)."""
-
-
-def as_utc(value: datetime | int) -> datetime:
-    """An aware UTC datetime from a decoded timestamp (aware datetime, or int milliseconds)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: event times must be timezone-aware")
-        return value.astimezone(timezone.utc)
-    return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
 
 
 class PortIn(NamedTuple):
@@ -38,19 +28,16 @@ class PortIn(NamedTuple):
 class Reader:
     """Collects what one event says; the agency functions below fill it."""
 
-    def __init__(self, event_type: str, record: Mapping[str, Any], person_ids: Mapping, opens: bool):
-        env = record["envelope"]
-        self.type, self.record, self.env = event_type, record, env
-        self.event_id = env["event_id"]
-        self.at = as_utc(env["occurred_at"])
-        self.province = sys.intern(env["province"])
+    def __init__(self, event: Event, person_ids: Mapping, opens: bool):
+        self.type, self.event_id = event.event_type, event.event_id
+        self.at, self.province = event.occurred_at, event.province
         self._ids = person_ids
-        self.roles = {p["person_ref"]: p.get("role") or "Other" for p in env.get("persons") or ()}
+        self.roles = {p.ref: p.role for p in event.persons}
         self.orgs: dict[str, OrgKey] = {}
-        for org in env.get("organisations") or ():
+        for org in event.organisations:
             key = org_key(org, self.province)
             if key is not None:
-                self.orgs[org["org_ref"]] = key
+                self.orgs[org.ref] = key
         self.marks: list[Mark] = []
         self.flagged: list[str] = []
         self.focal: list[str] = []

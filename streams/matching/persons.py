@@ -1,4 +1,4 @@
-"""From a person in an event (the Avro `sanpalang.common.Person` shape) to a matcher record.
+"""From a person in an event (`streams.events.EventPerson`) to a matcher record.
 
 The record has the columns of `persons.toml` beside this file:
 - `name`: every spelling the source holds (Thai script is romanised by `name_key` when compared);
@@ -11,16 +11,15 @@ The record has the columns of `persons.toml` beside this file:
 - identifiers by kind: `national_id` holds Thai IDs and pink card numbers together (the same
   13-digit numbering: a migrant's pink card number may be filed as either), then `passport`,
   `work_permit`, `border_pass`, `phone`, `other_id`.
-Dates may arrive as `date`, ISO text (JSON examples) or days since 1970 (raw Avro int).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date
 from importlib import resources
 from typing import Any
 
+from streams.events import EventPerson
 from streams.matching.params import Parameters
 from streams.matching.spec import Spec, parse_spec
 
@@ -34,7 +33,6 @@ _ID_COLUMNS = {
 }
 PARAMETERS_FILE = "persons.params.json"
 PERSON_COLUMNS = ("name", "date_of_birth", "sex", "nationality", "province", *dict.fromkeys(_ID_COLUMNS.values()))
-_EPOCH = date(1970, 1, 1)
 
 
 def persons_text() -> str:
@@ -60,42 +58,20 @@ def load_persons_parameters() -> Parameters:
     return params
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int):
-        return _EPOCH + timedelta(days=value)
-    text = str(value).strip()
-    if not text:
-        return None
-    if len(text) > 10:  # an ISO timestamp
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    return date.fromisoformat(text)
-
-
-def person_record(person: Mapping[str, Any], *, occurred_at: Any = None, province: str | None = None) -> dict[str, Any]:
-    """The matcher record of one event person; `occurred_at` (the event's) dates a given age,
-    `province` is the event's (`envelope.province`)."""
+def person_record(person: EventPerson, *, occurred_at: date | None = None,
+                  province: str | None = None) -> dict[str, Any]:
+    """The matcher record of one event person; `occurred_at` (the event's day, or its time: the
+    worker gives UTC) dates a given age, `province` is the event's (`Event.province`)."""
     record: dict[str, Any] = {column: [] for column in PERSON_COLUMNS}
-    record["name"] = [n["full"] for n in person.get("names") or () if n.get("full")]
-    born = _as_date(person.get("date_of_birth"))
-    precision = person.get("dob_precision") or "Unknown"
-    if born is not None:
-        record["date_of_birth"] = [(born, "Estimated" if precision == "Unknown" else precision)]
-    elif person.get("age_years") is not None and occurred_at is not None:
-        on = _as_date(occurred_at)
-        if on is not None:
-            record["date_of_birth"] = [(date(on.year - int(person["age_years"]), 1, 1), "Estimated")]
-    sex = person.get("sex")
-    record["sex"] = [sex] if sex and sex != "Unknown" else []
-    record["nationality"] = [person["nationality"]] if person.get("nationality") else []
+    record["name"] = list(person.names)
+    if person.date_of_birth is not None:
+        precision = person.dob_precision
+        record["date_of_birth"] = [(person.date_of_birth, "Estimated" if precision == "Unknown" else precision)]
+    elif person.age_years is not None and occurred_at is not None:
+        record["date_of_birth"] = [(date(occurred_at.year - int(person.age_years), 1, 1), "Estimated")]
+    record["sex"] = [person.sex] if person.sex and person.sex != "Unknown" else []
+    record["nationality"] = [person.nationality] if person.nationality else []
     record["province"] = [province] if province else []
-    for identifier in person.get("identifiers") or ():
-        column = _ID_COLUMNS.get(identifier.get("kind"), "other_id")
-        if identifier.get("value"):
-            record[column].append(identifier["value"])
+    for kind, value in person.identifiers:
+        record[_ID_COLUMNS.get(kind, "other_id")].append(value)
     return record

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from connectors.normalise import thai_id_check_digit
+from streams.events import EventPerson
 
 __all__ = ["febrl_like", "agency_persons"]
 
@@ -148,7 +149,7 @@ def _thai_id(rng: random.Random, first: str) -> str:
 
 
 def agency_persons(persons: int = 1000, records: int = 2000, *, seed: int = 0,
-                   first_date: date = date(2024, 1, 1)) -> Iterator[tuple[int, dict[str, Any], date]]:
+                   first_date: date = date(2024, 1, 1)) -> Iterator[tuple[int, EventPerson, date]]:
     """`records` event persons drawn from `persons` people: `(truth, person, occurred_on)`.
 
     Each person appears once before any repeat, then repeats pick people at random.
@@ -180,7 +181,7 @@ def agency_persons(persons: int = 1000, records: int = 2000, *, seed: int = 0,
     order = list(range(persons)) + [rng.randrange(persons) for _ in range(max(0, records - persons))]
     for step, number in enumerate(order[:records]):
         occurred = first_date + timedelta(days=step * 365 // max(records, 1))
-        yield number, _observe(rng, people[number], occurred), occurred
+        yield number, EventPerson.of(_observe(rng, people[number], occurred)), occurred
 
 
 def _observe(rng: random.Random, person: tuple, occurred: date) -> dict[str, Any]:

@@ -9,7 +9,8 @@ survivor. A later `ConsentRecorded` does not restore it: the tokens stay out (do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+
+from streams.events import Event
 
 __all__ = ["ConsentLedger", "WITHDRAWN_EVENT"]
 
@@ -20,12 +21,12 @@ class ConsentLedger:
     def __init__(self) -> None:
         self.withdrawn: set[str] = set()
 
-    def observe(self, name: str, record: Mapping[str, Any], person_ids: Mapping[tuple[str, str], str]) -> bool:
+    def observe(self, event: Event, person_ids: Mapping[tuple[str, str], str]) -> bool:
         """An event correlated; `person_ids`: (event id, person ref) -> hub person id. True when it
         withdrew a person's consent."""
-        if name != WITHDRAWN_EVENT:
+        if event.name != WITHDRAWN_EVENT:
             return False
-        person = person_ids.get((record["envelope"]["event_id"], record.get("person_ref") or ""))
+        person = person_ids.get((event.event_id, event.details.get("person_ref") or ""))
         if person is None:
             return False
         self.withdrawn.add(person)

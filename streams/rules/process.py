@@ -4,7 +4,7 @@ one place (one partition). Every decision is made by the pure functions (`fold`,
 tables behind the same mapping interface) and return what to publish.
 
     hub = Hub()
-    out = on_event(hub, name, event, person_ids, now)   # each decoded intake event
+    out = on_event(hub, event, person_ids, now)         # each intake event (`streams.events.Event`)
     out = on_person_merge(hub, merged_ids, into, now)   # each matcher merge (before the event)
     out = on_tick(hub, now)                             # timer: when min(hub.rules.timers) <= now
     out = on_operator(hub, alert_id, "acknowledge", at) # console actions ("resolve" too)
@@ -29,6 +29,7 @@ from streams.cases import (Case, CaseBook, CaseMerged, Folded, FoldConfig, OrgFl
 from streams.cases.desk import Desk, carry_desk, rename_persons
 from streams.cases.signals import OrgsNamed, VoyageDeparted, VoyageReturned
 from streams.cases.fold import DEFAULT_CONFIG
+from streams.events import Event
 from streams.referrals import rule_referrals, stage_referrals
 from streams.rules.book import RuleBook, case_scope, org_scope, person_scope
 from streams.rules.cross import (absorb_org, absorb_person, merge_org_entries, merge_person_entries, prune_org,
@@ -211,10 +212,10 @@ def _apply(hub: Hub, folded: Folded, now: datetime, windows: RuleWindows, rename
     return out.outcome(folded.case_id)
 
 
-def on_event(hub: Hub, name: str, event: Mapping[str, Any], person_ids: PersonIds, now: datetime, *,
+def on_event(hub: Hub, event: Event, person_ids: PersonIds, now: datetime, *,
              windows: RuleWindows = DEFAULT_WINDOWS, config: FoldConfig = DEFAULT_CONFIG) -> Outcome:
-    """One decoded intake event (`name, event = schemas.decode(value)`), with its persons' hub ids."""
-    folded = fold(hub.cases, name, event, person_ids, now, config)
+    """One intake event, with its persons' hub ids."""
+    folded = fold(hub.cases, event, person_ids, now, config)
     if folded.duplicate:
         return Outcome(case_id=folded.case_id)
     return _apply(hub, folded, now, windows)

@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import schemas
 
-from streams.cases.readers import as_utc
 from streams.cases.upkeep import cases_of_persons
+from streams.events import Event, as_utc
 from streams.matching import Decision, DecisionKind, Matcher
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec
 from streams.privacy import for_consumer, shown
@@ -111,9 +111,10 @@ class Correlator:
 
     # --- entries of the lane --------------------------------------------------------------
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
-        """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
-        envelope = record["envelope"]
-        event_id, agency = envelope["event_id"], envelope["agency"]
+        """A decoded intake event (`schemas.decode` output), read here once into an `Event`; it is
+        correlated once the watermark passes it (`reorder`)."""
+        event = Event.of(name, record)
+        event_id, agency = event.event_id, event.agency
         first = self._events.get(event_id)
         if first == agency:                  # a connector may send a record twice
             return []
@@ -121,42 +122,39 @@ class Correlator:
             event_id = f"{agency}:{event_id}"    # so this event keeps an identity of its own, not suppressed
             if event_id in self._events:
                 return []
-            record = {**record, "envelope": {**envelope, "event_id": event_id}}
-            envelope = record["envelope"]
+            event = replace(event, event_id=event_id)
         self._events[event_id] = agency
-        source = envelope["source"]["system"]
-        released = self.buffer.add(source, as_utc(envelope["occurred_at"]), (name, record))
-        return [o for name_, record_ in released for o in self._correlate(name_, record_)]
+        released = self.buffer.add(event.source.system, event.occurred_at, event)
+        return [o for e in released for o in self._correlate(e)]
 
     def tick(self, at: datetime) -> list[Output]:
         """The wall clock reached `at` (live only; recorded in the lane so a replay sees it too):
         events up to `at` are correlated, then deadlines due by `at` fire."""
         self.wall_at = at if self.wall_at is None else max(self.wall_at, at)
-        out = [o for name, record in self.buffer.release_until(at) for o in self._correlate(name, record)]
+        out = [o for event in self.buffer.release_until(at) for o in self._correlate(event)]
         return out + self._advance(at)
 
     def flush(self) -> list[Output]:
         """The lane went idle: correlate every waiting event (recorded in the lane, like ticks)."""
-        return [o for name, record in self.buffer.flush() for o in self._correlate(name, record)]
+        return [o for event in self.buffer.flush() for o in self._correlate(event)]
 
-    def _correlate(self, name: str, record: Mapping[str, Any]) -> list[Output]:
-        envelope = record["envelope"]
-        at = as_utc(envelope["occurred_at"])
+    def _correlate(self, event: Event) -> list[Output]:
+        at = event.occurred_at
         bound = self.bound()
         out = self._advance(at if bound is None else min(at, bound))
         person_ids: dict[tuple[str, str], str] = {}
-        for person in envelope.get("persons") or ():
-            decision = self.matcher.add(person_record(person, occurred_at=at, province=envelope["province"]))
-            person_ids[(envelope["event_id"], person["person_ref"])] = decision.person_id
-            out.append(self._link(envelope, person["person_ref"], decision, at))
+        for person in event.persons:
+            decision = self.matcher.add(person_record(person, occurred_at=at, province=event.province))
+            person_ids[(event.event_id, person.ref)] = decision.person_id
+            out.append(self._link(event, person.ref, decision))
             if decision.merged:
                 self.consent.merged(decision.merged, decision.person_id)
                 out += self._outcome(on_person_merge(self.hub, decision.merged, decision.person_id, self.now))
-        if self.consent.observe(name, record, person_ids) and self.consumer_key is not None:
+        if self.consent.observe(event, person_ids) and self.consumer_key is not None:
             # a withdrawal: what is published with it (deadlines due by its time) leaves the person out too
             out = [o for o in out if o.topic not in CONSUMER_TOPICS.values()]
             out += [self._for_consumer(o) for o in out if o.topic in CONSUMER_TOPICS and shown(o.schema, o.record)]
-        out += self._outcome(on_event(self.hub, name, record, person_ids, self.now))
+        out += self._outcome(on_event(self.hub, event, person_ids, self.now))
         return out
 
     def action(self, action: Mapping[str, Any]) -> list[Output]:
@@ -271,13 +269,13 @@ class Correlator:
             pass
         return []
 
-    def _link(self, envelope: Mapping[str, Any], ref: str, decision: Decision, at: datetime) -> Output:
-        key = f"{envelope['agency']}:{envelope['event_id']}:{ref}"
+    def _link(self, event: Event, ref: str, decision: Decision) -> Output:
+        key = f"{event.agency}:{event.event_id}:{ref}"
         return Output(LINKS_TOPIC, key, PERSON_LINK, {
-            "source_event_id": envelope["event_id"], "person_ref": ref, "agency": envelope["agency"],
+            "source_event_id": event.event_id, "person_ref": ref, "agency": event.agency,
             "person_id": decision.person_id, "weight": float(decision.weight), "decision": str(decision.kind),
             "matcher_version": self.matcher_version, "merged_from": ",".join(decision.merged) or None,
-            "decided_at": at,
+            "decided_at": event.occurred_at,
             "candidate_id": decision.candidate_id if decision.kind is DecisionKind.POSSIBLE else None,
         })
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import schemas
+from streams.events import Event
 from streams.rules import Hub, on_event, on_operator, on_person_merge, on_tick
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc)      # 09:00 in Bangkok
@@ -43,6 +44,11 @@ class Ev:
     name: str
     record: dict[str, Any]
     person_ids: dict[tuple[str, str], str]
+
+    @property
+    def event(self) -> Event:
+        """The event as the worker reads it (`Correlator.event`)."""
+        return Event.of(self.name, self.record)
 
     @property
     def event_id(self) -> str:
@@ -107,7 +113,7 @@ class Feed:
         out = None
         for ev in events:
             self.now = max(self.now, ev.occurred_at)
-            out = self._take(on_event(self.hub, ev.name, ev.record, ev.person_ids, self.now, **kwargs))
+            out = self._take(on_event(self.hub, ev.event, ev.person_ids, self.now, **kwargs))
         return out
 
     def tick(self, when: datetime, **kwargs: Any) -> Any:

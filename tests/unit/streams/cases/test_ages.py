@@ -12,7 +12,7 @@ ON = date(2025, 3, 1)
 def minor(*events, pid="A"):
     book = CaseBook()
     for ev in events:
-        book.apply(fold(book, ev.name, ev.record, ev.person_ids, ev.occurred_at).delta)
+        book.apply(fold(book, ev.event, ev.person_ids, ev.occurred_at).delta)
     return is_minor_in(next(iter(book.cases.values())), pid)
 
 

@@ -14,7 +14,7 @@ def fold_all(*events, book=None):
     book = book or CaseBook()
     results = []
     for ev in events:
-        folded = fold(book, ev.name, ev.record, ev.person_ids, ev.occurred_at)
+        folded = fold(book, ev.event, ev.person_ids, ev.occurred_at)
         book.apply(folded.delta)
         results.append(folded)
     return book, results

@@ -2,14 +2,20 @@
 
 from streams.cases import CaseBook, fold, org_key
 from streams.cases.orgs import fold_name
+from streams.events import EventOrganisation
 from tests.unit.streams.cases.builders import at, event, org, person
 
 
 def fold_all(*events):
     book = CaseBook()
     for ev in events:
-        book.apply(fold(book, ev.name, ev.record, ev.person_ids, ev.occurred_at).delta)
+        book.apply(fold(book, ev.event, ev.person_ids, ev.occurred_at).delta)
     return book
+
+
+def key_of(event_province, *args, **kwargs):
+    """The hub key of an envelope organisation built by `org(*args, **kwargs)`."""
+    return org_key(EventOrganisation.of(org(*args, **kwargs)), event_province)
 
 
 def keys(book):
@@ -18,14 +24,14 @@ def keys(book):
 
 class TestOrganisationKeys:
     def test_a_registration_number_is_the_key_whatever_the_kind(self):
-        assert org_key(org("o1", "Premises", "x", registration="0-7455-6000 1234"), "TH-57").key == "org:0745560001234"
-        assert org_key(org("o1", "Employer", "y", registration="0745560001234"), "TH-10").key == "org:0745560001234"
+        assert key_of("TH-57", "o1", "Premises", "x", registration="0-7455-6000 1234").key == "org:0745560001234"
+        assert key_of("TH-10", "o1", "Employer", "y", registration="0745560001234").key == "org:0745560001234"
 
     def test_a_vessel_is_keyed_by_its_registration(self):
-        assert org_key(org("o1", "Vessel", "Chor Somboon", vessel="651 000 123"), "TH-90").key == "vessel:651000123"
+        assert key_of("TH-90", "o1", "Vessel", "Chor Somboon", vessel="651 000 123").key == "vessel:651000123"
 
     def test_an_unregistered_organisation_is_keyed_by_kind_province_and_folded_name(self):
-        key = org_key(org("o1", "Premises", "ร้านคาราโอเกะ ดาวเหนือ (Dao Nuea)"), "TH-57")
+        key = key_of("TH-57", "o1", "Premises", "ร้านคาราโอเกะ ดาวเหนือ (Dao Nuea)")
         assert key.key == "premises:th-57:ร้านคาราโอเกะ-ดาวเหนือ-dao-nuea" and not key.registered
         assert fold_name("  Dao   NUEA!! ") == "dao-nuea"
 

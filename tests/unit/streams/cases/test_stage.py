@@ -9,7 +9,7 @@ A, B = person("A"), person("B")
 def case_after(*events):
     book = CaseBook()
     for ev in events:
-        book.apply(fold(book, ev.name, ev.record, ev.person_ids, ev.occurred_at).delta)
+        book.apply(fold(book, ev.event, ev.person_ids, ev.occurred_at).delta)
     assert len(book.cases) == 1
     return next(iter(book.cases.values()))
 

@@ -39,7 +39,7 @@ class Table(MutableMapping):
 
 def run(book, events):
     for ev in events:
-        book.apply(fold(book, ev.name, ev.record, ev.person_ids, ev.occurred_at).delta)
+        book.apply(fold(book, ev.event, ev.person_ids, ev.occurred_at).delta)
     return book
 
 

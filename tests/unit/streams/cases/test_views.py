@@ -43,7 +43,7 @@ class TestCaseView:
     def test_a_view_is_built_from_the_case_alone(self):
         book = CaseBook()
         ev = event("HotlineReportReceived", at(0), A)
-        folded = fold(book, ev.name, ev.record, ev.person_ids, at(0))
+        folded = fold(book, ev.event, ev.person_ids, at(0))
         view = case_view(folded.delta.cases[folded.case_id])
         schemas.encode("sanpalang.hub.CaseView", view)
         assert view["timeline"][0]["event_id"] == ev.event_id and view["stage"] == "Reported"

@@ -1,20 +1,25 @@
-"""From an event's person (the Avro shape) to the matcher's record, and matching on it."""
+"""From an event's person (`streams.events.EventPerson`) to the matcher's record, and matching on it."""
 
-import json
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime, timezone
 
 import pytest
 
+import schemas
+from streams.events import Event, EventPerson
 from streams.matching import DecisionKind, Matcher, SpecError, pairwise_scores, parse_spec
 from streams.matching.persons import load_persons_parameters, person_record, persons_spec, persons_text
 
-EXAMPLE = Path(__file__).resolve().parents[4] / "schemas" / "examples" / "sanpalang.police.RescueConducted.json"
+RESCUE = "sanpalang.police.RescueConducted"
 
 
 def example_persons():
-    event = json.loads(EXAMPLE.read_text())
-    return event["envelope"]["persons"], event["envelope"]["occurred_at"]
+    event = Event.of(RESCUE, schemas.example(RESCUE))
+    return event.persons, event.occurred_at
+
+
+def person(**fields):
+    """An event person decoded from these fields (the Avro shape; absent optional fields take their defaults)."""
+    return EventPerson.of({"person_ref": "p1", **fields})
 
 
 class TestPersonAdapter:
@@ -33,15 +38,15 @@ class TestPersonAdapter:
         assert person_record(persons[0], occurred_at=occurred_at)["date_of_birth"] == [(date(2008, 1, 1), "Year")]
 
     def test_an_age_becomes_an_estimated_year_on_the_event_date(self):
-        record = person_record({"names": [], "age_years": 25}, occurred_at="2025-03-01T15:30:00Z")
+        record = person_record(person(age_years=25), occurred_at=datetime(2025, 3, 1, 15, 30, tzinfo=timezone.utc))
         assert record["date_of_birth"] == [(date(2000, 1, 1), "Estimated")]
 
     def test_raw_avro_days_since_1970_are_read_as_a_date(self):
-        record = person_record({"date_of_birth": 3652, "dob_precision": "Day"})
+        record = person_record(person(date_of_birth=3652, dob_precision="Day"))
         assert record["date_of_birth"] == [(date(1980, 1, 1), "Day")]
 
     def test_unknown_sex_counts_as_missing(self):
-        assert person_record({"sex": "Unknown"})["sex"] == []
+        assert person_record(person(sex="Unknown"))["sex"] == []
 
     def test_the_same_person_from_two_agencies_links(self):
         police = {"names": [{"full": "สมชาย ใจดี", "script": "Thai"}], "date_of_birth": "1979-11-03",
@@ -51,8 +56,8 @@ class TestPersonAdapter:
                   "dob_precision": "Year", "sex": "Male", "nationality": "THA",
                   "identifiers": [{"kind": "ThaiId", "value": "3-5701-00012-34-5"}]}
         matcher = Matcher(persons_spec())
-        first = matcher.add(person_record(police))
-        second = matcher.add(person_record(labour))
+        first = matcher.add(person_record(person(**police)))
+        second = matcher.add(person_record(person(**labour)))
         assert second.kind is DecisionKind.LINKED and second.person_id == first.person_id
 
 

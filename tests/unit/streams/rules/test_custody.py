@@ -103,7 +103,7 @@ class TestCustodyDeadline:
     def test_evaluate_and_next_deadline_are_pure_functions_of_case_and_now(self):
         book = CaseBook()
         ev = event("CustodyStarted", at(0), A)
-        book.apply(fold(book, ev.name, ev.record, ev.person_ids, at(0)).delta)
+        book.apply(fold(book, ev.event, ev.person_ids, at(0)).delta)
         case = next(iter(book.cases.values()))
         assert next_deadline(case, at(0)) == at(0, 18)
         assert next_deadline(case, at(0, 18)) == at(1)

@@ -8,6 +8,7 @@ import pytest
 
 from simulator import generate
 from streams.cases import org_key
+from streams.events import Event, EventOrganisation
 from streams.rules import Hub, on_event, on_tick
 from tests.unit.simulator.conftest import START, read_all
 
@@ -30,13 +31,13 @@ def run():
     hub, alerts, now = Hub(), {}, min(e[0] for e in events)
     for at, _, name, record, ids in sorted(events, key=lambda e: (e[0], e[1])):
         now = max(now, at)
-        alerts.update((a["alert_id"], a) for a in on_event(hub, name, record, ids, now).alerts)
+        alerts.update((a["alert_id"], a) for a in on_event(hub, Event.of(name, record), ids, now).alerts)
     last = max(now, *(e[0] for e in events))
     alerts.update((a["alert_id"], a) for a in on_tick(hub, last).alerts)
     keys = {}
     for oid, org in truth["organisations"].items():
-        found = org_key({"kind": org["kind"], "name": org["name"], "registration_number": org["registration"],
-                         "vessel_registration": org["vessel_registration"], "province": org["province"]}, org["province"])
+        found = org_key(EventOrganisation(oid, org["kind"], org["name"], org["registration"],
+                                          org["vessel_registration"], None, org["province"]), org["province"])
         keys[oid] = found.key
     return truth, alerts, keys
 
