@@ -131,7 +131,8 @@ def run_scenario_bench(settings, seed: int, emit: Callable[[str], None], *, life
 def report(r: dict[str, Any]) -> str:
     p, c = r["persons"], r["cases"]
     return "\n".join([
-        f"scenario seed {r['seed']}: {r['events']} intake events, settled in {r['seconds_to_settle']} s",
+        f"scenario seed {r['seed']}: {r['events']} intake events"
+        + (f", settled in {r['seconds_to_settle']} s" if "seconds_to_settle" in r else " (pure correlator)"),
         f"alerts:  precision {r['alert_precision']:.3f}  recall {r['alert_recall']:.3f}  "
         f"({r['alerts_matched']} of {r['alerts_expected']} expected raised; {r['alerts_raised']} raised; "
         f"optional: {r['optional']['raised']} of {r['optional']['declared']} raised)",

@@ -217,7 +217,7 @@ def run_pure(seed: int = 7, lifecycle: bool = True) -> dict[str, Any]:
     """The scenario through the pure correlator (no broker, no worker): the lane the bench's worker
     records with `--clock event` - every intake event in delivery order, then `flush`. Far faster
     than `sanpalang bench scenario`, for iterating over many seeds; the bench gives the final figures."""
-    from streams.worker.correlator import ALERTS_TOPIC, LINKS_TOPIC, Correlator
+    from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, Correlator
     from streams.worker.lane import FLUSH, feed
     publications, truth = scenario_feed(seed, lifecycle=lifecycle)
     correlator = Correlator()
@@ -226,5 +226,7 @@ def run_pure(seed: int = 7, lifecycle: bool = True) -> dict[str, Any]:
     alerts = {o.key: o.record for o in outputs if o.topic == ALERTS_TOPIC}
     links = {o.key: o.record for o in outputs if o.topic == LINKS_TOPIC}
     result = score_alerts(truth, alerts.values(), links.values())
-    result.update(seed=seed, events=sum(1 for p in publications if not p.dead_letter))
+    views = {o.key: o.record for o in outputs if o.topic == CASES_TOPIC}
+    result.update(seed=seed, events=sum(1 for p in publications if not p.dead_letter),
+                  persons=score_persons(truth, links.values()), cases=score_cases(truth, views.values()))
     return result
