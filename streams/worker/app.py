@@ -76,7 +76,7 @@ class _NoKafka(BootStrategy):
 def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pending | None = None) -> faust.App:
     app = faust.App(APP_ID, store="memory://", web_enabled=False, autodiscover=False)
     app.producer_only, app.boot_strategy = True, _NoKafka(app)   # tasks and timers start at once
-    metrics = WorkerMetrics.shared()
+    metrics, clients = WorkerMetrics.shared(), WorkerClients(connection)
 
     @app.task
     async def correlate() -> None:
@@ -85,7 +85,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
             from streams.worker.alertmanager import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
-        loop = CorrelateLoop(WorkerClients(connection), metrics=metrics, consumer_key=options.consumer_key,
+        loop = CorrelateLoop(clients, metrics=metrics, consumer_key=options.consumer_key,
                              on_alert=pusher.push if pusher else None,
                              tick_seconds=options.tick_seconds if options.clock == "wall" else None,
                              window=options.window, snapshot_path=options.snapshot_path,
@@ -103,7 +103,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
         async def views() -> None:
             await run_in_child(connection, options.database_url, metrics)    # degraded, never crashed
 
-    probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
+    probe = LagProbe(clients, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
 
     @app.timer(15.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka.admin import AIOKafkaAdminClient
 
 from runtime.connection import KafkaConnection
 
@@ -21,7 +22,8 @@ TRANSACTIONAL_ID = "sanpalang-hub-correlate"
 
 
 class WorkerClients:
-    """Started aiokafka clients for the correlate loop; the caller stops each one it was given."""
+    """Started aiokafka clients for the correlate loop and the lag probe; the caller stops each one
+    it was given."""
 
     def __init__(self, connection: KafkaConnection) -> None:
         self.connection = connection
@@ -59,6 +61,12 @@ class WorkerClients:
         """Reads the lane's committed entries, no group (a replay, a snapshot's check)."""
         return await self._started(group_id=None, enable_auto_commit=False, isolation_level="read_committed",
                                    **settings)
+
+    async def offsets_reader(self) -> tuple[AIOKafkaConsumer, AIOKafkaAdminClient]:
+        """A consumer for the topics' end offsets and an admin client for the groups' committed ones."""
+        admin = AIOKafkaAdminClient(**self.connection.aiokafka())
+        await admin.start()
+        return await self._started(group_id=None, enable_auto_commit=False), admin
 
     async def _started(self, **settings: Any) -> AIOKafkaConsumer:
         consumer = AIOKafkaConsumer(**self.connection.aiokafka(), **settings)

@@ -1,21 +1,14 @@
 """The correlate loop: intake events and operator actions straight from their topics through the
-`Correlator`; in one Kafka transaction (`checkpoint`), the entries as the lane records them, their
-outputs and the source offsets.
-
-The lane (`sanpalang-hub-lane`, one partition) is the order the correlator decided in, written in
-the same transaction as what that order produced; it is never read live, only to rebuild
-(`replay`). There is no copying step before it: an entry costs one consume and one produce, and an
-event's outputs are one hop from its intake topic.
+`Correlator`; the entries as the lane records them, their outputs and the source offsets in one
+Kafka transaction (`checkpoint`). The lane (`sanpalang-hub-lane`, one partition) is the order the
+correlator decided in; it is never read live, only to rebuild (`replay`).
 
 The group `sanpalang-hub-correlate` is the lock: whichever worker it gives the lane partition owns
-the transactional id (`clients`); a second worker waits, and when it takes over it fences the
-first (a zombie cannot commit), replays the lane to its committed end to rebuild the state (from
-the last snapshot, `snapshot`), publishing nothing, and reads the sources on from the offsets
-committed with it. A crash anywhere loses nothing (uncommitted work is redone) and doubles nothing
-(the aborted transaction's lane entries, outputs and offsets vanish together).
-
-Between batches the owner also writes its own lane entries (`ticks`: wall-clock ticks, idle
-flushes), publishes the aggregates (`aggregating`) and starts a snapshot when one is due.
+the transactional id; a second worker waits, and when it takes over it fences the first (a zombie
+cannot commit), rebuilds the state from the lane's committed entries, publishing nothing, and reads
+the sources on from the offsets committed with them (docs/decisions/002-worker-loop-and-faust.md).
+Between batches the owner writes its own lane entries (`ticks`), publishes the aggregates
+(`aggregating`) and starts a snapshot when one is due.
 """
 
 from __future__ import annotations

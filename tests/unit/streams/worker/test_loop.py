@@ -9,6 +9,7 @@ import pytest
 from aiokafka.errors import KafkaConnectionError
 
 from bench.scoring import scenario_feed
+from streams.worker.aggregating import AGGREGATES_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from streams.worker.loop import CorrelateLoop
 from streams.worker.metrics import WorkerMetrics
@@ -201,3 +202,21 @@ class TestAnIdleLane:
         assert len(broker.published()) > len(held)
         assert worker.loop.correlator is not None and not len(worker.loop.correlator.buffer)
 
+
+
+class TestTheAggregates:
+    def test_are_published_once_cases_changed_and_then_at_most_every_aggregate_seconds(self, feed):
+        broker, clock = FakeBroker(), Clock()
+        publish(broker, feed[:120])
+        worker = owner(broker, aggregate_seconds=60.0, clock=clock)
+        worker.until_drained()
+        worker.turns()
+        first = broker.values(AGGREGATES_TOPIC)
+        assert first
+        publish(broker, feed[120:])
+        worker.until_drained()
+        worker.turns()
+        assert broker.values(AGGREGATES_TOPIC) == first
+        clock.now += 60.0
+        worker.turns()
+        assert len(broker.values(AGGREGATES_TOPIC)) > len(first)
