@@ -34,7 +34,7 @@ from ops.ports import free_block, free_port
 from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
 from streams.worker.keyfile import pseudonym_key
-from streams.worker.correlate import GROUP as CORRELATE_GROUP
+from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS

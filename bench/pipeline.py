@@ -113,7 +113,7 @@ async def _round_trip(connection, rate: float, count: int) -> list[float]:
 
 def _alert_latencies(connection, stop: threading.Event, out: list[float]) -> None:
     from kafka import KafkaConsumer
-    from streams.worker.correlate import TRIGGER_HEADER
+    from streams.worker.batch import TRIGGER_HEADER
     # fetch_max_wait_ms: as in the worker, a partition's next fetch waits for the long poll of the
     # others (alerts.v1 has four); the round trip's topic has one partition and no such wait
     consumer = KafkaConsumer("alerts.v1", **connection.kafka_python(), isolation_level="read_committed",

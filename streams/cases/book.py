@@ -1,5 +1,5 @@
-"""The fold's state, `CaseBook`: a few flat, keyed namespaces of JSON-able values, so that the
-worker can keep each in a faust table (or a dict), and a `Delta` of changed keys per namespace.
+"""The fold's state, `CaseBook`: a few flat, keyed namespaces of JSON-able values (dicts in the
+worker's correlator, snapshotted with it), and a `Delta` of changed keys per namespace.
 
 | namespace | key | value |
 |---|---|---|
@@ -92,7 +92,7 @@ class _Overlay(Mapping):
 
 @dataclass
 class CaseBook:
-    """The fold's state. Namespaces are mutable mappings: dicts, or the worker's faust tables."""
+    """The fold's state. Namespaces are mutable mappings (dicts)."""
 
     cases: MutableMapping[str, Case] = field(default_factory=dict)
     refs: MutableMapping[str, str] = field(default_factory=dict)

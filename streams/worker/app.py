@@ -1,15 +1,14 @@
-"""`sanpalang worker`: the faust app `sanpalang-hub`, a thin shell (lifecycle, signals, timers)
-around two loops that own their Kafka clients, because each needs a commit discipline faust's
-agents do not give (see each module):
+"""`sanpalang worker`: the faust app `sanpalang-hub`. faust runs the worker's lifecycle (start, the
+stop signals, a crash that stops the process), its tasks and its timers; it starts no Kafka client
+of its own (docs/decisions/002-worker-loop-and-faust.md says why the correlate step commits
+through its own transaction):
 
-- task `correlate` (`CorrelateLoop`): intake topics and operator actions through the correlator;
+- task `correlate` (`loop.CorrelateLoop`): intake topics and operator actions through the correlator;
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
 - task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL. A database it
   cannot write leaves the worker degraded (`/health`), correlating and publishing all the same.
-- agent `count_actions`: operators' decisions on `operator.actions.v1` counted by kind for the
-  metrics (the correlate loop applies them; this agent also gives faust's own consumer a topic).
 - timer `lag`: consumer lag of each loop, for the metrics.
 """
 
@@ -22,10 +21,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import faust
+from faust.app.base import BootStrategy
 
 from runtime.connection import KafkaConnection
-from streams.worker.correlate import GROUP as CORRELATE_GROUP, CorrelateLoop
+from streams.worker.clients import GROUP as CORRELATE_GROUP, WorkerClients
 from streams.worker.lag import LagProbe
+from streams.worker.loop import CorrelateLoop
 from streams.worker.lane import ACTIONS_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
@@ -63,30 +64,19 @@ class Pending:
         return f"{transaction}, the SQL views' uncommitted batch if any, and Kafka clients still closing"
 
 
-def _broker(connection: KafkaConnection) -> tuple[str, faust.SASLCredentials | None]:
-    servers = ";".join(f"kafka://{s}" for s in connection.bootstrap.split(","))
-    if not connection.uses_sasl:
-        return servers, None
-    return servers, faust.SASLCredentials(username=connection.username, password=connection.password,
-                                          mechanism="SCRAM-SHA-512")
+class _NoKafka(BootStrategy):
+    """faust's own consumer, producer, tables and web server are not started: every Kafka client
+    is the loops' own, and /metrics and /health are served from the first moment (`metrics.serve`),
+    also while the broker cannot be reached."""
+
+    enable_kafka = False
+    enable_web = False
 
 
 def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pending | None = None) -> faust.App:
-    broker, credentials = _broker(connection)
-    # broker_session_timeout: the tasks start once faust's own group has its assignment; after a
-    # `kill -9` that waited for the dead member's session to expire, 60 s at faust's default
-    app = faust.App(APP_ID, broker=broker, broker_credentials=credentials, processing_guarantee="at_least_once",
-                    store="memory://", web_enabled=False, autodiscover=False, topic_allow_declare=False,
-                    consumer_auto_offset_reset="earliest", producer_acks=-1, broker_commit_interval=0.2,
-                    topic_disable_leader=True, stream_wait_empty=False,
-                    broker_session_timeout=10.0, broker_heartbeat_interval=3.0)
-    metrics = WorkerMetrics.shared()
-    actions = app.topic(ACTIONS_TOPIC, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-
-    @app.agent(actions, concurrency=1)
-    async def count_actions(stream: faust.StreamT) -> None:
-        async for value in stream:
-            metrics.operator_action(value)
+    app = faust.App(APP_ID, store="memory://", web_enabled=False, autodiscover=False)
+    app.producer_only, app.boot_strategy = True, _NoKafka(app)   # tasks and timers start at once
+    metrics, clients = WorkerMetrics.shared(), WorkerClients(connection)
 
     @app.task
     async def correlate() -> None:
@@ -95,7 +85,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
             from streams.worker.alertmanager import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
-        loop = CorrelateLoop(connection, metrics=metrics, consumer_key=options.consumer_key,
+        loop = CorrelateLoop(clients, metrics=metrics, consumer_key=options.consumer_key,
                              on_alert=pusher.push if pusher else None,
                              tick_seconds=options.tick_seconds if options.clock == "wall" else None,
                              window=options.window, snapshot_path=options.snapshot_path,
@@ -113,7 +103,7 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
         async def views() -> None:
             await run_in_child(connection, options.database_url, metrics)    # degraded, never crashed
 
-    probe = LagProbe(connection, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
+    probe = LagProbe(clients, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
 
     @app.timer(15.0)

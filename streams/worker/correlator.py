@@ -1,5 +1,5 @@
 """The worker's state machine: one lane entry in, the records to publish out. Pure: no Kafka, SQL or
-clock; the faust agents feed it and send what it returns.
+clock; the correlate loop (`loop`) feeds it and publishes what it returns.
 
     correlator = Correlator()
     outputs = correlator.event("sanpalang.police.RescueConducted", record)   # decoded intake event

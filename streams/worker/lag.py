@@ -10,7 +10,7 @@ import logging
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from runtime.connection import KafkaConnection
+from streams.worker.clients import WorkerClients
 from streams.worker.metrics import WorkerMetrics
 
 __all__ = ["LagProbe"]
@@ -19,19 +19,15 @@ log = logging.getLogger("sanpalang.worker.lag")
 
 
 class LagProbe:
-    def __init__(self, connection: KafkaConnection, groups: dict[str, str], metrics: WorkerMetrics) -> None:
-        self.connection, self.groups, self.metrics = connection, groups, metrics     # topic -> group
+    def __init__(self, clients: WorkerClients, groups: dict[str, str], metrics: WorkerMetrics) -> None:
+        self.clients, self.groups, self.metrics = clients, groups, metrics     # topic -> group
         self._consumer: AIOKafkaConsumer | None = None
         self._admin: AIOKafkaAdminClient | None = None
 
     async def measure(self) -> None:
         try:
-            if self._consumer is None:
-                self._consumer = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=None, enable_auto_commit=False)
-                await self._consumer.start()
-                self._admin = AIOKafkaAdminClient(**self.connection.aiokafka())
-                await self._admin.start()
-            assert self._admin is not None
+            if self._consumer is None or self._admin is None:
+                self._consumer, self._admin = await self.clients.offsets_reader()
             described = await self._admin.describe_topics(list(self.groups))
             partitions = {t["topic"]: [p["partition"] for p in t["partitions"]] for t in described}
             by_group: dict[str, list[TopicPartition]] = {}

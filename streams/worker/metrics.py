@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, 
 from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
 
 import schemas
+from streams.worker.admission import ACTIONS_TOPIC
 
 __all__ = ["WorkerMetrics", "METRIC_NAMES", "serve"]
 
@@ -52,8 +53,8 @@ class WorkerMetrics:
                                      registry=r)
         self.replay_backlog = Gauge("sanpalang_worker_replay_backlog",
                                     "Lane offsets after the last snapshot: what a restart would replay", registry=r)
-        self.actions = PromCounter("sanpalang_worker_operator_actions_total", "Operators' decisions received",
-                                   ["kind"], registry=r)
+        self.actions = PromCounter("sanpalang_worker_operator_actions_total",
+                                   "Operators' decisions committed onto the lane", ["kind"], registry=r)
         self.degraded = Gauge("sanpalang_worker_views_degraded", "1 while the SQL views cannot be written",
                               registry=r)
         self.views_failures = PromCounter("sanpalang_worker_views_failures_total",
@@ -78,6 +79,8 @@ class WorkerMetrics:
                 self.latency.observe(max(0.0, now - entry.timestamp / 1000))
             if entry.topic.startswith("intake."):
                 self.events.labels(entry.topic.split(".")[1]).inc()
+            elif entry.topic == ACTIONS_TOPIC:
+                self.operator_action(entry.value)
         for output in outputs:
             record = output.record
             if output.schema == "sanpalang.hub.RefusedRecord":

@@ -45,7 +45,7 @@ def add_import(tree: Path, module: str, line: str) -> None:
     ("streams.matching.matcher", "import ops.cli", "floors"),
     ("connectors.publisher", "from streams.worker import app", "floors"),
     ("runtime.settings", "import connectors", "floors"),
-    ("streams.cases.fold", "import streams.worker.correlate", "the worker is the only shell"),
+    ("streams.cases.fold", "import streams.worker.loop", "the worker is the only shell"),
     ("streams.rules", "import sqlalchemy", "the pure core touches no"),
     ("connectors.normalise.names", "import time", "the pure core touches no"),
     ("streams.rules", "import random", "draw no random numbers"),

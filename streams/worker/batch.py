@@ -1,0 +1,78 @@
+"""One batch of lane entries through the correlator: what goes on the lane (the admitted entries),
+what is published (their outputs, with headers), decided before the transaction that commits them
+(`checkpoint`). No Kafka here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from streams.views.clock import HUB_CLOCK_HEADER, clock_header
+from streams.worker.correlator import CONSUMER_TOPICS, Correlator, Output
+from streams.worker.lane import LANE_TOPIC, Refused, encoded, feed, refused_output
+from streams.worker.metrics import WorkerMetrics
+
+__all__ = ["Entry", "Batch", "Send", "correlate", "safe_feed", "TRIGGER_HEADER"]
+
+log = logging.getLogger("sanpalang.worker.batch")
+_CONSUMER = frozenset(CONSUMER_TOPICS.values())     # their times are days (streams.privacy): no hub clock
+TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
+"""On every output: when the intake event (or tick, or operator action) that caused it was produced,
+epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
+
+Send = tuple[str, bytes, bytes, list[tuple[str, bytes]]]          # topic, key, value, headers
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lane entry: from a source topic (intake event, operator action) or the owner's own (tick,
+    flush, with `topic` the lane's); `timestamp` is when it was produced, epoch ms."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    timestamp: int
+    partition: int | None = None
+    offset: int | None = None
+
+
+@dataclass
+class Batch:
+    admitted: list[Entry] = field(default_factory=list)      # onto the lane, in this order
+    outputs: list[Output] = field(default_factory=list)
+    sends: list[Send] = field(default_factory=list)          # the outputs (and dead letters), encoded
+
+
+def safe_feed(correlator: Correlator, value: bytes, where: str, topic: str = LANE_TOPIC) -> list[Output]:
+    """`lane.feed`, except that a bug on one entry must not stop the hub: it is logged and counted."""
+    try:
+        return feed(correlator, value, topic)
+    except Refused:
+        raise
+    except Exception as err:
+        log.error("the entry at %s could not be applied and was skipped: %s", where, err)
+        WorkerMetrics.shared().skipped.inc()
+        return []
+
+
+def correlate(correlator: Correlator, entries: list[Entry]) -> Batch:
+    """Feed `entries` to `correlator`; a record its topic does not carry is dead-lettered, never on the lane."""
+    batch = Batch()
+    for entry in entries:
+        try:
+            made = safe_feed(correlator, entry.value, f"{entry.topic} ({entry.key!r})", entry.topic)
+        except Refused as refused:
+            log.warning("refused %s partition %s offset %s: %s", entry.topic, entry.partition, entry.offset, refused)
+            made = [refused_output(entry.topic, entry.partition, entry.offset, entry.value, entry.timestamp, refused)]
+        else:
+            batch.admitted.append(entry)
+        batch.outputs += made
+        produced = [(TRIGGER_HEADER, str(entry.timestamp).encode())]
+        batch.sends += [(topic, key, value, produced) for topic, key, value, _ in encoded(made)]
+    if correlator.now is not None:      # the hub clock these outputs were decided at (views.clock), not
+        mode = "wall" if correlator.wall_at is not None else "event"      # for consumers: on event time
+        clock = (HUB_CLOCK_HEADER, clock_header(correlator.now, mode))   # it is an event's time
+        batch.sends = [(topic, key, value, headers if topic in _CONSUMER else [*headers, clock])
+                       for topic, key, value, headers in batch.sends]
+    return batch
