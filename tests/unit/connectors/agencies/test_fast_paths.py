@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from connectors.agencies import _common, _values
 from connectors.agencies._common import EVENT_NAMESPACE, content_version, event_id
-from connectors.agencies._values import clean_text, parse_moment, vocab_key
+from connectors.agencies._values import clean_text, vocab_key
 from connectors.normalise import NormaliseError, thai_digits_to_ascii
 from connectors.normalise._text import FAST_BLOCKS
 
@@ -166,19 +166,6 @@ class TestIdsAndVersions:
 
 
 BANGKOK = timezone(timedelta(hours=7))
-
-
-class TestMoments:
-    @pytest.mark.parametrize("value", ["05/03/2568", "05/03/2568 17:20", "2025-03-01T08:00:01", "1 มี.ค. 2568 22:30",
-                                       "2025-03-02T01:02:11+07:00", "31/02/2568", "soon", 5, None,
-                                       datetime(2025, 3, 1, 8, 0, 0, 123456), date(2025, 3, 1),
-                                       datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc),
-                                       datetime(2025, 3, 1, 8, 0, tzinfo=BANGKOK)])
-    def test_cached_moments_are_the_uncached_ones(self, value):
-        reference = _outcome(parse_moment.__wrapped__, value, field="occurred")
-        for field in ("occurred", "occurred"):
-            assert _outcome(parse_moment, value, field=field) == reference
-        assert _outcome(parse_moment, value, field="x") == _outcome(parse_moment.__wrapped__, value, field="x")
 
 
 class TestEventDay:
