@@ -11,6 +11,12 @@ changed, an enum symbol removed without an enum default, a union branch removed,
 renamed without alias, a fixed size or logical type changed all fail. Old readers must read new
 data too (against the latest version only): a field removed that had no default, or an enum
 symbol added to an enum without default, fail as well.
+
+Not avro's ``ReaderWriterCompatibilityChecker`` (avro 1.12.2, tried for issue 14): it passes a
+changed namespace (it compares short names) and logical-type changes, refuses an alias written
+without its namespace, reports a change inside a union's record only as a missing union branch,
+and returns its problems, paths and messages as separate sets that cannot be paired into the
+rule and path of each problem that ``sanpalang schemas check`` prints.
 """
 
 from __future__ import annotations

@@ -175,6 +175,9 @@ def _references(obj: Any) -> Iterable[str]:
 
 
 def _inline(raw: Mapping[str, dict], ref: Any, defined: set[str]) -> Any:
+    """`ref` with each named type inlined at its first use, as written. Not fastavro's
+    `load_schema`: its schemas have the same fingerprints, but in parsed form (full names, no
+    namespace), which would change the resolution form of every schema in the lock."""
     if isinstance(ref, str):
         if ref in PRIMITIVES or ref in defined:
             return ref

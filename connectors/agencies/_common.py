@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from json.encoder import encode_basestring
 from typing import Any, Iterable, Sequence
 
 from connectors.agencies._fields import Reader
@@ -31,84 +30,27 @@ __all__ = ["EVENT_NAMESPACE", "Head", "Translation", "content_version", "event_i
 # Fixed for ever: uuid5(NAMESPACE_URL, "https://sanpalang.example/ns/intake-events"). Changing it
 # would give every replayed record a new event id.
 EVENT_NAMESPACE = uuid.UUID("3b87a3c0-c40a-5fea-8014-86ddb018078d")
-_NAMESPACE_BYTES = EVENT_NAMESPACE.bytes
 
 
 def event_id(agency: str, system: str, record_id: str, version: str, event_type: str) -> str:
-    parts = (agency, system, record_id, version, event_type)
-    if all(type(p) is str for p in parts):  # what json.dumps(ensure_ascii=False) writes for a list of texts
-        name = "[" + ",".join(map(encode_basestring, parts)) + "]"
-    else:
-        name = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
-    return uuid5_text(EVENT_NAMESPACE, name)
-
-
-def uuid5_text(namespace: uuid.UUID, name: str) -> str:
-    """`str(uuid.uuid5(namespace, name))`, without building the UUID object on the way."""
-    prefix = _NAMESPACE_BYTES if namespace is EVENT_NAMESPACE else namespace.bytes  # .bytes converts each time
-    digest = bytearray(hashlib.sha1(prefix + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    name = json.dumps([agency, system, record_id, version, event_type], ensure_ascii=False, separators=(",", ":"))
+    return str(uuid.uuid5(EVENT_NAMESPACE, name))
 
 
 def content_version(fields: Mapping[str, Any]) -> str:
     """The version of a record that has none: a digest of its content (keys sorted, so column
-    order does not matter; any change of a value gives a new version)."""
-    canonical = _text_row_json(fields)
-    if canonical is None:
-        canonical = _JSON.encode(_canonical(fields, 0))
+    order does not matter; any change of a value gives a new version). A record is written as
+    [key, value] pairs, not an object, so that keys of other types (a number, a text "1") and
+    values JSON cannot carry (a date, NaN) still give one fixed text."""
+    canonical = json.dumps(_canonical(fields, 0), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _text_row_json(fields: Mapping[str, Any]) -> str | None:
-    """`_JSON.encode(_canonical(fields, 0))` for a record of texts only (a CSV row), written
-    directly; None for anything else. Keys are unique, so sorting the pairs orders them by key, as
-    `_canonical` does. The rows of a file share their columns: the sorted order and the written
-    keys are made once per column layout (`_layout`), leaving the values to write (some 5 us less
-    a row than sorting and writing the pairs)."""
-    if type(fields) is not dict or not fields:
-        return None
-    layout = _LAYOUTS.get(tuple(fields)) or _layout(fields)
-    if layout is None:
-        return None
-    order, keys = layout
-    values = list(map(fields.__getitem__, order))
-    if not _TEXT.issuperset(map(type, values)):
-        return None
-    return "[[" + "],[".join(map(str.__add__, keys, map(encode_basestring, values))) + "]]"
-
-
-_TEXT = frozenset({str})
-_LAYOUTS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
-
-
-def _layout(fields: dict[Any, Any]) -> tuple[list[str], list[str]] | None:
-    """The columns of `fields` in sorted order, and each written as `"key",`; None unless all are texts."""
-    columns = tuple(fields)
-    if not _TEXT.issuperset(map(type, columns)):
-        return None
-    order = sorted(columns)
-    if len(_LAYOUTS) >= 256:
-        _LAYOUTS.clear()
-    layout = _LAYOUTS[columns] = (order, [encode_basestring(k) + "," for k in order])
-    return layout
-
-
-_ITSELF = frozenset({str, int, bool, type(None)})
-# json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True), its encoder made once.
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
 
 
 def _canonical(value: Any, depth: int) -> Any:
     if depth > 40:
         return repr(value)
     if isinstance(value, Mapping):
-        items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        if depth < 40:  # a text, whole number, flag or null one level down is itself
-            return [[str(k), v if type(v) in _ITSELF else _canonical(v, depth + 1)] for k, v in items]
-        return [[str(k), _canonical(v, depth + 1)] for k, v in items]
+        return [[str(k), _canonical(v, depth + 1)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
     if isinstance(value, (list, tuple)):
         return [_canonical(v, depth + 1) for v in value]
     if isinstance(value, float) and not math.isfinite(value):

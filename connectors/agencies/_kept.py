@@ -1,15 +1,16 @@
 """What the mappings remember from one record to the next, and why each is exact.
 
 Agencies repeat themselves: the same provinces, dates, units, labels and codes come back record
-after record. Reading such a value again through its parser costs ~1 us of wrapping (the field's
-name made for a message, the memo's checks). Persons are not remembered: on exports of mostly
-different people (the intake benchmark's, drawn from the simulator's population) remembering them
-cost more in misses than it saved. Each cache here holds only what depends on the value alone, is
-immutable or handed out as a copy, and is emptied when full (bounded memory, no bookkeeping on a
-hit). Keys are texts or tuples of texts where they can be: those are not tracked by the garbage
-collector, whose full passes over a large heap cost more the more long-lived containers each
-record leaves (a tuple key per unique value doubled them for a SQL row of unique ids and
-timestamps):
+after record, and a kept value is not parsed again. The normalisers keep nothing themselves (their
+memo went in issue 14): without this table as well, the intake bench's mapping costs x1.26 the
+CPU (x1.48 with the romanisation model hidden; docs/benchmarks.md). Persons are not remembered:
+on exports of mostly different people (the intake benchmark's, drawn from the simulator's
+population) remembering them cost more in misses than it saved. Each cache here holds only what
+depends on the value alone, is immutable or handed out as a copy, and is emptied when full
+(bounded memory, no bookkeeping on a hit). Keys are texts or tuples of texts where they can be:
+those are not tracked by the garbage collector, whose full passes over a large heap cost more the
+more long-lived containers each record leaves (a tuple key per unique value doubled them for a SQL
+row of unique ids and timestamps):
 
 - `READ` (`Reader.read`): for each parser declared `pure`, its successful results by text: its
   result depends on the value alone (never on the field, which only names it in an error) and is

@@ -7,7 +7,6 @@ import unicodedata
 from datetime import date, datetime, timezone
 
 from connectors.normalise import BANGKOK, Era, NormaliseError, parse_date, parse_datetime, thai_digits_to_ascii
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import fast_translation
 
 __all__ = ["ID_LENGTH", "LABEL_LENGTH", "TEXT_LENGTH", "clean_text", "parse_day", "parse_day_be", "parse_moment",
@@ -97,13 +96,11 @@ def to_millis(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-@memoised(maxsize=8192)
 def parse_moment(value: object, *, field: str) -> datetime:
     """A date-time (a bare date is 00:00 Bangkok time that day), as UTC milliseconds."""
     return _moment(value, field, None)
 
 
-@memoised(maxsize=8192)
 def parse_moment_be(value: object, *, field: str) -> datetime:
     """`parse_moment` for a source that writes two-digit B.E. years (`02/08/61 14:30`)."""
     return _moment(value, field, Era.BE)
@@ -114,11 +111,10 @@ def _moment(value: object, field: str, short_era: Era | None) -> datetime:
         return to_millis(value if value.tzinfo else value.replace(tzinfo=BANGKOK))
     if isinstance(value, date):
         return to_millis(datetime(value.year, value.month, value.day, tzinfo=BANGKOK))
-    # The normalisers themselves, not their memoised wrappers: this function is memoised already.
     try:
-        return to_millis(parse_datetime.__wrapped__(value, field=field, short_era=short_era))  # type: ignore[attr-defined]
+        return to_millis(parse_datetime(value, field=field, short_era=short_era))  # type: ignore[arg-type]
     except NormaliseError:
-        day = parse_date.__wrapped__(value, field=field, short_era=short_era)  # type: ignore[attr-defined]
+        day = parse_date(value, field=field, short_era=short_era)  # type: ignore[arg-type]
         return to_millis(datetime(day.year, day.month, day.day, tzinfo=BANGKOK))
 
 

@@ -23,7 +23,6 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from connectors.normalise._calendar import (ERA_RE, MAX_CE_YEAR, MIN_CE_YEAR, MONTH_RE, Era, era_of_marker, make_date,
                                             month_number, resolve_year)
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -79,7 +78,6 @@ def match_full_date(field: str, value: str, text: str, era: Era | None,
     return None
 
 
-@memoised(maxsize=8192)
 def parse_date(value: str, *, era: Era | None = None, field: str = "date", short_era: Era | None = None) -> date:
     """The calendar date written in `value` (a trailing time of day is allowed and ignored).
 
@@ -96,7 +94,6 @@ def parse_date(value: str, *, era: Era | None = None, field: str = "date", short
     return day
 
 
-@memoised(maxsize=8192)
 def parse_datetime(value: str, *, era: Era | None = None, tz: tzinfo = BANGKOK, field: str = "datetime",
                    short_era: Era | None = None) -> datetime:
     """The instant written in `value`, as a UTC-aware datetime.

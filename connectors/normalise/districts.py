@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from connectors.normalise._data import read_table
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.provinces import _key, province
@@ -53,7 +52,6 @@ def district(code: str) -> District:
     return _table().by_code[code]
 
 
-@memoised(maxsize=4096)
 def normalise_district(value: str, *, province_code: str | None = None, field: str = "district") -> str:
     """The DOPA code of a district written by name (Thai or English) or code; `province_code`
     (ISO 3166-2:TH) settles names shared by several provinces and must agree with the district."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -44,7 +43,6 @@ def thai_id_check_digit(first12: str) -> int:
     return (11 - total % 11) % 10
 
 
-@memoised(maxsize=8192)
 def normalise_thai_id(value: str, *, field: str = "thai_id") -> str:
     """Thirteen digits with a valid check digit, separators and Thai digits removed."""
     digits = _SEPARATORS.sub("", clean(value, field))
@@ -69,7 +67,6 @@ def normalise_migrant_id(value: str, *, field: str = "migrant_id") -> str:
 _EXCEL_DIGITS = re.compile(r"[0-9]{11,12}")
 
 
-@memoised(maxsize=8192)
 def normalise_id13(value: str | int, *, field: str = "id13") -> str:
     """Any 13-digit population number, Thai or not: the leading zeros Excel dropped restored,
     then the check digit and the leading digit verified (`id13_kind` names its kind)."""
@@ -90,7 +87,6 @@ def id13_kind(digits: str) -> str:
     return "NonThaiId" if digits[0] in "067" else "ThaiId"
 
 
-@memoised(maxsize=8192)
 def normalise_document_number(value: str, *, field: str = "document_number", min_length: int = 5,
                               max_length: int = 20) -> str:
     """A document number (work permit, border pass, certificate of identity...): upper-case

@@ -30,7 +30,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean, is_blank
 from connectors.normalise.aliases import ALIAS_MARKS, split_aliases
 from connectors.normalise.errors import NormaliseError
@@ -68,7 +67,6 @@ _PARTICLES = frozenset({"ณ", "na"})  # ณ อยุธยา / na Ayutthaya: 
 _ALLOWED_PUNCTUATION = set(" -'’.,")
 
 
-@memoised(maxsize=16384)  # the same names come back (a crew list, a person in several records)
 def parse_name(value: str, *, family_first: bool = False, nationality: str | None = None,
                field: str = "name") -> PersonName:
     """Split a full name as written in one field; other names written with it ("Somchai @ Lek",
@@ -103,7 +101,6 @@ def parse_name(value: str, *, family_first: bool = False, nationality: str | Non
     return _build(field, value, " ".join(tokens[:-1]), tokens[-1], honorific)
 
 
-@memoised(maxsize=16384)
 def name_from_parts(given: str, family: str | None = None, *, honorific: str | None = None,
                     nationality: str | None = None, field: str = "name") -> PersonName:
     """A name from separate given / family (/ title) columns; a title left in `given` is split off.

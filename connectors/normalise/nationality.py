@@ -19,7 +19,6 @@ import unicodedata
 from functools import cache
 
 from connectors.normalise._data import read_table
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -37,7 +36,6 @@ _THAI_WORDS = re.compile(r"^(?:สัญชาติ|ชาว|ประเท�
 _ENGLISH_WORDS = re.compile(r"\s(?:nationals?|nationality|citizens?|citizenship)$")
 
 
-@memoised(maxsize=4096)
 def normalise_nationality(value: str, *, field: str = "nationality") -> str:
     """The ISO 3166-1 alpha-3 code (or XXA, stateless) of a nationality as written."""
     text = clean(value, field)

@@ -18,7 +18,6 @@ from datetime import date
 from enum import StrEnum
 
 from connectors.normalise._calendar import MONTH_RE, Era, make_date, month_number, resolve_year
-from connectors.normalise._memo import memoised
 from connectors.normalise.dates import match_full_date, prepare_date_text
 from connectors.normalise.errors import NormaliseError
 
@@ -76,7 +75,6 @@ _EXPECTED = ("expected a date of birth (02/08/2530, 2 ส.ค. 2530), a month an
              "08/1987), a year (2530, 1987), an estimate (ประมาณ 2530) or an age (อายุ 25 ปี, 25 years)")
 
 
-@memoised(maxsize=8192)
 def parse_date_of_birth(
     value: str, *, as_of: date | None = None, era: Era | None = None, field: str = "date_of_birth"
 ) -> PartialDate | Age:
@@ -103,7 +101,6 @@ def parse_date_of_birth(
     return PartialDate(day, Precision.ESTIMATED if estimated else precision)
 
 
-@memoised(maxsize=4096)
 def parse_age(value: str, *, as_of: date, field: str = "age") -> Age:
     """An age column: a bare number of years (`25`) or any age form `parse_date_of_birth` reads."""
     text, _ = prepare_date_text(value, field)

@@ -16,7 +16,6 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 from connectors.normalise.nationality import alpha2_of
@@ -29,7 +28,6 @@ _ALLOWED = re.compile(r"[0-9+\-().\s/]+(?:\s?(?:ext\.?|x|ต่อ)\s?[0-9]{1,6}
 _THAI_IDD = re.compile(r"^00[1789]")
 
 
-@memoised(maxsize=8192)  # libphonenumber costs ~0.1 ms a number
 def normalise_phone(value: str, *, nationality: str | None = None, field: str = "phone") -> str:
     """The E.164 form of a phone number; `nationality` (alpha-3) hints at national formats."""
     text = clean(value, field)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from connectors.normalise._data import read_table
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import clean
 from connectors.normalise.errors import NormaliseError
 
@@ -54,7 +53,6 @@ def province(code: str) -> Province:
     return _table().by_code[code]
 
 
-@memoised(maxsize=4096)
 def normalise_province(value: str, *, field: str = "province") -> str:
     """The ISO 3166-2:TH code of a province written by name (Thai or English) or code."""
     text = clean(value, field).lower()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from connectors.normalise._memo import memoised
 from connectors.normalise._text import BLANKS, clean
 from connectors.normalise.errors import NormaliseError
 
@@ -33,7 +32,6 @@ _WORDS = {
 _LOOKUP = {word: sex for sex, words in _WORDS.items() for word in words}
 
 
-@memoised(maxsize=1024)
 def normalise_sex(value: str | None, *, field: str = "sex") -> str:
     """One of Male, Female, Other, Unknown. None and blanks give Unknown.
 

@@ -2,6 +2,7 @@
 
 import copy
 import uuid
+from datetime import date
 
 from connectors.agencies import EVENT_NAMESPACE, content_version, event_id, mapper_for
 from connectors.records import Origin
@@ -47,6 +48,10 @@ class TestEventIds:
         assert event_id("immigration", "IDC-REG", "deportations/7", "v", "DeportationScheduled") != \
             event_id("immigration", "IDC-REG", "deportations/7", "v", "DeportationExecuted")
 
+    def test_texts_outside_ascii_quotes_and_backslashes_are_written_as_before(self):
+        assert event_id("police", "ระบบ", 'a"b\\c\u2028', "2", "RescueConducted") == \
+            "028a8da6-aca5-5e55-9ccf-5aaaefb86221"
+
     def test_ids_with_separators_cannot_collide(self):
         assert event_id("police", "A", "B:C", "1", "X") != event_id("police", "A:B", "C", "1", "X")
 
@@ -68,6 +73,21 @@ class TestContentVersion:
         record = example("labour", "INSP-74-2568-0311")
         corrected = {**record.fields, "จำนวนลูกจ้างที่ตรวจ": "47"}
         assert _event("labour", corrected, record.origin).event_id != _event("labour", record.fields, record.origin).event_id
+
+    def test_digests_never_change(self):
+        assert content_version(example("labour", "INSP-74-2568-0311").fields) == "sha256:384f7636b0e2abaa"
+        nested = {"ชื่อ": 'สมชาย "เล็ก" \\ ใจดี', 3: [1, 2.5, None, True, {"b": float("nan"), "d": date(2025, 3, 1)}],
+                  "z": {"y": "\u2028x"}}
+        assert content_version(nested) == "sha256:1e8efce162923bd6"
+
+    def test_records_nested_beyond_forty_levels_are_cut_to_their_repr_as_before(self):
+        def nested(depth):
+            value = "leaf"
+            for _ in range(depth):
+                value = {"k": value, "n": 1}
+            return value
+        assert [content_version(nested(depth)) for depth in (40, 41, 42)] == \
+            ["sha256:0583b2a88079a3d9", "sha256:146aab652df34c82", "sha256:5a315ab73aedb9ec"]
 
     def test_is_total_on_any_json_value(self):
         assert content_version({"a": [1, 2.5, None, True, {"b": float("nan")}], 3: object}).startswith("sha256:")

@@ -1,14 +1,9 @@
 """The agencies' value helpers give exactly what the reference code gives: the per-character loop,
-json.dumps and uuid.uuid5, uncached calls. Speed must not change an event id nor an error message."""
+uncached calls. Speed must not change a value nor an error message."""
 
-import hashlib
-import json
-import math
 import re
 import unicodedata
-import uuid
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Mapping
 from unittest import mock
 
 import pytest
@@ -16,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.agencies import _common, _values
-from connectors.agencies._common import EVENT_NAMESPACE, content_version, event_id
-from connectors.agencies._values import clean_text, parse_moment, vocab_key
+from connectors.agencies._values import clean_text, vocab_key
 from connectors.normalise import NormaliseError, thai_digits_to_ascii
 from connectors.normalise._text import FAST_BLOCKS
 
@@ -75,110 +69,14 @@ def _reference_vocab_key(text):
     return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-.")
 
 
-def _reference_canonical(value, depth):
-    if depth > 40:
-        return repr(value)
-    if isinstance(value, Mapping):
-        return [[str(k), _reference_canonical(v, depth + 1)]
-                for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-    if isinstance(value, (list, tuple)):
-        return [_reference_canonical(v, depth + 1) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
-
-
-def _reference_version(fields):
-    canonical = json.dumps(_reference_canonical(fields, 0), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXTS, st.dates())
-FIELDS = st.recursive(st.dictionaries(st.one_of(TEXTS, st.integers()), SCALARS, max_size=6),
-                      lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                              st.dictionaries(TEXTS, inner, max_size=3)), max_leaves=20)
-
-
-def _deep(depth: int) -> Any:
-    value: Any = "leaf"
-    for _ in range(depth):
-        value = {"k": value, "n": 1}
-    return value
-
-
-class TestIdsAndVersions:
+class TestVocabularyKeys:
     @SETTINGS
     @given(TEXTS)
     def test_vocabulary_keys_are_the_loops(self, text):
         assert vocab_key(text) == _reference_vocab_key(text) == vocab_key(text)
 
-    @SETTINGS
-    @given(st.lists(st.one_of(TEXTS, st.text()), min_size=5, max_size=5))
-    def test_event_ids_are_uuid5_of_the_json_array(self, parts):
-        name = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-        try:
-            expected = str(uuid.uuid5(EVENT_NAMESPACE, name))
-        except UnicodeEncodeError:  # a lone surrogate: neither can name it
-            with pytest.raises(UnicodeEncodeError):
-                event_id(*parts)
-            return
-        assert event_id(*parts) == expected
-
-    def test_event_ids_of_other_values_are_still_those_of_their_json(self):
-        expected = str(uuid.uuid5(EVENT_NAMESPACE, json.dumps(["labour", "S", None, 2, "E"], ensure_ascii=False,
-                                                                separators=(",", ":"))))
-        assert event_id("labour", "S", None, 2, "E") == expected  # type: ignore[arg-type]
-
-    @SETTINGS
-    @given(FIELDS)
-    def test_content_versions_are_the_digest_of_the_reference_json(self, fields):
-        assert content_version(fields) == _reference_version(fields)
-
-    @SETTINGS
-    @given(st.dictionaries(TEXTS, TEXTS, max_size=14))
-    def test_content_versions_of_rows_of_texts_are_the_digest_of_the_reference_json(self, fields):
-        assert content_version(fields) == _reference_version(fields)
-
-    def test_content_versions_of_rows_with_a_text_subclass_or_no_field_are_the_references(self):
-        class Label(str):
-            def __str__(self) -> str:
-                return "other"
-        for fields in ({}, {"a": Label("x"), "b": "y"}, {Label("k"): "v", "a": "w"}):
-            assert content_version(fields) == _reference_version(fields)
-
-    def test_rows_of_one_column_layout_in_any_order_or_with_other_values_are_the_references(self):
-        rows = [{"b": "1", "a": "2", "ค": "3"}, {"a": "2", "ค": "3", "b": "1"}, {"b": "x\n\"y", "a": "", "ค": "z"},
-                {"b": 1, "a": "2", "ค": "3"}, {"b": None, "a": "2", "ค": "3"}, {"b": "1", "a": ["2"], "ค": "3"},
-                {1: "1", "a": "2", "ค": "3"}]
-        for fields in rows * 2:   # the second time, the layouts are known
-            assert content_version(fields) == _reference_version(fields)
-        assert content_version(rows[0]) == content_version(rows[1])
-
-    @pytest.mark.parametrize("depth", [38, 39, 40, 41, 42])
-    def test_content_versions_of_deep_records_too(self, depth):
-        assert content_version(_deep(depth)) == _reference_version(_deep(depth))
-
-    def test_uuid5_text_is_uuid5(self):
-        for name in ("", "a", "ไทย", "x" * 1000):
-            assert _common.uuid5_text(EVENT_NAMESPACE, name) == str(uuid.uuid5(EVENT_NAMESPACE, name))
-
 
 BANGKOK = timezone(timedelta(hours=7))
-
-
-class TestMoments:
-    @pytest.mark.parametrize("value", ["05/03/2568", "05/03/2568 17:20", "2025-03-01T08:00:01", "1 มี.ค. 2568 22:30",
-                                       "2025-03-02T01:02:11+07:00", "31/02/2568", "soon", 5, None,
-                                       datetime(2025, 3, 1, 8, 0, 0, 123456), date(2025, 3, 1),
-                                       datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc),
-                                       datetime(2025, 3, 1, 8, 0, tzinfo=BANGKOK)])
-    def test_cached_moments_are_the_uncached_ones(self, value):
-        reference = _outcome(parse_moment.__wrapped__, value, field="occurred")
-        for field in ("occurred", "occurred"):
-            assert _outcome(parse_moment, value, field=field) == reference
-        assert _outcome(parse_moment, value, field="x") == _outcome(parse_moment.__wrapped__, value, field="x")
 
 
 class TestEventDay:

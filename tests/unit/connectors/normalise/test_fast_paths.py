@@ -1,4 +1,4 @@
-"""The fast paths give exactly what the reference code gives: per-character loops, uncached calls,
+"""The fast paths give exactly what the reference code gives: per-character loops and
 the general date-time parser. Speed must not change a single answer nor a single error message."""
 
 import re
@@ -9,12 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.normalise import (NormaliseError, name_from_parts, normalise_document_number, normalise_nationality,
-                                  normalise_passport, normalise_phone, normalise_province, normalise_sex,
-                                  normalise_thai_id, parse_age, parse_date, parse_date_of_birth, parse_datetime,
-                                  parse_name)
+from connectors.normalise import NormaliseError, parse_datetime
 from connectors.normalise import _text, dates, names, scripts
-from connectors.normalise._memo import memoised
 
 NEVER = re.compile("(?!)")  # a fast-path pattern that matches nothing: the reference path runs
 # Letters, marks, digits, spaces and punctuation of the region's scripts, and troublemakers.
@@ -99,64 +95,6 @@ class TestNames:
         assert names._case(text) == (" ".join(w.title() for w in text.split()) if title else text)
 
 
-# (function, positional arguments, options) as the mappings call them
-CALLS = [
-    (parse_name, ("นายสมชาย ใจดี",), {}), (parse_name, ("Daw Aye Aye",), {"nationality": "MMR"}),
-    (parse_name, ("JAIDEE, Somchai",), {"family_first": True}), (parse_name, ("1234",), {}),
-    (name_from_parts, ("Aung Kyaw", None), {"nationality": "MMR"}), (name_from_parts, ("U", "-"), {}),
-    (normalise_nationality, ("พม่า",), {}), (normalise_nationality, ("กะเหรี่ยง",), {}),
-    (normalise_province, ("จ.เชียงราย",), {}), (normalise_province, ("TH-99",), {}),
-    (normalise_sex, ("หญิง",), {}), (normalise_sex, ("maybe",), {}), (normalise_sex, (None,), {}),
-    (parse_date, ("2 ส.ค. 2561",), {}), (parse_date, ("31/02/2561",), {}),
-    (parse_datetime, ("2 ส.ค. 2561 14.30 น.",), {}), (parse_datetime, ("2018-08-02T14:30:00+07:00",), {}),
-    (parse_date_of_birth, ("อายุ 25 ปี",), {"as_of": datetime(2025, 3, 1).date()}),
-    (parse_date_of_birth, ("00/08/2530",), {}), (parse_age, ("16",), {"as_of": datetime(2025, 3, 1).date()}),
-    (normalise_phone, ("09 7912 34567",), {"nationality": "MMR"}), (normalise_phone, ("191",), {}),
-    (normalise_thai_id, ("3-5701-00012-34-5",), {}), (normalise_thai_id, ("1-2345-67890-12-3",), {}),
-    (normalise_passport, ("ma 123456",), {}), (normalise_document_number, ("BP-0000 0001",), {}),
-    (parse_name, (12,), {}), (normalise_province, (["เชียงราย"],), {}),
-]
-
-
-class TestMemoised:
-    @pytest.mark.parametrize("fn, args, options", CALLS, ids=lambda x: getattr(x, "__name__", None) or repr(x)[:20])
-    def test_gives_what_the_function_gives_on_a_first_and_a_repeated_call_whatever_the_field(self, fn, args, options):
-        uncached = getattr(fn, "__wrapped__", fn)  # normalise_passport is itself plain (its parts are memoised)
-        reference = _outcome(uncached, *args, field="persons[0].x", **options)
-        for _ in range(2):
-            assert _outcome(fn, *args, field="persons[0].x", **options) == reference
-        other = _outcome(uncached, *args, field="y", **options)
-        assert _outcome(fn, *args, field="y", **options) == other
-        if reference[0] == "error":
-            assert other[1].startswith("y ")
-
-    def test_keeps_text_numbers_and_flags_apart_and_calls_directly_with_other_values(self):
-        seen = []
-
-        @memoised(maxsize=8)
-        def describe(value, hint=None, *, field="v"):
-            seen.append(value)
-            return f"{type(value).__name__} {value} {hint}"
-
-        calls = [describe(1, "x"), describe(True, "x"), describe(1.0, "x"), describe(1, "x"), describe(True, "x")]
-        assert calls == ["int 1 x", "bool True x", "float 1.0 x", "int 1 x", "bool True x"]
-        assert seen == [1, True, 1.0]  # the float (not a kept type) is not cached, yet called once here
-        assert describe([1]) == "list [1] None"
-
-    def test_does_not_keep_failures_and_names_the_callers_field(self):
-        calls = []
-
-        @memoised(maxsize=8)
-        def fail(value, *, field="v"):
-            calls.append(field)
-            raise NormaliseError(field, value, "no")
-
-        for field in ("a", "b"):
-            with pytest.raises(NormaliseError, match=f"^{field} 'x': no$"):
-                fail("x", field=field)
-        assert fail.cache_info().currsize == 0
-
-
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 
 
@@ -170,17 +108,17 @@ class TestIsoDateTimes:
     def test_read_as_the_general_parser_reads_them(self, moment, sep, spec, offset, tz):
         text = moment.isoformat(sep=sep, timespec=spec) + (offset or "")
         options = {"tz": tz} if tz else {}
-        fast = _outcome(parse_datetime.__wrapped__, text, **options)
+        fast = _outcome(parse_datetime, text, **options)
         with mock.patch.object(dates, "_iso_datetime", lambda value, tz: None):
-            assert fast == _outcome(parse_datetime.__wrapped__, text, **options)
+            assert fast == _outcome(parse_datetime, text, **options)
 
     @pytest.mark.parametrize("text", ["2025-02-29T10:00:00", "2025-13-01T10:00:00", "2025-01-01T24:00:00",
                                       "2568-03-01T08:00:00", "2200-01-01T08:00:00", "1849-12-31T23:59:59",
                                       "2025-01-01T10:00:00+14:30", "2025-01-01T10:00:00-15:00",
                                       "๒๐๒๕-01-01T10:00:00", "2025-01-01T10:00:00.1234567"])
     def test_anything_unusual_is_left_to_the_general_parser(self, text):
-        fast = _outcome(parse_datetime.__wrapped__, text)
+        fast = _outcome(parse_datetime, text)
         with mock.patch.object(dates, "_iso_datetime", lambda value, tz: None):
-            assert fast == _outcome(parse_datetime.__wrapped__, text)
+            assert fast == _outcome(parse_datetime, text)
         assert dates._iso_datetime(text, BANGKOK) is None or fast[0] == "value"
 
