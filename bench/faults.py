@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_faults_bench(settings: Settings, only: list[str], trials: int, bodies: int, files: int, seed: int,
                      emit: Callable[[str], None]) -> dict:
-    from ops import faults_broker, faults_fuzz, faults_kill
+    from bench import faults_broker, faults_fuzz, faults_kill
     from bench.hub_run import scratch_hub
 
     rng = random.Random(seed)

@@ -19,7 +19,6 @@ from streams.cases.fold import Folded, fold, fold_fact
 from streams.cases.ids import HUB_NAMESPACE, alert_id_for, case_id_for, case_number, parse_case_number, referral_id_for
 from streams.cases.model import JOIN_ROLES, WHOLE_CASE, Case, CaseOrg, CasePerson, Mark, MarkKind, TimelineEntry, Voyage
 from streams.cases.orgs import OrgKey, org_key
-from streams.cases.serial import book_from_dict, book_to_dict, case_from_dict, case_to_dict
 from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, PersonsMerged, Signal
 from streams.cases.stage import STAGES, latest_outcome, stage_of
 from streams.cases.upkeep import expire, merge_persons
@@ -33,5 +32,4 @@ __all__ = [
     "PersonSeen", "OrgFlagged", "CaseMerged", "PersonsMerged", "OrgsNamed", "Signal",
     "case_id_for", "alert_id_for", "referral_id_for", "HUB_NAMESPACE", "case_number", "parse_case_number",
     "OrgKey", "org_key", "BANGKOK", "dob_range", "is_minor_on", "surely_minor_on", "local_date",
-    "case_to_dict", "case_from_dict", "book_to_dict", "book_from_dict",
 ]

@@ -1,4 +1,4 @@
-"""The fold's state, `CaseBook`: a few flat, keyed namespaces of JSON-able values (dicts in the
+"""The fold's state, `CaseBook`: a few flat, keyed namespaces of immutable values (dicts in the
 worker's correlator, snapshotted with it), and a `Delta` of changed keys per namespace.
 
 | namespace | key | value |

@@ -6,7 +6,7 @@ case and `now` into the desired alert states; `reconcile` turns those and the st
 the alerts that change. `process` wires them to the fold for a single-partition worker.
 """
 
-from streams.rules.book import RuleBook, case_scope, org_scope, person_scope, rulebook_from_dict, rulebook_to_dict
+from streams.rules.book import RuleBook, case_scope, org_scope, person_scope
 from streams.rules.catalogue import CASE_RULES, ORG_RULES, PERSON_RULES, RULES, RULES_BY_KEY, rule
 from streams.rules.cross import OrgEntry, PersonEntry, absorb_org, absorb_person, merge_person_entries
 from streams.rules.evaluate import (AlertState, evaluate, evaluate_findings, evaluate_org, evaluate_person,
@@ -25,6 +25,6 @@ __all__ = [
     "running_deadlines",
     "Alert", "FIRING", "ACKNOWLEDGED", "RESOLVED", "reconcile", "acknowledge", "resolve", "supersede", "retire", "alert_record",
     "PersonEntry", "OrgEntry", "absorb_person", "absorb_org", "merge_person_entries",
-    "RuleBook", "case_scope", "person_scope", "org_scope", "rulebook_to_dict", "rulebook_from_dict",
+    "RuleBook", "case_scope", "person_scope", "org_scope", 
     "Hub", "Outcome", "on_event", "on_person_merge", "on_tick", "on_operator", "on_expire",
 ]

@@ -1,4 +1,5 @@
-"""The rules' state, `RuleBook`: keyed namespaces of JSON-able values, like `CaseBook`.
+"""The rules' state, `RuleBook`: keyed namespaces of immutable values, like `CaseBook` (kept in the
+worker's snapshots by pickling the whole `Hub`).
 
 | namespace | key | value |
 |---|---|---|
@@ -19,13 +20,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from streams.cases.serial import from_ms, ms
-from streams.rules.cross import Flag, OrgEntry, PersonEntry, Seen, Trip
+from streams.rules.cross import OrgEntry, PersonEntry
 from streams.rules.lifecycle import Alert
 
-__all__ = ["RuleBook", "case_scope", "person_scope", "org_scope", "rulebook_to_dict", "rulebook_from_dict"]
+__all__ = ["RuleBook", "case_scope", "person_scope", "org_scope"]
 
 
 def case_scope(case_id: str) -> str:
@@ -72,32 +71,3 @@ class RuleBook:
             self.timers.pop(scope, None)
         elif self.timers.get(scope) != at:
             self.timers[scope] = at
-
-
-def rulebook_to_dict(book: RuleBook) -> dict[str, Any]:
-    return {
-        "alerts": {k: [a.to_dict() for a in v] for k, v in book.alerts.items()},
-        "persons": {k: [[ms(s.at), s.kind, s.case_id, s.province] for s in v.seen] for k, v in book.persons.items()},
-        "orgs": {k: [v.kind, v.name, [[ms(f.at), f.agency, f.case_id, f.province] for f in v.flags],
-                     [[t.voyage_id, ms(t.at), t.due_at and ms(t.due_at), t.returned_at and ms(t.returned_at),
-                       t.province] for t in v.trips]]
-                 for k, v in book.orgs.items()},
-        "timers": {k: ms(v) for k, v in book.timers.items()},
-        "referred": {k: list(v) for k, v in book.referred.items()},
-        "alert_scopes": dict(book.alert_scopes),
-    }
-
-
-def rulebook_from_dict(data: dict[str, Any]) -> RuleBook:
-    return RuleBook(
-        alerts={k: tuple(Alert.from_dict(a) for a in v) for k, v in data["alerts"].items()},
-        persons={k: PersonEntry(k, tuple(Seen(from_ms(s[0]), s[1], s[2], s[3]) for s in v))
-                 for k, v in data["persons"].items()},
-        orgs={k: OrgEntry(k, v[0], v[1], tuple(Flag(from_ms(f[0]), f[1], f[2], f[3]) for f in v[2]),
-                          tuple(Trip(t[0], from_ms(t[1]), t[2] and from_ms(t[2]), t[3] and from_ms(t[3]), t[4])
-                                for t in (v[3] if len(v) > 3 else ())))
-              for k, v in data["orgs"].items()},
-        timers={k: from_ms(v) for k, v in data["timers"].items()},
-        referred={k: tuple(v) for k, v in data["referred"].items()},
-        alert_scopes=dict(data["alert_scopes"]),
-    )

@@ -23,11 +23,10 @@ for one (rule, case, subject): the id is `alert_id_for(rule, case, subject)`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from streams.cases.serial import from_ms, ms
 from streams.rules.evaluate import AlertState
 from streams.rules.spec import RUNBOOK, Facts, Severity
 
@@ -59,23 +58,6 @@ class Alert:
     @property
     def runbook_key(self) -> str:
         return f"{RUNBOOK}#{self.rule_key}"
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.symbol
-        data["facts"] = dict(self.facts)
-        for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
-            data[key] = ms(data[key])
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Alert":
-        values = dict(data)
-        values["severity"] = Severity.of(values["severity"])
-        values["facts"] = tuple((values.get("facts") or {}).items())
-        for key in ("raised_at", "due_at", "resolved_at", "acknowledged_at"):
-            values[key] = from_ms(values.get(key))
-        return cls(**values)
 
 
 def is_open(alert: Alert) -> bool:

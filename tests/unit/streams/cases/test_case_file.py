@@ -5,7 +5,6 @@ the fold to the CaseView, kept across merges and restarts."""
 from datetime import date
 
 import schemas
-from streams.cases import case_from_dict, case_to_dict
 from tests.unit.streams.cases.builders import Feed, at, event, person
 
 A, B = person("A"), person("B")
@@ -79,9 +78,3 @@ class TestTheCaseFile:
         feed.merge(["B"], "A", at(2))
         _, a = view_person(feed, "A")
         assert a["interpreter_language"] == "mya"
-
-    def test_the_case_file_survives_the_json_form_of_the_state(self):
-        feed = Feed()
-        feed.send(screened(A, at(0)))
-        (case,) = feed.hub.cases.cases.values()
-        assert case_from_dict(case_to_dict(case)) == case

@@ -8,7 +8,7 @@ import pytest
 
 import schemas
 from streams.cases.ids import HUB_NAMESPACE
-from streams.rules import Alert, Severity, acknowledge, alert_record, reconcile, resolve, rule
+from streams.rules import Severity, acknowledge, alert_record, reconcile, resolve, rule
 from streams.rules.evaluate import AlertState
 from tests.unit.streams.cases.builders import Feed, at, event, person
 
@@ -202,7 +202,6 @@ class TestLifecycle:
         assert (alert["state"], alert["resolved_at"]) == ("Resolved", at(800)) and not feed.hub.cases.cases
         assert not feed.hub.rules.alerts and not feed.hub.rules.timers
 
-    def test_alerts_round_trip_through_their_dict(self):
+    def test_alerts_encode_with_their_schema(self):
         (alert,) = reconcile({}, [state()], at(0, 18))
-        assert Alert.from_dict(alert.to_dict()) == alert
         schemas.encode("sanpalang.hub.Alert", alert_record(alert))
