@@ -110,6 +110,9 @@ class IdentifierComparison(Comparison):
 
     kind: ClassVar[str] = "identifier"
     levels: ClassVar[tuple[str, ...]] = ("exact", "transposed", "one_edit", "else")
+    one_per_person: bool = False
+    """A number a person holds one of for life (a Thai ID, a 13-digit pink-card number): two
+    that differ ("else") are two people, however alike the rest (`Matcher`)."""
 
     def prepare_one(self, item: Any) -> str | None:
         text = _key_text(item)

@@ -11,6 +11,9 @@ score. Then:
   the ids merged away so the shell can publish them (`merged_from`). Unless the persons' records
   met here disagree outright on a column the record leaves empty: a record without a birth date
   cannot tell two namesakes born years apart from each other, so it joins the stronger only.
+- A person holding a number the spec marks `one_per_person` (a Thai ID, a pink card) that the
+  record's own disagrees with outright is at most Possible, whatever else they share: papers of
+  other kinds chain records, and must not chain two holders of two numbers into one person.
 - possible <= best < link: **Possible**: the record starts a person of its own (ids must not
   move on a guess) and `candidate_id` names the person an operator should review it against.
 - otherwise **New**: the record starts a person.
@@ -98,6 +101,8 @@ class Matcher:
         self._starts = bytearray()              # 1 where a record started a person (its number names one)
         self._ids: dict[str, int] = {}          # person id -> first record, filled when an operator acts
         self._ids_upto = 0                      # records looked at for `_ids`
+        self._lifelong = [i for i, (_, c) in enumerate(spec.fields) if getattr(c, "one_per_person", False)]
+        self._held: dict[int, set[tuple[int, int]]] = {}   # root -> (column, code) of its lifelong ids
 
     @property
     def version(self) -> str:
@@ -126,6 +131,10 @@ class Matcher:
             return Decision(number, self.person_id(number), DecisionKind.NEW, prior)
         top_weight = max(best.values())  # the strongest person; the oldest among equals
         top_root = min(root for root, weight in best.items() if weight == top_weight)
+        if top_weight >= self.link_weight and self._held:
+            best = self._without_contradictions(codes, best)
+            top_weight = max(best.values())
+            top_root = min(root for root, weight in best.items() if weight == top_weight)
         if top_weight >= self.link_weight:
             linked = self._joinable(top_root, best)
             if len(linked) > 1:
@@ -176,7 +185,25 @@ class Matcher:
     # --- inside -------------------------------------------------------------------------------
     def _append(self, codes: list[int], keys: list[int], parent: int | None = None) -> int:
         self._starts.append(parent is None)
-        return self.store.append(codes, keys, parent)
+        number = self.store.append(codes, keys, parent)
+        held = [(column, codes[column]) for column in self._lifelong if codes[column]]
+        if held:
+            self._held.setdefault(number if parent is None else parent, set()).update(held)
+        return number
+
+    def _without_contradictions(self, codes: list[int], best: dict[int, float]) -> dict[int, float]:
+        """`best`, where a person holding a lifelong id the record's own disagrees with outright is
+        at most a Possible match (for an operator to review), never a link: a chain of records
+        with different kinds of papers must not join two pink-card holders (seed 7: Sandar
+        Sandar and Sanda San, born the same year, through a crossing on a border pass)."""
+        mine = [(column, codes[column]) for column in self._lifelong if codes[column]]
+        if not mine:
+            return best
+        level, last, below = self.store.code_level, self._last_levels, math.nextafter(self.link_weight, _NO_WEIGHT)
+        return {root: min(weight, below) if weight >= self.link_weight and any(
+                    held_column == column and level(column, code, held) == last[column]
+                    for column, code in mine for held_column, held in self._held.get(root, ())) else weight
+                for root, weight in best.items()}
 
     def _joinable(self, top: int, best: dict[int, float]) -> list[int]:
         """The persons scoring >= link that one record may join, oldest first: the strongest
@@ -217,6 +244,9 @@ class Matcher:
     def _union(self, survivor: int, other: int) -> None:
         """Merge `other`'s person into `survivor`'s, carrying whom it was set apart from."""
         self.store.union_into(survivor, other)
+        held = self._held.pop(other, None)
+        if held:
+            self._held.setdefault(survivor, set()).update(held)
         others = self._apart.pop(other, None)
         if others:
             mine = self._apart.setdefault(survivor, set())

@@ -49,7 +49,8 @@ KINDS: dict[str, type[Comparison]] = {
     "name": NameComparison, "date": DateComparison, "identifier": IdentifierComparison,
     "postcode": PostcodeComparison, "categorical": CategoricalComparison, "text": TextComparison,
 }
-_OPTIONS = {"name": {"thresholds", "swap_with", "tf"}, "text": {"thresholds"}, "date": {"format"}}
+_OPTIONS = {"name": {"thresholds", "swap_with", "tf"}, "text": {"thresholds"}, "date": {"format"},
+            "identifier": {"one_per_person"}}
 _COMMON_OPTIONS = {"separator"}  # read by the shell that parses text cells, not by the comparison
 _SECTIONS = {"fields", "blocking", "thresholds", "limits"}
 

@@ -285,6 +285,17 @@ class RecordStore:
             return total
         return score
 
+    def code_level(self, column: int, a: int, b: int) -> int:
+        """The comparison level of two (non-empty) codes of one column."""
+        _, values, cache, equal_is_exact, compare = self._columns[column]
+        if a == b and equal_is_exact:
+            return 0
+        key = (a << 32) | b if a < b else (b << 32) | a
+        level = cache.get(key)
+        if level is None:
+            level = cache[key] = compare(values[a], values[b])
+        return level
+
     def levels_between(self, a: int, b: int) -> list[int]:
         return self.levels(self.codes_of(a), b)
 

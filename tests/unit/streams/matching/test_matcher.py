@@ -4,7 +4,7 @@ import pytest
 
 from streams.matching import DecisionKind, Matcher, parse_spec
 
-SPEC = parse_spec("""
+SPEC_TEXT = """
 [fields]
 name = "name"
 dob = "date"
@@ -16,11 +16,21 @@ passport = "identifier"
 [thresholds]
 link = 6.0
 possible = -4.0
-""")
+"""
+SPEC = parse_spec(SPEC_TEXT)
 
 
 def person(name, dob=None, sex="Male", nationality="THA", thai_id=None, passport=None):
     return {"name": name, "dob": dob, "sex": sex, "nationality": nationality, "thai_id": thai_id, "passport": passport}
+
+
+def _chain():
+    """A crossing on a passport, then two pink-card holders each showing that passport: the second
+    matches the first record (no pink card there), not the holder of the other number."""
+    common = dict(sex="Female", nationality="MMR", passport="MB7704018")
+    return [person("Sandar Sandar", "1981-01-01", **common),
+            person("Sandar Sandar", "1981-01-01", thai_id="0086192434549", **common),
+            person("Sanda San", "1981-01-01", thai_id="0059400583150", **common)]
 
 
 @pytest.fixture
@@ -66,6 +76,19 @@ class TestIncrementalMatcher:
         dateless = matcher.add(person("Wannak Mias", None, nationality="KHM"))
         assert dateless.kind is DecisionKind.LINKED and dateless.merged == ()
         assert matcher.person_of(younger.record) != matcher.person_of(older.record)
+
+    def test_two_holders_of_different_lifelong_numbers_are_never_joined_through_a_chain(self):
+        spec = parse_spec(SPEC_TEXT.replace('thai_id = "identifier"',
+                                            'thai_id = { kind = "identifier", one_per_person = true }'))
+        matcher = Matcher(spec)
+        first, holder, other = (matcher.add(record) for record in _chain())
+        assert holder.kind is DecisionKind.LINKED and holder.person_id == first.person_id
+        assert other.person_id != first.person_id and other.kind is DecisionKind.POSSIBLE
+        assert other.candidate_id == first.person_id                    # an operator decides
+
+    def test_without_the_option_the_same_chain_joins_them(self, matcher):
+        first, _, other = (matcher.add(record) for record in _chain())
+        assert other.kind is DecisionKind.LINKED and other.person_id == first.person_id
 
     def test_ambiguous_evidence_gives_a_possible_link_not_a_link(self, matcher):
         known = matcher.add(person("Aung Kyaw", ("1990-01-01", "Year"), nationality="MMR"))
