@@ -78,17 +78,15 @@ class TestTheCorrelator:
         """Figures of the fixed seed (docs/benchmarks.md, "Scenario"); they move only with the
         matcher, the fold, the rules or the simulator, and then this floor is revisited. Since the
         simulator spells names as people do (not with the matcher's own romaniser), one person of
-        seed 7 (P00058) is split in two, which raises three alerts on the half lacking the rest,
-        and two women born the same year (Sandar Sandar, Sanda San) are joined through a hotline
-        report naming "Sandasanda" with no identifier, which raises one rule-10 alert on the wrong
-        one: every miss and extra must still be the matcher's, never the rules'."""
+        seed 7 (P00058) is split in two, which raises three alerts on the half lacking the rest:
+        every miss and extra must still be the matcher's, never the rules'."""
         values, truth = scenario
         _, outputs = run(values)
         links = latest(outputs, LINKS_TOPIC).values()
         alerts = score_alerts(truth, latest(outputs, ALERTS_TOPIC).values(), links)
         persons = score_persons(truth, links)
         cases = score_cases(truth, latest(outputs, CASES_TOPIC).values())
-        assert alerts["alert_recall"] >= 1.0 and alerts["alert_precision"] >= 26 / 30, alerts
+        assert alerts["alert_recall"] >= 1.0 and alerts["alert_precision"] >= 26 / 29, alerts
         assert [a for a in alerts["attribution"] if a["cause"] != "matcher"] == [], alerts["attribution"]
         assert persons["f1"] >= 0.96 and cases["f1"] >= 1.0, (persons, cases)
 
