@@ -37,7 +37,7 @@ from streams.worker.keyfile import pseudonym_key
 from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
-from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
+from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
 __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "publish", "correlated", "settled",
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]

@@ -22,7 +22,7 @@ from streams.cases.orgs import OrgKey, org_key
 from streams.cases.signals import CaseMerged, OrgFlagged, OrgsNamed, PersonSeen, PersonsMerged, Signal
 from streams.cases.stage import STAGES, latest_outcome, stage_of
 from streams.cases.upkeep import expire, merge_persons
-from streams.cases.views import case_view, is_minor_in
+from streams.cases.case_view import case_view, is_minor_in
 
 __all__ = [
     "fold", "fold_fact", "merge_persons", "expire", "Folded", "read_event", "Fact", "FactPerson", "PersonIds",

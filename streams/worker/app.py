@@ -30,7 +30,7 @@ from streams.worker.loop import CorrelateLoop
 from streams.worker.lane import ACTIONS_TOPIC, intake_topics
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
-from streams.worker.views import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
+from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
 
 __all__ = ["WorkerOptions", "Pending", "make_app"]
 

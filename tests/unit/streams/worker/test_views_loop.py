@@ -11,7 +11,7 @@ import schemas
 from streams.views import Applied, ViewSinkError
 from streams.views.clock import HUB_CLOCK_HEADER, HubClock
 from streams.worker.metrics import WorkerMetrics
-from streams.worker.views import ViewsLoop, ViewsStatus, _report, backoff_s
+from streams.worker.views_loop import ViewsLoop, ViewsStatus, _report, backoff_s
 
 ALERT = {"alert_id": "a-1"}
 
