@@ -127,7 +127,8 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
 def _birth(r: Reader, spec: PersonFields, as_of: date | None) -> tuple[date | None, str, int | None]:
     dob, precision, age = None, "Unknown", None
     if spec.dob and spec.dob in r.fields:
-        found = r.read(spec.dob, lambda v, field: parse_date_of_birth(_text(v), as_of=as_of, field=field),
+        found = r.read(spec.dob, lambda v, field: parse_date_of_birth(_text(v), as_of=as_of, field=field,
+                                                                       short_era=r.short_era),
                        "a date of birth, a year or an age", lenient=True)
         if isinstance(found, PartialDate):
             dob, precision = found.date, str(found.precision)

@@ -93,20 +93,24 @@ def era_of_marker(match: re.Match[str]) -> Era:
 
 
 def resolve_year(field: str, value: str, year_text: str, era: Era | None, *, thai_month: bool = False,
-                 short_era: Era | None = None) -> tuple[int, Era]:
+                 short_era: Era | None = None, latest: int | None = None) -> tuple[int, Era]:
     """C.E. year and the era it was read in, from a year as written.
 
     Four digits: the era given, else decided by range (>= 2393 B.E., <= 2150 C.E.).
     Two digits: only read when the era is B.E. (given, marked, implied by a Thai month name, as
     Thai writing does: "2 ส.ค. 61" is B.E. 2561, or `short_era`, the era a source is known to
     write two-digit years in: Excel's `02/08/61`); otherwise ambiguous and refused. `short_era`
-    leaves four-digit years alone: the same export may hold `2018-08-02`.
+    leaves four-digit years alone: the same export may hold `2018-08-02`. A two-digit year is of
+    the 2500s unless that is after `latest` (a C.E. year: a birth is never after its record):
+    then of the 2400s, so `61` read in 2568 is 2561 for an event and a birth alike, `99` 2499.
     """
     era = Era(era) if era is not None else None  # accept "BE" / "CE" strings from settings too
     y = int(year_text)  # ASCII digits only: the patterns use [0-9]
     if len(year_text) == 2:
         if era is Era.BE or (era is None and (thai_month or short_era is Era.BE)):
             y, era = 2500 + y, Era.BE
+            if latest is not None and y - BE_OFFSET > latest:
+                y -= 100
         else:
             raise NormaliseError(
                 field, value,

@@ -64,7 +64,7 @@ def prepare_date_text(value: object, field: str) -> tuple[str, Era | None]:
 
 
 def match_full_date(field: str, value: str, text: str, era: Era | None,
-                    short_era: Era | None = None) -> tuple[date, Era, str] | None:
+                    short_era: Era | None = None, latest: int | None = None) -> tuple[date, Era, str] | None:
     """The day-precise date at the start of `text`, its era, and the rest; None if none is there."""
     for pattern in _DATE_RES:
         m = pattern.match(text)
@@ -73,7 +73,8 @@ def match_full_date(field: str, value: str, text: str, era: Era | None,
         groups = m.groupdict()
         month = month_number(groups["mon"]) if groups.get("mon") else int(groups["m"])
         thai_month = bool(groups.get("mon")) and not groups["mon"][0].isascii()
-        year, used = resolve_year(field, value, groups["y"], era, thai_month=thai_month, short_era=short_era)
+        year, used = resolve_year(field, value, groups["y"], era, thai_month=thai_month, short_era=short_era,
+                                  latest=latest)
         return make_date(field, value, year, month, int(groups["d"]), used), used, text[m.end():].strip()
     return None
 

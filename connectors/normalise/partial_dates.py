@@ -76,12 +76,14 @@ _EXPECTED = ("expected a date of birth (02/08/2530, 2 ส.ค. 2530), a month an
 
 
 def parse_date_of_birth(
-    value: str, *, as_of: date | None = None, era: Era | None = None, field: str = "date_of_birth"
+    value: str, *, as_of: date | None = None, era: Era | None = None, field: str = "date_of_birth",
+    short_era: Era | None = None,
 ) -> PartialDate | Age:
     """A date of birth to the precision written, or the age given instead.
 
     `as_of` is the date the record was made: required when the value is an age, and used to
-    refuse births after it. `era` as for `parse_date`.
+    refuse births after it. `era` and `short_era` as for `parse_date`: a two-digit B.E. year is
+    of the latest century not after `as_of` (`15/03/99` written in 2568 is 2499).
     """
     text, marked = prepare_date_text(value, field)
     era = marked or era
@@ -92,7 +94,7 @@ def parse_date_of_birth(
     age = _match_age(field, value, text, as_of, estimated)
     if age is not None:
         return age
-    found = _match_date(field, value, text, era)
+    found = _match_date(field, value, text, era, short_era, as_of.year if as_of else None)
     if found is None:
         raise NormaliseError(field, value, _EXPECTED)
     day, precision = found
@@ -135,11 +137,12 @@ def _age(field: str, value: str, n: int, unit: str, as_of: date | None, estimate
     return Age(years, as_of, estimated)
 
 
-def _match_date(field: str, value: str, text: str, era: Era | None) -> tuple[date, Precision] | None:
+def _match_date(field: str, value: str, text: str, era: Era | None, short_era: Era | None = None,
+                latest: int | None = None) -> tuple[date, Precision] | None:
     zeros = _zero_placeholder(field, value, text, era)
     if zeros is not None:
         return zeros
-    full = match_full_date(field, value, text, era)
+    full = match_full_date(field, value, text, era, short_era, latest)
     if full is not None:
         day, _, rest = full
         if rest:
@@ -151,7 +154,8 @@ def _match_date(field: str, value: str, text: str, era: Era | None) -> tuple[dat
             groups = m.groupdict()
             month = month_number(groups["mon"]) if groups.get("mon") else int(groups["m"])
             thai = bool(groups.get("mon")) and not groups["mon"][0].isascii()
-            year, used = resolve_year(field, value, groups["y"], era, thai_month=thai)
+            year, used = resolve_year(field, value, groups["y"], era, thai_month=thai, short_era=short_era,
+                                      latest=latest)
             return make_date(field, value, year, month, 1, used), Precision.MONTH
     m = _YEAR_RE.fullmatch(text)
     if m:

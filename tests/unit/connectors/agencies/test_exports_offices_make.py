@@ -1,12 +1,12 @@
 """What offices really export: two-digit B.E. years where the source writes them, identifier kinds
 beyond passport and pink card, each checked, and pink cards whose zeros Excel dropped."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
 from connectors.agencies import immigration, labour, police, social
-from connectors.normalise import NormaliseError, parse_date, thai_id_check_digit
+from connectors.normalise import NormaliseError, parse_date, parse_date_of_birth, thai_id_check_digit
 from connectors.normalise._calendar import Era
 from connectors.records import Origin
 from connectors.sources.files import read_bytes
@@ -51,6 +51,19 @@ class TestTwoDigitBuddhistYears:
         fields.update({"วันที่รับเข้า": "02/03/68 19:40", "วันที่บันทึก": "02/03/68 20:00"})
         (event,) = social.translate(fields, Origin("file", "shelter_57.jsonl", "line 1")).events
         assert event.record["envelope"]["occurred_at"] == datetime(2025, 3, 2, 12, 40, tzinfo=timezone.utc)
+
+    def test_a_birth_date_with_a_two_digit_year_is_of_the_latest_century_not_after_the_record(self):
+        assert parse_date_of_birth("02/08/30", as_of=date(2025, 6, 1), short_era=Era.BE).date == date(1987, 8, 2)
+        assert parse_date_of_birth("15/03/99", as_of=date(2025, 6, 1), short_era=Era.BE).date == date(1956, 3, 15)
+        with pytest.raises(NormaliseError, match="ambiguous"):
+            parse_date_of_birth("02/08/30", as_of=date(2025, 6, 1))
+
+    def test_a_shelter_export_writes_birth_dates_with_two_digit_years_too(self):
+        fields = next(dict(r.fields) for r in records("social") if r.fields.get("ประเภท") == "รับเข้า")
+        fields.update({"วันที่รับเข้า": "02/03/68 19:40", "วันเกิด": "02/08/30", "อายุ": ""})
+        (event,) = social.translate(fields, Origin("file", "shelter_57.jsonl", "line 1")).events
+        (resident,) = event.record["envelope"]["persons"]
+        assert (resident["date_of_birth"], resident["dob_precision"]) == (date(1987, 8, 2), "Day")
 
     def test_the_police_push_does_not_guess_a_two_digit_year(self):
         fields = {**example("police", "RSC-2568-000417").fields, "occurred": "01/03/68 22:30"}
