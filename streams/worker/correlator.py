@@ -57,6 +57,10 @@ CONSUMER_TOPICS = {"cases.provincial.v1": "cases.consumer.v1", "alerts.v1": "ale
 consumer form (`streams.privacy.for_consumer`: ids as keyed tokens, no names) for downstream consumers."""
 CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
                                            "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
+NOT_CORRELATED = frozenset({"sanpalang.social.PreventionActivity"})
+"""Events about no person and no case (prevention work, issue 13 item 4): nothing to match or fold,
+and their times must not move the clock or a source's watermark, so no alert can change. The views
+read them from the intake topic (`streams.views.prevention`)."""
 EXPIRE_EVERY_MS = 24 * 3600 * 1000
 CLOCK_LEAD = timedelta(hours=1)
 """How far past the sources' agreed frontier one event may move the event clock: the connectors'
@@ -109,6 +113,8 @@ class Correlator:
     # --- entries of the lane --------------------------------------------------------------
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event; it is correlated once the watermark passes it (`reorder`)."""
+        if name in NOT_CORRELATED:
+            return []
         envelope = record["envelope"]
         event_id, agency = envelope["event_id"], envelope["agency"]
         first = self._events.get(event_id)

@@ -41,7 +41,7 @@ class TestMigrations:
         upgrade(database_url)
         engine = make_engine(database_url)
         with engine.connect() as conn:
-            assert current_revision(conn) == head_revision() == "0004"
+            assert current_revision(conn) == head_revision() == "0005"
         engine.dispose()
 
     def test_downgrading_to_base_removes_every_table_of_the_views(self, database_url):
