@@ -27,10 +27,11 @@ import sqlalchemy as sa
 from streams.views import rows as R
 from streams.views import tables as T
 from streams.views.errors import ViewRecordError
-from streams.views.scope import Provinces, codes, in_provinces
+from streams.views.scope import Provinces, case_visible, codes, in_provinces
 from streams.views.upserts import _upsert
 
-__all__ = ["PREVENTION", "PREVENTION_TOPIC", "prevention_row", "write_prevention", "prevention_activities"]
+__all__ = ["PREVENTION", "PREVENTION_TOPIC", "prevention_row", "write_prevention", "prevention_activities",
+           "open_cases_by_stage"]
 
 PREVENTION = "sanpalang.social.PreventionActivity"
 PREVENTION_TOPIC = "intake.social.v1"
@@ -74,3 +75,15 @@ def prevention_activities(conn: sa.Connection, provinces: Provinces, *, province
         where.append(p.held_on >= since)
     query = (sa.select(T.prevention).where(*where).order_by(p.held_on.desc(), p.source_key).limit(limit))
     return [{k: v for k, v in row.items() if k != "record_digest"} for row in conn.execute(query).mappings()]
+
+
+CLOSED_STATUSES = ("Closed", "ClosedReferred")
+
+
+def open_cases_by_stage(conn: sa.Connection, provinces: Provinces) -> dict[str, int]:
+    """How many open cases (not closed, not merged away) lead in or touch the caller's provinces,
+    per stage: the province page sets them beside the hotspots and the prevention done there."""
+    c = T.cases.c
+    query = (sa.select(c.stage, sa.func.count()).where(case_visible(codes(provinces)), c.merged_into.is_(None),
+                                                       c.status.not_in(CLOSED_STATUSES)).group_by(c.stage))
+    return {stage: count for stage, count in conn.execute(query)}
