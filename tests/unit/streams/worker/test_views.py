@@ -11,7 +11,7 @@ import schemas
 from streams.views import Applied, ViewSinkError
 from streams.views.clock import HUB_CLOCK_HEADER, HubClock
 from streams.worker.metrics import WorkerMetrics
-from streams.worker.views import ViewsLoop, ViewsStatus, _report, backoff_s
+from streams.worker.views import KINDS, ViewsLoop, ViewsStatus, _report, backoff_s
 
 ALERT = {"alert_id": "a-1"}
 
@@ -147,7 +147,7 @@ class TestTheWorkersView:
         status, metrics = ViewsStatus(), WorkerMetrics()
         status.failed("could not write 3 record(s): disk full")
         status.applied(Applied(cases=2))
-        failures, counted = _report(status, metrics, 0, [0, 0, 0, 0])
+        failures, counted = _report(status, metrics, 0, [0] * len(KINDS))
         assert metrics.health() == {"status": "degraded", "reason": "could not write 3 record(s): disk full"}
         assert metrics.registry.get_sample_value("sanpalang_worker_views_degraded") == 1
         assert metrics.registry.get_sample_value("sanpalang_worker_views_failures_total") == 1
