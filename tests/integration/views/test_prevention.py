@@ -9,8 +9,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 import schemas
-from streams.views import ALL_PROVINCES, make_engine
-from streams.views.prevention import PREVENTION, prevention_activities
+from streams.views import ALL_PROVINCES, CASE_VIEW, make_engine
+from streams.views.prevention import PREVENTION, open_cases_by_stage, prevention_activities
 
 
 def activity(record_id="PV-57-2568-0107", province="TH-57", district="5709", reached=46,
@@ -53,3 +53,25 @@ class TestThePreventionTable:
     def test_a_bare_string_of_provinces_is_refused(self, sink):
         with pytest.raises(TypeError):
             read(sink, "TH-57")
+
+
+def case(case_id, lead, stage="Protection", status="Active", merged_into=None, touches=()):
+    record = copy.deepcopy(schemas.default_registry.example(CASE_VIEW))
+    record.update(case_id=case_id, lead_province=lead, provinces=[lead, *touches], stage=stage, status=status,
+                  merged_into=merged_into, case_number=None)
+    for entry in record["timeline"]:
+        entry["event_id"] = f"{case_id}:{entry['event_id']}"
+    return schemas.decode(schemas.encode(CASE_VIEW, record))[1]
+
+
+class TestOpenCasesByStage:
+    def test_counts_the_open_cases_leading_in_or_touching_the_province_per_stage(self, sink):
+        sink.apply_many([(CASE_VIEW, case("c1", "TH-57")), (CASE_VIEW, case("c2", "TH-57", "Screening")),
+                         (CASE_VIEW, case("c3", "TH-10", "Screening", touches=("TH-57",))),
+                         (CASE_VIEW, case("c4", "TH-57", "Closed", "Closed")),
+                         (CASE_VIEW, case("c5", "TH-57", merged_into="c1")),
+                         (CASE_VIEW, case("c6", "TH-63"))])
+        with make_engine(sink.url).connect() as conn:
+            assert open_cases_by_stage(conn, {"TH-57"}) == {"Protection": 1, "Screening": 2}
+            assert open_cases_by_stage(conn, ALL_PROVINCES) == {"Protection": 2, "Screening": 2}
+            assert open_cases_by_stage(conn, set()) == {}
