@@ -10,7 +10,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from console import api, deskroutes, pages
+from console import api, deskroutes, pages, province
 from console.metrics import CONTENT_TYPE
 from console.web import MIDDLEWARES, STATE, ConsoleState, state_of
 
@@ -34,6 +34,7 @@ def build_app(state: ConsoleState) -> web.Application:
     app.router.add_get("/metrics", _metrics)
     pages.add_routes(app)
     deskroutes.add_routes(app)
+    province.add_routes(app)
     api.add_routes(app)
 
     async def _close_boards(_app: web.Application) -> None:

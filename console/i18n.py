@@ -182,6 +182,30 @@ MESSAGES.update({
     "merged_into": ("Merged into", "รวมเข้ากับคดี"),
 })
 
+MESSAGES.update({    # the province page (issue 13 item 4: prevention on the same map)
+    "provinces": ("Provinces", "จังหวัด"),
+    "province_page": ("Province", "จังหวัด"),
+    "hotspots": ("Hotspots (rule 8: flagged by several agencies)", "จุดเสี่ยง (กฎข้อ 8: ถูกพบโดยหลายหน่วยงาน)"),
+    "prevention": ("Prevention work", "งานป้องกัน"),
+    "prevention_by_district": ("Prevention by district", "งานป้องกันรายอำเภอ"),
+    "open_cases_by_stage": ("Open cases by stage", "คดีที่ยังไม่ปิดแยกตามขั้นตอน"),
+    "district": ("District", "อำเภอ"),
+    "held_on": ("Held on", "วันที่จัด"),
+    "activity_kind": ("Activity", "กิจกรรม"),
+    "audience": ("Audience", "กลุ่มเป้าหมาย"),
+    "people_reached": ("People reached", "จำนวนผู้เข้าร่วม"),
+    "activities": ("Activities", "จำนวนกิจกรรม"),
+    "organiser": ("Organiser", "ผู้จัด"),
+    "title": ("Title", "หัวข้อ"),
+    "languages": ("Languages", "ภาษา"),
+    "province_wide": ("Province-wide", "ทั้งจังหวัด"),
+    "count": ("Count", "จำนวน"),
+    "total": ("Total", "รวม"),
+    "last_activity": ("Latest", "ครั้งล่าสุด"),
+    "no_prevention_where_hotspot": ("No prevention work recorded in this province yet, against hotspots here.",
+                                    "ยังไม่มีการบันทึกงานป้องกันในจังหวัดนี้ ขณะที่มีจุดเสี่ยง"),
+})
+
 
 # --- the team lead's desk (issue 13 item 2): owner, status decisions, closing ------------------------
 MESSAGES.update({

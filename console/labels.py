@@ -83,11 +83,19 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {      # kind -> symbol -> (Engl
     },
 }
 
+LABELS.update({    # prevention work on the province page (issue 13 item 4)
+    "prevention_kind": {"Outreach": ("Outreach", "ลงพื้นที่ให้ความรู้"), "Training": ("Training", "อบรม"),
+                        "Campaign": ("Campaign", "รณรงค์"), "Other": ("Other", "อื่น ๆ")},
+    "audience": {"MigrantWorkers": ("Migrant workers", "แรงงานข้ามชาติ"), "FishingCrews": ("Fishing crews", "ลูกเรือประมง"),
+                 "Students": ("Students", "นักเรียนนักศึกษา"), "Officials": ("Officials", "เจ้าหน้าที่"),
+                 "Community": ("Community", "ชุมชน"), "Employers": ("Employers", "นายจ้าง"), "Other": ("Other", "อื่น ๆ")},
+})
 SHOWN_ENUMS = {"stage": "sanpalang.hub.CaseStage", "severity": "sanpalang.hub.AlertSeverity",
                "state": "sanpalang.hub.AlertState", "agency": "sanpalang.common.Agency",
                "case_status": "sanpalang.htcds.CaseStatus", "role": "sanpalang.common.PersonRole",
                "trafficking_status": "sanpalang.htcds.TraffickingStatus", "org_kind": "sanpalang.common.OrganisationKind",
-               "identifier": "sanpalang.common.IdentifierKind", "pipo_mismatch": "sanpalang.labour.PipoMismatchKind"}
+               "identifier": "sanpalang.common.IdentifierKind", "pipo_mismatch": "sanpalang.labour.PipoMismatchKind",
+               "prevention_kind": "sanpalang.social.PreventionKind", "audience": "sanpalang.social.PreventionAudience"}
 """Label kind -> the Avro enum whose every symbol it must cover (checked by the unit tests)."""
 
 RULES: dict[str, tuple[int, str, str]] = {      # rule key -> (number, English title, Thai title)

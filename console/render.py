@@ -60,6 +60,7 @@ def _nav(principal: Principal | None, lang: str, csrf: str, path: str) -> str:
     else:
         links = [(href, t(key, lang)) for perm, href, key in (
             (Permission.ALERTS_READ, "/", "board"), (Permission.CASES_READ, "/cases", "cases"),
+            (Permission.CASES_READ, "/provinces", "provinces"),
             (Permission.LINKS_REVIEW, "/links", "links"), (Permission.REFERRALS_READ, "/referrals", "referrals"),
             (Permission.AUDIT_READ, "/audit", "audit")) if can(principal, perm)]
     other = "en" if lang == "th" else "th"

@@ -1,8 +1,9 @@
 """`generate(seed, ...) -> Feed`: the pure generator. No clock, no I/O: `start_at` is a parameter.
 
 Order of work: the world and the scenarios (each a small story with its expected alerts), the
-benign background, the declared bad records; then every fact is rendered into its agency's native
-record, in event-time order (the delivery order), and immigration rows get their ids.
+benign background, the declared bad records, prevention work (`prevention.py`); then every fact is
+rendered into its agency's native record, in event-time order (the delivery order), and
+immigration rows get their ids; prevention records follow the others.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from simulator import places
 from simulator.background import background
 from simulator.bad import add_bad_facts, drop_attribute, spoil
 from simulator.model import World
+from simulator.prevention import prevention
 from simulator.render import Ink, Rendered, render
 from simulator.scenarios import KINDS, LIFECYCLE_KINDS, Kind
 from simulator.story import BANGKOK, Fact, Sim, Story
@@ -73,6 +75,7 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
         kind.script(st, t0, chosen)
     background(sim, persons)
     add_bad_facts(sim, round(bad * len(sim.facts)))
+    prevention(sim, seed)                      # last: nothing above depends on it (see prevention.py)
     late = [f for f in sim.facts if f.at > sim.end_at]
     if late:
         raise AssertionError(f"{len(late)} facts fall after the end of the period (first: {late[0]})")
@@ -100,13 +103,17 @@ def _plan(sim: Sim, count: int, kinds: tuple[Kind, ...] = KINDS) -> list[tuple[K
 
 def _render(sim: Sim, seed: int, prefix: str, row_id_base: int) -> tuple[list[FeedRecord], list[tuple[Fact, Rendered]]]:
     ink = Ink(sim.world, seed, prefix)
-    ordered = sorted(sim.facts, key=lambda f: (f.at, f.seq))
+    ordered = sorted((f for f in sim.facts if f.kind != "prevention"), key=lambda f: (f.at, f.seq))
     pairs = [(fact, render(fact, ink)) for fact in ordered]
     spoilers = random.Random(f"{seed}:drop")
     candidates = [i for i, (f, r) in enumerate(pairs) if f.bad is None and f.case is None and f.persons
                   and r.channel in ("immigration-sql", "labour-file")]
     drops = set(spoilers.sample(candidates, min(len(candidates), max(3, len(pairs) // 200))))
     _number_rows(pairs, row_id_base)
+    # Prevention records come last, in their own time order: the other records keep their refs,
+    # drops and deliveries whether the feed has prevention work or not.
+    pairs += [(fact, render(fact, ink)) for fact in sorted((f for f in sim.facts if f.kind == "prevention"),
+                                                           key=lambda f: (f.at, f.seq))]
     records = []
     for index, (fact, out) in enumerate(pairs):
         expect, code, note = "intake", None, None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from connectors.normalise import province as province_row
 
 __all__ = ["Checkpoint", "DEFAULT_PROVINCES", "checkpoints", "coastal", "border", "idc", "mdt_location",
-           "pipo", "police_unit", "shelter", "thai_name"]
+           "pipo", "police_unit", "shelter", "thai_name", "tourist"]
 
 DEFAULT_PROVINCES = ("TH-57", "TH-63", "TH-74", "TH-90", "TH-10", "TH-85", "TH-20")
 
@@ -54,6 +54,12 @@ def english_name(code: str) -> str:
 def border(code: str) -> bool:
     """A province with a land or sea border checkpoint the simulator knows (others get a generic one)."""
     return code in ("TH-57", "TH-63", "TH-85", "TH-90")
+
+
+def tourist(code: str) -> bool:
+    """A province whose tourist trade the 2018 policy names for prevention work (Bangkok, Pattaya's
+    Chon Buri, Chiang Mai, Phuket, Surat Thani's islands, Songkhla's Hat Yai, Krabi)."""
+    return code in ("TH-10", "TH-20", "TH-50", "TH-83", "TH-84", "TH-90", "TH-81")
 
 
 def coastal(code: str) -> bool:

@@ -1,6 +1,6 @@
 """Social development (MSDHS): JSON Lines exports (shelters: Thai keys; case management: English
-keys) and hotline 1300 reports over HTTP. The kind is in `record_type` (or `ประเภท`), whatever the
-file; one record -> one event. Shapes in NATIVE.md, examples `examples/*.jsonl`, `hotline.json`.
+keys, prevention activities too: `_prevention.py`) and hotline 1300 reports over HTTP. The kind is
+in `record_type` (or `ประเภท`), whatever the file; one record -> one event. Shapes in NATIVE.md, examples `examples/*.jsonl`, `hotline.json`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 from connectors.agencies._common import Translation, finish, read_head
 from connectors.agencies._fields import Reader, vocab_key
 from connectors.agencies._exploitation import PeriodFields, read_period
+from connectors.agencies._prevention import prevention
 from connectors.agencies._people import POLICE_PERSON, THAI_PERSON, build_person
 from connectors.agencies._vocab import (DECISION_MAKERS, AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
                                         OUTCOMES, PLAN_TYPES, RIGHTS, SHELTER_KINDS, language, table)
@@ -25,9 +26,11 @@ KINDS = {"shelter_intake": "ShelterIntakeRecorded", "shelter_exit": "ShelterExit
          "rights_informed": "RightsInformed", "support_plan": "SupportPlanCreated",
          "repatriation_approved": "RepatriationApproved", "repatriation_completed": "RepatriationCompleted",
          "consent": "ConsentRecorded", "consent_withdrawn": "ConsentWithdrawn", "hotline": "HotlineReportReceived",
-         "support_plan_closed": "SupportPlanClosed", "follow_up_visit": "FollowUpVisitRecorded"}
-_KIND_TABLE = table({"shelter_intake": ["รับเข้า"], "shelter_exit": ["จำหน่าย"], "hotline": ["hotline_report", "1300"],
-                     **{kind: () for kind in KINDS if kind not in ("shelter_intake", "shelter_exit", "hotline")}})
+         "support_plan_closed": "SupportPlanClosed", "follow_up_visit": "FollowUpVisitRecorded",
+         "prevention": "PreventionActivity"}
+_ALIASES = {"shelter_intake": ["รับเข้า"], "shelter_exit": ["จำหน่าย"], "hotline": ["hotline_report", "1300"],
+            "prevention": ["prevention_activity", "ป้องกัน"]}
+_KIND_TABLE = table({**_ALIASES, **{kind: () for kind in KINDS if kind not in _ALIASES}})
 _EXPECTED_KIND = "one of รับเข้า, จำหน่าย, " + ", ".join(k for k in KINDS if not k.startswith("shelter"))
 # Person role in each case-management event (an MDT outcome decides its own).
 _CMS_ROLES = {"mdt_scheduled": "PotentialVictim", "rights_informed": "PotentialVictim", "consent": "PotentialVictim",
@@ -54,6 +57,8 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
         return _shelter(r, kind)
     if kind == "hotline":
         return _hotline(r)
+    if kind == "prevention":   # no person, no case: a district, a day, an audience, a head count
+        return prevention(r, AGENCY, CMS_SYSTEM)
     head = read_head(r, AGENCY, CMS_SYSTEM, record_id="record_id", version=("version", "updated_at"),
                      occurred="occurred", recorded=("updated_at",), province="province", case="case_no")
     details = _CMS[kind](r)

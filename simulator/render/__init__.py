@@ -38,6 +38,7 @@ EVENT_TYPES = {
     "mdt_scheduled": "MdtScreeningScheduled", "mdt_completed": "MdtScreeningCompleted",
     "rights_informed": "RightsInformed", "support_plan": "SupportPlanCreated",
     "repatriation_approved": "RepatriationApproved", "repatriation_completed": "RepatriationCompleted",
+    "prevention": "PreventionActivity",
     "consent": "ConsentRecorded", "consent_withdrawn": "ConsentWithdrawn", "hotline": "HotlineReportReceived",
 }
 

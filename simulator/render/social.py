@@ -1,7 +1,7 @@
 """MSDHS records: shelter stays (Thai keys), case management (English keys), hotline 1300 reports.
 
 Shelter and case-management records are exported as JSON Lines files (`shelter_*`, `mdt_*`,
-`protection_*`, `repatriation_*`); hotline reports are posted to the social HTTP intake.
+`protection_*`, `repatriation_*`, `prevention_*`); hotline reports are posted to the social HTTP intake.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ __all__ = ["FILE_KINDS", "render"]
 FILE_KINDS = {"shelter_intake": "shelter_", "shelter_exit": "shelter_", "mdt_scheduled": "mdt_",
               "mdt_completed": "mdt_", "rights_informed": "protection_", "support_plan": "protection_",
               "consent": "protection_", "consent_withdrawn": "protection_",
-              "repatriation_approved": "repatriation_", "repatriation_completed": "repatriation_"}
+              "repatriation_approved": "repatriation_", "repatriation_completed": "repatriation_",
+              "prevention": "prevention_"}
 _FAMILY = {"mdt_scheduled": "MDT", "mdt_completed": "MDT", "rights_informed": "RI", "support_plan": "SP",
            "consent": "CN", "consent_withdrawn": "CN", "repatriation_approved": "RP", "repatriation_completed": "RP"}
 _EXIT = {"Reintegrated": ("คืนสู่สังคม", "กลับคืนสู่ครอบครัว"), "Repatriated": ("ส่งกลับประเทศต้นทาง",),
@@ -61,6 +62,8 @@ def _case_file(fact: Fact, ink: Ink, record_id: str) -> dict[str, Any]:
 
 
 def render(fact: Fact, ink: Ink) -> Rendered:
+    if fact.kind == "prevention":
+        return _prevention(fact, ink)
     if fact.kind in ("shelter_intake", "shelter_exit"):
         return _shelter(fact, ink)
     if fact.kind == "hotline":
@@ -171,3 +174,35 @@ def _hotline(fact: Fact, ink: Ink) -> Rendered:
     if rng.random() < 0.5:
         native["location"] = f"อ.เมือง จ.{places.thai_name(fact.province)}"
     return Rendered(native, "social-http", "hotline", "MSDHS-1300", record_id, "HotlineReportReceived", refs)
+
+
+_PREVENTION_WORDS = {"outreach": ("outreach", "ลงพื้นที่"), "training": ("training", "อบรม", "ฝึกอบรม"),
+                     "campaign": ("campaign", "รณรงค์"), "migrant_workers": ("migrant_workers", "แรงงานข้ามชาติ"),
+                     "fishing_crews": ("fishing_crews", "ลูกเรือประมง"), "officials": ("officials", "เจ้าหน้าที่"),
+                     "community": ("community", "ชุมชน"), "students": ("students", "นักเรียน"),
+                     "employers": ("employers", "นายจ้าง")}
+_LANGUAGE_WORDS = {"tha": ("tha", "ไทย"), "mya": ("mya", "พม่า"), "khm": ("khm", "เขมร"), "lao": ("lao", "ลาว")}
+
+
+def _prevention(fact: Fact, ink: Ink) -> Rendered:
+    """A prevention activity of the case-management export: no person, a district written as the
+    office writes it (แม่สาย, อ.แม่สาย, Mae Sai or 5709), the day in B.E. or ISO, the count as a
+    number or text."""
+    rng = ink.rng(fact)
+    t = text.local(fact.at)
+    year, code, data = text.be(t.year), fact.province[3:], fact.data
+    record_id = ink.record_id(fact, lambda: f"PV-{code}-{year}-{ink.number('soc:PV'):04d}")
+    native: dict[str, Any] = {"record_type": "prevention", "record_id": record_id, "version": 1,
+                              "province": province_text(fact.province, rng),
+                              "held_on": text.moment(fact.at, rng.choice(("be_date", "be_date", "iso")))[:10],
+                              "updated_at": text.moment(fact.at + hours(rng.uniform(9, 40)), "iso"),
+                              "activity": rng.choice(_PREVENTION_WORDS[data["activity"]]),
+                              "audience": rng.choice(_PREVENTION_WORDS[data["audience"]]),
+                              "organiser": f"พมจ.{places.thai_name(fact.province)}", "title": data["title"]}
+    reached = data["reached"]
+    native["people_reached"] = reached if rng.random() < 0.5 else f"{reached:,}"
+    if data["district"]:
+        where = [d for d in districts(fact.province) if d.code == data["district"]][0]
+        native["district"] = rng.choice((where.thai, f"อ.{where.thai}", where.english, where.code))
+    native["languages"] = "; ".join(rng.choice(_LANGUAGE_WORDS[lang]) for lang in data["languages"])
+    return Rendered(native, "social-file", "prevention_", "MSDHS-CMS", record_id, "PreventionActivity")

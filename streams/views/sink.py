@@ -22,9 +22,10 @@ from streams.views.engine import make_engine
 from streams.views.errors import ViewRecordError, ViewSinkError
 from streams.views.migrations import upgrade
 from streams.views.clock import HubClock, write_clock
+from streams.views.prevention import PREVENTION, write_prevention
 from streams.views.upserts import write_alerts, write_cases, write_links, write_referrals
 
-__all__ = ["ViewSink", "Applied", "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL"]
+__all__ = ["ViewSink", "Applied", "CASE_VIEW", "ALERT", "PERSON_LINK", "REFERRAL", "PREVENTION", "STORED"]
 
 CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
                                            "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
@@ -38,20 +39,26 @@ class Applied:
     alerts: int = 0
     links: int = 0
     referrals: int = 0
+    prevention: int = 0
 
     @property
     def total(self) -> int:
-        return self.cases + self.alerts + self.links + self.referrals
+        return self.cases + self.alerts + self.links + self.referrals + self.prevention
 
 
 _WRITERS: dict[str, tuple[str, Callable[[sa.Connection, Iterable[Mapping[str, Any]]], int]]] = {
     CASE_VIEW: ("cases", write_cases), ALERT: ("alerts", write_alerts),
     PERSON_LINK: ("links", write_links), REFERRAL: ("referrals", write_referrals),
+    PREVENTION: ("prevention", write_prevention),
 }
+STORED = frozenset(_WRITERS)
+"""The schemas the views store: the worker's outputs, and prevention activities from the social
+intake (`streams.views.prevention`); the views loop skips the other intake events it reads."""
 
 
 class ViewSink:
-    """Writes `CaseView`, `Alert`, `PersonLink` and `Referral` records to the views' database."""
+    """Writes `CaseView`, `Alert`, `PersonLink`, `Referral` and `PreventionActivity` records to the
+    views' database."""
 
     def __init__(self, url: str) -> None:
         self.url = url

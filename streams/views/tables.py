@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect
 
 __all__ = ["metadata", "UtcDateTime", "OPERATOR", "worker_columns", "cases", "case_provinces", "case_events",
            "case_persons", "case_person_roles", "case_organisations", "case_agency_refs", "case_deadlines",
-           "case_open_alerts", "alerts", "person_links", "referrals", "referral_persons", "hub_clock", "CASE_CHILD_TABLES"]
+           "case_open_alerts", "alerts", "person_links", "referrals", "referral_persons", "hub_clock", "prevention", "CASE_CHILD_TABLES"]
 
 OPERATOR = {"writer": "operator"}
 
@@ -252,6 +252,26 @@ hub_clock = sa.Table(
     sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False, comment="Always 1: one clock."),
     sa.Column("at", At, nullable=False, comment="The worker's clock when it committed the rows applied last."),
     sa.Column("mode", sa.String, nullable=False, comment="wall (live ticks) or event (replays, the demo)."),
+)
+
+
+prevention = sa.Table(
+    "prevention", metadata,
+    sa.Column("source_key", sa.String, primary_key=True,
+              comment="'<source system>:<record id>' (the intake key): one row per activity, its latest version."),
+    sa.Column("event_id", Id, nullable=False),
+    sa.Column("province", sa.String, nullable=False),
+    sa.Column("district", sa.String, nullable=True, comment="DOPA code (6306); null: province-wide."),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("activity_kind", sa.String, nullable=False),
+    sa.Column("audience", sa.String, nullable=False),
+    sa.Column("people_reached", sa.Integer, nullable=False),
+    sa.Column("languages", sa.JSON, nullable=False),
+    sa.Column("organiser", sa.String, nullable=True),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("recorded_at", At, nullable=False, comment="Orders the versions of one activity."),
+    sa.Column("record_digest", sa.String(64), nullable=False),
+    sa.Index(None, "province", "held_on"),
 )
 
 

@@ -60,6 +60,10 @@ CONSUMER_TOPICS = {"cases.provincial.v1": "cases.consumer.v1", "alerts.v1": "ale
 consumer form (`streams.privacy.for_consumer`: ids as keyed tokens, no names) for downstream consumers."""
 CASE_VIEW, ALERT, PERSON_LINK, REFERRAL = ("sanpalang.hub.CaseView", "sanpalang.hub.Alert",
                                            "sanpalang.hub.PersonLink", "sanpalang.hub.Referral")
+NOT_CORRELATED = frozenset({"sanpalang.social.PreventionActivity"})
+"""Events about no person and no case (prevention work, issue 13 item 4): nothing to match or fold,
+and their times must not move the clock or a source's watermark, so no alert can change. The views
+read them from the intake topic (`streams.views.prevention`)."""
 EXPIRE_EVERY_MS = 24 * 3600 * 1000
 CLOCK_LEAD = timedelta(hours=1)
 """How far past the sources' agreed frontier one event may move the event clock: the connectors'
@@ -113,6 +117,8 @@ class Correlator:
     def event(self, name: str, record: Mapping[str, Any]) -> list[Output]:
         """A decoded intake event (`schemas.decode` output), read here once into an `Event`; it is
         correlated once the watermark passes it (`reorder`)."""
+        if name in NOT_CORRELATED:
+            return []
         event = Event.of(name, record)
         event_id, agency = event.event_id, event.agency
         first = self._events.get(event_id)

@@ -1,6 +1,7 @@
 """The SQL views loop: the committed outputs of the correlator into the views' database.
 
-It reads `cases.provincial.v1`, `alerts.v1`, `persons.links.v1` and the referral topics with
+It reads `cases.provincial.v1`, `alerts.v1`, `persons.links.v1`, the referral topics and, for its
+prevention activities only (`streams.views.prevention`), `intake.social.v1` with
 read_committed and commits its offsets only after the SQL transaction: a crash redoes a batch,
 and `ViewSink` upserts are idempotent (an older or equal version changes nothing). Two workers
 share the partitions through the consumer group `sanpalang-hub-views`.
@@ -37,6 +38,8 @@ from runtime.connection import KafkaConnection
 from runtime.lifetime import tie_to_parent
 from streams.views import Applied, ViewSink
 from streams.views.clock import HubClock, clock_of, latest
+from streams.views.prevention import PREVENTION_TOPIC
+from streams.views.sink import STORED
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC, referrals_topic
 from streams.worker.lane import AGENCIES
 from streams.worker.metrics import WorkerMetrics
@@ -46,7 +49,8 @@ __all__ = ["ViewsLoop", "ViewsStatus", "OUTPUT_TOPICS", "backoff_s", "run_in_chi
 log = logging.getLogger("sanpalang.worker.views")
 GROUP = "sanpalang-hub-views"
 OUTPUT_TOPICS = (CASES_TOPIC, ALERTS_TOPIC, LINKS_TOPIC, *(referrals_topic(a) for a in AGENCIES))
-KINDS = ("cases", "alerts", "links", "referrals")
+READ_TOPICS = (*OUTPUT_TOPICS, PREVENTION_TOPIC)
+KINDS = ("cases", "alerts", "links", "referrals", "prevention")
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 1.0, 60.0
 REASON_BYTES = 500
 T = TypeVar("T")
@@ -95,7 +99,7 @@ class ViewsLoop:
 
     async def run(self) -> None:
         await self.start_sink()
-        consumer = AIOKafkaConsumer(*OUTPUT_TOPICS, **self.connection.aiokafka(), group_id=GROUP,
+        consumer = AIOKafkaConsumer(*READ_TOPICS, **self.connection.aiokafka(), group_id=GROUP,
                                     isolation_level="read_committed", enable_auto_commit=False,
                                     auto_offset_reset="earliest")
         await consumer.start()
@@ -132,7 +136,8 @@ class ViewsLoop:
             log.warning("views commit failed (%s); the rows are written, their offsets follow", err)
 
     def _apply(self, values: list[bytes], clock: HubClock | None = None) -> Applied:
-        return self.sink.apply_many([schemas.decode(value) for value in values], clock)
+        decoded = (schemas.decode(value) for value in values)
+        return self.sink.apply_many([(name, record) for name, record in decoded if name in STORED], clock)
 
     async def _attempt(self, work: Callable[[], T], what: str) -> T | None:
         """`work()` in a thread; on failure the sink's connections are dropped (they may be to a

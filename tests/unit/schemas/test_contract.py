@@ -25,7 +25,7 @@ EVENTS = {
     "sanpalang.social": ["HotlineReportReceived", "MdtScreeningScheduled", "MdtScreeningCompleted", "ShelterIntakeRecorded",
                          "ShelterExitRecorded", "RightsInformed", "SupportPlanCreated", "RepatriationApproved",
                          "RepatriationCompleted", "ConsentRecorded", "ConsentWithdrawn", "SupportPlanClosed",
-                         "FollowUpVisitRecorded"],
+                         "FollowUpVisitRecorded", "PreventionActivity"],
 }
 HUB = ["sanpalang.hub.PersonLink", "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Referral",
        "sanpalang.hub.DeadLetter", "sanpalang.hub.OperatorAction",

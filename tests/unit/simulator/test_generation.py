@@ -42,9 +42,13 @@ class TestDeterminism:
             [timedelta(days=3)] * len(feed.records)
 
     def test_the_feed_is_in_event_time_order_within_the_period(self, feed):
-        times = [r.occurred_at for r in feed.records]
+        """Prevention records (no person, no case) follow the others, in their own time order, so
+        that adding them left every other record where it was (simulator/prevention.py)."""
+        times = [r.occurred_at for r in feed.records if r.kind != "prevention"]
         assert times == sorted(times)
         assert START <= times[0] and times[-1] <= START + timedelta(days=60)
+        prevention = [r.occurred_at for r in feed.records if r.kind == "prevention"]
+        assert prevention == sorted(prevention) and START <= prevention[0] and prevention[-1] <= times[-1]
 
     def test_refuses_a_naive_start(self):
         with pytest.raises(ValueError, match="timezone-aware"):

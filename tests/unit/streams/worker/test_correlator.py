@@ -209,3 +209,28 @@ class TestRejectedLinks:
             return _links(correlator, BOTH, _rescue(4, "Nang Seng Num", None, [("Phone", "+66891112233")]))
 
         assert run() == run()
+
+
+def _prevention(n, occurred_at):
+    record = schemas.default_registry.example("sanpalang.social.PreventionActivity")
+    envelope = {**record["envelope"], "event_id": f"00000000-0000-4000-8000-{n:012d}", "occurred_at": occurred_at,
+                "recorded_at": occurred_at}
+    return schemas.encode("sanpalang.social.PreventionActivity",
+                          {**record, "envelope": envelope, "held_on": occurred_at.date()})
+
+
+class TestPreventionActivities:
+    def test_change_no_output_and_no_clock_wherever_they_fall_in_the_lane(self, scenario):
+        """Prevention work names no person and opens no case (issue 13 item 4); even one dated far
+        ahead moves neither the hub clock nor a source's watermark, so no alert can change."""
+        values, _ = scenario
+        far_ahead = datetime(2025, 12, 31, tzinfo=timezone.utc)
+        mixed = []
+        for n, value in enumerate(values):
+            if n % 40 == 0:
+                mixed.append(_prevention(n, far_ahead - timedelta(days=n % 7)))
+            mixed.append(value)
+        plain_correlator, plain = run(values)
+        mixed_correlator, with_prevention = run(mixed)
+        assert with_prevention == plain
+        assert mixed_correlator.now == plain_correlator.now

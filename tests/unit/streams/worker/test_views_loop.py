@@ -11,7 +11,7 @@ import schemas
 from streams.views import Applied, ViewSinkError
 from streams.views.clock import HUB_CLOCK_HEADER, HubClock
 from streams.worker.metrics import WorkerMetrics
-from streams.worker.views_loop import ViewsLoop, ViewsStatus, _report, backoff_s
+from streams.worker.views_loop import KINDS, ViewsLoop, ViewsStatus, _report, backoff_s
 
 ALERT = {"alert_id": "a-1"}
 
@@ -100,7 +100,7 @@ class TestAViewsLoopWhoseDatabaseRefusesWrites:
         asyncio.run(loop.step(consumer))
         assert loop.status.reason is None
         assert sink.applied == [("sanpalang.hub.Alert", ALERT)] * 2 and consumer.commits == 1
-        assert list(loop.status.rows) == [0, 2, 0, 0]
+        assert list(loop.status.rows) == [0, 2, 0, 0, 0]
 
     def test_a_record_it_cannot_read_degrades_it_too_and_is_retried_rather_than_skipped(self, monkeypatch):
         def decode(value):
@@ -147,7 +147,7 @@ class TestTheWorkersView:
         status, metrics = ViewsStatus(), WorkerMetrics()
         status.failed("could not write 3 record(s): disk full")
         status.applied(Applied(cases=2))
-        failures, counted = _report(status, metrics, 0, [0, 0, 0, 0])
+        failures, counted = _report(status, metrics, 0, [0] * len(KINDS))
         assert metrics.health() == {"status": "degraded", "reason": "could not write 3 record(s): disk full"}
         assert metrics.registry.get_sample_value("sanpalang_worker_views_degraded") == 1
         assert metrics.registry.get_sample_value("sanpalang_worker_views_failures_total") == 1
@@ -161,3 +161,22 @@ class TestTheWorkersView:
         status = ViewsStatus()
         status.failed("x" * 2000)
         assert 400 < len(status.reason) < 500
+
+
+class TestTheSocialIntakeInTheViewsLoop:
+    def test_its_prevention_activities_are_stored_and_its_other_events_skipped(self, monkeypatch):
+        """The loop reads intake.social.v1 for the province page (streams.views.prevention); the
+        worker's outputs carry what the other social events mean."""
+        decoded = {b"prevention": ("sanpalang.social.PreventionActivity", {"activity": 1}),
+                   b"shelter": ("sanpalang.social.ShelterIntakeRecorded", {"stay": 1})}
+        monkeypatch.setattr(schemas, "decode", decoded.__getitem__)
+        sink = FakeSink()
+        loop, _ = _loop(sink)
+        messages = [SimpleNamespace(offset=o, value=v, headers=[]) for o, v in enumerate((b"shelter", b"prevention"))]
+        consumer = FakeConsumer([{"intake.social.v1-0": messages}])
+        asyncio.run(loop.step(consumer))
+        assert sink.applied == [("sanpalang.social.PreventionActivity", {"activity": 1})] and consumer.commits == 1
+
+    def test_is_one_of_the_topics_it_reads(self):
+        from streams.worker.views_loop import READ_TOPICS
+        assert "intake.social.v1" in READ_TOPICS
