@@ -1,4 +1,4 @@
-"""The JSON API for partner systems: the same `Hub` calls as the pages, so the same scope.
+"""The JSON API for partner systems: the same `Service` calls as the pages, so the same scope.
 
 Authentication: ``Authorization: Bearer spl_...`` (an API token from `sanpalang users token`) or
 the console's session cookie (then state-changing calls need ``X-CSRF-Token``). 401 without

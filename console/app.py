@@ -1,5 +1,5 @@
 """The console's aiohttp application: the request pipeline of `console.web`, the pages, the API,
-static files, health and metrics. `build_app` takes its collaborators (the `Hub`, the
+static files, health and metrics. `build_app` takes its collaborators (the `Service`, the
 `Broadcaster`, an action publisher, a clock) so that tests can run it without a broker;
 `console.server` builds the real ones from settings.
 """

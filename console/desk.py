@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from console import accounts, auditlog
 from console.acting import NOTE_LIMIT, ActionError, send_action
 from console.roles import Permission, Principal, can, may_decide_on, may_own
-from console.service import Forbidden, Hub, scope
+from console.service import Forbidden, Service, scope
 from console.web import ConsoleState
 from streams.cases.desk import DECISION_BASES, TRAFFICKING_STATUSES
 from streams.cases.model import JOIN_ROLES
@@ -49,7 +49,7 @@ class CaseHead:
     person_ids: tuple[str, ...]      # on the side of the exploited: whose status a decision is about
 
 
-def case_head(hub: Hub, principal: Principal, case_id: str) -> CaseHead | None:
+def case_head(hub: Service, principal: Principal, case_id: str) -> CaseHead | None:
     """The case in the caller's provinces (not merged away), None otherwise. Not audited: only read
     before an action, which is audited itself."""
     c, roles = T.cases.c, T.case_person_roles.c
@@ -65,7 +65,7 @@ def case_head(hub: Hub, principal: Principal, case_id: str) -> CaseHead | None:
     return CaseHead(case_id, row["case_number"], row["lead_province"], row["owner"], closed, persons)
 
 
-def case_heads(hub: Hub, principal: Principal, case_ids: list[str]) -> dict[str, dict[str, Any]]:
+def case_heads(hub: Service, principal: Principal, case_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Number and owner of the caller's cases among `case_ids` (the board's case headings)."""
     if not case_ids:
         return {}
@@ -76,13 +76,13 @@ def case_heads(hub: Hub, principal: Principal, case_ids: list[str]) -> dict[str,
         return {r["case_id"]: {"case_number": r["case_number"], "owner": r["owner"]} for r in rows}
 
 
-def owner_candidates(hub: Hub, lead_province: str) -> list[Principal]:
+def owner_candidates(hub: Service, lead_province: str) -> list[Principal]:
     """The users who may own a case led in `lead_province` (`roles.may_own`), by name."""
     with hub.writer.connect() as conn:
         return [u for u in accounts.list_users(conn) if may_own(u, lead_province)]
 
 
-def _owner(hub: Hub, name: str, lead_province: str) -> Principal:
+def _owner(hub: Service, name: str, lead_province: str) -> Principal:
     with hub.writer.connect() as conn:
         user = accounts.load_principal(conn, name)
     if user is None or not may_own(user, lead_province):
@@ -90,7 +90,7 @@ def _owner(hub: Hub, name: str, lead_province: str) -> Principal:
     return user
 
 
-def _fields(hub: Hub, head: CaseHead, verb: str, form: Mapping[str, Any]) -> dict[str, Any]:
+def _fields(hub: Service, head: CaseHead, verb: str, form: Mapping[str, Any]) -> dict[str, Any]:
     """The action's fields of `verb` from the form or JSON body, checked (400 when they do not fit)."""
     note = str(form.get("note") or "").strip() or None
     if note is not None and len(note) > NOTE_LIMIT:
@@ -111,7 +111,7 @@ def _fields(hub: Hub, head: CaseHead, verb: str, form: Mapping[str, Any]) -> dic
     return {"note": note}
 
 
-def _record(hub: Hub, principal: Principal, head: CaseHead, audit_action: str, action: dict[str, Any]) -> None:
+def _record(hub: Service, principal: Principal, head: CaseHead, audit_action: str, action: dict[str, Any]) -> None:
     detail = {"action_id": action["action_id"], "case_number": head.case_number, "note": action["note"],
               "via": "token" if principal.via_token else "session",
               **{k: action[k] for k in ("owner", "person_id", "trafficking_status", "status_basis") if action.get(k)}}

@@ -1,4 +1,4 @@
-"""The console's pages: thin handlers that ask `service.Hub` (scoped and audited) and render.
+"""The console's pages: thin handlers that ask `service.Service` (scoped and audited) and render.
 
 Out-of-scope case ids answer 404 exactly like unknown ones (no hint that the case exists); a
 page the role may not open answers 403.

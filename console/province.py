@@ -23,7 +23,7 @@ from aiohttp import web
 from connectors.normalise.provinces import province as province_row, provinces as all_provinces
 from console import province_render
 from console.roles import Permission, Principal, Role, can
-from console.service import Forbidden, Hub
+from console.service import Forbidden, Service
 from console.web import PRINCIPAL, SESSION, lang_of, principal_of, state_of
 from streams.views.prevention import open_cases_by_stage, prevention_activities
 from streams.views.queries import open_alerts
@@ -55,7 +55,7 @@ def in_scope(principal: Principal, code: str) -> bool:
     return principal.role is Role.NATIONAL or code in principal.provinces
 
 
-def read_province(hub: Hub, principal: Principal, code: str, at: datetime) -> ProvinceView | None:
+def read_province(hub: Service, principal: Principal, code: str, at: datetime) -> ProvinceView | None:
     """The page's data, read in the province only; None (404) outside the caller's scope."""
     _require(principal)
     if not in_scope(principal, code):

@@ -108,7 +108,7 @@ def sign_in_page(*, lang: str, csrf: str, error: str | None = None, next_path: s
 
 # --- alerts -------------------------------------------------------------------------------------
 def _person(alert: Mapping[str, Any]) -> str:
-    """Whom the alert is about (`Hub.name_persons`), linked to them on the case page."""
+    """Whom the alert is about (`Service.name_persons`), linked to them on the case page."""
     person = alert.get("person")
     if not person:
         return "—"

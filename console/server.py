@@ -23,7 +23,7 @@ from console.anchors import AuditAnchors
 from console.intake_feed import DirectoryFeed
 from console.live import ActionPublisher, AlertFeed, Broadcaster, Topics
 from console.metrics import ConsoleMetrics
-from console.service import Hub
+from console.service import Service
 from console.store import migrate
 from console.app import build_app
 from console.web import ConsoleState
@@ -48,13 +48,13 @@ def console_connection(settings: Settings) -> KafkaConnection:
     return connection
 
 
-def open_hub(database_url: str, audit_key: bytes | None = None) -> Hub:
+def open_hub(database_url: str, audit_key: bytes | None = None) -> Service:
     """Engines for the views (reader) and the console's tables (writer), both migrated. Without
     ``audit_key`` (`console.auditlog.audit_key`) the hub may read but appends nothing to the audit log."""
     writer = make_engine(database_url, writer=True)
     upgrade(writer)                 # the views' tables, so a console started before the worker works
     migrate(writer)
-    return Hub(make_engine(database_url), writer, audit_key)
+    return Service(make_engine(database_url), writer, audit_key)
 
 
 def settings_audit_key(settings: Settings) -> bytes:

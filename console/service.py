@@ -37,7 +37,7 @@ from streams.views.clock import HubClock, read_clock
 from streams.views.queries import case_detail, count_cases, open_alerts, possible_links, search_cases, search_referrals
 from streams.views.scope import ALL_PROVINCES, Provinces, case_visible, codes, in_provinces
 
-__all__ = ["Forbidden", "Hub", "ALERT_ACTIONS", "LINK_ACTIONS", "CaseFilters"]
+__all__ = ["Forbidden", "Service", "ALERT_ACTIONS", "LINK_ACTIONS", "CaseFilters"]
 
 ALERT_ACTIONS = {"acknowledge": "Acknowledge", "resolve": "Resolve", "escalate": "Escalate"}
 LINK_ACTIONS = {"confirm": ("ConfirmLink", "confirmed"), "reject": ("RejectLink", "rejected")}
@@ -81,7 +81,7 @@ class CaseFilters:
     number: str | None = None        # a case number, whole (TH57-2569-0042) or its start
 
 
-class Hub:
+class Service:
     """The console's view of the database: a reader engine for the case views, a writer engine
     for its own tables and the operator columns."""
 

@@ -20,7 +20,7 @@ from console.i18n import normalise_lang
 from console.live import Broadcaster
 from console.metrics import UNMATCHED_ROUTE, ConsoleMetrics
 from console.roles import Principal
-from console.service import Hub
+from console.service import Service
 from console.signin_gate import SignInGate
 from console.throttle import SignInThrottles
 
@@ -42,7 +42,7 @@ class ActionSink(Protocol):
 
 @dataclass
 class ConsoleState:
-    hub: Hub
+    hub: Service
     broadcaster: Broadcaster
     actions: ActionSink | None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
@@ -160,12 +160,12 @@ async def _auth(request: web.Request, handler: Callable[[web.Request], Awaitable
     return await handler(request)
 
 
-def _token_principal(hub: Hub, token: str) -> Principal | None:
+def _token_principal(hub: Service, token: str) -> Principal | None:
     with hub.writer.connect() as conn:
         return accounts.principal_of_token(conn, token)
 
 
-def _session(hub: Hub, sid: str, at: datetime) -> accounts.Session | None:
+def _session(hub: Service, sid: str, at: datetime) -> accounts.Session | None:
     with hub.writer.connect() as conn:
         return accounts.session_of(conn, sid, at=at)
 
