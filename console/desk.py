@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from console import accounts, auditlog
+from console import accounts
 from console.acting import NOTE_LIMIT, ActionError, send_action
 from console.roles import Permission, Principal, can, may_decide_on, may_own
 from console.service import Forbidden, Service, scope
@@ -112,13 +112,9 @@ def _fields(hub: Service, head: CaseHead, verb: str, form: Mapping[str, Any]) ->
 
 
 def _record(hub: Service, principal: Principal, head: CaseHead, audit_action: str, action: dict[str, Any]) -> None:
-    detail = {"action_id": action["action_id"], "case_number": head.case_number, "note": action["note"],
-              "via": "token" if principal.via_token else "session",
-              **{k: action[k] for k in ("owner", "person_id", "trafficking_status", "status_basis") if action.get(k)}}
-    with hub.writer.begin() as conn:
-        auditlog.append(conn, hub.audit_key, at=action["at"], actor=principal.name, role=principal.role.value,
-                        action=audit_action, target=head.case_id, province=head.lead_province, detail=detail)
-    hub.on_audit(audit_action)
+    hub.audit(principal, audit_action, head.case_id, action["at"], province=head.lead_province,
+              action_id=action["action_id"], case_number=head.case_number, note=action["note"],
+              **{k: action[k] for k in ("owner", "person_id", "trafficking_status", "status_basis") if action.get(k)})
 
 
 async def act_on_case(st: ConsoleState, principal: Principal, case_id: str, verb: str,

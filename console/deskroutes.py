@@ -30,10 +30,10 @@ async def desk_action(request: web.Request) -> web.Response:
     try:
         await act_on_case(st, principal, case_id, str(form.get("verb", "")), {k: str(v) for k, v in form.items()})
     except Forbidden:
-        return pages._denied(request, 403)
+        return pages.denied(request, 403)
     except ActionError as e:
         if e.status == 404:
-            return pages._denied(request, 404)
+            return pages.denied(request, 404)
         raise web.HTTPSeeOther(back + ("busy" if e.status == 503 else "0"))
     raise web.HTTPSeeOther(back + "1")
 

@@ -35,24 +35,24 @@ PER_PAGE = 25
 FLASH = {"1": "done", "0": "desk_refused", "busy": "action_unavailable"}    # ?desk= after a desk form (deskroutes)
 
 
-def _html(text: str, status: int = 200) -> web.Response:
+def html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, content_type="text/html", charset="utf-8", status=status)
 
 
-def _csrf(request: web.Request) -> str:
+def csrf_of(request: web.Request) -> str:
     return request[SESSION].csrf_token if request.get(SESSION) else ""
 
 
-def _denied(request: web.Request, status: int) -> web.Response:
+def denied(request: web.Request, status: int) -> web.Response:
     lang = lang_of(request)
     key = "forbidden" if status == 403 else "not_found"
-    return _html(render.message_page(t(key, lang), lang=lang, principal=request[PRINCIPAL], csrf=_csrf(request),
+    return html(render.message_page(t(key, lang), lang=lang, principal=request[PRINCIPAL], csrf=csrf_of(request),
                                      title=str(status)), status)
 
 
 # --- sign-in ------------------------------------------------------------------------------------
 async def sign_in_form(request: web.Request) -> web.Response:
-    response = _html("")
+    response = html("")
     token = presign_token(request, response)
     response.text = render.sign_in_page(lang=lang_of(request), csrf=token, next_path=safe_next(request.query.get("next")))
     return response
@@ -98,7 +98,7 @@ async def sign_in(request: web.Request) -> web.Response:
     st.metrics.signed_in(outcome)
     st.metrics.audited(_SIGN_IN_AUDIT[outcome])
     if session is None:
-        response = _html("", status=429 if result.locked_until else 401)
+        response = html("", status=429 if result.locked_until else 401)
         token = presign_token(request, response)
         response.text = render.sign_in_page(lang=lang, csrf=token, next_path=next_path,
                                             error=t("locked" if result.locked_until else "bad_credentials", lang))
@@ -159,7 +159,7 @@ async def board(request: web.Request) -> web.Response:
     clock = await _hub_clock(st)
     flash = {"1": "done", "0": "action_failed", "busy": "action_unavailable"}.get(request.query.get("done", ""))
     flash_text = t(flash, lang_of(request)) if flash else None
-    return _html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+    return html(render.board_page(alerts, principal=principal, lang=lang_of(request), csrf=csrf_of(request),
                                    now=countdown_now(clock, st.now()), flash=flash_text, live_since=mark, clock=clock,
                                    heads=heads))
 
@@ -173,8 +173,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: each alert the caller may see, as a rendered board row."""
     st, principal = state_of(request), principal_of(request)
     if not can(principal, Permission.ALERTS_READ):
-        return _denied(request, 403)
-    lang, token = lang_of(request), _csrf(request)
+        return denied(request, 403)
+    lang, token = lang_of(request), csrf_of(request)
     await asyncio.to_thread(st.hub.audit_subscription, principal, st.now())   # a live feed is a read, too
     sub = st.broadcaster.subscribe(principal)
     try:
@@ -226,10 +226,10 @@ async def alert_action(request: web.Request) -> web.Response:
         await act_on_alert(st, principal, request.match_info["alert_id"], str(form.get("verb", "")),
                            str(form.get("note", "")))
     except Forbidden:
-        return _denied(request, 403)
+        return denied(request, 403)
     except ActionError as e:
         if e.status == 404:
-            return _denied(request, 404)
+            return denied(request, 404)
         raise web.HTTPSeeOther("/?done=busy" if e.status == 503 else "/?done=0")
     raise web.HTTPSeeOther("/?done=1")
 
@@ -240,15 +240,15 @@ async def case(request: web.Request) -> web.Response:
     try:
         detail = await asyncio.to_thread(st.hub.case, principal, request.match_info["case_id"], st.now())
     except Forbidden:
-        return _denied(request, 403)
+        return denied(request, 403)
     if detail is None:
-        return _denied(request, 404)
+        return denied(request, 404)
     clock = await _hub_clock(st)
     candidates: list[str] = []
     if may_decide_on(principal, detail["lead_province"]):
         candidates = [u.name for u in await asyncio.to_thread(owner_candidates, st.hub, detail["lead_province"])]
     flash = FLASH.get(request.query.get("desk", ""))
-    return _html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+    return html(render.case_page(detail, principal=principal, lang=lang_of(request), csrf=csrf_of(request),
                                   now=countdown_now(clock, st.now()), clock=clock, candidates=candidates,
                                   flash=t(flash, lang_of(request)) if flash else None))
 
@@ -256,7 +256,7 @@ async def case(request: web.Request) -> web.Response:
 async def cases(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     if not can(principal, Permission.CASES_READ):
-        return _denied(request, 403)
+        return denied(request, 403)
     q = {k: request.query.get(k, "") for k in ("province", "stage", "agency", "since", "until", "page", "number")}
     page_no = max(1, int(q["page"])) if q["page"].isdigit() else 1
     filters = CaseFilters(province=q["province"] or None, stage=q["stage"] or None, agency=q["agency"] or None,
@@ -264,7 +264,7 @@ async def cases(request: web.Request) -> web.Response:
     found, total = await asyncio.to_thread(st.hub.cases, principal, filters, limit=PER_PAGE,
                                            offset=(page_no - 1) * PER_PAGE, at=st.now())
     codes = ([p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces))
-    return _html(render.cases_page(found, total, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+    return html(render.cases_page(found, total, principal=principal, lang=lang_of(request), csrf=csrf_of(request),
                                    query=q, provinces=codes, page_no=page_no, per_page=PER_PAGE))
 
 
@@ -273,8 +273,8 @@ async def links(request: web.Request) -> web.Response:
     try:
         found = await asyncio.to_thread(st.hub.links, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
-        return _denied(request, 403)
-    return _html(render.links_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+        return denied(request, 403)
+    return html(render.links_page(found, principal=principal, lang=lang_of(request), csrf=csrf_of(request)))
 
 
 async def link_action(request: web.Request) -> web.Response:
@@ -284,10 +284,10 @@ async def link_action(request: web.Request) -> web.Response:
     try:
         await review_link(st, principal, str(form.get("source_key", "")), str(form.get("verb", "")))
     except Forbidden:
-        return _denied(request, 403)
+        return denied(request, 403)
     except ActionError as e:
         if e.status == 404:
-            return _denied(request, 404)
+            return denied(request, 404)
     raise web.HTTPSeeOther(next_path)
 
 
@@ -296,8 +296,8 @@ async def referrals(request: web.Request) -> web.Response:
     try:
         found = await asyncio.to_thread(st.hub.referrals, principal, at=st.now(), limit=200, offset=0)
     except Forbidden:
-        return _denied(request, 403)
-    return _html(render.referrals_page(found, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+        return denied(request, 403)
+    return html(render.referrals_page(found, principal=principal, lang=lang_of(request), csrf=csrf_of(request)))
 
 
 async def audit(request: web.Request) -> web.Response:
@@ -308,8 +308,8 @@ async def audit(request: web.Request) -> web.Response:
                                           limit=100)
         checked, broken, head = await asyncio.to_thread(st.hub.audit_verify, principal)
     except Forbidden:
-        return _denied(request, 403)
-    return _html(render.audit_page(entries, principal=principal, lang=lang_of(request), csrf=_csrf(request),
+        return denied(request, 403)
+    return html(render.audit_page(entries, principal=principal, lang=lang_of(request), csrf=csrf_of(request),
                                    checked=checked, broken=broken, head=head))
 
 

@@ -21,10 +21,10 @@ from typing import Any
 from aiohttp import web
 
 from connectors.normalise.provinces import province as province_row, provinces as all_provinces
-from console import province_render
+from console import pages, province_render
 from console.roles import Permission, Principal, Role, can
 from console.service import Forbidden, Service
-from console.web import PRINCIPAL, SESSION, lang_of, principal_of, state_of
+from console.web import lang_of, principal_of, state_of
 from streams.views.prevention import open_cases_by_stage, prevention_activities
 from streams.views.queries import open_alerts
 
@@ -59,15 +59,15 @@ def read_province(hub: Service, principal: Principal, code: str, at: datetime) -
     """The page's data, read in the province only; None (404) outside the caller's scope."""
     _require(principal)
     if not in_scope(principal, code):
-        hub._audit(principal, "province.read.refused", code, at)      # noqa: SLF001 - the console's audit
+        hub.audit(principal, "province.read.refused", code, at)
         return None
     provinces = frozenset({code})
     with hub.reader.connect() as conn:
         hotspots = [a for a in open_alerts(conn, provinces, limit=5000) if a["rule_number"] == HOTSPOT_RULE]
         view = ProvinceView(code, hotspots, prevention_activities(conn, provinces), open_cases_by_stage(conn, provinces))
-    hub._audit(principal, "province.read", code, at, province=code,                 # noqa: SLF001
-               hotspots=[a["alert_id"] for a in hotspots][:200], prevention=len(view.prevention),
-               open_cases=sum(view.open_cases.values()))
+    hub.audit(principal, "province.read", code, at, province=code,
+              hotspots=[a["alert_id"] for a in hotspots][:200], prevention=len(view.prevention),
+              open_cases=sum(view.open_cases.values()))
     return view
 
 
@@ -75,29 +75,15 @@ def _visible(principal: Principal) -> list[str]:
     return [p.code for p in all_provinces()] if principal.role is Role.NATIONAL else sorted(principal.provinces)
 
 
-def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, content_type="text/html", charset="utf-8", status=status)
-
-
-def _csrf(request: web.Request) -> str:
-    return request[SESSION].csrf_token if request.get(SESSION) else ""
-
-
-def _denied(request: web.Request, status: int) -> web.Response:
-    lang = lang_of(request)
-    return _html(province_render.denied_page(status, lang=lang, principal=request[PRINCIPAL], csrf=_csrf(request)),
-                 status)
-
-
 async def province_page(request: web.Request) -> web.Response:
     st, principal = state_of(request), principal_of(request)
     try:
         view = await asyncio.to_thread(read_province, st.hub, principal, request.match_info["code"].upper(), st.now())
     except Forbidden:
-        return _denied(request, 403)
+        return pages.denied(request, 403)
     if view is None:
-        return _denied(request, 404)
-    return _html(province_render.province_page(view, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+        return pages.denied(request, 404)
+    return pages.html(province_render.province_page(view, principal=principal, lang=lang_of(request), csrf=pages.csrf_of(request)))
 
 
 async def provinces_index(request: web.Request) -> web.Response:
@@ -106,11 +92,11 @@ async def provinces_index(request: web.Request) -> web.Response:
     try:
         _require(principal)
     except Forbidden:
-        return _denied(request, 403)
+        return pages.denied(request, 403)
     codes = _visible(principal)
     if len(codes) == 1:
         raise web.HTTPSeeOther(f"/provinces/{codes[0]}")
-    return _html(province_render.provinces_index(codes, principal=principal, lang=lang_of(request), csrf=_csrf(request)))
+    return pages.html(province_render.provinces_index(codes, principal=principal, lang=lang_of(request), csrf=pages.csrf_of(request)))
 
 
 def add_routes(app: web.Application) -> None:

@@ -97,7 +97,7 @@ class Service:
             raise RuntimeError("this hub was opened without the audit key: it cannot append to the audit log")
         return self._audit_key
 
-    def _audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
+    def audit(self, principal: Principal, action: str, target: str, at: datetime, province: str | None = None,
                **detail: Any) -> None:
         with self.writer.begin() as conn:
             auditlog.append(conn, self.audit_key, at=at, actor=principal.name, role=principal.role.value, action=action,
@@ -116,7 +116,7 @@ class Service:
         with self.reader.connect() as conn:
             found = open_alerts(conn, scope(principal), limit=limit)
         if at is not None:
-            self._audit(principal, "alert.list", "alerts", at, found=len(found),
+            self.audit(principal, "alert.list", "alerts", at, found=len(found),
                         alerts=[a["alert_id"] for a in found][:200])
         return found
 
@@ -143,14 +143,14 @@ class Service:
             row = conn.execute(sa.select(a).where(a.c.alert_id == alert_id,
                                                   in_provinces(a.c.province, codes(scope(principal))))).mappings().first()
         if at is not None:
-            self._audit(principal, "alert.read" if row else "alert.read.refused", alert_id, at,
+            self.audit(principal, "alert.read" if row else "alert.read.refused", alert_id, at,
                         province=row["province"] if row else None, case_id=row["case_id"] if row else None)
         return dict(row) if row else None
 
     def audit_subscription(self, principal: Principal, at: datetime) -> None:
         """The live feed (SSE) was opened: every alert it will carry is a read of the caller's provinces."""
         _require(principal, Permission.ALERTS_READ)
-        self._audit(principal, "alert.subscribe", "live", at,
+        self.audit(principal, "alert.subscribe", "live", at,
                     provinces="all" if codes(scope(principal)) is None else sorted(principal.provinces))
 
     def record_alert_action(self, principal: Principal, alert: dict[str, Any], verb: str, note: str | None,
@@ -176,7 +176,7 @@ class Service:
             detail = case_detail(conn, case_id, scope(principal))
             links = [link for link in possible_links(conn, scope(principal), limit=200)
                      if case_id in link["case_ids"]] if detail else []
-        self._audit(principal, "case.read" if detail else "case.read.refused", case_id, at,
+        self.audit(principal, "case.read" if detail else "case.read.refused", case_id, at,
                     province=detail["lead_province"] if detail else None)
         if detail is not None:
             detail["possible_links"] = links
@@ -197,7 +197,7 @@ class Service:
         _require(principal, Permission.CASES_READ)
         found, total = self._search(principal, filters, limit=limit, offset=offset)
         if at is not None:
-            self._audit(principal, "case.search", "cases", at, province=filters.province, found=total,
+            self.audit(principal, "case.search", "cases", at, province=filters.province, found=total,
                         filters={k: (v.isoformat() if isinstance(v, datetime) else v)
                                  for k, v in filters.__dict__.items() if v is not None})
         return found, total
@@ -225,7 +225,7 @@ class Service:
             found = [link for link in possible_links(conn, scope(principal), limit=limit, offset=offset)
                      if not _cases_outside(conn, visible, link)]
         if at is not None:
-            self._audit(principal, "link.list", "persons-for-review", at, found=len(found),
+            self.audit(principal, "link.list", "persons-for-review", at, found=len(found),
                         links=[link["source_key"] for link in found][:200])
         return found
 
@@ -286,7 +286,7 @@ class Service:
             found = search_referrals(conn, scope(principal), to_agency=referral_agency(principal),
                                      limit=limit, offset=offset)
         if at is not None:
-            self._audit(principal, "referral.list", "referrals", at, found=len(found),
+            self.audit(principal, "referral.list", "referrals", at, found=len(found),
                         referrals=[r["referral_id"] for r in found][:200])
         return found
 

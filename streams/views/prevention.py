@@ -28,7 +28,7 @@ from streams.views import rows as R
 from streams.views import tables as T
 from streams.views.errors import ViewRecordError
 from streams.views.scope import Provinces, case_visible, codes, in_provinces
-from streams.views.upserts import _upsert
+from streams.views.upserts import upsert
 
 __all__ = ["PREVENTION", "PREVENTION_TOPIC", "prevention_row", "write_prevention", "prevention_activities",
            "open_cases_by_stage"]
@@ -60,7 +60,7 @@ def write_prevention(conn: sa.Connection, events: Iterable[Mapping[str, Any]]) -
     """Apply prevention activities (newest version per activity); returns how many rows changed."""
     rows = R.latest((prevention_row(e) for e in events), key=lambda r: r["source_key"],
                     order=lambda r: r["recorded_at"])
-    return len(_upsert(conn, T.prevention, "source_key", rows, _newer))
+    return len(upsert(conn, T.prevention, "source_key", rows, _newer))
 
 
 def prevention_activities(conn: sa.Connection, provinces: Provinces, *, province: str | None = None,

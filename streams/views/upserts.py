@@ -18,7 +18,7 @@ from streams.views import rows as R
 from streams.views import tables as T
 from streams.views.errors import ViewSinkError
 
-__all__ = ["write_cases", "write_alerts", "write_links", "write_referrals"]
+__all__ = ["write_cases", "write_alerts", "write_links", "write_referrals", "upsert"]
 
 CHUNK = 500          # keys per DELETE ... IN (...): well under SQLite's variable limit
 
@@ -34,7 +34,7 @@ def _insert(conn: sa.Connection, table: sa.Table):
     return insert(table)
 
 
-def _upsert(conn: sa.Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]],
+def upsert(conn: sa.Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]],
             newer: Callable[[sa.Table, Any], sa.ColumnElement[bool]]) -> set[str]:
     """Insert new rows, update those whose stored version `newer(table, excluded)` says is older;
     returns the keys written."""
@@ -76,7 +76,7 @@ def write_cases(conn: sa.Connection, views: Iterable[Mapping[str, Any]]) -> int:
     """Apply case views (newest per case); returns how many cases changed."""
     views = R.latest(views, key=lambda v: v["case_id"], order=lambda v: R.utc(v["updated_at"], "updated_at"))
     mapped = [R.case_rows(v) for v in views]
-    written = _upsert(conn, T.cases, "case_id", [m.case for m in mapped], _case_newer)
+    written = upsert(conn, T.cases, "case_id", [m.case for m in mapped], _case_newer)
     children: dict[str, list[dict[str, Any]]] = {name: [] for name in R.CASE_CHILDREN}
     for m in mapped:
         if m.case["case_id"] in written:
@@ -96,7 +96,7 @@ def write_alerts(conn: sa.Connection, alerts: Iterable[Mapping[str, Any]]) -> in
     """Apply alerts (newest per alert by `rows.alert_order`); the operator's columns stay."""
     rows = [R.alert_row(a) for a in alerts]
     rows = R.latest(rows, key=lambda r: r["alert_id"], order=R.alert_order)
-    return len(_upsert(conn, T.alerts, "alert_id", rows, _alert_newer))
+    return len(upsert(conn, T.alerts, "alert_id", rows, _alert_newer))
 
 
 def _link_newer(table: sa.Table, new: Any) -> sa.ColumnElement[bool]:
@@ -107,7 +107,7 @@ def _link_newer(table: sa.Table, new: Any) -> sa.ColumnElement[bool]:
 def write_links(conn: sa.Connection, links: Iterable[Mapping[str, Any]]) -> int:
     """Apply person links (newest decision per source person); the operator's review stays."""
     rows = R.latest((R.link_row(link) for link in links), key=lambda r: r["source_key"], order=lambda r: r["decided_at"])
-    return len(_upsert(conn, T.person_links, "source_key", rows, _link_newer))
+    return len(upsert(conn, T.person_links, "source_key", rows, _link_newer))
 
 
 def _digest_differs(table: sa.Table, new: Any) -> sa.ColumnElement[bool]:
@@ -117,7 +117,7 @@ def _digest_differs(table: sa.Table, new: Any) -> sa.ColumnElement[bool]:
 def write_referrals(conn: sa.Connection, refs: Iterable[Mapping[str, Any]]) -> int:
     """Apply referrals (no version in the record: the last one per id wins)."""
     mapped = R.latest((R.referral_rows(r) for r in refs), key=lambda m: m[0]["referral_id"])
-    written = _upsert(conn, T.referrals, "referral_id", [row for row, _ in mapped], _digest_differs)
+    written = upsert(conn, T.referrals, "referral_id", [row for row, _ in mapped], _digest_differs)
     persons = {"referral_persons": [p for _, ps in mapped for p in ps]}
     _replace_children(conn, (T.referral_persons,), "referral_id", written, persons)
     return len(written)
