@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import os
+import sys
 import json
 import re
 import threading
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -136,3 +139,13 @@ def sign_in(client: Browserless, name: str, password: str = PASSWORD):
     form = client.request("GET", "/sign-in")
     return client.request("POST", "/sign-in", form={"csrf_token": csrf_token(form.text), "username": name,
                                                     "password": password, "next": "/"})
+
+
+def screenshots_dir(name: str, tmp_path: Path) -> Path:
+    """Where a browser test writes its screenshots: `$SANPALANG_TEST_ARTEFACTS/<name>` (CI keeps it),
+    else the test's temporary directory; printed, so a reader finds them."""
+    root = os.environ.get("SANPALANG_TEST_ARTEFACTS")
+    path = Path(root) / name if root else tmp_path / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    print(f"\n[{name}] screenshots in {path}", file=sys.__stderr__, flush=True)
+    return path

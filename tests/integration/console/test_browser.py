@@ -12,7 +12,6 @@ Without chromium or the playwright package the test is skipped, and fails under 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import time
@@ -27,7 +26,7 @@ import pytest
 import schemas
 from console.live import Topics
 from streams.views import ALERT, ViewSink
-from tests.integration.console.conftest import ServerThread
+from tests.integration.console.conftest import ServerThread, screenshots_dir
 from tests.integration.console.world import CASE_10, CASE_57, PASSWORD, alert, build_world, rescue_event
 from tests.missing import missing
 
@@ -62,11 +61,7 @@ def signed_in(console, *, lang: str = "en", size: tuple[int, int] = (1400, 900))
 
 @pytest.fixture
 def artefacts(tmp_path) -> Path:
-    root = os.environ.get("SANPALANG_TEST_ARTEFACTS")
-    path = Path(root) / "console-browser" if root else tmp_path / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    print(f"\n[console browser test] screenshots in {path}", file=sys.__stderr__, flush=True)
-    return path
+    return screenshots_dir("console-browser", tmp_path)
 
 
 @pytest.fixture

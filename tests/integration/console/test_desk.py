@@ -13,7 +13,7 @@ import pytest
 from console import accounts, auditlog
 from console.roles import Role
 from console.server import open_hub
-from streams.views import CASE_VIEW, ViewSink
+from streams.views import ViewSink
 from tests.integration.console.conftest import Browserless, csrf_token, sign_in
 from tests.integration.console.world import CASE_10, CASE_57, NOW, PASSWORD, VICTIM, case_view
 

@@ -14,9 +14,7 @@ Without chromium or the playwright package the test is skipped, and fails under 
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -30,7 +28,7 @@ from console import accounts
 from console.i18n import file_label, label
 from console.roles import Role
 from console.server import open_hub
-from tests.integration.console.conftest import ServerThread
+from tests.integration.console.conftest import ServerThread, screenshots_dir
 from tests.integration.console.world import NOW, PASSWORD
 from tests.integration.streams.hub import fresh_broker
 from tests.missing import missing
@@ -49,11 +47,7 @@ USERS = {  # name: (role, provinces, agency)
 
 @pytest.fixture
 def artefacts(tmp_path) -> Path:
-    root = os.environ.get("SANPALANG_TEST_ARTEFACTS")
-    path = Path(root) / "console-team-lead-day" if root else tmp_path / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    print(f"\n[team lead's day] screenshots in {path}", file=sys.__stderr__, flush=True)
-    return path
+    return screenshots_dir("console-team-lead-day", tmp_path)
 
 
 @pytest.fixture
