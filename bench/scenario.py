@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pure", action="store_true",
                         help="feed the pure correlator directly (the lane the worker records with --clock event), "
                              "no broker: fast, for many seeds; the default runs the real broker and worker")
+    parser.add_argument("--true-identities", action="store_true",
+                        help="the rules alone: every event with the truth's person ids (a perfect matcher), in "
+                             "event-time order through the fold and the rules, no matcher: the rules' own errors")
     parser.add_argument("--without-lifecycle", dest="lifecycle", action="store_false",
                         help="the tests' fixed scenario: the simulator without the lifecycle stories (custody "
                              "hand-overs, transfers, absconding, charged victims, overdue vessels)")
@@ -44,21 +47,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings) -> int:
     emit = lambda line: print(line, file=sys.stderr, flush=True)   # noqa: E731
     if args.seeds is None:
-        result = _one(settings, args.seed, args.pure, emit, args.lifecycle)
+        result = _one(settings, args.seed, args, emit)
         print(json.dumps(result) if args.json else report(result))
         return 0
-    results = [_one(settings, seed, args.pure, emit, args.lifecycle) for seed in args.seeds]
+    results = [_one(settings, seed, args, emit) for seed in args.seeds]
     combined = combine(results)
     print(json.dumps(combined) if args.json else report_many(combined))
     return 0
 
 
-def _one(settings, seed: int, pure: bool, emit: Callable[[str], None], lifecycle: bool = True) -> dict[str, Any]:
-    if pure:
+def _one(settings, seed: int, args: argparse.Namespace, emit: Callable[[str], None]) -> dict[str, Any]:
+    if args.true_identities:
+        from bench.scoring import run_true_identities
+        emit(f"scenario seed {seed}: the rules with the true identities")
+        return run_true_identities(seed, lifecycle=args.lifecycle)
+    if args.pure:
         from bench.scoring import run_pure
         emit(f"scenario seed {seed}: pure correlator")
-        return run_pure(seed, lifecycle=lifecycle)
-    return run_scenario_bench(settings, seed, emit, lifecycle=lifecycle)
+        return run_pure(seed, lifecycle=args.lifecycle)
+    return run_scenario_bench(settings, seed, emit, lifecycle=args.lifecycle)
 
 
 _COUNTS = ("expected", "raised", "matched", "missed", "extra")
@@ -129,17 +136,17 @@ def run_scenario_bench(settings, seed: int, emit: Callable[[str], None], *, life
 
 
 def report(r: dict[str, Any]) -> str:
-    p, c = r["persons"], r["cases"]
+    p, c = r.get("persons"), r.get("cases")
     return "\n".join([
         f"scenario seed {r['seed']}: {r['events']} intake events"
-        + (f", settled in {r['seconds_to_settle']} s" if "seconds_to_settle" in r else " (pure correlator)"),
+        + (f", settled in {r['seconds_to_settle']} s" if "seconds_to_settle" in r else f" ({r['mode']})"),
         f"alerts:  precision {r['alert_precision']:.3f}  recall {r['alert_recall']:.3f}  "
         f"({r['alerts_matched']} of {r['alerts_expected']} expected raised; {r['alerts_raised']} raised; "
         f"optional: {r['optional']['raised']} of {r['optional']['declared']} raised)",
-        f"persons: precision {p['precision']:.3f}  recall {p['recall']:.3f}  F1 {p['f1']:.3f}  "
-        f"({p['source_persons']} source persons)",
-        f"cases:   precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  "
-        f"({c['events']} of {c['true_case_events']} case events in a hub case)",
+        *([f"persons: precision {p['precision']:.3f}  recall {p['recall']:.3f}  F1 {p['f1']:.3f}  "
+           f"({p['source_persons']} source persons)"] if p else []),
+        *([f"cases:   precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  "
+           f"({c['events']} of {c['true_case_events']} case events in a hub case)"] if c else []),
         f"missed:  {r['missed']}",
         f"extra:   {r['unexpected']}",
         *(f"  {a['kind']} rule {a['rule']} {a['subject']}: {a['cause']} ({a['why']})" for a in r.get("attribution", ())),

@@ -6,11 +6,7 @@ from collections import Counter
 
 import pytest
 
-from simulator import generate
-from streams.cases import org_key
-from streams.events import Event, EventOrganisation
-from streams.rules import Hub, on_event, on_tick
-from tests.unit.simulator.conftest import START, read_all
+from bench.scoring import alerts_with_true_identities, org_keys
 
 
 def _iso(moment):
@@ -19,27 +15,8 @@ def _iso(moment):
 
 @pytest.fixture(scope="module")
 def run():
-    feed = generate(7, start_at=START)
-    truth = feed.truth
-    records = {r["ref"]: r for r in truth["records"]}
-    events = []
-    for ref, read in read_all(feed, batch=40).items():
-        if read.event is not None:
-            envelope = read.event.record["envelope"]
-            ids = {(envelope["event_id"], p["ref"]): p["person"] for p in records[ref]["persons"]}
-            events.append((envelope["occurred_at"], ref, read.event.schema, read.event.record, ids))
-    hub, alerts, now = Hub(), {}, min(e[0] for e in events)
-    for at, _, name, record, ids in sorted(events, key=lambda e: (e[0], e[1])):
-        now = max(now, at)
-        alerts.update((a["alert_id"], a) for a in on_event(hub, Event.of(name, record), ids, now).alerts)
-    last = max(now, *(e[0] for e in events))
-    alerts.update((a["alert_id"], a) for a in on_tick(hub, last).alerts)
-    keys = {}
-    for oid, org in truth["organisations"].items():
-        found = org_key(EventOrganisation(oid, org["kind"], org["name"], org["registration"],
-                                          org["vessel_registration"], None, org["province"]), org["province"])
-        keys[oid] = found.key
-    return truth, alerts, keys
+    truth, alerts, _ = alerts_with_true_identities(7)
+    return truth, alerts, org_keys(truth)
 
 
 def _expected(truth, keys):
