@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from connectors.normalise.districts import district
+
 from console.dates import format_countdown, format_date, format_datetime
 from console.i18n import file_label, label, province_name, t
 from console.labels import referral_text, rule_title
@@ -51,6 +53,33 @@ def _district(code: str) -> Any:
         return None
 
 
+def _iso(at: datetime | date | None) -> str:
+    return at.isoformat() if at else ""
+
+
+# The filters below build a small element around values; `Markup(...) % (...)` escapes every
+# argument (only the literal tags are markup), so nothing from the data is marked safe. Filters,
+# not macros, because the board calls them on every row and a filter is a plain function call.
+def _when(at: datetime | None, lang: str) -> Markup | str:
+    if at is None:
+        return "—"
+    return Markup('<time datetime="%s">%s</time>') % (at.isoformat(), format_datetime(at, lang))
+
+
+def _day(on: date | None, lang: str, missing: str = "—") -> Markup | str:
+    if on is None:
+        return missing
+    return Markup('<time datetime="%s">%s</time>') % (on.isoformat(), format_date(on, lang))
+
+
+def _province(code: str, lang: str) -> Markup:
+    return Markup('<span class="prov" title="%s">%s</span>') % (code, province_name(code, lang))
+
+
+def _time_left(due: datetime | None, now: datetime, lang: str) -> Markup:
+    return Markup('<span class="countdown" data-due="%s">%s</span>') % (_iso(due), format_countdown(due, now, lang))
+
+
 def _message(alert: Mapping[str, Any], lang: str) -> Markup:
     # Safe: `console.wording` escapes every fact and the message itself before joining them with
     # its own tags (tests/unit/console/test_wording.py proves it); the result is HTML, not text.
@@ -64,11 +93,11 @@ def _cleared(alert: Mapping[str, Any], lang: str) -> Markup:
 
 _ENV = Environment(loader=PackageLoader("console", "templates"), autoescape=True, undefined=StrictUndefined,
                    extensions=[OneLine], finalize=lambda value: "" if value is None else value)
+_ENV.filters.update(iso=_iso, when=_when, day=_day, province=_province, time_left=_time_left)
 _ENV.globals.update(
     t=t, label=label, file_label=file_label, province_name=province_name, rule_title=rule_title,
     referral_text=referral_text, person_label=person_label, district=_district, can=can, Permission=Permission,
-    alert_message=_message, cleared_note=_cleared, datetime_text=format_datetime, date_text=format_date,
-    countdown=format_countdown, urlencode=urlencode, may_decide_on=may_decide_on, join_roles=JOIN_ROLES,
+    alert_message=_message, cleared_note=_cleared, urlencode=urlencode, may_decide_on=may_decide_on, join_roles=JOIN_ROLES,
     trafficking_statuses=TRAFFICKING_STATUSES, decision_bases=DECISION_BASES, alert_columns=ALERT_COLUMNS,
     language_names={"en": "English", "th": "ภาษาไทย"})
 
