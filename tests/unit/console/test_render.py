@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta, timezone
 
-from console.render import alert_row, board_page, sign_in_page
+import schemas
+from console.render import alert_row, board_page, case_page, sign_in_page
 from console.roles import Principal, Role
 
 NOW = datetime(2025, 3, 2, 12, 0, tzinfo=timezone.utc)
 PROV57 = Principal("prov57", Role.PROVINCIAL, frozenset({"TH-57"}))
+LEAD57 = Principal("lead57", Role.TEAM_LEAD, frozenset({"TH-57"}), agency="social")
+HOSTILE = """Aye<script>alert("x")</script>' onmouseover='evil()"""
+SHOWN = "Aye&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#39; onmouseover=&#39;evil()"
 
 
 def alert(**changes) -> dict:
@@ -25,6 +30,19 @@ class TestEscaping:
     def test_a_hostile_case_id_cannot_break_out_of_its_link(self):
         html = alert_row(alert(case_id='x" onclick="evil()'), lang="en", csrf="t", now=NOW, can_act=False)
         assert 'onclick="evil()"' not in html
+
+
+    def test_a_hostile_name_is_shown_as_text_on_the_case_page_and_in_an_alert_row(self):
+        case = copy.deepcopy(schemas.example("sanpalang.hub.CaseView"))
+        victim = case["persons"][0]["person_id"]
+        case["persons"][0].update(names=[HOSTILE], status_decided_by_name=HOSTILE)
+        case.update(owner=HOSTILE, owner_assigned_by=HOSTILE, owner_assigned_at=NOW,
+                    alerts=[alert(case_id=case["case_id"], person={"id": victim, "label": HOSTILE})])
+        row = alert_row(case["alerts"][0], lang="en", csrf="t", now=NOW, can_act=True)
+        html = case_page(case, principal=LEAD57, lang="th", csrf="t", now=NOW, candidates=[HOSTILE])
+        for shown in (row, html):
+            assert "<script>alert" not in shown and "onmouseover='" not in shown and SHOWN in shown
+        assert html.count(SHOWN) >= 6     # names, case file, owner, assigned by, the owner form's option, the alert
 
 
 class TestForms:
