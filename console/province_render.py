@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.normalise import district as district_row
 from console.i18n import province_name, t
-from console.render import STAGES, message_page, page_context
+from console.render import STAGES, page_context
 from console.roles import Principal
 from console.templating import render
 
 if TYPE_CHECKING:
     from console.province import ProvinceView
 
-__all__ = ["province_page", "provinces_index", "denied_page", "district_name", "by_district"]
+__all__ = ["province_page", "provinces_index", "district_name", "by_district"]
 
 
 def district_name(code: str | None, lang: str) -> str:
@@ -64,8 +64,3 @@ def provinces_index(codes: Sequence[str], *, principal: Principal, lang: str, cs
     return render("provinces.html", codes=codes,
                   **page_context(t("provinces", lang), lang=lang, principal=principal, csrf=csrf, path="/provinces"))
 
-
-def denied_page(status: int, *, lang: str, principal: Principal | None, csrf: str) -> str:
-    """403 or 404 in the words of the case pages."""
-    return message_page(t("forbidden" if status == 403 else "not_found", lang), lang=lang, principal=principal,
-                        csrf=csrf, title=str(status))
