@@ -41,6 +41,23 @@ class TestPapersInTheMappedEvents:
                  if value != true]
         assert not wrong, wrong[:5]
 
+    def test_every_seabook_and_certificate_a_record_writes_is_mapped(self, read, truth_records, feed):
+        persons, missing, seen = feed.truth["persons"], [], 0
+        for ref, truth in truth_records.items():
+            if truth["expect"] != "intake":
+                continue
+            native = repr(read[ref].source.fields)
+            mapped = {(i["kind"], i["value"]) for p in read[ref].event.record["envelope"]["persons"]
+                      for i in p["identifiers"]}
+            for person in truth["persons"]:
+                for kind, paper in (("Seabook", "seabook"), ("CertificateOfIdentity", "certificate_of_identity")):
+                    value = persons[person["person"]][paper]
+                    if value and value in native:
+                        seen += 1
+                        if (kind, value) not in mapped:
+                            missing.append((ref, kind, value))
+        assert seen > 20 and not missing, missing[:5]
+
     def test_pink_cards_written_without_their_leading_zeros_are_padded_back(self, read, truth_records, feed):
         padded = [(ref, value) for ref, kind, value, true, written in mapped_papers(read, truth_records, feed)
                   if kind == "PinkCard" and not written and value.lstrip("0") in repr(read[ref].source.fields)]
