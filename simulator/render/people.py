@@ -105,9 +105,9 @@ def crew_entry(person: Person, rng: random.Random, *, papers: random.Random | No
     `excel`), else the passport, else a CI (named)."""
     papers = papers or random.Random(f"papers:{person.pid}")
     spelt = text.person_name(person, rng, thai=0.7, title=0.0)
-    seabook, word = papers.random() < 0.8, papers.randrange(12)
+    writes_seabook, word = papers.random() < 0.8, papers.randrange(12)
     kind = ""
-    if person.seabook and seabook:
+    if person.seabook and writes_seabook:
         document, kind = person.seabook, _SEABOOK_WORDS[word % len(_SEABOOK_WORDS)]
     elif person.thai_id:
         document = excel_number(person.thai_id) if excel else person.thai_id
