@@ -142,6 +142,6 @@ def drop_attribute(rendered: Rendered) -> str | None:
         return "วันเกิด 31/02/2540"
     if "เลขประจำตัว" in native and native["เลขประจำตัว"]:
         digits = native["เลขประจำตัว"].replace("-", "")
-        native["เลขประจำตัว"] = digits[:12] + str((int(digits[12]) + 1) % 10)
+        native["เลขประจำตัว"] = digits[:-1] + str((int(digits[-1]) + 1) % 10)   # 11-12 digits: Excel's
         return "เลขประจำตัว with a wrong check digit"
     return None

@@ -1,7 +1,8 @@
 """`generate(seed, ...) -> Feed`: the pure generator. No clock, no I/O: `start_at` is a parameter.
 
 Order of work: the world and the scenarios (each a small story with its expected alerts), the
-benign background, the declared bad records, prevention work (`prevention.py`); then every fact is
+benign background, the declared bad records, prevention work (`prevention.py`), the papers persons
+carry beyond the ones the world drew (`papers.py`); then every fact is
 rendered into its agency's native record, in event-time order (the delivery order), and
 immigration rows get their ids; prevention records follow the others.
 """
@@ -17,6 +18,7 @@ from simulator import places
 from simulator.background import background
 from simulator.bad import add_bad_facts, drop_attribute, spoil
 from simulator.model import World
+from simulator.papers import papers
 from simulator.prevention import prevention
 from simulator.render import Ink, Rendered, render
 from simulator.scenarios import KINDS, LIFECYCLE_KINDS, Kind
@@ -76,6 +78,7 @@ def generate(seed: int = 1, *, start_at: datetime, scenarios: int = 40, persons:
     background(sim, persons)
     add_bad_facts(sim, round(bad * len(sim.facts)))
     prevention(sim, seed)                      # last: nothing above depends on it (see prevention.py)
+    papers(sim, seed)                          # seabooks, CIs, non-Thai IDs: their own stream (papers.py)
     late = [f for f in sim.facts if f.at > sim.end_at]
     if late:
         raise AssertionError(f"{len(late)} facts fall after the end of the period (first: {late[0]})")

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from connectors.normalise import thai_id_check_digit
 from simulator.names import TrueName, make_name
 
-__all__ = ["Organisation", "Person", "World"]
+__all__ = ["Organisation", "Person", "World", "id13"]
 
 _DOC_PREFIX = {"MMR": ("MA", "MB", "MC", "MD"), "KHM": ("N",), "LAO": ("P",)}
 _COMPANY_A = ("ทะเลทอง", "สมบูรณ์", "มหาชัย", "สาคร", "รุ่งเรือง", "เจริญผล", "ศรีสมุทร", "อ่าวไทย", "นครชัย",
@@ -39,10 +39,13 @@ class Person:
     sex: str                      # M / F
     nationality: str              # THA, MMR, KHM, LAO
     birth: date
-    thai_id: str | None = None    # citizens: ThaiId; registered migrants: a pink card number (starts 00)
+    thai_id: str | None = None    # citizens: ThaiId; registered migrants: a pink card (00...); some a
+                                  # non-Thai ID (0 not 00, 6, 7: `papers.py`); the kind is in the digits
     passport: str | None = None
     border_pass: str | None = None
     phone: str | None = None
+    seabook: str | None = None    # a fishing crew's seafarer's book (`papers.py`)
+    ci: str | None = None         # a certificate of identity, held instead of a passport (`papers.py`)
     kind: str = "background"      # victim, suspect, caller, worker, crew, traveller, background
 
     def age_on(self, day: date) -> int:
@@ -71,7 +74,8 @@ class Organisation:
     voyages: int = 0
 
 
-def _id13(rng: random.Random, first: str) -> str:
+def id13(rng: random.Random, first: str) -> str:
+    """A 13-digit population number starting `first`, with its check digit."""
     body = first + "".join(str(rng.randrange(10)) for _ in range(12 - len(first)))
     return body + str(thai_id_check_digit(body))
 
@@ -97,10 +101,10 @@ class World:
         while person.age_on(on) != years:  # leap days: nudge until the age is the one drawn
             person.birth += timedelta(days=1 if person.age_on(on) > years else -1)
         if nationality == "THA":
-            person.thai_id = _id13(rng, rng.choice("13458"))
+            person.thai_id = id13(rng, rng.choice("13458"))
             person.passport = f"A{rng.randrange(10 ** 6, 10 ** 7)}" if rng.random() < passport / 2 else None
         else:
-            person.thai_id = _id13(rng, "00") if rng.random() < registered else None
+            person.thai_id = id13(rng, "00") if rng.random() < registered else None
             if rng.random() < passport:
                 person.passport = f"{rng.choice(_DOC_PREFIX[nationality])}{rng.randrange(10 ** 6, 10 ** 7)}"
             if rng.random() < border_pass:

@@ -6,7 +6,9 @@ Format `sanpalang-simulator-truth/1`, one JSON object:
 - `params`, `period` (`start_at`, `end_at`, `last_event_at`), `rule_readings` (rule number -> the
   reading used, see `rules.py`), `windows` (seconds).
 - `persons`: true person id -> kind (victim, suspect, worker, crew, caller, traveller, resident,
-  hotline, junk...), nationality, sex, date of birth, canonical name, documents held.
+  hotline, junk...), nationality, sex, date of birth, canonical name, documents held (`id13` and
+  its `id13_kind`: ThaiId, PinkCard or NonThaiId; `passport`, `border_pass`, `seabook`,
+  `certificate_of_identity`, `phone`).
 - `organisations`: true organisation id -> kind, name, province, registration numbers.
 - `records`: one per native record, in delivery order: `ref` (R000001...), agency, kind, channel,
   target, system, record_id, version, event_type, `event_id` (the id the mapping must give; absent
@@ -26,6 +28,7 @@ from datetime import timezone
 from typing import Any, Sequence
 
 from connectors.agencies import content_version, event_id
+from connectors.normalise import id13_kind
 from simulator.render import Rendered
 from simulator.rules import READINGS, WINDOWS
 from simulator.story import Fact, Sim
@@ -119,7 +122,8 @@ def _add(items: list, value) -> None:
 def _person(p) -> dict[str, Any]:
     return {"kind": p.kind, "name": p.name.canonical, "nationality": p.nationality, "sex": p.sex,
             "date_of_birth": p.birth.isoformat(), "id13": p.thai_id, "passport": p.passport,
-            "border_pass": p.border_pass, "phone": p.phone}
+            "border_pass": p.border_pass, "phone": p.phone, "seabook": p.seabook,
+            "certificate_of_identity": p.ci, "id13_kind": id13_kind(p.thai_id) if p.thai_id else None}
 
 
 def _org(o) -> dict[str, Any]:

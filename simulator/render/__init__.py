@@ -75,6 +75,11 @@ class Ink:
     def rng(self, fact: Fact) -> random.Random:
         return random.Random(f"{self.seed}:render:{fact.seq}")
 
+    def papers(self, fact: Fact) -> random.Random:
+        """How a record writes the papers of `papers.py`: a stream of its own, so that the record's
+        other fields are drawn as they were before persons carried them."""
+        return random.Random(f"{self.seed}:papers:render:{fact.seq}")
+
     def number(self, family: str, start: int = 1) -> int:
         """The next number of an id family (record ids start at a plausible offset, not 1)."""
         if family not in self._numbers:

@@ -9,9 +9,11 @@ scheduled version by reading the table after the update.
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
+from connectors.normalise import id13_kind
 from simulator import places
 from simulator.render import EVENT_TYPES, Ink, Rendered, text
 from simulator.render.people import immigration_columns
@@ -34,14 +36,22 @@ _REASONS = ("illegal entry", "overstay", "เข้าเมืองผิด�
 _DESTINATIONS = {"MMR": ("MM", "Myanmar", "MMR"), "KHM": ("KH", "Cambodia"), "LAO": ("LA", "Laos", "LAO")}
 
 
-def _document(person, rng, crossing: bool) -> str | None:
+def _document(person, rng, crossing: bool, papers: random.Random) -> str | None:
+    """The paper the row is written on: a CI where the person holds one (half the time, always
+    when they hold nothing else), a non-Thai ID as NON_THAI_ID, not as a pink card."""
     if not person.migrant:
         return rng.choice(("ID_CARD", "PASSPORT")) if person.passport else "ID_CARD"
     held = [d for d, v in (("BORDER_PASS", person.border_pass), ("PASSPORT", person.passport),
                            ("PINK_CARD", person.thai_id)) if v]
+    certificate = papers.random() < 0.5
     if not held:
-        return "CI" if crossing else None
-    return rng.choice(held)
+        return "CI" if crossing or person.ci else None
+    chosen = rng.choice(held)
+    if person.ci and certificate:
+        return "CI"
+    if chosen == "PINK_CARD" and id13_kind(person.thai_id) == "NonThaiId":
+        return "NON_THAI_ID"
+    return chosen
 
 
 def render(fact: Fact, ink: Ink) -> Rendered:
@@ -49,7 +59,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     t = text.local(fact.at)
     person = ink.person(fact.persons[0][0])
     table, data = fact.kind, fact.data
-    document = _document(person, rng, table == "crossings")
+    document = _document(person, rng, table == "crossings", ink.papers(fact))
     row: dict[str, Any] = {"id": None, "updated_at": None}
     lag = timedelta(seconds=0 if data.get("status") == "SCHEDULED" else rng.randrange(0, 120))
     row["updated_at"] = text.moment(fact.at + lag, "sql")
@@ -78,7 +88,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
                         "checkpoint": checkpoint.name, "checkpoint_province": code,
                         "handed_over_to": rng.choice(("Myawaddy immigration", "Poipet immigration", None))})
     row.update(immigration_columns(person, t.date(), rng, document=document))
-    if document == "CI":
+    if document == "CI" and not person.ci:   # the feed's crossers hold one (papers.py); bench rows may not
         row["doc_no"] = f"CI{rng.randrange(10 ** 6, 10 ** 7)}"
     row = {column: row.get(column) for column in COLUMNS[table]}
     event_type = EVENT_TYPES.get(table) or ("DeportationScheduled" if data["status"] == "SCHEDULED"

@@ -33,6 +33,7 @@ COLUMNS = {
                    "ประเด็นร้องเรียน", "สรุปเรื่อง", "วันที่บันทึก"],
 }
 DATE_ONLY = {"inspection", "employer_change", "complaint"}
+EXCEL = 0.3   # share of rows from an export whose number column ate the pink cards' leading zeros
 _FINDINGS = ("ไม่พบการกระทำผิด", "ลูกจ้างถูกเก็บเอกสารประจำตัวไว้ที่สำนักงาน", "พบการทำงานเกินเวลาโดยไม่ได้รับค่าล่วงเวลา",
              "ลูกจ้างมีหนี้ค่านายหน้าหักจากค่าจ้างทุกเดือน")
 _REASONS = ("นายจ้างเดิมเลิกกิจการ", "ย้ายนายจ้างหลังยื่นคำร้องต่อพนักงานตรวจแรงงาน", "นายจ้างเดิมไม่จ่ายค่าจ้าง", "สิ้นสุดสัญญาจ้าง")
@@ -53,6 +54,8 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     t = text.local(fact.at)
     year, code = text.be(t.year), fact.province[3:]
     prefix = f"{kind}_"
+    papers = ink.papers(fact)
+    excel = papers.random() < EXCEL
     row: dict[str, Any] = dict.fromkeys(COLUMNS[prefix], "")
     when = text.moment(fact.at, "be_date" if kind in DATE_ONLY else rng.choice(("be", "be", "thai_digits")))
     recorded = text.moment(fact.at + hours(rng.uniform(1, 30)), "be") if rng.random() < 0.8 else ""
@@ -63,7 +66,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
         row["จังหวัด"] = _province(fact.province, rng)
         row["วันที่บันทึก"] = recorded
     if kind in ("rorbor1", "employer_change", "complaint"):
-        row.update(thai_columns(people[0], t.date(), rng))
+        row.update(thai_columns(people[0], t.date(), rng, excel=excel))
     if kind == "inspection":
         employer = orgs["employer"]
         row.update({"เลขที่การตรวจ": ink.record_id(fact, lambda: f"INSP-{code}-{year}-{ink.number('lab:insp'):04d}"),
@@ -71,7 +74,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
                     "สถานประกอบการ": employer.name, "เลขทะเบียนนิติบุคคล": employer.registration or "",
                     "รหัส ISIC": employer.isic or "1020", "จำนวนลูกจ้างที่ตรวจ": str(rng.randint(8, 120)),
                     "สิ่งบ่งชี้": ";".join(data.get("indicators", ())),
-                    "ลูกจ้างที่พบสิ่งบ่งชี้": ";".join(crew_entry(p, rng) for p in people),
+                    "ลูกจ้างที่พบสิ่งบ่งชี้": ";".join(crew_entry(p, rng, papers=papers, excel=excel) for p in people),
                     "ผลการตรวจ": rng.choice(_FINDINGS[1:]) if data.get("indicators") else _FINDINGS[0]})
         refs_orgs = [("o1", employer.oid)]
     elif kind == "rorbor1":
@@ -85,7 +88,7 @@ def render(fact: Fact, ink: Ink) -> Rendered:
                     "ภาษาล่าม": data.get("language", "")})
         refs_orgs = [("o1", employer.oid)] if employer else []
     elif kind in ("pipo_out", "pipo_in", "pipo_finding"):
-        refs_orgs = _pipo(fact, row, ink, rng, people, orgs, year, code, when)
+        refs_orgs = _pipo(fact, row, ink, (rng, papers, excel), people, orgs, year, code, when)
     elif kind == "employer_change":
         before, after = orgs.get("previous"), orgs["new"]
         row.update({"เลขที่คำขอ": ink.record_id(fact, lambda: f"EC-{code}-{year}-{ink.number('lab:ec'):05d}"),
@@ -107,11 +110,13 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     return Rendered(row, "labour-file", prefix, system, record_id, EVENT_TYPES[kind], refs, refs_orgs)
 
 
-def _pipo(fact, row, ink: Ink, rng, people, orgs, year, code, when) -> list[tuple[str, str]]:
+def _pipo(fact, row, ink: Ink, streams, people, orgs, year, code, when) -> list[tuple[str, str]]:
+    rng, papers, excel = streams
     vessel = orgs["vessel"]
     centre, port = places.pipo(fact.province)
     voyage = f"{ink.prefix}{fact.data['voyage']}"
-    cell = ";".join(ink.remember(("crew", voyage, p.pid), lambda p=p: crew_entry(p, rng)) for p in people)
+    cell = ";".join(ink.remember(("crew", voyage, p.pid), lambda p=p: crew_entry(p, rng, papers=papers, excel=excel))
+                    for p in people)
     if fact.kind == "pipo_finding":
         row.update({"เลขที่ผลการตรวจ": ink.record_id(fact, lambda: f"PF-{code}-{year}-{ink.number('lab:pf'):05d}"),
                     "รหัสเที่ยวเรือ": voyage, "ทะเบียนเรือ": vessel.vessel_registration, "วันเวลาตรวจ": when,

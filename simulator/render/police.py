@@ -72,8 +72,9 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     for index, (pid, role) in enumerate(fact.persons, 1):
         person = ink.person(pid)
         same = (fact.key, pid) if fact.key else None   # a custody record names its person the same way each time
-        written = ink.remember(same, lambda: person_object(person, t.date(), rng)) if same else \
-            person_object(person, t.date(), rng)
+        papers = ink.papers(fact)
+        written = ink.remember(same, lambda: person_object(person, t.date(), rng, papers=papers)) if same else \
+            person_object(person, t.date(), rng, papers=papers)
         persons.append({"role": rng.choice(_ROLES[role]), **written})
         refs.append((f"p{index}", pid, role))
     if persons:

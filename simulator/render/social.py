@@ -84,8 +84,9 @@ def render(fact: Fact, ink: Ink) -> Rendered:
     native["occurred"] = text.moment(fact.at, rng.choice(("iso", "iso", "be")))
     native["updated_at"] = text.moment(fact.at + hours(rng.uniform(0.1, 3)), "iso")
     same = ("cms", fact.key, person.pid) if fact.key else None
-    native["person"] = ink.remember(same, lambda: person_object(person, t.date(), rng)) if same else \
-        person_object(person, t.date(), rng)
+    papers = ink.papers(fact)
+    native["person"] = ink.remember(same, lambda: person_object(person, t.date(), rng, papers=papers)) if same \
+        else person_object(person, t.date(), rng, papers=papers)
     data, kind = fact.data, fact.kind
     language = rng.choice(_LANGUAGE[person.nationality])
     if kind == "mdt_scheduled":
@@ -143,7 +144,8 @@ def _shelter(fact: Fact, ink: Ink) -> Rendered:
         native["สาเหตุการจำหน่าย"] = rng.choice(_EXIT[fact.data["reason"]])
     if rng.random() < 0.7:
         native["วันที่บันทึก"] = text.moment(fact.at + hours(rng.uniform(0.2, 5)), "be")
-    native.update(ink.remember(("stay", fact.key), lambda: thai_columns(person, t.date(), rng)))
+    native.update(ink.remember(("stay", fact.key), lambda: thai_columns(person, t.date(), rng,
+                                                                        papers=ink.papers(fact), documents=True)))
     return Rendered(native, "social-file", "shelter_", "MSDHS-SHELTER", record_id, EVENT_TYPES[fact.kind],
                     [("p1", person.pid, "resident")])
 
