@@ -37,8 +37,8 @@ pytestmark = pytest.mark.broker
 
 
 @contextmanager
-def signed_in(console, *, lang: str = "en", size: tuple[int, int] = (1400, 900)) -> Iterator:
-    """A Chromium page signed in as Chiang Rai's operator (prov57), on the board, in `lang`."""
+def signed_in(console, *, lang: str = "en", size: tuple[int, int] = (1400, 900), user: str = "prov57") -> Iterator:
+    """A Chromium page signed in as `user` (Chiang Rai's operator, prov57), on the board, in `lang`."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -50,7 +50,7 @@ def signed_in(console, *, lang: str = "en", size: tuple[int, int] = (1400, 900))
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         try:
             page.goto(f"{console.url}/lang/{lang}?next=/")
-            page.fill("#username", "prov57")
+            page.fill("#username", user)
             page.fill("#password", PASSWORD)
             page.click("#sign-in")
             page.wait_for_selector(f"html[lang={lang}] #board")
