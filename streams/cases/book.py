@@ -20,9 +20,8 @@ one mutation, done by the shell; a delta value None deletes the key).
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from streams.cases.model import Case, Voyage
 
@@ -134,7 +133,3 @@ class CaseBook:
 
     def __len__(self) -> int:
         return len(self.cases)
-
-    @property
-    def namespaces(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
