@@ -96,11 +96,12 @@ class HttpIntake:
 
     def __init__(self, context: SourceContext, host: str, port: int, token_digests: Mapping[str, str], *,
                  max_body_bytes: int = 1 << 20, max_records: int = 1000, header_timeout_s: float = 10.0,
-                 body_timeout_s: float = 30.0) -> None:
+                 body_timeout_s: float = 30.0, reuse_port: bool = False) -> None:
         if context.agency not in token_digests:
             raise ValueError(f"no HTTP token for {context.agency}")
         self.context = context
         self.host, self.port = host, port
+        self.reuse_port = reuse_port   # N processes of one agency on one port (SO_REUSEPORT): the kernel spreads connections
         self._token_digests = dict(token_digests)     # agency -> digest of its token (every agency's, for 403)
         self._max_records = max_records
         self._header_timeout_s, self._body_timeout_s = header_timeout_s, body_timeout_s
@@ -122,7 +123,7 @@ class HttpIntake:
         self._runner = web.AppRunner(self._app, access_log=None, keepalive_timeout=self._header_timeout_s,
                                      shutdown_timeout=0.5)
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, self.host, self.port)
+        self._site = web.TCPSite(self._runner, self.host, self.port, reuse_port=self.reuse_port or None)
         await self._site.start()
         self.bound_port = self._site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - port 0 picks one
 
