@@ -173,7 +173,8 @@ def _child_main(argv: list[str]) -> int:
     plan = plan_from_json(parser.parse_args(argv).plan)
     logging.basicConfig(level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s {plan.share.suffix} %(name)s: %(message)s")
-    return asyncio.run(run_connector(Settings.from_env(), plan, lambda line: print(line, flush=True)))
+    return asyncio.run(run_connector(Settings.from_env(), plan,
+                                     lambda line: print(f"{plan.share.suffix} {line}", file=sys.stderr, flush=True)))
 
 
 if __name__ == "__main__":

@@ -287,6 +287,10 @@ class Publisher:
     async def _read_checkpoints(self) -> dict[str, dict[str, Any]]:
         return {r.key.decode(): json.loads(r.value) for r in await self.read_back(offsets_topic(self.agency))}
 
+    @property
+    def connection(self) -> KafkaConnection:
+        return self._connection
+
     async def read_back(self, topic: str) -> list[ConsumerRecord]:
         """Every committed message of ``topic`` (the HTTP intake reads its receipts back with it)."""
         return await read_committed(self._connection, topic)

@@ -172,3 +172,64 @@ class TestTwoProcessesSqlPolling:
             code = supervisor.stop()
         assert code == 0
         assert on_topic(catalogue, "immigration", "", expected) == expected
+
+
+class Sender:
+    """POSTs keyed batches from a few threads, each request on a new connection (so the kernel
+    spreads them over the children), sending a batch again with its key until it gets a 202."""
+
+    def __init__(self, port: int, token: str, batches: list[list[dict]], key_prefix: str, threads: int = 4) -> None:
+        self.url, self.token, self.batches, self.key_prefix = f"http://127.0.0.1:{port}/v1/records", token, batches, key_prefix
+        self.answered: dict[int, dict] = {}
+        self.retries = 0
+        self._threads = [threading.Thread(target=self._send, args=(range(i, len(batches), threads),), daemon=True)
+                         for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
+
+    def _send(self, indices: range) -> None:
+        for index in indices:
+            deadline = time.monotonic() + 120
+            while index not in self.answered and time.monotonic() < deadline:
+                request = urllib.request.Request(
+                    self.url, data=json.dumps(self.batches[index]).encode(), method="POST",
+                    headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
+                             "Idempotency-Key": f"{self.key_prefix}-{index}"})
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        assert response.status == 202
+                        self.answered[index] = json.loads(response.read())
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    self.retries += 1    # a killed child's connection, a 503: the same key again
+                    time.sleep(0.05)
+
+    def join(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        for thread in self._threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+
+
+class TestTwoProcessesHttpIntake:
+    def test_both_processes_serve_one_port_and_a_kill_with_retries_by_key_loses_and_doubles_nothing(
+            self, catalogue, kafka_settings, prefix):
+        token = issue_intake_token(kafka_settings, "police")
+        records = police_records(1200, prefix, seed=9)
+        batches = [records[i:i + 20] for i in range(0, len(records), 20)]
+        expected = event_ids("police", [SourceRecord(Origin("http", "/v1/records", "0"), b"", r) for r in records])
+        supervisor = Supervisor(kafka_settings, "police", "--http", "127.0.0.1:0")
+        try:
+            ports = {supervisor.wait_for(r"HTTP intake on http://127\.0\.0\.1:(\d+)/", 120).group(1) for _ in range(2)}
+            assert len(ports) == 1, "both children on one port"
+            sender = Sender(int(ports.pop()), token, batches, prefix)
+            until(lambda: len(sender.answered) >= 15, 120, "the first answers")
+            supervisor.kill_child(0)
+            assert len(sender.answered) < len(batches), "killed mid-run"
+            sender.join(240)
+            assert len(sender.answered) == len(batches), f"{len(batches) - len(sender.answered)} batches unanswered"
+        finally:
+            code = supervisor.stop()
+        assert code == 0
+        assert on_topic(catalogue, "police", prefix, expected) == expected
+        assert set(expected.values()) == {1}
+        served = {m.group(1) for line in supervisor.output if (m := re.search(r"(p\dof2) .*HTTP intake on", line))}
+        assert served == {"p0of2", "p1of2"}
