@@ -97,13 +97,13 @@ def measure_processes(settings: Settings, connection: KafkaConnection, counts: l
     emit(f"encoding {count} records per source for the raw limit")
     messages = _pre_encoded(count, run)
     settings_out = []
-    for processes in counts:
+    for setting, processes in enumerate(counts):
         emit(f"{processes} process(es): raw limit with {processes} producer(s)")
         raw = raw_limit(connection, messages, processes)
         emit(f"{processes} process(es): file drop, {FILES} files")
         rates = {"file": file_rate(env, processes, count, run, workdir)}
         emit(f"{processes} process(es): SQL polling")
-        rates["sql"] = sql_rate(env, connection, processes, count, workdir)
+        rates["sql"] = sql_rate(env, connection, processes, count, workdir, setting)
         if settings.is_external:
             emit("http skipped: on an external cluster it would replace police's intake token")
         else:

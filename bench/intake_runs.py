@@ -138,14 +138,17 @@ class _Checkpoints:
 
 
 def sql_rate(env: dict[str, str], connection: KafkaConnection, processes: int, count: int,
-             workdir: Path) -> float:
+             workdir: Path, setting: int) -> float:
+    """``setting``: how many settings ran before on this broker. Each takes its rows 10 days after
+    the one before, since children of a new count start where the earlier processes stood."""
     url = f"sqlite:///{workdir / f'immigration-{processes}.db'}"
     engine = sa.create_engine(url)
-    rows = crossing_rows(count, seed=200 + processes)
+    later = dt.timedelta(days=10 * setting)
+    rows = [{**row, "updated_at": row["updated_at"] + later} for row in crossing_rows(count, seed=200 + processes)]
     ddl = (EXAMPLES / "immigration.sql").read_text().split("CREATE INDEX")[0]
     warm = crossing_rows(WARM, seed=900 + processes)
     for n, row in enumerate(warm):     # ids -199..0 and watermarks a day before the timed rows
-        row.update(id=n - WARM + 1, updated_at=row["updated_at"] - dt.timedelta(days=1))
+        row.update(id=n - WARM + 1, updated_at=row["updated_at"] + later - dt.timedelta(days=1))
     with engine.begin() as conn:
         conn.exec_driver_sql(ddl)
         conn.exec_driver_sql(ddl.replace("CREATE TABLE crossings", "CREATE TABLE staged"))

@@ -14,7 +14,8 @@ compared as the text they are stored as.
 
 Shared by N processes (``--processes N``, ``sharing.Share``): every child reads the same rows in
 the same order, publishes only those whose key hashes to it and keeps its own position under
-``sql:<table>#p<i>of<N>``. The database is read N times (a row costs microseconds to fetch,
+``sql:<table>#p<i>of<N>``; a child that has none yet (N changed) starts at the earliest position
+committed for the table (``_earliest``). The database is read N times (a row costs microseconds to fetch,
 against a tenth of a millisecond to map, encode and commit), but no query needs a hash function
 the database may not have, and any key type works.
 
@@ -73,7 +74,8 @@ class SqlPollSource(Source):
         self.schema = schema
         self.batch_size = batch_size
         self.share = share
-        self.source_id = share.source_id(f"sql:{schema + '.' if schema else ''}{table}")
+        self._table_id = f"sql:{schema + '.' if schema else ''}{table}"
+        self.source_id = share.source_id(self._table_id)
         self._engine: Engine | None = None
         self._table: sa.Table | None = None
         self._selected: list[Any] = []
@@ -87,6 +89,8 @@ class SqlPollSource(Source):
         except (NoSuchTableError, SQLAlchemyError) as err:
             raise SourceError(f"cannot read table {self.table_name!r}: {type(err).__name__}: {err}") from err
         self._position = self.context.publisher.checkpoint(self.source_id)
+        if self._position is None and self.share.shared:
+            self._position = self._earliest(self.context.publisher.checkpoints_of(self._table_id))
 
     async def close(self) -> None:
         if self._engine is not None and not isinstance(self._url, Engine):
@@ -111,6 +115,17 @@ class SqlPollSource(Source):
         self._position = {"watermark": to_json_value(last[self.watermark]), "pk": keys[0] if len(keys) == 1 else keys}
         await self.submit(records, (self.source_id, self._position))
         return len(rows) >= self.batch_size
+
+    def _earliest(self, positions: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """Where a child of a new ``--processes N`` starts: the earliest position any process
+        committed for this table before (one process, or the children of another N). Every row up to
+        it was published by its owner then; rows after it that a faster child had published are
+        published again (same event ids), none is skipped. Children stopped once caught up all
+        stand on the last row: nothing is repeated."""
+        def order(position: dict[str, Any]) -> tuple[Any, ...]:
+            keys = position["pk"] if len(self._order) > 2 else [position["pk"]]
+            return tuple(from_json_value(c, v) for c, v in zip(self._order, [position["watermark"], *keys]))
+        return min(positions, key=order) if positions else None
 
     # -- database work, run in a thread -------------------------------------------------------
 

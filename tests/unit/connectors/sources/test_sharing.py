@@ -88,6 +88,22 @@ class TestSqlShared:
         assert publishers[1].checkpoints["sql:crossings#p1of2"]["pk"] == "K039"
 
 
+    def test_children_of_a_new_count_start_where_the_earliest_process_before_them_stood(self, tmp_path):
+        engine, table = crossings(tmp_path)
+        insert(engine, table, *[(f"K{i:03d}", "x", T0 + dt.timedelta(seconds=i)) for i in range(40)])
+        stamp = lambda i: (T0 + dt.timedelta(seconds=i)).isoformat(" ", "microseconds")  # noqa: E731
+        before = {"sql:crossings#p0of3": {"watermark": stamp(24), "pk": "K024"},
+                  "sql:crossings#p1of3": {"watermark": stamp(19), "pk": "K019"},
+                  "sql:crossings": {"watermark": stamp(29), "pk": "K029"}}
+        publishers = [FakePublisher(before), FakePublisher(before)]
+        polls = [SqlPollSource(context("immigration", mappers.immigration, p, NOW), engine, "crossings",
+                               watermark="updated_at", share=share)
+                 for p, share in zip(publishers, Share(0, 2).siblings())]
+        poll_all(*polls)
+        ids = [e["envelope"]["source"]["record_id"] for p in publishers for e in p.decoded()]
+        assert sorted(ids) == [f"K{i:03d}" for i in range(20, 40)]
+
+
 class TestFileDropShared:
     def drops(self, tmp_path, publishers, count=2):
         return [FileDropSource(context("labour", mappers.labour, p, NOW), tmp_path, stable_s=0,
