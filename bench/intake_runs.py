@@ -181,8 +181,14 @@ print("ready", flush=True)
 sys.stdin.readline()
 async def worker(session, mine):
     for body in mine:
-        async with session.post(url, data=body, headers=headers) as r:
-            assert r.status == 202, (r.status, await r.text())
+        while True:   # a 503 (the connector cannot commit now) is sent again, as its answer asks
+            async with session.post(url, data=body, headers=headers) as r:
+                if r.status == 503:
+                    print("503", flush=True)
+                    await asyncio.sleep(1.0)
+                    continue
+                assert r.status == 202, (r.status, await r.text())
+                break
 async def main():
     # a new connection per request: SO_REUSEPORT spreads connections, not requests
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as s:
@@ -216,8 +222,10 @@ def http_rate(env: dict[str, str], settings: Settings, processes: int, count: in
         if client.stdout.readline() != "ready\n":
             raise RuntimeError("the HTTP load client did not start")
         started = time.perf_counter()
-        client.communicate("go\n", timeout=DONE_S)
+        answered, _ = client.communicate("go\n", timeout=DONE_S)
         ended = time.perf_counter()
+        if answered.count("503"):
+            print(f"http: {answered.count('503')} request(s) answered 503 and sent again", file=sys.stderr, flush=True)
         if client.returncode:
             raise RuntimeError("the HTTP load client failed (an answer other than 202)")
     finally:
