@@ -102,7 +102,7 @@ def measure_processes(settings: Settings, connection: KafkaConnection, counts: l
         raw = raw_limit(connection, messages, processes)
         emit(f"{processes} process(es): file drop, {FILES} files")
         emit(f"{processes} process(es): raw limit {raw:,.0f} events/s")
-        rates = {"file": file_rate(env, processes, count, run, workdir)}
+        rates = {"file": file_rate(env, processes, count, run, workdir, setting)}
         emit(f"{processes} process(es): file {rates['file']:,.0f} records/s; SQL polling")
         rates["sql"] = sql_rate(env, connection, processes, count, workdir, setting)
         emit(f"{processes} process(es): sql {rates['sql']:,.0f} records/s")
@@ -110,7 +110,7 @@ def measure_processes(settings: Settings, connection: KafkaConnection, counts: l
             emit("http skipped: on an external cluster it would replace police's intake token")
         else:
             emit(f"{processes} process(es): HTTP intake")
-            rates["http"] = http_rate(env, settings, processes, count, run)
+            rates["http"] = http_rate(env, settings, processes, count, run, setting)
             emit(f"{processes} process(es): http {rates['http']:,.0f} records/s")
         settings_out.append({"processes": processes, "raw_rate": raw, "sources": rates})
     return {"records": count, "raw_events": len(messages), "cores": os.cpu_count(), "loadavg": os.getloadavg(),

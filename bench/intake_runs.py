@@ -84,19 +84,19 @@ def _until(done: Callable[[], bool], what: str) -> float:
     return time.perf_counter()
 
 
-def file_rate(env: dict[str, str], processes: int, count: int, run: str, workdir: Path) -> float:
-    watch = workdir / f"drop-{processes}"
+def file_rate(env: dict[str, str], processes: int, count: int, run: str, workdir: Path, setting: int) -> float:
+    watch = workdir / f"drop-{setting}"
     watch.mkdir()
-    names = [f"inspection_{run}-n{processes}-{k}.csv" for k in range(FILES)]
+    names = [f"inspection_{run}-s{setting}-{k}.csv" for k in range(FILES)]
     per_file = count // FILES
     for k, name in enumerate(names):
-        (watch / f"{name}.part").write_bytes(labour_csv(per_file, f"{run}-n{processes}-{k}", seed=100 + k))
-    warm = [f"inspection_{run}-n{processes}-warm{k}.csv" for k in range(FILES)]
+        (watch / f"{name}.part").write_bytes(labour_csv(per_file, f"{run}-s{setting}-{k}", seed=100 + k))
+    warm = [f"inspection_{run}-s{setting}-warm{k}.csv" for k in range(FILES)]
     connector = Connector(env, "labour", processes, "--watch", str(watch))
     try:
         connector.ready("file source running")
         for k, name in enumerate(warm):    # several small files: every child takes some
-            (watch / f"{name}.part").write_bytes(labour_csv(WARM // FILES, f"{run}-n{processes}-w{k}", seed=900 + k))
+            (watch / f"{name}.part").write_bytes(labour_csv(WARM // FILES, f"{run}-s{setting}-w{k}", seed=900 + k))
             (watch / f"{name}.part").rename(watch / name)
         _until(lambda: all((watch / "done" / name).exists() for name in warm), "the warm-up files")
         started = time.perf_counter()
@@ -141,7 +141,7 @@ def sql_rate(env: dict[str, str], connection: KafkaConnection, processes: int, c
              workdir: Path, setting: int) -> float:
     """``setting``: how many settings ran before on this broker. Each takes its rows 10 days after
     the one before, since children of a new count start where the earlier processes stood."""
-    url = f"sqlite:///{workdir / f'immigration-{processes}.db'}"
+    url = f"sqlite:///{workdir / f'immigration-{setting}.db'}"
     engine = sa.create_engine(url)
     later = dt.timedelta(days=10 * setting)
     rows = [{**row, "updated_at": row["updated_at"] + later} for row in crossing_rows(count, seed=200 + processes)]
@@ -197,16 +197,16 @@ asyncio.run(main())
 """
 
 
-def http_rate(env: dict[str, str], settings: Settings, processes: int, count: int, run: str) -> float:
+def http_rate(env: dict[str, str], settings: Settings, processes: int, count: int, run: str, setting: int) -> float:
     token = issue_intake_token(settings, "police")
-    records = police_records(count, f"{run}-n{processes}", seed=300 + processes)
+    records = police_records(count, f"{run}-s{setting}", seed=300 + processes)
     batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
     connector = Connector(env, "police", processes, "--http", "127.0.0.1:0")
     client = None
     try:
         line = connector.ready("HTTP intake on")
         url = line.split(" on ", 1)[1].split()[0]
-        warm = police_records(WARM, f"{run}-n{processes}-warm", seed=900 + processes)
+        warm = police_records(WARM, f"{run}-s{setting}-warm", seed=900 + processes)
         for i in range(0, WARM, 10):       # 20 requests, each its own connection: every child gets some
             request = urllib.request.Request(url, data=json.dumps(warm[i:i + 10]).encode(), method="POST",
                                              headers={"Authorization": f"Bearer {token}",
