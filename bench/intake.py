@@ -282,6 +282,13 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_intake_bench(settings: Settings, count: int, emit: Callable[[str], None]) -> dict:
+    return on_bench_broker(settings, emit, lambda _target, connection, workdir: asyncio.run(
+        _measure(connection, count, workdir, emit)))
+
+
+def on_bench_broker(settings: Settings, emit: Callable[[str], None],
+                    measure: Callable[[Settings, KafkaConnection, Path], dict]) -> dict:
+    """``measure(settings, connection, workdir)`` on a dedicated local broker (or the external cluster)."""
     with tempfile.TemporaryDirectory(prefix="sanpalang-bench-") as tmp:
         workdir = Path(tmp)
         local_settings = None
@@ -294,7 +301,7 @@ def run_intake_bench(settings: Settings, count: int, emit: Callable[[str], None]
             target = local_settings or settings
             connection = resolve_connection(target)
             apply_catalogue(target, connection, load_catalogue(), progress=lambda _: None)
-            return asyncio.run(_measure(connection, count, workdir, emit))
+            return measure(target, connection, workdir)
         finally:
             if local_settings:
                 local.down(local_settings, purge=True)
@@ -314,9 +321,20 @@ def report(result: dict) -> str:
 def add_arguments(parser) -> None:
     parser.add_argument("--records", type=int, default=20_000, help="records per source")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    parser.add_argument("--processes", metavar="N,N", help="instead: `sanpalang connect --processes N` for each "
+                        "N given (e.g. 1,2), next to the raw limit of N producer processes (bench/intake_processes.py)")
 
 
 def run(args, settings: Settings) -> int:
-    result = run_intake_bench(settings, args.records, lambda line: print(line, file=sys.stderr, flush=True))
+    def emit(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+    if args.processes:
+        from bench.intake_processes import measure_processes, parse_counts, report_processes
+        counts = parse_counts(args.processes)
+        result = on_bench_broker(settings, emit, lambda target, connection, workdir: measure_processes(
+            target, connection, counts, args.records, workdir, emit))
+        print(json.dumps(result) if args.json else report_processes(result))
+        return 0
+    result = run_intake_bench(settings, args.records, emit)
     print(json.dumps(result) if args.json else report(result))
     return 0

@@ -134,6 +134,10 @@ class Publisher:
         """The last committed position of a source, or None if it never committed."""
         return self._checkpoints.get(source_id)
 
+    def checkpoints_of(self, source_id: str) -> list[dict[str, Any]]:
+        """The positions of ``source_id`` and of its shares (``<id>#p<i>of<N>``) as read at start."""
+        return [v for k, v in self._checkpoints.items() if k == source_id or k.startswith(f"{source_id}#")]
+
     async def publish(self, publications: Sequence[Publication], checkpoint: Checkpoint | None = None,
                       source: str = "", *, extra: Sequence[Publication] = (), waits_out_outage: bool = True) -> None:
         """Return once the publications (and the checkpoint, and ``extra`` messages, which are no
@@ -286,6 +290,10 @@ class Publisher:
 
     async def _read_checkpoints(self) -> dict[str, dict[str, Any]]:
         return {r.key.decode(): json.loads(r.value) for r in await self.read_back(offsets_topic(self.agency))}
+
+    @property
+    def connection(self) -> KafkaConnection:
+        return self._connection
 
     async def read_back(self, topic: str) -> list[ConsumerRecord]:
         """Every committed message of ``topic`` (the HTTP intake reads its receipts back with it)."""

@@ -29,6 +29,7 @@ from connectors.publisher import Abandoned, Publisher
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from connectors.sources.filedrop import STABLE_S
 from connectors.sources.http import health_routes
+from connectors.sources.sharing import Share
 from runtime.credentials import intake_token_digest, principal_password
 from runtime.connection import KafkaConnection, resolve_connection
 from runtime.settings import Settings
@@ -53,6 +54,7 @@ class ConnectorPlan:
     metrics: tuple[str, int] | None = None
     instance: str = "main"
     stable_s: float = STABLE_S
+    share: Share = Share()      # child i of N processes of this agency (--processes N)
 
     def check(self) -> None:
         agencies = load_catalogue().agencies
@@ -96,17 +98,21 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
 
     stop = stop or asyncio.Event()
     metrics = ConnectorMetrics(plan.agency)
-    publisher = Publisher(connector_connection(settings, plan.agency), plan.agency, plan.instance, metrics)
+    share = plan.share
+    publisher = Publisher(connector_connection(settings, plan.agency), plan.agency, share.instance(plan.instance),
+                          metrics)
     await publisher.start()
     context = SourceContext(plan.agency, mapper_for(plan.agency), publisher, metrics)
     sources: list = []
     if plan.watch:
-        sources.append(FileDropSource(context, plan.watch, stable_s=plan.stable_s))
+        claim = share.claim_folder()
+        sources.append(FileDropSource(context, plan.watch, stable_s=plan.stable_s,
+                                      claim_dir=plan.watch / claim if claim else None))
     if plan.sql_url and plan.table:
-        sources.append(SqlPollSource(context, plan.sql_url, plan.table, watermark=plan.watermark))
+        sources.append(SqlPollSource(context, plan.sql_url, plan.table, watermark=plan.watermark, share=share))
     http = None
     if plan.http:
-        http = HttpIntake(context, plan.http[0], plan.http[1], digests)
+        http = HttpIntake(context, plan.http[0], plan.http[1], digests, reuse_port=share.shared)
     metrics_runner = None
     loop = asyncio.get_running_loop()
 
@@ -126,7 +132,7 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
             progress(f"{plan.agency} HTTP intake on http://{plan.http[0]}:{http.bound_port}/v1/records "
                      "(also /health, /metrics)")
         elif plan.metrics:
-            metrics_runner = await _serve_metrics(context, publisher, *plan.metrics)
+            metrics_runner = await _serve_metrics(context, publisher, *plan.metrics, reuse_port=share.shared)
             progress(f"{plan.agency} metrics on http://{plan.metrics[0]}:{plan.metrics[1]}/metrics")
         for source in sources:
             progress(f"{plan.agency} {source.kind} source running")
@@ -172,10 +178,11 @@ async def _stop(bound_s: float, sources: list, tasks: list[asyncio.Task], http: 
     return abandoned
 
 
-async def _serve_metrics(context: SourceContext, publisher: Publisher, host: str, port: int) -> web.AppRunner:
+async def _serve_metrics(context: SourceContext, publisher: Publisher, host: str, port: int,
+                         reuse_port: bool = False) -> web.AppRunner:
     app = web.Application()
     app.add_routes(health_routes(context, lambda: publisher.degraded_reason))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
     return runner

@@ -86,12 +86,19 @@ def _tail(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
 def _connect(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
     import logging
     from pathlib import Path
 
-    from connectors.runner import ConnectorPlan, NoIntakeToken, run_connector
+    from connectors.processes import run_processes
+    from connectors.runner import ConnectorPlan, NoIntakeToken
     if args.new_token:
         from runtime.credentials import issue_intake_token
         print(issue_intake_token(settings, args.agency))
@@ -101,7 +108,7 @@ def _connect(args: argparse.Namespace, settings: Settings) -> int:
                          sql_url=args.sql, table=args.table, watermark=args.watermark, metrics=args.metrics,
                          instance=args.name, stable_s=args.stable_seconds)
     try:
-        return asyncio.run(run_connector(settings, plan, progress))
+        return run_processes(settings, plan, args.processes, progress)
     except NoIntakeToken as why:
         raise SystemExit(str(why)) from None
 
@@ -194,6 +201,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     connect.add_argument("--metrics", type=host_port, metavar="HOST:PORT",
                          help="/metrics and /health without --http")
     connect.add_argument("--name", default="main", help="instance name, unique per agency (transactional id)")
+    connect.add_argument("--processes", type=_positive, default=1, metavar="N",
+                         help="N processes sharing the sources without overlap (one port, claimed files, "
+                              "hashed SQL keys), each its own transactional id and checkpoints; default 1")
     connect.add_argument("--new-token", action="store_true",
                          help="issue a new HTTP bearer token for the agency and print it (only its SHA-256 is kept: "
                               "this is the one time it is shown; the previous token stops working once the "

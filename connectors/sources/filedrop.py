@@ -26,6 +26,15 @@ A thin shell over ``files.py`` (what a file's content and the watcher's listings
   letter "changed while read" names the change, the digest it was read with and how many records
   went out, and the file goes to ``rejected/`` as it now is, for an operator to re-drop whole
   (records published twice carry the same event ids, which the hub recognises).
+* **Shared by N processes** (``claim_dir``, ``--processes N``): a child takes a finished file by
+  renaming it into its own ``claimed/p<i>of<N>/`` (one rename wins; a sibling finds the name
+  gone) and reads it from there. Killed between the claim and the last commit, the file waits in
+  that folder for the same child's restart (the supervisor restarts it), which resumes after its
+  committed checkpoint like any restart: no sibling reads it, whose checkpoints, read at its own
+  start, would not know how far it went. A file taken back unread (open for writing, changed)
+  returns to the drop. Known limit: the same content dropped twice under two names at once may be
+  taken by two children, neither of which knows the other's checkpoint yet; both publish it
+  instead of one publishing it and the other writing the dead letter "duplicate".
 """
 
 from __future__ import annotations
@@ -59,7 +68,7 @@ class FileDropSource(Source):
     def __init__(self, context: SourceContext, directory: Path | str, *, interval_s: float = 0.5,
                  stable_s: float = STABLE_S, batch_size: int = 1000, in_flight: int = 4,
                  done_dir: Path | str | None = None, rejected_dir: Path | str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, claim_dir: Path | str | None = None) -> None:
         super().__init__(context, interval_s=interval_s, in_flight=in_flight)
         self.directory = Path(directory)
         self.done_dir = Path(done_dir) if done_dir else self.directory / "done"
@@ -67,6 +76,8 @@ class FileDropSource(Source):
         self.stable_s = stable_s
         self.batch_size = batch_size
         self.clock = clock
+        self.claim_dir = Path(claim_dir) if claim_dir else None
+        self._resume_claimed = self.claim_dir is not None
         self.writing: set[str] = set()          # names held back: a process has them open for writing
         self._watched: dict[str, Watched] = {}
 
@@ -76,6 +87,8 @@ class FileDropSource(Source):
                 raise FileNotFoundError(f"{self.directory} is not a directory")
             self.done_dir.mkdir(exist_ok=True)
             self.rejected_dir.mkdir(exist_ok=True)
+            if self.claim_dir is not None:
+                self.claim_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise SourceError(f"cannot watch {self.directory}: {err}") from err
 
@@ -86,23 +99,59 @@ class FileDropSource(Source):
             raise SourceError(f"cannot list {self.directory}: {err}") from err
         ready, self._watched = ready_files(self._watched, current, self.clock(), self.stable_s)
         self.writing &= set(current)
+        if self._resume_claimed:     # claimed by this child before a crash: finish them first
+            assert self.claim_dir is not None
+            self._resume_claimed = False
+            for name in sorted(n for n in os.listdir(self.claim_dir) if file_format(n)):
+                await self._take_claimed(name, self.claim_dir / name)
         for name in ready:
             if self.stopping:
                 break
-            try:
-                await self.take(name)
-            except OSError as err:   # gone, or not readable now: try again once stable again
-                self.degraded_reason = f"cannot read {name}: {err}"
-                log.warning("%s file drop: %s", self.context.agency, self.degraded_reason)
+            if self.claim_dir is None:
+                await self._take_logged(name, self.directory / name)
+                continue
+            claimed = self._claim(name)
+            if claimed is None:      # a sibling took it
                 self._watched.pop(name, None)
-            else:
-                self.degraded_reason = None
+                continue
+            await self._take_claimed(name, claimed)
         return False   # always wait: stability is judged over listings interval_s apart
 
-    async def take(self, name: str) -> None:
+    def _claim(self, name: str) -> Path | None:
+        """Rename the drop's ``name`` into this child's claim folder; None if a sibling was first."""
+        assert self.claim_dir is not None
+        target = self.claim_dir / free_name(name, set(os.listdir(self.claim_dir)))
+        try:
+            os.rename(self.directory / name, target)
+        except FileNotFoundError:
+            return None
+        return target
+
+    async def _take_claimed(self, name: str, path: Path) -> None:
+        """Take a claimed file; one left unread (not finished writing, changed) goes back to the drop."""
+        await self._take_logged(name, path)
+        if self.stopping or not path.exists():   # stopped mid-file: this child resumes it on restart
+            return
+        try:
+            os.rename(path, self.directory / free_name(path.name, set(os.listdir(self.directory))))
+        except FileNotFoundError:
+            return
+        self._watched.pop(name, None)
+
+    async def _take_logged(self, name: str, path: Path) -> None:
+        try:
+            await self.take(name, path)
+        except OSError as err:   # gone, or not readable now: try again once stable again
+            self.degraded_reason = f"cannot read {name}: {err}"
+            log.warning("%s file drop: %s", self.context.agency, self.degraded_reason)
+            self._watched.pop(name, None)
+        else:
+            self.degraded_reason = None
+
+    async def take(self, name: str, path: Path | None = None) -> None:
         """Publish one file (resuming after its committed checkpoint) and move it away, or leave it
-        where it is while a process has it open for writing."""
-        path = self.directory / name
+        where it is while a process has it open for writing. ``path``: where it is, if claimed."""
+        path = path or self.directory / name
         entry = await asyncio.to_thread(open_entry, path)
         if isinstance(entry, Refused):
             await self._refuse(path, entry)

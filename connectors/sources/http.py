@@ -40,6 +40,7 @@ from connectors.records import Publication
 from connectors.routing import route_deferred
 from connectors.sources.base import ROUTE_SLICE, SourceContext
 from connectors.sources.http_body import PATH, item_json, split_body
+from connectors.sources.http_receipts import ReceiptsFollower
 from runtime.credentials import token_matches
 
 __all__ = ["HttpIntake", "answer", "health_routes", "item_json", "split_body"]
@@ -96,11 +97,12 @@ class HttpIntake:
 
     def __init__(self, context: SourceContext, host: str, port: int, token_digests: Mapping[str, str], *,
                  max_body_bytes: int = 1 << 20, max_records: int = 1000, header_timeout_s: float = 10.0,
-                 body_timeout_s: float = 30.0) -> None:
+                 body_timeout_s: float = 30.0, reuse_port: bool = False) -> None:
         if context.agency not in token_digests:
             raise ValueError(f"no HTTP token for {context.agency}")
         self.context = context
         self.host, self.port = host, port
+        self.reuse_port = reuse_port   # N processes of one agency on one port (SO_REUSEPORT): the kernel spreads connections
         self._token_digests = dict(token_digests)     # agency -> digest of its token (every agency's, for 403)
         self._max_records = max_records
         self._header_timeout_s, self._body_timeout_s = header_timeout_s, body_timeout_s
@@ -112,17 +114,24 @@ class HttpIntake:
         self._receipts = Receipts(now_ms=0)
         self._in_progress: dict[str, asyncio.Future[None]] = {}
         self.bound_port: int | None = None
+        self._follower: ReceiptsFollower | None = None   # shared by N processes: the siblings' receipts too
 
     async def run(self) -> None:
         """Read back the last day's receipts, then serve. (aiohttp's keep-alive timer, armed when a
         connection opens, is what closes one whose request headers never complete.)"""
         now_ms = self._now_ms()
-        stored = await self.context.publisher.read_back(receipts_topic(self.context.agency))
-        self._receipts = Receipts((Receipt.read(r.key, r.value) for r in stored), now_ms=now_ms)
+        topic = receipts_topic(self.context.agency)
+        if self.reuse_port:     # a retry may come to another process than the first request: follow them all
+            self._receipts = Receipts(now_ms=now_ms)
+            self._follower = ReceiptsFollower(self.context.publisher.connection, topic, self._learn)
+            await self._follower.start()
+        else:
+            stored = await self.context.publisher.read_back(topic)
+            self._receipts = Receipts((Receipt.read(r.key, r.value) for r in stored), now_ms=now_ms)
         self._runner = web.AppRunner(self._app, access_log=None, keepalive_timeout=self._header_timeout_s,
                                      shutdown_timeout=0.5)
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, self.host, self.port)
+        self._site = web.TCPSite(self._runner, self.host, self.port, reuse_port=self.reuse_port or None)
         await self._site.start()
         self.bound_port = self._site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - port 0 picks one
 
@@ -134,6 +143,9 @@ class HttpIntake:
 
     async def stop(self) -> None:
         await self.stop_listening()
+        if self._follower is not None:
+            await self._follower.stop()
+            self._follower = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -184,6 +196,9 @@ class HttpIntake:
         while (earlier := self._in_progress.get(key)) is not None:
             await asyncio.wait({earlier})
         known = self._receipts.get(key, now_ms=self._now_ms())
+        if known is None and self._follower is not None:    # a sibling may have answered it
+            await self._follower.caught_up()
+            known = self._receipts.get(key, now_ms=self._now_ms())
         if known is not None and known.digest != digest:
             return web.json_response({"error": f"this Idempotency-Key was used for another body within "
                                                f"{KEEP_S // 3600} h; use a new key for a new request"}, status=422)
@@ -196,6 +211,10 @@ class HttpIntake:
         finally:
             self._in_progress.pop(key).set_result(None)
         return web.json_response(answer_, status=status, headers={"X-Request-Id": request_id})
+
+    def _learn(self, record) -> None:  # noqa: ANN001 - a ConsumerRecord of the receipts topic
+        if record.key is not None and record.value is not None:
+            self._receipts.add(Receipt.read(record.key, record.value), now_ms=self._now_ms())
 
     async def _intake(self, request: web.Request, body: bytes, request_id: str, problem: str | None,
                       keyed: tuple[str, str] | None) -> Answer:

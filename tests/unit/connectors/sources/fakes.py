@@ -15,6 +15,9 @@ class FakePublisher:
     def checkpoint(self, source_id):
         return self.checkpoints.get(source_id)
 
+    def checkpoints_of(self, source_id):
+        return [v for k, v in self.checkpoints.items() if k == source_id or k.startswith(f"{source_id}#")]
+
     async def publish(self, publications, checkpoint=None, source=""):
         self.batches.append((list(publications), checkpoint))
         if checkpoint:
