@@ -124,14 +124,18 @@ class TestTwoProcessesFileDrop:
         contents = {name: labour_csv(1500, f"{prefix}-{n}", seed=n) for n, name in enumerate(names)}
         expected = event_ids("labour", [r.record for name in names for r in read_bytes(name, contents[name])[1]])
         supervisor = Supervisor(kafka_settings, "labour", "--watch", str(watch))
-        try:
-            supervisor.wait_ready(r"labour file source running")
-            for name in names:      # delivered by rename from .part: taken at once
+
+        def deliver(batch: list[str]) -> None:   # by rename from .part: taken at once
+            for name in batch:
                 (watch / f"{name}.part").write_bytes(contents[name])
                 (watch / f"{name}.part").rename(watch / name)
-            supervisor.wait_for(r"p0of2 connectors\.sources\.filedrop: labour file drop: \S+ published", 120)
+
+        try:
+            supervisor.wait_ready(r"labour file source running")
+            deliver(names[:4])
+            supervisor.wait_for(r"(p0of2|p1of2) connectors\.sources\.filedrop: labour file drop: \S+ published", 120)
             supervisor.kill_child(0)
-            assert len(list((watch / "done").iterdir())) < len(names), "killed mid-run"
+            deliver(names[4:])                  # mid-run by construction: half the files come after the kill
             until(lambda: sorted(p.name for p in (watch / "done").iterdir()) == sorted(names), 240, "every file done")
         finally:
             code = supervisor.stop()
@@ -139,8 +143,11 @@ class TestTwoProcessesFileDrop:
         assert not list(watch.glob("*.csv")) and not list((watch / "claimed").rglob("*.csv"))
         assert on_topic(catalogue, "labour", prefix, expected) == expected
         assert set(expected.values()) == {1}
-        took = {m.group(1) for line in supervisor.output if (m := re.search(r" (p\dof2) .* published", line))}
-        assert took == {"p0of2", "p1of2"}, "both processes took files"
+        readers: dict[str, set[str]] = {}
+        for line in supervisor.output:
+            if m := re.search(r" (p\dof2) .*file drop: (\S+) published", line):
+                readers.setdefault(m.group(2), set()).add(m.group(1))
+        assert sorted(readers) == sorted(names) and all(len(r) == 1 for r in readers.values()), readers
 
 
 class TestTwoProcessesSqlPolling:
@@ -155,10 +162,10 @@ class TestTwoProcessesSqlPolling:
                        updated_at=(start + dt.timedelta(milliseconds=i)).isoformat(" "))
         url = f"sqlite:///{tmp_path / 'immigration.db'}"
         engine = sa.create_engine(url)
+        table = sa.table("crossings", *[sa.column(k) for k in rows[0]])
         with engine.begin() as conn:
             conn.exec_driver_sql((EXAMPLES / "immigration.sql").read_text().split("CREATE INDEX")[0])
-            conn.execute(sa.table("crossings", *[sa.column(k) for k in rows[0]]).insert(), rows)
-        engine.dispose()
+            conn.execute(table.insert(), rows[:4000])
         expected = event_ids("immigration", [SourceRecord(Origin("sql", "crossings", str(r["id"])), b"", r)
                                              for r in rows])
         supervisor = Supervisor(kafka_settings, "immigration", "--sql", url, "--table", "crossings")
@@ -166,10 +173,12 @@ class TestTwoProcessesSqlPolling:
             supervisor.wait_ready(r"immigration sql source running")
             until(lambda: len(on_topic(catalogue, "immigration", "", expected)) >= 1000, 120, "the first rows")
             supervisor.kill_child(0)
-            assert len(on_topic(catalogue, "immigration", "", expected)) < len(expected), "killed mid-run"
+            with engine.begin() as conn:        # mid-run by construction: half the rows come after the kill
+                conn.execute(table.insert(), rows[4000:])
             until(lambda: len(on_topic(catalogue, "immigration", "", expected)) == len(expected), 240, "every row")
         finally:
             code = supervisor.stop()
+            engine.dispose()
         assert code == 0
         assert on_topic(catalogue, "immigration", "", expected) == expected
 
@@ -220,12 +229,15 @@ class TestTwoProcessesHttpIntake:
         try:
             ports = {supervisor.wait_for(r"HTTP intake on http://127\.0\.0\.1:(\d+)/", 120).group(1) for _ in range(2)}
             assert len(ports) == 1, "both children on one port"
-            sender = Sender(int(ports.pop()), token, batches, prefix)
-            until(lambda: len(sender.answered) >= 15, 120, "the first answers")
+            port, half = int(ports.pop()), len(batches) // 2
+            first = Sender(port, token, batches[:half], f"{prefix}-a")
+            until(lambda: len(first.answered) >= 15, 120, "the first answers")
             supervisor.kill_child(0)
-            assert len(sender.answered) < len(batches), "killed mid-run"
-            sender.join(240)
-            assert len(sender.answered) == len(batches), f"{len(batches) - len(sender.answered)} batches unanswered"
+            second = Sender(port, token, batches[half:], f"{prefix}-b")   # mid-run by construction: after the kill
+            first.join(240)
+            second.join(240)
+            unanswered = len(batches) - len(first.answered) - len(second.answered)
+            assert unanswered == 0, f"{unanswered} batches unanswered"
         finally:
             code = supervisor.stop()
         assert code == 0
