@@ -124,18 +124,23 @@ def _name(table: str, schema: str | None) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-def next_row_id(url: str | sa.Engine, schema: str | None = None) -> int:
-    """One more than the largest id in the immigration tables (1 when they are empty or missing)."""
+def _maxima(url: str | sa.Engine, schema: str | None, column: str) -> list[Any]:
+    """The largest `column` of each immigration table that exists and has rows."""
     engine = sa.create_engine(url) if isinstance(url, str) else url
     try:
         existing = set(sa.inspect(engine).get_table_names(schema=schema))
         with engine.connect() as conn:
-            ids = [conn.execute(sa.text(f"SELECT MAX(id) FROM {_name(t, schema)}")).scalar()
-                   for t in TABLES if t in existing]
-        return max([i for i in ids if i is not None], default=0) + 1
+            found = [conn.execute(sa.text(f"SELECT MAX({column}) FROM {_name(t, schema)}")).scalar()
+                     for t in TABLES if t in existing]
     finally:
         if isinstance(url, str):
             engine.dispose()
+    return [v for v in found if v is not None]
+
+
+def next_row_id(url: str | sa.Engine, schema: str | None = None) -> int:
+    """One more than the largest id in the immigration tables (1 when they are empty or missing)."""
+    return max(_maxima(url, schema, "id"), default=0) + 1
 
 
 async def deliver(records: Sequence[FeedRecord], targets: Targets, *, rate: float | None = None, batch: int = 100,
@@ -260,14 +265,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def latest_row_at(url: str | sa.Engine, schema: str | None = None) -> datetime | None:
     """The latest `updated_at` in the immigration tables (Bangkok local time, as written), in UTC."""
-    engine = sa.create_engine(url) if isinstance(url, str) else url
-    try:
-        existing = set(sa.inspect(engine).get_table_names(schema=schema))
-        with engine.connect() as conn:
-            found = [conn.execute(sa.text(f"SELECT MAX(updated_at) FROM {_name(t, schema)}")).scalar()
-                     for t in TABLES if t in existing]
-    finally:
-        if isinstance(url, str):
-            engine.dispose()
-    moments = [v if isinstance(v, datetime) else datetime.fromisoformat(str(v)) for v in found if v is not None]
+    moments = [v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
+               for v in _maxima(url, schema, "updated_at")]
     return max(moments).replace(tzinfo=BANGKOK).astimezone(timezone.utc) if moments else None
