@@ -32,6 +32,15 @@ def tie_to_parent(signum: int = signal.SIGTERM, parent: int | None = None) -> No
 
 
 def tied_child(signum: int = signal.SIGTERM) -> Callable[[], None]:
-    """A ``preexec_fn`` for ``Popen`` that ties the child to the process starting it."""
+    """A ``preexec_fn`` for ``Popen`` that ties the child to the process starting it.
+
+    Between fork and exec the child still has its parent's signal handlers: a parent that catches
+    ``signum`` (the demo stops cleanly on SIGTERM) would have the child's copy swallow the signal
+    that says the parent died. The child takes the default action first, so the signal ends it
+    whenever it comes."""
     parent = os.getpid()
-    return lambda: tie_to_parent(signum, parent)
+
+    def tie() -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        tie_to_parent(signum, parent)
+    return tie
