@@ -65,6 +65,8 @@ def estimate_parameters(
     n = len(store)
     if n < 2:
         raise ValueError("at least two records are needed to estimate parameters")
+    if entities is not None and len(entities) != n:
+        raise ValueError(f"entities name {len(entities)} records, but there are {n}")
     start = default_parameters(spec)
     columns = spec.columns
     sizes = [len(c.levels) for _, c in spec.fields]
@@ -74,8 +76,6 @@ def estimate_parameters(
     pairs_by_key = _blocked_pairs(store, rng, em_pairs)
     all_pairs = set().union(*pairs_by_key) if pairs_by_key else set()
     vectors = {pair: tuple(store.levels_between(*pair)) for pair in sorted(all_pairs)}
-    if entities is not None and len(entities) != n:
-        raise ValueError(f"entities name {len(entities)} records, but there are {n}")
     labelled = _m_from_matches(store, sizes, matches) if matches is not None else None
     method = "labels" if labelled is not None or entities is not None else "em"
     for round_ in range(u_rounds + 1):

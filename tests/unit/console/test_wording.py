@@ -79,15 +79,13 @@ class TestAlertMessages:
 
 
 class TestEveryAlertOfTheScenario:
-    def test_reads_in_thai_from_its_facts_never_falling_back_to_the_english_message(self):
+    def test_reads_in_thai_from_its_facts_never_falling_back_to_the_english_message(self, lifecycle_publications):
         """The seed-7 feed (with its lifecycle events) through the correlator: every alert the rules
         raise or clear is worded from its facts, in both languages."""
-        from bench.scoring import scenario_feed
         from streams.worker.correlator import ALERTS_TOPIC, Correlator
         from streams.worker.lane import FLUSH, feed
-        publications, _ = scenario_feed(7)
         correlator = Correlator()
-        alerts = [o.record for p in [*(p.value for p in publications if not p.dead_letter), FLUSH]
+        alerts = [o.record for p in [*(p.value for p in lifecycle_publications), FLUSH]
                   for o in feed(correlator, p) if o.topic == ALERTS_TOPIC]
         assert {a["rule_key"] for a in alerts} >= {"custody-s29-deadline", "nrm-reflection-overrun", "multi-agency-hotspot"}
         for lang in ("th", "en"):

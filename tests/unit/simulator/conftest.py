@@ -1,25 +1,22 @@
-"""One default feed per session, delivered (on paper) through the real readers and mappings."""
+"""The simulator's suites read the session's fixed feed (tests/unit/conftest.py) under short names."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 
-from simulator import Feed, generate
+from bench.scoring import SCENARIO_START as START  # noqa: F401
+from simulator import Feed
 from simulator.offline import RECEIVED_AT, Read, read_all, source_records  # noqa: F401
 
-START = datetime(2025, 3, 1, tzinfo=timezone(timedelta(hours=7)))
+
+@pytest.fixture(scope="session")
+def feed(fixed_feed) -> Feed:
+    return fixed_feed
 
 
 @pytest.fixture(scope="session")
-def feed() -> Feed:
-    return generate(7, start_at=START)
-
-
-@pytest.fixture(scope="session")
-def read(feed) -> dict[str, Read]:
-    return read_all(feed, batch=40)
+def read(fixed_read) -> dict[str, Read]:
+    return fixed_read
 
 
 @pytest.fixture(scope="session")

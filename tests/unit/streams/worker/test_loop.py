@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from aiokafka.errors import KafkaConnectionError
 
-from bench.scoring import scenario_feed
 from streams.worker.aggregating import AGGREGATES_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from streams.worker.loop import CorrelateLoop
@@ -25,9 +24,8 @@ def _unfrozen_heap():
 
 
 @pytest.fixture(scope="module")
-def feed():
-    publications, _ = scenario_feed(7)
-    return [p for p in publications if not p.dead_letter][:240]
+def feed(lifecycle_publications):
+    return lifecycle_publications[:240]
 
 
 class Clock:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.scoring import scenario_feed
 from streams.aggregates import AggregateCounts
 from streams.worker.correlator import CASES_TOPIC, Correlator
 from streams.worker.lane import FLUSH, encoded, feed
@@ -35,9 +34,8 @@ sys.stdout.buffer.write(pickle.dumps(encoded([o for v in rest for o in feed(corr
 
 
 @pytest.fixture(scope="module")
-def values():
-    publications, _ = scenario_feed(7)
-    return [p.value for p in publications if not p.dead_letter]
+def values(lifecycle_publications):
+    return [p.value for p in lifecycle_publications]
 
 
 def written(tmp_path, snapshot: Snapshot):
