@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from connectors.agencies import immigration, labour, police, social
-from connectors.agencies._common import EVENT_NAMESPACE, Translation, content_version, event_id
+from connectors.mapping.envelope import EVENT_NAMESPACE, Translation, content_version, event_id
 from connectors.records import Event, Origin
 
 __all__ = ["AGENCIES", "EVENT_NAMESPACE", "MAPPERS", "Translation", "content_version", "event_id", "mapper_for",

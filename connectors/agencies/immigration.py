@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from connectors.agencies._common import Head, Translation, finish, read_head
-from connectors.agencies._fields import Reader, vocab_key
-from connectors.agencies._people import PersonFields, build_person, document
-from connectors.agencies._vocab import table
+from connectors.mapping.envelope import Head, Translation, finish, read_head
+from connectors.mapping.fields import FieldReader, vocab_key
+from connectors.mapping.people import PersonFields, build_person, document
+from connectors.mapping.vocab import table
 from connectors.records import Event, MappingError, Origin
 
 __all__ = ["AGENCY", "TABLES", "map_record", "translate"]
@@ -47,7 +47,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
     if name not in TABLES:
         raise MappingError([f"table {origin.stream!r} is not an immigration table the hub reads "
                             f"(expected {', '.join(TABLES)})"], code="unknown-kind")
-    r = Reader.of(fields)
+    r = FieldReader.of(fields)
     row_id = r.ident("id", required=True)
     occurred = {"crossings": "crossed_at", "detentions": "admitted_at"}.get(name, "updated_at")
     if name == "detentions" and r.given("released_at"):
@@ -72,12 +72,12 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
     return _BUILDERS[name](r, head, person, (kind, doc))
 
 
-def _status(r: Reader) -> str | None:
+def _status(r: FieldReader) -> str | None:
     value = r.get("status")
     return _STATUSES.get(vocab_key(value)) if isinstance(value, str) and len(value) < 40 else None
 
 
-def _crossing(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation:
+def _crossing(r: FieldReader, head: Head, person: dict[str, Any], doc) -> Translation:
     details = {"person_ref": "p1", "checkpoint": r.label("checkpoint", required=True),
                "checkpoint_code": r.ident("checkpoint_code"),
                "direction": r.choice("direction", _DIRECTIONS, "IN or OUT", required=True),
@@ -86,7 +86,7 @@ def _crossing(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation
     return finish(r, head, "BorderCrossingRecorded", details, [person])
 
 
-def _detention(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation:
+def _detention(r: FieldReader, head: Head, person: dict[str, Any], doc) -> Translation:
     """A row without `released_at` is the admission; the row updated with it, the release (the
     admission was read at the row's earlier version)."""
     if r.given("released_at"):
@@ -97,7 +97,7 @@ def _detention(r: Reader, head: Head, person: dict[str, Any], doc) -> Translatio
     return finish(r, head, "DetentionAdmitted", details, [person])
 
 
-def _deportation(r: Reader, head: Head, person: dict[str, Any], doc) -> Translation:
+def _deportation(r: FieldReader, head: Head, person: dict[str, Any], doc) -> Translation:
     status = r.choice("status", _STATUSES, "SCHEDULED, EXECUTED, CANCELLED or HELD", required=True)
     destination = r.country("destination", required=True)
     checkpoint = r.label("checkpoint")

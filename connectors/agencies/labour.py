@@ -12,11 +12,11 @@ import functools
 import re
 from typing import Any, Callable, Mapping
 
-from connectors.agencies._common import Head, Translation, finish, read_head
-from connectors.agencies._exploitation import PeriodFields, read_period
-from connectors.agencies._fields import MAX_ITEMS, TEXT_LENGTH, Reader, pure, vocab_key
-from connectors.agencies._people import THAI_PERSON, PersonFields, build_person, document, read_organisation
-from connectors.agencies._vocab import EXPLOITATION, MEANS, MISMATCHES, language, table
+from connectors.mapping.envelope import Head, Translation, finish, read_head
+from connectors.mapping.exploitation import PeriodFields, read_period
+from connectors.mapping.fields import MAX_ITEMS, TEXT_LENGTH, FieldReader, pure, vocab_key
+from connectors.mapping.people import THAI_PERSON, PersonFields, build_person, document, read_organisation
+from connectors.mapping.vocab import EXPLOITATION, MEANS, MISMATCHES, language, table
 from connectors.normalise import Era, NormaliseError, is_blank, thai_digits_to_ascii
 from connectors.records import Event, MappingError, Origin
 
@@ -59,14 +59,14 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
         raise MappingError([f"file {origin.stream!r}: the name does not say which labour export it is "
                             f"(expected a name starting {', '.join(p + '*' for p in KINDS)})"], code="unknown-kind")
     system, record_id, occurred, recorded, build = KINDS[kind]
-    r = Reader.of(fields, short_era=SHORT_YEARS)
+    r = FieldReader.of(fields, short_era=SHORT_YEARS)
     case = {"inspection_": "เลขที่อ้างอิง", "rorbor1_": "เลขที่ ร.บ.1"}.get(kind)
     head = read_head(r, AGENCY, system, record_id=record_id, occurred=occurred, recorded=recorded,
                      province=PROVINCE, case=case)
     return build(r, head)
 
 
-def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[dict[str, Any]]:
+def _people(r: FieldReader, key: str, role: str, head: Head, first: int = 1) -> list[dict[str, Any]]:
     """The persons of a list cell: entries `ชื่อ|สัญชาติ|เลขเอกสาร|ปีเกิด` separated by ';'."""
     value = r.get(key)
     if is_blank(value):
@@ -100,7 +100,7 @@ def _people(r: Reader, key: str, role: str, head: Head, first: int = 1) -> list[
     return persons
 
 
-def _crew_document(part: Reader) -> str | None:
+def _crew_document(part: FieldReader) -> str | None:
     """The kind a crew entry names for its document; an unknown one is left to the number's shape
     (noted): the crew member stays, like any person attribute the hub cannot read."""
     if not part.given("ประเภทเอกสาร"):
@@ -113,7 +113,7 @@ def _crew_document(part: Reader) -> str | None:
     return found
 
 
-def _worker(r: Reader, head: Head, *, work_permit: str | None = None) -> dict[str, Any]:
+def _worker(r: FieldReader, head: Head, *, work_permit: str | None = None) -> dict[str, Any]:
     person = build_person(r, "p1", "Worker", THAI_PERSON, head.as_of)
     if work_permit and r.given(work_permit):
         permit = document(r, work_permit, "WorkPermit", "THA")
@@ -121,7 +121,7 @@ def _worker(r: Reader, head: Head, *, work_permit: str | None = None) -> dict[st
     return person
 
 
-def _inspection(r: Reader, head: Head) -> Translation:
+def _inspection(r: FieldReader, head: Head) -> Translation:
     employer = read_organisation(r, "o1", "Employer", "สถานประกอบการ", registration="เลขทะเบียนนิติบุคคล",
                                  required=True)
     isic = r.read("รหัส ISIC", _isic, "an ISIC Rev.4 class of 4 digits such as 1020", required=True)
@@ -145,7 +145,7 @@ _RORBOR1_PERIOD = PeriodFields(started="เริ่มถูกแสวงป�
                                place="สถานที่ถูกแสวงประโยชน์")
 
 
-def _rorbor1(r: Reader, head: Head) -> Translation:
+def _rorbor1(r: FieldReader, head: Head) -> Translation:
     employer = read_organisation(r, "o1", "Employer", "นายจ้าง", registration="เลขทะเบียนนายจ้าง")
     details = {"person_ref": "p1", "employer_org_ref": "o1" if employer else None,
                "indicators": r.labels("สิ่งบ่งชี้", MEANS), "exploitation_types": r.labels("ลักษณะการแสวงประโยชน์",
@@ -155,8 +155,8 @@ def _rorbor1(r: Reader, head: Head) -> Translation:
     return finish(r, head, "RorBor1ScreeningSubmitted", details, [_worker(r, head)], [employer] if employer else [])
 
 
-def _pipo(event_type: str) -> Callable[[Reader, Head], Translation]:
-    def build(r: Reader, head: Head) -> Translation:
+def _pipo(event_type: str) -> Callable[[FieldReader, Head], Translation]:
+    def build(r: FieldReader, head: Head) -> Translation:
         vessel_reg = r.ident("ทะเบียนเรือ", required=True)
         licence = r.ident("ใบอนุญาตทำการประมง", required=True)
         vessel_name = r.label("ชื่อเรือ")
@@ -178,7 +178,7 @@ def _pipo(event_type: str) -> Callable[[Reader, Head], Translation]:
     return build
 
 
-def _pipo_finding(r: Reader, head: Head) -> Translation:
+def _pipo_finding(r: FieldReader, head: Head) -> Translation:
     vessel_reg = r.ident("ทะเบียนเรือ", required=True)
     crew = _people(r, "ลูกเรือที่เกี่ยวข้อง", "Crew", head)
     orgs = [{"org_ref": "o1", "kind": "Vessel", "name": vessel_reg or "", "registration_number": None,
@@ -190,7 +190,7 @@ def _pipo_finding(r: Reader, head: Head) -> Translation:
     return finish(r, head, "PipoInspectionFindingRecorded", details, crew, orgs)
 
 
-def _employer_change(r: Reader, head: Head) -> Translation:
+def _employer_change(r: FieldReader, head: Head) -> Translation:
     previous = read_organisation(r, "o1", "Employer", "นายจ้างเดิม", registration="เลขทะเบียนนายจ้างเดิม")
     new_ref = "o2" if previous else "o1"
     new = read_organisation(r, new_ref, "Employer", "นายจ้างใหม่", registration="เลขทะเบียนนายจ้างใหม่", required=True)
@@ -201,7 +201,7 @@ def _employer_change(r: Reader, head: Head) -> Translation:
     return finish(r, head, "EmployerChanged", details, [_worker(r, head, work_permit="เลขใบอนุญาตทำงาน")], orgs)
 
 
-def _complaint(r: Reader, head: Head) -> Translation:
+def _complaint(r: FieldReader, head: Head) -> Translation:
     employer = read_organisation(r, "o1", "Employer", "นายจ้าง", registration="เลขทะเบียนนายจ้าง")
     details = {"person_ref": "p1", "employer_org_ref": "o1" if employer else None,
                "indicators": r.labels("ประเด็นร้องเรียน", MEANS), "summary": r.text("สรุปเรื่อง", required=True)}
@@ -209,7 +209,7 @@ def _complaint(r: Reader, head: Head) -> Translation:
 
 
 # file name prefix -> (system, record id column, occurred column, recorded columns, builder)
-KINDS: dict[str, tuple[str, str, str, tuple[str, ...], Callable[[Reader, Head], Translation]]] = {
+KINDS: dict[str, tuple[str, str, str, tuple[str, ...], Callable[[FieldReader, Head], Translation]]] = {
     "inspection_": ("DLPW-LIS", "เลขที่การตรวจ", "วันที่ตรวจ", (RECORDED,), _inspection),
     "rorbor1_": ("DLPW-LIS", "เลขที่ ร.บ.1", "วันที่คัดกรอง", (RECORDED,), _rorbor1),
     "pipo_out_": ("PIPO-ONLINE", "เลขที่แจ้ง", "วันเวลาออกท่า", ("วันเวลาแจ้ง",), _pipo("PipoPortOutReported")),

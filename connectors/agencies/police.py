@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from connectors.agencies._common import Head, Translation, finish, read_head
-from connectors.agencies._fields import Reader, vocab_key
-from connectors.agencies._people import POLICE_PERSON, build_person, read_organisation
-from connectors.agencies._vocab import AGENCIES, EXPLOITATION, PERPETRATOR_ROLES, TIP_SOURCES, offence_section, table
+from connectors.mapping.envelope import Head, Translation, finish, read_head
+from connectors.mapping.fields import FieldReader, vocab_key
+from connectors.mapping.people import POLICE_PERSON, build_person, read_organisation
+from connectors.mapping.vocab import AGENCIES, EXPLOITATION, PERPETRATOR_ROLES, TIP_SOURCES, offence_section, table
 from connectors.records import Event, Origin
 
 __all__ = ["AGENCY", "KINDS", "SYSTEM", "TIP_SYSTEM", "map_record", "translate"]
@@ -48,7 +48,7 @@ def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
 
 
 def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
-    r = Reader.of(fields)
+    r = FieldReader.of(fields)
     kind = r.choice("record_type", _KIND_TABLE, "one of " + ", ".join(KINDS), required=True)
     if kind is None:
         r.code = "unknown-kind"
@@ -61,7 +61,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
     return finish(r, head, KINDS.get(kind or "", ""), details, [p for _, p in people], orgs)
 
 
-def _persons(r: Reader, head: Head) -> list[tuple[str, dict[str, Any]]]:
+def _persons(r: FieldReader, head: Head) -> list[tuple[str, dict[str, Any]]]:
     """(native role, Person) of every entry of `persons`."""
     out = []
     for index, person in enumerate(r.objects("persons"), 1):
@@ -74,7 +74,7 @@ def _persons(r: Reader, head: Head) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _organisations(r: Reader) -> list[dict[str, Any]]:
+def _organisations(r: FieldReader) -> list[dict[str, Any]]:
     orgs: list[dict[str, Any]] = []
     for key, kind in _ORG_KINDS:
         value = r.get(key)
@@ -94,7 +94,7 @@ def _refs(people: list[tuple[str, dict[str, Any]]], *roles: str) -> list[str]:
     return [p["person_ref"] for role, p in people if role in roles]
 
 
-def _one(r: Reader, people: list[tuple[str, dict[str, Any]]], role: str) -> str | None:
+def _one(r: FieldReader, people: list[tuple[str, dict[str, Any]]], role: str) -> str | None:
     """The one person with `role` (or the only person of the record)."""
     refs = _refs(people, role) or ([people[0][1]["person_ref"]] if len(people) == 1 else [])
     if len(refs) != 1:
@@ -103,7 +103,7 @@ def _one(r: Reader, people: list[tuple[str, dict[str, Any]]], role: str) -> str 
     return refs[0]
 
 
-def _rescue(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _rescue(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     agencies = []
     for item in r.items("partner_agencies"):
         agency = AGENCIES.get(vocab_key(item))
@@ -117,7 +117,7 @@ def _rescue(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
             "partner_agencies": agencies}
 
 
-def _custody_started(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _custody_started(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     place = r.label("place_of_custody") if r.given("place_of_custody") else r.label("unit")
     if place is None and not r.given("place_of_custody") and not r.given("unit"):
         r.missing("place_of_custody", "where the person is held (or unit)")
@@ -125,7 +125,7 @@ def _custody_started(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
             "legal_basis": r.label("legal_basis") or "ATIPA B.E. 2551 s.29"}
 
 
-def _custody_extended(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _custody_extended(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     until = r.moment("extended_until", required=True)
     if until and head.occurred_at and until < head.occurred_at:
         r.problem("extended_until", r.get("extended_until"), "is before the extension was granted (occurred)")
@@ -133,14 +133,14 @@ def _custody_extended(r: Reader, head: Head, people, org_refs) -> dict[str, Any]
             "court": r.label("court", required=True), "court_order_ref": r.ident("court_order_no")}
 
 
-def _custody_ended(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _custody_ended(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     return {"person_ref": _one(r, people, "held"), "custody_event_id": None,
             "ended_how": r.choice("ended_how", _CUSTODY_ENDS, "released, handed_to_shelter, handed_to_immigration or "
                                   "other", required=True),
             "handed_to": r.label("handed_to")}
 
 
-def _case_opened(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _case_opened(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     if head.case_ref is None and not r.given("case_no"):
         r.missing("case_no", "the police case number")
     station = r.label("station") if r.given("station") else r.label("unit")
@@ -152,13 +152,13 @@ def _case_opened(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
             "exploitation_types": r.labels("exploitation", EXPLOITATION)}
 
 
-def _suspect_identified(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _suspect_identified(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     return {"person_ref": _one(r, people, "suspect"), "roles": r.labels("suspect_roles", PERPETRATOR_ROLES),
             "linked_org_refs": org_refs, "arrested": r.flag("arrested", default=False),
             "warrant_ref": r.ident("warrant_no")}
 
 
-def _ticac_tip(r: Reader, head: Head, people, org_refs) -> dict[str, Any]:
+def _ticac_tip(r: FieldReader, head: Head, people, org_refs) -> dict[str, Any]:
     return {"tip_source": r.choice("tip_source", TIP_SOURCES, "ncmec, interpol, foreign_police, public, platform "
                                    "or other", required=True, other="Other"),
             "tip_reference": r.ident("tip_reference", required=True), "platform": r.label("platform"),

@@ -1,5 +1,5 @@
 """Social development (MSDHS): JSON Lines exports (shelters: Thai keys; case management: English
-keys, prevention activities too: `_prevention.py`) and hotline 1300 reports over HTTP. The kind is
+keys, prevention activities too: `social_prevention.py`) and hotline 1300 reports over HTTP. The kind is
 in `record_type` (or `ประเภท`), whatever the file; one record -> one event. Shapes in NATIVE.md, examples `examples/*.jsonl`, `hotline.json`.
 """
 
@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from connectors.agencies._common import Translation, finish, read_head
-from connectors.agencies._fields import Reader, vocab_key
-from connectors.agencies._exploitation import PeriodFields, read_period
-from connectors.agencies._prevention import prevention
-from connectors.agencies._people import POLICE_PERSON, THAI_PERSON, build_person
-from connectors.agencies._vocab import (DECISION_MAKERS, AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
+from connectors.mapping.envelope import Translation, finish, read_head
+from connectors.mapping.fields import FieldReader, vocab_key
+from connectors.mapping.exploitation import PeriodFields, read_period
+from connectors.agencies.social_prevention import prevention
+from connectors.mapping.people import POLICE_PERSON, THAI_PERSON, build_person
+from connectors.mapping.vocab import (DECISION_MAKERS, AGENCIES, CHANNELS, CONSENT_SCOPES, EXIT_REASONS, EXPLOITATION, MEANS,
                                         OUTCOMES, PLAN_TYPES, RIGHTS, SHELTER_KINDS, language, table)
 from connectors.records import Event, Origin
 from connectors.normalise import Era
@@ -46,7 +46,7 @@ def map_record(fields: Mapping[str, Any], origin: Origin) -> list[Event]:
 
 
 def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
-    r = Reader.of(fields)
+    r = FieldReader.of(fields)
     key = "record_type" if r.given("record_type") or not r.given("ประเภท") else "ประเภท"
     kind = r.choice(key, _KIND_TABLE, _EXPECTED_KIND, required=True)
     if kind is None:  # the other fields depend on the kind (Thai or English keys): nothing more to check
@@ -73,7 +73,7 @@ def translate(fields: Mapping[str, Any], origin: Origin) -> Translation:
     return finish(r, head, KINDS[kind], {"person_ref": "p1", **details}, persons)
 
 
-def _shelter(r: Reader, kind: str) -> Translation:
+def _shelter(r: FieldReader, kind: str) -> Translation:
     intake = kind == "shelter_intake"
     r.short_era = Era.BE   # the shelters' system exports dates as its Excel sheets show them: 02/08/61
     head = read_head(r, AGENCY, SHELTER_SYSTEM, record_id="เลขที่", version=("แก้ไขครั้งที่",),
@@ -89,7 +89,7 @@ def _shelter(r: Reader, kind: str) -> Translation:
     return finish(r, head, KINDS[kind], details, [person])
 
 
-def _hotline(r: Reader) -> Translation:
+def _hotline(r: FieldReader) -> Translation:
     head = read_head(r, AGENCY, HOTLINE_SYSTEM, record_id="record_id", version=("version",), occurred="received_at",
                      recorded=("recorded_at",), province="province")
     persons = [build_person(c, "p1", "Reporter", POLICE_PERSON, head.as_of) for c in r.objects("caller", many=False)]
@@ -103,7 +103,7 @@ def _hotline(r: Reader) -> Translation:
     return finish(r, head, KINDS["hotline"], details, persons)
 
 
-def _agencies(r: Reader, key: str) -> list[str]:
+def _agencies(r: FieldReader, key: str) -> list[str]:
     out = []
     for item in r.items(key):
         agency = AGENCIES.get(vocab_key(item))
@@ -114,7 +114,7 @@ def _agencies(r: Reader, key: str) -> list[str]:
     return out
 
 
-def _mdt_scheduled(r: Reader) -> dict[str, Any]:
+def _mdt_scheduled(r: FieldReader) -> dict[str, Any]:
     return {"scheduled_at": r.moment("scheduled_for", required=True), "location": r.label("location", required=True),
             "member_agencies": _agencies(r, "member_agencies"),
             "interpreter_language": language(r, "interpreter_language")}
@@ -124,7 +124,7 @@ _MDT_PERIOD = PeriodFields(started="exploited_from", ended="exploited_until", pr
                            district="exploitation_district", place="exploitation_place", country="exploitation_country")
 
 
-def _mdt_completed(r: Reader) -> dict[str, Any]:
+def _mdt_completed(r: FieldReader) -> dict[str, Any]:
     return {"outcome": r.choice("outcome", OUTCOMES, "actual_victim, possible_victim or not_victim (เป็นผู้เสียหาย, "
                                 "อาจเป็นผู้เสียหาย, ไม่เป็นผู้เสียหาย)", required=True),
             "exploitation_types": r.labels("exploitation", EXPLOITATION),
@@ -135,43 +135,43 @@ def _mdt_completed(r: Reader) -> dict[str, Any]:
             "exploitation_period": read_period(r, _MDT_PERIOD)}
 
 
-def _rights(r: Reader) -> dict[str, Any]:
+def _rights(r: FieldReader) -> dict[str, Any]:
     return {"rights": r.labels("rights", RIGHTS), "language": language(r, "language", required=True),
             "informed_by": r.label("informed_by")}
 
 
-def _support_plan(r: Reader) -> dict[str, Any]:
+def _support_plan(r: FieldReader) -> dict[str, Any]:
     return {"plan_type": r.choice("plan_type", PLAN_TYPES, "a support plan type such as health or legal", required=True,
                                   other="Other"),
             "objectives": r.text("objectives"), "planned_end_date": r.day("planned_end")}
 
 
-def _repatriation_approved(r: Reader) -> dict[str, Any]:
+def _repatriation_approved(r: FieldReader) -> dict[str, Any]:
     return {"destination_country": r.country("destination", required=True), "planned_at": r.moment("planned_travel")}
 
 
-def _repatriation_completed(r: Reader) -> dict[str, Any]:
+def _repatriation_completed(r: FieldReader) -> dict[str, Any]:
     return {"destination_country": r.country("destination", required=True), "via_checkpoint": r.label("checkpoint"),
             "received_by": r.label("received_by")}
 
 
-def _consent(r: Reader) -> dict[str, Any]:
+def _consent(r: FieldReader) -> dict[str, Any]:
     return {"scopes": r.labels("scopes", CONSENT_SCOPES), "consent_given": r.flag("consent_given", required=True)}
 
 
-def _consent_withdrawn(r: Reader) -> dict[str, Any]:
+def _consent_withdrawn(r: FieldReader) -> dict[str, Any]:
     return {"scopes": r.labels("scopes", CONSENT_SCOPES), "reason": r.text("reason")}
 
 
-def _support_plan_closed(r: Reader) -> dict[str, Any]:
+def _support_plan_closed(r: FieldReader) -> dict[str, Any]:
     return {"reason": r.text("reason")}
 
 
-def _follow_up_visit(r: Reader) -> dict[str, Any]:
+def _follow_up_visit(r: FieldReader) -> dict[str, Any]:
     return {"follow_up_complete": bool(r.flag("follow_up_complete", default=False)), "situation": r.text("situation")}
 
 
-_CMS: dict[str, Callable[[Reader], dict[str, Any]]] = {
+_CMS: dict[str, Callable[[FieldReader], dict[str, Any]]] = {
     "support_plan_closed": _support_plan_closed, "follow_up_visit": _follow_up_visit,
     "mdt_scheduled": _mdt_scheduled, "mdt_completed": _mdt_completed, "rights_informed": _rights,
     "support_plan": _support_plan, "repatriation_approved": _repatriation_approved,

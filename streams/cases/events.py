@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from streams.cases.ages import DobRange, dob_range, is_minor_on, local_date
 from streams.cases.model import Mark, MarkKind as K, Period, PersonFile, Voyage
 from streams.cases.orgs import OrgKey
-from streams.cases.readers import CREW_LISTS, READERS, PortIn, Reader
+from streams.cases.readers import CREW_LISTS, READERS, PortIn, EventFacts
 from streams.events import Event, EventPerson
 
 __all__ = ["Fact", "FactPerson", "PortIn", "PersonIds", "read_event", "OPENING", "NEW_SITUATION", "CREW_LISTS"]
@@ -72,7 +72,7 @@ class Fact:
     exploitation: tuple[str, ...] = ()       # forms of exploitation the event suspects or establishes
 
 
-def _files(r: Reader, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
+def _files(r: EventFacts, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
     """The case-file records of an event: its person's (or inspected workers') exploitation, means
     of control (a labour event's indicators), interpreter, period and who decided the status."""
     types, means = d.get("exploitation_types") or (), d.get("means_of_control") or d.get("indicators") or ()
@@ -86,7 +86,7 @@ def _files(r: Reader, d: Mapping[str, Any]) -> tuple[PersonFile, ...]:
                             d.get("decided_by_name")) for ref in refs)
 
 
-def _person(r: Reader, p: EventPerson) -> FactPerson:
+def _person(r: EventFacts, p: EventPerson) -> FactPerson:
     dob = dob_range(p.date_of_birth, p.dob_precision, p.age_years, r.at)
     return FactPerson(r.pid(p.ref), p.role, p.nationality, dob)
 
@@ -94,7 +94,7 @@ def _person(r: Reader, p: EventPerson) -> FactPerson:
 def read_event(event: Event, person_ids: PersonIds) -> Fact:
     """The fact of one event."""
     event_type, details = event.event_type, event.details
-    r = Reader(event, person_ids, event_type in OPENING)
+    r = EventFacts(event, person_ids, event_type in OPENING)
     READERS.get(event.agency, lambda *_: None)(r, details)
     everyone = [_person(r, p) for p in event.persons]
     today = local_date(r.at)

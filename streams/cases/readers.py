@@ -11,7 +11,7 @@ from streams.cases.model import JOIN_ROLES, WHOLE_CASE, Mark, MarkKind as K, Voy
 from streams.cases.orgs import OrgKey, org_key, vessel_key
 from streams.events import Event, as_utc
 
-__all__ = ["Reader", "PortIn", "READERS", "CREW_LISTS"]
+__all__ = ["EventFacts", "PortIn", "READERS", "CREW_LISTS"]
 
 CREW_LISTS = frozenset({"PipoPortOutReported", "PipoPortInReported"})
 """Routine crew lists: their persons join nothing and enter a case only when mismatched (or minors)."""
@@ -25,7 +25,7 @@ class PortIn(NamedTuple):
     licence: str | None
 
 
-class Reader:
+class EventFacts:
     """Collects what one event says; the agency functions below fill it."""
 
     def __init__(self, event: Event, person_ids: Mapping, opens: bool):
@@ -77,7 +77,7 @@ class Reader:
         return [ref for ref, role in self.roles.items() if role in JOIN_ROLES]
 
 
-def _police(r: Reader, d: Mapping[str, Any]) -> None:
+def _police(r: EventFacts, d: Mapping[str, Any]) -> None:
     t = r.type
     if t == "RescueConducted":
         for ref in d.get("rescued_person_refs") or ():
@@ -107,7 +107,7 @@ def _police(r: Reader, d: Mapping[str, Any]) -> None:
         r.flag()
 
 
-def _immigration(r: Reader, d: Mapping[str, Any]) -> None:
+def _immigration(r: EventFacts, d: Mapping[str, Any]) -> None:
     t = r.type
     if t == "BorderCrossingRecorded":
         direction = d.get("direction")
@@ -126,7 +126,7 @@ def _immigration(r: Reader, d: Mapping[str, Any]) -> None:
         r.ends.append(r.focus(d["person_ref"], K.DEPORTED, d.get("destination_country")))
 
 
-def _labour(r: Reader, d: Mapping[str, Any]) -> None:
+def _labour(r: EventFacts, d: Mapping[str, Any]) -> None:
     t = r.type
     indicators = bool(d.get("indicators"))
     if t == "InspectionCompleted" and indicators:
@@ -169,7 +169,7 @@ def _labour(r: Reader, d: Mapping[str, Any]) -> None:
             r.signals_flags = False
 
 
-def _social(r: Reader, d: Mapping[str, Any]) -> None:
+def _social(r: EventFacts, d: Mapping[str, Any]) -> None:
     t = r.type
     ref = d.get("person_ref")
     if t == "HotlineReportReceived":

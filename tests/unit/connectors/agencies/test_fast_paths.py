@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.agencies import _common, _values
-from connectors.agencies._values import clean_text, vocab_key
+from connectors.mapping import envelope as _common, values as _values
+from connectors.mapping.values import clean_text, vocab_key
 from connectors.normalise import NormaliseError, thai_digits_to_ascii
 from connectors.normalise._text import FAST_BLOCKS
 

@@ -1,10 +1,10 @@
-"""`Reader.read` keeps what pure parsers made of a text: a kept value reads as it did, and
+"""`FieldReader.read` keeps what pure parsers made of a text: a kept value reads as it did, and
 problems, notes and missing values are found every time, naming the reader's own field."""
 
 from datetime import datetime, timezone
 
-from connectors.agencies import _kept
-from connectors.agencies._fields import Reader, clean_text, parse_moment
+from connectors.mapping import kept as _kept
+from connectors.mapping.fields import FieldReader, clean_text, parse_moment
 
 
 def _clear_reads():
@@ -13,7 +13,7 @@ def _clear_reads():
 
 
 def _read(fields, key, parse, **options):
-    r = Reader(fields, "persons[2].")
+    r = FieldReader(fields, "persons[2].")
     return r.read(key, parse, "something", **options), r.problems, r.notes
 
 
@@ -50,14 +50,14 @@ def test_lists_are_kept_by_their_texts_and_their_problems_found_every_time():
     _kept.ITEMS.clear()
     for _ in range(2):
         for value in ("ยึดเอกสาร; หนี้สิน,ทำงานเกินเวลา", ["sexual", " forced  labour "], []):
-            r = Reader({"x": value})
-            expected = Reader({"x": value})._items("x", value)
+            r = FieldReader({"x": value})
+            expected = FieldReader({"x": value})._items("x", value)
             got = r.items("x")
             assert got == expected and not r.problems
             got.append("changed")   # the caller's own list
-        r = Reader({"x": ["ok", "bad\x00"]}, "p.")
+        r = FieldReader({"x": ["ok", "bad\x00"]}, "p.")
         assert r.items("x") == ["ok"] and r.problems[0].startswith("p.x[1] ")
     assert ("ok", "bad\x00") not in _kept.ITEMS
-    Reader({"x": ["a", 1]}).items("x")
-    Reader({"x": ["a", True]}).items("x")
+    FieldReader({"x": ["a", 1]}).items("x")
+    FieldReader({"x": ["a", True]}).items("x")
     assert set(_kept.ITEMS) == {"ยึดเอกสาร; หนี้สิน,ทำงานเกินเวลา", ("sexual", " forced  labour "), ()}

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 import connectors.agencies as package
+import connectors.mapping as toolkit
 from connectors.agencies import AGENCIES, MAPPERS, mapper_for, translate
 from connectors.records import Origin
 
-SOURCES = sorted(Path(package.__file__).parent.glob("*.py"))
+SOURCES = sorted(path for folder in (package, toolkit) for path in Path(folder.__file__).parent.glob("*.py"))
 FORBIDDEN_CALLS = {"now", "today", "utcnow", "getenv", "environ", "open", "print"}
 
 
@@ -30,13 +31,13 @@ class TestRegistry:
 
 
 class TestPurity:
-    @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+    @pytest.mark.parametrize("source", SOURCES, ids=lambda p: f"{p.parent.name}/{p.name}")
     def test_reads_neither_clock_nor_environment(self, source):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         assert not names & FORBIDDEN_CALLS
 
-    @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+    @pytest.mark.parametrize("source", SOURCES, ids=lambda p: f"{p.parent.name}/{p.name}")
     def test_modules_stay_small(self, source):
         assert len(source.read_text(encoding="utf-8").splitlines()) < 300

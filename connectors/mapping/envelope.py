@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from connectors.agencies._fields import Reader
+from connectors.mapping.fields import FieldReader
 from connectors.normalise import BANGKOK
 from connectors.records import Event
 
@@ -93,7 +93,7 @@ def _bangkok_date(moment: datetime) -> date:
     return moment.astimezone(BANGKOK).date()
 
 
-def read_head(r: Reader, agency: str, system: str, *, record_id: str | None, occurred: str, province: str,
+def read_head(r: FieldReader, agency: str, system: str, *, record_id: str | None, occurred: str, province: str,
               version: Sequence[str] = (), recorded: Sequence[str] = (), case: str | None = None,
               record_id_value: str | None = None) -> Head:
     """Envelope values from the named fields. The version is the first version field given, else the
@@ -127,7 +127,7 @@ def make_event(head: Head, event_type: str, details: Mapping[str, Any], persons:
     return Event(f"sanpalang.{head.agency}.{event_type}", {"envelope": envelope, **details})
 
 
-def finish(r: Reader, head: Head, event_type: str, details: Mapping[str, Any],
+def finish(r: FieldReader, head: Head, event_type: str, details: Mapping[str, Any],
            persons: Iterable[Mapping[str, Any]] = (), organisations: Iterable[Mapping[str, Any]] = ()) -> Translation:
     """Raise the record's problems, if any; else its one event and the notes."""
     r.finish()

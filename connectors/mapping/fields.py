@@ -1,6 +1,6 @@
 """Reading one native record's fields: every problem collected, dropped person data noted.
 
-A mapping reads all the fields it needs through one `Reader`, which never raises for a bad value:
+A mapping reads all the fields it needs through one `FieldReader`, which never raises for a bad value:
 problems (the record cannot be a true event) and notes (a person attribute left out, an unknown
 label mapped to Other) are collected, and `finish()` raises one `MappingError` naming every
 problem. Each message names the native field, quotes the value and says what was expected, in
@@ -13,16 +13,16 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
-from connectors.agencies._kept import ITEMS, ITEMS_TEXT, READ, TEXTS, keep, pure
-from connectors.agencies._values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_day_be, \
+from connectors.mapping.kept import ITEMS, ITEMS_TEXT, READ, TEXTS, keep, pure
+from connectors.mapping.values import ID_LENGTH, LABEL_LENGTH, TEXT_LENGTH, clean_text, parse_day, parse_day_be, \
     parse_moment, parse_moment_be, to_millis, vocab_key
 from connectors.normalise import (Era, NormaliseError, is_blank, normalise_nationality, normalise_province,
                                   thai_digits_to_ascii)
 from connectors.normalise._text import BLANK_LENGTH, _is_blank_text
 from connectors.records import MappingError
 
-__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "Reader", "clean_text", "parse_moment", "pure",
-           "to_millis", "vocab_key"]  # the value helpers are re-exported from _values
+__all__ = ["LABEL_LENGTH", "ID_LENGTH", "TEXT_LENGTH", "MAX_ITEMS", "FieldReader", "clean_text", "parse_moment", "pure",
+           "to_millis", "vocab_key"]  # the value helpers are re-exported from values
 
 T = TypeVar("T")
 MAX_ITEMS = 500  # list entries (persons, crew, labels) in one record
@@ -46,7 +46,7 @@ for _parse in (clean_text, parse_moment, parse_moment_be, parse_day, parse_day_b
     pure(_parse)
 
 
-class Reader:
+class FieldReader:
     """The fields of one native record (or of a part of it: a person, a crew entry)."""
 
     def __init__(self, fields: Mapping[str, Any], where: str = "", *, problems: list[str] | None = None,
@@ -59,15 +59,15 @@ class Reader:
         self.code = "invalid-record"
 
     @classmethod
-    def of(cls, fields: object, *, short_era: Era | None = None) -> Reader:
+    def of(cls, fields: object, *, short_era: Era | None = None) -> FieldReader:
         if type(fields) is not dict and not isinstance(fields, Mapping):
             raise MappingError([f"the record is a {type(fields).__name__}, not an object of named fields"],
                                code="not-an-object")
         return cls(fields, short_era=short_era)
 
-    def child(self, fields: Mapping[str, Any], where: str) -> Reader:
+    def child(self, fields: Mapping[str, Any], where: str) -> FieldReader:
         """A reader of a nested part, sharing this record's problems, notes and era."""
-        return Reader(fields, where, problems=self.problems, notes=self.notes, short_era=self.short_era)
+        return FieldReader(fields, where, problems=self.problems, notes=self.notes, short_era=self.short_era)
 
     # --- raw access and messages ---------------------------------------------------------------
     def name(self, key: str) -> str:
@@ -103,10 +103,10 @@ class Reader:
         Unreadable: a problem, or a note when `lenient` (the value is dropped, the event kept).
         """
         value = self.fields.get(key)
-        kept = READ.get(parse)   # None unless parse is pure (see _kept)
+        kept = READ.get(parse)   # None unless parse is pure (see kept)
         if kept is not None and type(value) is str:
             found = kept.get(value)
-            if found is not None:   # read before by a pure parser (see _kept): not blank, no problem
+            if found is not None:   # read before by a pure parser (see kept): not blank, no problem
                 return found
         # is_blank(value), inlined: this runs for every field of every record
         if value is None or (isinstance(value, str) and len(value) <= BLANK_LENGTH and _is_blank_text(value)):
@@ -182,7 +182,7 @@ class Reader:
         self.problem(key, value, "expected a whole number such as 46")
         return None
 
-    def objects(self, key: str, *, required: bool = False, many: bool = True) -> list[Reader]:
+    def objects(self, key: str, *, required: bool = False, many: bool = True) -> list[FieldReader]:
         """Readers of the nested object (or, when `many`, the array of objects) in `key`."""
         value = self.fields.get(key)
         if value is None:   # the common absent field, before the checks below
@@ -217,7 +217,7 @@ class Reader:
     def items(self, key: str) -> list[str]:
         """A list: a JSON array of texts, or text separated by ';' (also ',' or line breaks).
 
-        Remembered (`_kept.ITEMS`) by the text or the texts of the array, when read without a
+        Remembered (`kept.ITEMS`) by the text or the texts of the array, when read without a
         problem: labels, agencies and offences come back as the same few lists."""
         value = self.fields.get(key)
         kept_as: str | tuple[str, ...] | None = None

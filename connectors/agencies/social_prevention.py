@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.agencies._common import Translation, finish, read_head
-from connectors.agencies._fields import Reader, vocab_key
-from connectors.agencies._vocab import _ISO_639, LANGUAGES, table
+from connectors.mapping.envelope import Translation, finish, read_head
+from connectors.mapping.fields import FieldReader, vocab_key
+from connectors.mapping.vocab import _ISO_639, LANGUAGES, table
 from connectors.normalise import normalise_district
 
 __all__ = ["PREVENTION_KINDS", "AUDIENCES", "prevention"]
@@ -39,7 +39,7 @@ _KIND_WORDS = "outreach, training or campaign (ลงพื้นที่, อ�
 _AUDIENCE_WORDS = "migrant_workers, fishing_crews, students, officials, community or employers"
 
 
-def prevention(r: Reader, agency: str, system: str) -> Translation:
+def prevention(r: FieldReader, agency: str, system: str) -> Translation:
     """The event of one prevention record (shape in NATIVE.md, "Prevention activities")."""
     head = read_head(r, agency, system, record_id="record_id", version=("version", "updated_at"),
                      occurred="held_on", recorded=("updated_at",), province="province")
@@ -56,7 +56,7 @@ def prevention(r: Reader, agency: str, system: str) -> Translation:
     return finish(r, head, "PreventionActivity", details)
 
 
-def _district(r: Reader, province: str | None) -> str | None:
+def _district(r: FieldReader, province: str | None) -> str | None:
     """The DOPA code; a name the gazetteer does not know, or a district of another province, is a
     problem: the page places the activity by district, and a guess would put it on the wrong map."""
     def parse(value: object, field: str) -> str:
@@ -64,14 +64,14 @@ def _district(r: Reader, province: str | None) -> str | None:
     return r.read("district", parse, "a Thai district (แม่สาย, Mae Sai or 5709)")
 
 
-def _people_reached(r: Reader) -> int | None:
+def _people_reached(r: FieldReader) -> int | None:
     if not r.given("people_reached"):
         r.missing("people_reached", "a whole number such as 46")
         return None
     return r.count("people_reached")
 
 
-def _languages(r: Reader) -> list[str]:
+def _languages(r: FieldReader) -> list[str]:
     """ISO 639 codes, in order, without repeats; a language the hub does not know is left out with a note."""
     out: list[str] = []
     for item in r.items("languages"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
-from connectors.agencies._fields import Reader, clean_text, vocab_key
+from connectors.mapping.fields import FieldReader, clean_text, vocab_key
 from connectors.normalise import thai_digits_to_ascii
 
 __all__ = ["DECISION_MAKERS", "AGENCIES", "CHANNELS", "CONSENT_SCOPES", "EXIT_REASONS", "EXPLOITATION", "LANGUAGES", "MEANS",
@@ -235,7 +235,7 @@ def offence_section(text: str) -> str:
 _ISO_639 = re.compile(r"[a-z]{3}")
 
 
-def language(r: Reader, key: str, *, required: bool = False) -> str | None:
+def language(r: FieldReader, key: str, *, required: bool = False) -> str | None:
     """An ISO 639 code from a language's Thai or English name or code. Unknown: a problem when the
     event needs the language (`required`), else the value is dropped with a note."""
     value = r.read(key, clean_text, "a language (พม่า, เขมร, ลาว or an ISO 639 code such as mya)", required=required)

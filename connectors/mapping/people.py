@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from connectors.agencies._fields import Reader, clean_text, pure
+from connectors.mapping.fields import FieldReader, clean_text, pure
 from connectors.normalise import (Age, PartialDate, is_blank, Script, id13_kind, name_from_parts,
                                   normalise_document_number, normalise_id13, normalise_travel_document,
                                   normalise_nationality, normalise_passport, normalise_phone, normalise_province,
@@ -24,7 +24,7 @@ __all__ = ["PersonFields", "POLICE_PERSON", "THAI_PERSON", "build_person", "docu
            "organisation", "read_organisation"]
 
 for _parse in (normalise_thai_id, normalise_id13, normalise_passport, normalise_document_number, normalise_sex):
-    pure(_parse)   # their results depend on the value alone: Reader.read may keep them
+    pure(_parse)   # their results depend on the value alone: FieldReader.read may keep them
 
 _SCRIPTS = {Script.THAI: "Thai", Script.LATIN: "Latin", Script.MYANMAR: "Myanmar", Script.KHMER: "Khmer",
             Script.LAO: "Lao"}
@@ -69,7 +69,7 @@ def identifier(kind: str, value: str, issuing_country: str | None = None) -> dic
     return {"kind": kind, "value": value, "issuing_country": issuing_country}
 
 
-def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dict[str, Any] | None:
+def document(r: FieldReader, key: str, kind: str, issuing_country: str | None) -> dict[str, Any] | None:
     """The identifier in field `key`, tidied and checked for its kind; None (noted) when unreadable."""
     if kind in ID13_KINDS:   # the leading digits say which, whatever the field was called
         digits = r.read(key, normalise_id13, "13 digits", lenient=True)
@@ -83,12 +83,12 @@ def document(r: Reader, key: str, kind: str, issuing_country: str | None) -> dic
 
 @functools.cache
 def _travel_document(kind: str) -> Callable[..., str]:
-    """The pure parser of one travel-document kind (one per kind, so Reader may keep its results)."""
+    """The pure parser of one travel-document kind (one per kind, so FieldReader may keep its results)."""
     what = _DOCUMENTS[kind]
     return pure(lambda value, field: normalise_travel_document(value, field=field, what=what))
 
 
-def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
+def build_person(r: FieldReader, ref: str, role: str, spec: PersonFields, as_of: date | None, *,
                  official_latin: bool = False, identifiers: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     """A `sanpalang.common.Person` from the fields `spec` names in `r`."""
     # A field the record does not hold reads as None: most shapes name more person fields than a
@@ -124,7 +124,7 @@ def build_person(r: Reader, ref: str, role: str, spec: PersonFields, as_of: date
             "nationality": nationality, "identifiers": unique}
 
 
-def _birth(r: Reader, spec: PersonFields, as_of: date | None) -> tuple[date | None, str, int | None]:
+def _birth(r: FieldReader, spec: PersonFields, as_of: date | None) -> tuple[date | None, str, int | None]:
     dob, precision, age = None, "Unknown", None
     if spec.dob and spec.dob in r.fields:
         found = r.read(spec.dob, lambda v, field: parse_date_of_birth(_text(v), as_of=as_of, field=field,
@@ -146,7 +146,7 @@ def _text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _names(r: Reader, spec: PersonFields, nationality: str | None, official_latin: bool) -> list[dict[str, Any]]:
+def _names(r: FieldReader, spec: PersonFields, nationality: str | None, official_latin: bool) -> list[dict[str, Any]]:
     names: list[dict[str, Any]] = []
     if spec.given and spec.family and (r.given(spec.given) or r.given(spec.family)):
         # A single name may be in either column (many Myanmar names have no family name).
@@ -214,7 +214,7 @@ def organisation(ref: str, kind: str, name: str, *, registration: str | None = N
             "vessel_registration": vessel_registration, "licence": licence, "province": province}
 
 
-def read_organisation(r: Reader, ref: str, kind: str, name: str, *, registration: str | None = None,
+def read_organisation(r: FieldReader, ref: str, kind: str, name: str, *, registration: str | None = None,
                       vessel_registration: str | None = None, licence: str | None = None,
                       province: str | None = None, required: bool = False) -> dict[str, Any] | None:
     """An organisation from the fields named (its name required when `required` or when any other

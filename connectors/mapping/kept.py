@@ -12,11 +12,11 @@ those are not tracked by the garbage collector, whose full passes over a large h
 more long-lived containers each record leaves (a tuple key per unique value doubled them for a SQL
 row of unique ids and timestamps):
 
-- `READ` (`Reader.read`): for each parser declared `pure`, its successful results by text: its
+- `READ` (`FieldReader.read`): for each parser declared `pure`, its successful results by text: its
   result depends on the value alone (never on the field, which only names it in an error) and is
   immutable. Texts up to LABEL_LENGTH, keyed as `str`, so `1` and `True` never meet; a blank
   value, a problem or a note is found by reading the value again, as before.
-- `ITEMS` (`Reader.items`): the cleaned entries of a list, by its text (or the texts of its JSON
+- `ITEMS` (`FieldReader.items`): the cleaned entries of a list, by its text (or the texts of its JSON
   array), when read without a problem.
 """
 
@@ -44,6 +44,6 @@ def keep(cache: dict[Any, Any], key: Hashable, value: Any) -> None:
 
 def pure(parse: Callable[..., T]) -> Callable[..., T]:
     """Declare `parse(value, field=...)` pure: its successful result depends on `value` alone and
-    is immutable, so `Reader.read` may keep it in `READ`."""
+    is immutable, so `FieldReader.read` may keep it in `READ`."""
     READ.setdefault(parse, {})
     return parse
