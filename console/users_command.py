@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from console.roles import AGENCIES, Role
 from runtime.settings import Settings
 
 __all__ = ["add_arguments", "run"]
@@ -19,10 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
     add = sub.add_parser("add", help="add a user (password from a prompt, or --password-stdin)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["national", "provincial", "team_lead", "liaison", "auditor"])
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
     add.add_argument("--province", action="append", default=[],
                      help="ISO 3166-2:TH code (provincial, team_lead, liaison; repeatable)")
-    add.add_argument("--agency", choices=["police", "immigration", "labour", "social"],
+    add.add_argument("--agency", choices=AGENCIES,
                      help="agency: a liaison's (required), a team lead's (social: PSDHS), a provincial operator's")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     rm = sub.add_parser("remove", help="remove a user, their sessions and tokens (audit entries stay)")
