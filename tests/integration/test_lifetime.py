@@ -20,8 +20,9 @@ PARENT = textwrap.dedent("""
     tie, parent, pid_file = tied_child(), os.getpid(), sys.argv[1]
 
     def tie_after_the_parent_died():
-        with open(pid_file, "w") as out:
+        with open(pid_file + ".part", "w") as out:
             out.write(str(os.getpid()))
+        os.rename(pid_file + ".part", pid_file)
         while os.getppid() == parent:                # the window between fork and the tie, held open
             time.sleep(0.01)
         tie()
@@ -44,7 +45,7 @@ def test_a_child_whose_parent_was_killed_before_the_tie_took_effect_ends_too(tmp
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.monotonic() + 60
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        while not pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         child = int(pid_file.read_text())
         parent.send_signal(signal.SIGKILL)
@@ -56,5 +57,5 @@ def test_a_child_whose_parent_was_killed_before_the_tie_took_effect_ends_too(tmp
     finally:
         if parent.poll() is None:
             parent.kill()
-        if pid_file.exists() and pid_file.read_text() and running(int(pid_file.read_text())):
+        if pid_file.exists() and running(int(pid_file.read_text())):
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
