@@ -29,6 +29,7 @@ from connectors.publisher import Abandoned, Publisher
 from connectors.sources import FileDropSource, HttpIntake, SourceContext, SqlPollSource
 from connectors.sources.filedrop import STABLE_S
 from connectors.sources.http import health_routes
+from connectors.sources.http_claims import KeyClaims
 from connectors.sources.sharing import Share
 from runtime.credentials import intake_token_digest, principal_password
 from runtime.connection import KafkaConnection, resolve_connection
@@ -112,7 +113,8 @@ async def run_connector(settings: Settings, plan: ConnectorPlan, progress: Calla
         sources.append(SqlPollSource(context, plan.sql_url, plan.table, watermark=plan.watermark, share=share))
     http = None
     if plan.http:
-        http = HttpIntake(context, plan.http[0], plan.http[1], digests, reuse_port=share.shared)
+        claims = KeyClaims(settings.home / "connectors" / plan.agency / "http-claims") if share.shared else None
+        http = HttpIntake(context, plan.http[0], plan.http[1], digests, reuse_port=share.shared, claims=claims)
     metrics_runner = None
     loop = asyncio.get_running_loop()
 

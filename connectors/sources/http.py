@@ -28,6 +28,7 @@ The same server answers ``GET /health`` and ``GET /metrics`` for the whole conne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import uuid
 from typing import Any, Callable, Mapping, Sequence
@@ -40,6 +41,7 @@ from connectors.records import Publication
 from connectors.routing import route_deferred
 from connectors.sources.base import ROUTE_SLICE, SourceContext
 from connectors.sources.http_body import PATH, item_json, split_body
+from connectors.sources.http_claims import KeyClaims
 from connectors.sources.http_receipts import ReceiptsFollower
 from runtime.credentials import token_matches
 
@@ -97,12 +99,13 @@ class HttpIntake:
 
     def __init__(self, context: SourceContext, host: str, port: int, token_digests: Mapping[str, str], *,
                  max_body_bytes: int = 1 << 20, max_records: int = 1000, header_timeout_s: float = 10.0,
-                 body_timeout_s: float = 30.0, reuse_port: bool = False) -> None:
+                 body_timeout_s: float = 30.0, reuse_port: bool = False, claims: KeyClaims | None = None) -> None:
         if context.agency not in token_digests:
             raise ValueError(f"no HTTP token for {context.agency}")
         self.context = context
         self.host, self.port = host, port
         self.reuse_port = reuse_port   # N processes of one agency on one port (SO_REUSEPORT): the kernel spreads connections
+        self._claims = claims          # with reuse_port: the keys under way in any of the N processes
         self._token_digests = dict(token_digests)     # agency -> digest of its token (every agency's, for 403)
         self._max_records = max_records
         self._header_timeout_s, self._body_timeout_s = header_timeout_s, body_timeout_s
@@ -195,6 +198,11 @@ class HttpIntake:
         digest = body_digest(body)
         while (earlier := self._in_progress.get(key)) is not None:
             await asyncio.wait({earlier})
+        async with self._claims.held(key) if self._claims is not None else contextlib.nullcontext():
+            return await self._claimed(key, digest, body, request, request_id)
+
+    async def _claimed(self, key: str, digest: str, body: bytes, request: web.Request,
+                       request_id: str) -> web.Response:
         known = self._receipts.get(key, now_ms=self._now_ms())
         if known is None and self._follower is not None:    # a sibling may have answered it
             await self._follower.caught_up()

@@ -7,8 +7,8 @@ catches up to the topic's end as it is at that moment (``caught_up``): a receipt
 sibling before the retry arrived is then known, so the retry gets the first answer and nothing is
 published twice. Costs one ListOffsets round trip per keyed request not known locally.
 
-Known limit: two requests with the same key arriving at two children at the same instant (a
-client that retries before the first answer, not after) are both new to both; each publishes.
+A retry arriving while the first request is still under way in a sibling waits for that request's
+claim on the key (`http_claims`), then finds its receipt here.
 """
 
 from __future__ import annotations

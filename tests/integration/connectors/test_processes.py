@@ -245,3 +245,40 @@ class TestTwoProcessesHttpIntake:
         assert set(expected.values()) == {1}
         served = {m.group(1) for line in supervisor.output if (m := re.search(r"(p\dof2) .*HTTP intake on", line))}
         assert served == {"p0of2", "p1of2"}
+
+
+class TestOneKeyAtBothProcessesAtOnce:
+    def test_is_published_once_and_every_caller_gets_the_first_answer(self, catalogue, kafka_settings, prefix):
+        """Callers that retry before the first answer came (timed out on a loaded machine): each
+        batch is posted by six threads at once with its key, each on a new connection, so the kernel
+        gives them to both processes while the first is under way."""
+        token = issue_intake_token(kafka_settings, "police")
+        records = police_records(240, prefix, seed=11)
+        batches = [records[i:i + 20] for i in range(0, len(records), 20)]
+        expected = event_ids("police", [SourceRecord(Origin("http", "/v1/records", "0"), b"", r) for r in records])
+        supervisor = Supervisor(kafka_settings, "police", "--http", "127.0.0.1:0")
+        answers: dict[int, list[dict]] = {i: [] for i in range(len(batches))}
+        try:
+            ports = {supervisor.wait_for(r"HTTP intake on http://127\.0\.0\.1:(\d+)/", 120).group(1) for _ in range(2)}
+            url = f"http://127.0.0.1:{ports.pop()}/v1/records"
+
+            def post(index: int) -> None:
+                request = urllib.request.Request(
+                    url, data=json.dumps(batches[index]).encode(), method="POST",
+                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                             "Idempotency-Key": f"{prefix}-once-{index}"})
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    answers[index].append(json.loads(response.read()))
+
+            for index in range(len(batches)):
+                callers = [threading.Thread(target=post, args=(index,)) for _ in range(6)]
+                for caller in callers:
+                    caller.start()
+                for caller in callers:
+                    caller.join(150)
+        finally:
+            code = supervisor.stop()
+        assert code == 0
+        assert all(len(given) == 6 and all(answer == given[0] for answer in given) for given in answers.values())
+        assert on_topic(catalogue, "police", prefix, expected) == expected
+        assert set(expected.values()) == {1}
