@@ -25,8 +25,8 @@ from bench.hub_run import (HubProcess, ScratchHub, WorkerProcess, correlated, ex
 from ops.ports import free_port
 from simulator.deliver import write_atomically
 
-__all__ = ["HttpLoad", "Connector", "Crossings", "labour_exports", "records_in", "lane_entries", "outputs_differing",
-           "kill_file_connector", "kill_sql_connector", "kill_http_connector", "kill_worker"]
+__all__ = ["HttpLoad", "Connector", "Crossings", "labour_exports", "records_in", "lane_entries", "lane_events",
+           "outputs_differing", "kill_file_connector", "kill_sql_connector", "kill_http_connector", "kill_worker"]
 
 FILES, RECORDS_PER_FILE = 20, 250
 HTTP_BATCH = 50
@@ -164,10 +164,11 @@ def records_in(hub: ScratchHub, agency: str) -> int:
 
 class HttpLoad:
     """Batches of police records posted with an ``Idempotency-Key`` each, retried with the same key
-    after any failure (refused connection, 5xx, 503) until the intake gives a final answer."""
+    after any failure (refused connection, 5xx, 503, no answer within ``answer_wait_s``) until the
+    intake gives a final answer."""
 
-    def __init__(self, url: str, token: str, records: list[dict[str, Any]]) -> None:
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str, records: list[dict[str, Any]], answer_wait_s: float = 30.0) -> None:
+        self.url, self.token, self.answer_wait_s = url, token, answer_wait_s
         self.batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
         self.answers: dict[int, int] = {}
         self.retries = 0
@@ -178,7 +179,7 @@ class HttpLoad:
         queue: asyncio.Queue[int] = asyncio.Queue()
         for n in range(len(self.batches)):
             queue.put_nowait(n)
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.answer_wait_s)) as session:
             async def client() -> None:
                 while not queue.empty():
                     n = queue.get_nowait()
@@ -258,10 +259,14 @@ def kill_worker(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random,
 
 
 def lane_entries(hub: ScratchHub) -> Counter[bytes]:
-    """How often each intake event (its bytes as the connector wrote them) is on the worker's lane;
-    the lane's own entries (the final flush, clock ticks) left out."""
+    """How often each intake event (its bytes as the connector wrote them) is on the worker's lane."""
+    return lane_events(lane_values(hub.connection))
+
+
+def lane_events(lane: list[bytes]) -> Counter[bytes]:
+    """The lane's intake events, counted; its own entries (the idle flush, clock ticks) left out."""
     from streams.worker.lane import FLUSH
-    return Counter(v for v in lane_values(hub.connection) if v != FLUSH and not v.startswith(b"tick:"))
+    return Counter(v for v in lane if v != FLUSH and not v.startswith(b"tick:"))
 
 
 def outputs_differing(hub: ScratchHub) -> int:

@@ -5,6 +5,8 @@ worker's lane once, and the worker's outputs are an undisturbed worker's (``benc
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bench.faults_cluster import cluster_killed
@@ -31,9 +33,15 @@ def cluster_hub(tmp_path, kafka_jar_cache):
 class TestTheHubOnAThreeNodeClusterWithABrokerKilled:
     def test_it_loses_and_doubles_nothing_from_the_sources_to_the_workers_outputs(self, cluster_hub, tmp_path):
         said: list[str] = []
+        started = time.monotonic()
+
+        def say(line: str) -> None:      # shown by pytest on a failure: how far it got, and when
+            said.append(line)
+            print(f"{time.monotonic() - started:6.1f} s {line}")
+
         work = tmp_path / "work"
         work.mkdir()
-        tally = cluster_killed(cluster_hub, work, "T1", said.append, per_source=160)
+        tally = cluster_killed(cluster_hub, work, "T1", say, per_source=160)
         assert any("killed with SIGKILL" in line for line in said), said
         assert tally.records == 4 * 160
         assert (tally.lost, tally.doubled, tally.unaccounted) == (0, 0, 0), tally
