@@ -180,7 +180,7 @@ def cluster_killed(hub: ScratchHub, workdir: Path, run: str, emit: Callable[[str
                  for agency, exports in (("labour", load.labour), ("social", load.social))}
         wait_until(lambda: _all_in(load, postings, drops, files, hub), timeout=DONE_S, what="every record landed",
                    poll=1.0)
-        events = sum(1 for topic, _, _ in read_topic(hub.connection, INTAKE))
+        events = len({record["envelope"]["event_id"] for _, _, record in read_topic(hub.connection, INTAKE)})
         wait_until(lambda: len(lane_entries(hub)) >= events, timeout=DONE_S, what="every intake event on the lane",
                    poll=1.0)
         emit(f"  {events:,} intake events on the lane")
