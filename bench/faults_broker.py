@@ -13,14 +13,14 @@ import os
 import random
 import signal
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from bench.faults_count import Tally, count_landed
 from bench.faults_kill import Connector, HttpLoad
 from bench.hub_run import ScratchHub, read_topic
 from ops.kafka import local
 
-__all__ = ["broker_outage", "leader_killed"]
+__all__ = ["broker_outage", "leader_killed", "partition_leaders", "kill_leader"]
 
 OUTAGE_S = 30.0
 
@@ -64,15 +64,22 @@ def broker_outage(hub: ScratchHub, workdir: Path, run: str, emit: Callable[[str]
     return _count("single broker down during HTTP intake", hub, ids, run, load, 1)
 
 
-def _leader(hub: ScratchHub, topic: str) -> int:
+def partition_leaders(hub: ScratchHub, topics: Sequence[str]) -> list[int]:
+    """The leader node of every partition of ``topics`` (-1 while one has none)."""
     from kafka import KafkaAdminClient
     admin = KafkaAdminClient(**hub.connection.kafka_python())
     try:
-        partitions = admin.describe_topics([topic])[0]["partitions"]
+        return [p["leader_id"] for t in admin.describe_topics(list(topics)) for p in t["partitions"]]
     finally:
         admin.close()
-    leaders = [p["leader_id"] for p in partitions]
-    return max(set(leaders), key=leaders.count)
+
+
+def kill_leader(hub: ScratchHub, topics: Sequence[str]) -> int:
+    """SIGKILL the node leading most partitions of ``topics``; returns its id."""
+    leaders = partition_leaders(hub, topics)
+    node = max(set(leaders), key=leaders.count)
+    os.kill(next(s.pid for s in local.status(hub.settings).nodes if s.node_id == node), signal.SIGKILL)
+    return node
 
 
 def leader_killed(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random, run: str,
@@ -86,9 +93,7 @@ def leader_killed(hub: ScratchHub, workdir: Path, trials: int, rng: random.Rando
         posting = asyncio.create_task(load.run(run, pause_s=trials * 25 * 2 / len(load.batches)))
         for n in range(trials):
             await asyncio.sleep(rng.uniform(2.0, 6.0))
-            node = await asyncio.to_thread(_leader, hub, "intake.police.v1")
-            pid = next(s.pid for s in local.status(hub.settings).nodes if s.node_id == node)
-            os.kill(pid, signal.SIGKILL)
+            node = await asyncio.to_thread(kill_leader, hub, ["intake.police.v1"])
             emit(f"  leader node {node} killed ({n + 1}/{trials})")
             await asyncio.sleep(5.0)
             await asyncio.to_thread(local.up, hub.settings, nodes=3)

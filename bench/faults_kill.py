@@ -12,6 +12,7 @@ import asyncio
 import random
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,9 +23,10 @@ from bench.faults_count import Tally, count_landed
 from bench.hub_run import (HubProcess, ScratchHub, WorkerProcess, correlated, expected, lane_values, per_key,
                          publish, read_topic, settled, wait_until)
 from ops.ports import free_port
+from simulator.deliver import write_atomically
 
-__all__ = ["HttpLoad", "Connector", "kill_file_connector", "kill_sql_connector", "kill_http_connector",
-           "kill_worker"]
+__all__ = ["HttpLoad", "Connector", "Crossings", "labour_exports", "records_in", "lane_entries", "lane_events",
+           "outputs_differing", "kill_file_connector", "kill_sql_connector", "kill_http_connector", "kill_worker"]
 
 FILES, RECORDS_PER_FILE = 20, 250
 HTTP_BATCH = 50
@@ -81,17 +83,22 @@ def _landed(hub: ScratchHub, agency: str) -> list[tuple[str, str, dict]]:
     return read_topic(hub.connection, (f"intake.{agency}.v1", f"dlq.{agency}.v1"))
 
 
+def labour_exports(run: str, files: int, per_file: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Labour inspection exports of ``run`` (name, Windows-874 CSV bytes) and their record ids,
+    ``{run}fNN-L{i}`` (the pattern ``rf"{run}f\\d\\d-L\\d+"`` finds them in dead letters)."""
+    exports = [(f"inspection_{run}_{k:02d}.csv", labour_csv(per_file, f"{run}f{k:02d}", seed=k + 10))
+               for k in range(files)]
+    return exports, [f"{run}f{k:02d}-L{i}" for k in range(files) for i in range(per_file)]
+
+
 def kill_file_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random, run: str,
                         emit: Callable[[str], None]) -> Tally:
     """Labour's file drop, ``FILES`` exports of ``RECORDS_PER_FILE`` records waiting in the drop."""
     drop = workdir / "labour-drop"
     drop.mkdir()
-    ids = []
-    for k in range(FILES):
-        name = f"inspection_{run}_{k:02d}.csv"
-        (drop / f"{name}.part").write_bytes(labour_csv(RECORDS_PER_FILE, f"{run}f{k:02d}", seed=k + 10))
-        (drop / f"{name}.part").rename(drop / name)
-        ids += [f"{run}f{k:02d}-L{i}" for i in range(RECORDS_PER_FILE)]
+    exports, ids = labour_exports(run, FILES, RECORDS_PER_FILE)
+    for name, data in exports:
+        write_atomically(drop / name, data)
     connector = Connector(hub, workdir, "labour", "--watch", str(drop))
     try:
         _trials(connector, trials, rng, emit)
@@ -106,19 +113,9 @@ def kill_file_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random
 def kill_sql_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random, run: str,
                        emit: Callable[[str], None], count: int = 5000) -> Tally:
     """Immigration's table polling, with rows still being inserted while it is killed."""
-    from simulator.deliver import ensure_tables
-    url = f"sqlite:///{workdir / 'immigration.db'}"
-    ensure_tables(url)
+    crossings = Crossings(workdir)
+    insert = crossings.insert
     rows = crossing_rows(count, seed=rng.randrange(1000))
-    engine = sa.create_engine(url)
-    table = sa.Table("crossings", sa.MetaData(), autoload_with=engine)
-
-    def insert(chunk: list[dict[str, Any]]) -> None:
-        if not chunk:
-            return
-        with engine.begin() as conn:
-            conn.execute(table.insert(), [{k: v for k, v in row.items() if k in table.c} for row in chunk])
-
     half, step = count // 2, count // 20
     insert(rows[:half])
 
@@ -126,30 +123,52 @@ def kill_sql_connector(hub: ScratchHub, workdir: Path, trials: int, rng: random.
         if n < 10:
             insert(rows[half + n * step: half + (n + 1) * step])
 
-    connector = Connector(hub, workdir, "immigration", "--sql", url, "--table", "crossings")
+    connector = Connector(hub, workdir, "immigration", "--sql", crossings.url, "--table", "crossings")
     try:
         _trials(connector, trials, rng, emit, more)
         insert(rows[half + min(trials, 10) * step:])
         ids = [f"crossings/{row['id']}" for row in rows]
-        wait_until(lambda: _records_in(hub, "immigration") >= count, timeout=300, what="every row published")
+        wait_until(lambda: records_in(hub, "immigration") >= count, timeout=300, what="every row published")
     finally:
         connector.stop()
-        engine.dispose()
+        crossings.dispose()
     tally = count_landed("SQL-polling connector kill -9", ids, _landed(hub, "immigration"), r"crossings/\d+")
     tally.trials = trials
     return tally
 
 
-def _records_in(hub: ScratchHub, agency: str) -> int:
+class Crossings:
+    """Immigration's polled table, ``crossings``, in a SQLite file of ``workdir``; rows go in by chunks."""
+
+    def __init__(self, workdir: Path) -> None:
+        from simulator.deliver import ensure_tables
+        self.url = f"sqlite:///{workdir / 'immigration.db'}"
+        ensure_tables(self.url)
+        self.engine = sa.create_engine(self.url)
+        self.table = sa.Table("crossings", sa.MetaData(), autoload_with=self.engine)
+
+    def insert(self, chunk: list[dict[str, Any]]) -> None:
+        if not chunk:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(self.table.insert(), [{k: v for k, v in row.items() if k in self.table.c} for row in chunk])
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def records_in(hub: ScratchHub, agency: str) -> int:
+    """How many distinct source records of ``agency`` are on its intake topic (read committed)."""
     return len({r["envelope"]["source"]["record_id"] for t, _, r in _landed(hub, agency) if t.startswith("intake.")})
 
 
 class HttpLoad:
     """Batches of police records posted with an ``Idempotency-Key`` each, retried with the same key
-    after any failure (refused connection, 5xx, 503) until the intake gives a final answer."""
+    after any failure (refused connection, 5xx, 503, no answer within ``answer_wait_s``) until the
+    intake gives a final answer."""
 
-    def __init__(self, url: str, token: str, records: list[dict[str, Any]]) -> None:
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str, records: list[dict[str, Any]], answer_wait_s: float = 30.0) -> None:
+        self.url, self.token, self.answer_wait_s = url, token, answer_wait_s
         self.batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
         self.answers: dict[int, int] = {}
         self.retries = 0
@@ -160,7 +179,7 @@ class HttpLoad:
         queue: asyncio.Queue[int] = asyncio.Queue()
         for n in range(len(self.batches)):
             queue.put_nowait(n)
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.answer_wait_s)) as session:
             async def client() -> None:
                 while not queue.empty():
                     n = queue.get_nowait()
@@ -231,14 +250,28 @@ def kill_worker(hub: ScratchHub, workdir: Path, trials: int, rng: random.Random,
         wait_until(lambda: settled(hub.connection, sent), timeout=600, what="every event correlated")
     finally:
         worker.stop()
-    from streams.worker.lane import FLUSH
-    lane = [v for v in lane_values(hub.connection) if v != FLUSH and not v.startswith(b"tick:")]
-    on_lane = {}
-    for value in lane:
-        on_lane[value] = on_lane.get(value, 0) + 1
+    on_lane = lane_entries(hub)
     wanted = {p.value for p in publications}
-    got, want = per_key(read_topic(hub.connection)), per_key(expected(hub))
-    differing = sum(1 for key in set(got) | set(want) if got.get(key) != want.get(key))
+    differing = outputs_differing(hub)
     return Tally("worker kill -9", trials, len(wanted), lost=len(wanted - set(on_lane)),
                  doubled=sum(n - 1 for n in on_lane.values()), unaccounted=len(set(on_lane) - wanted) + differing,
                  note=f"{differing} output keys differ from an undisturbed worker's")
+
+
+def lane_entries(hub: ScratchHub) -> Counter[bytes]:
+    """How often each intake event (its bytes as the connector wrote them) is on the worker's lane."""
+    return lane_events(lane_values(hub.connection))
+
+
+def lane_events(lane: list[bytes]) -> Counter[bytes]:
+    """The lane's intake events, counted; its own entries (the idle flush, clock ticks) left out."""
+    from streams.worker.lane import FLUSH
+    return Counter(v for v in lane if v != FLUSH and not v.startswith(b"tick:"))
+
+
+def outputs_differing(hub: ScratchHub) -> int:
+    """How many (topic, key) of the worker's committed outputs differ from what an undisturbed
+    worker publishes for the lane as written (``bench.hub_run.expected``): 0 when no kill or
+    failover doubled, dropped or reordered an output."""
+    got, want = per_key(read_topic(hub.connection)), per_key(expected(hub))
+    return sum(1 for key in set(got) | set(want) if got.get(key) != want.get(key))
