@@ -47,12 +47,6 @@ AGENCIES = ("police", "labour", "immigration", "social")
 INTAKE = tuple(f"intake.{agency}.v1" for agency in AGENCIES)
 FILES = 4                   # exports per file-drop source and half: a few per child
 READY_S, DONE_S = 240.0, 900.0
-# How long a caller waits for an answer before it sends the request again. A retry that reaches
-# the other child while the first request is still under way is published by both: the known
-# limit of ``connectors.sources.http_receipts`` (at 30 s, under a load average of 15-25, the
-# first full run doubled one batch of 50 that way, before any broker was killed). The wait is
-# longer than a request takes here, so the run measures the broker's death, not that race.
-ANSWER_WAIT_S = 180.0
 
 
 def social_exports(run: str, files: int, per_file: int, seed: int = 5) -> tuple[list[tuple[str, bytes]], list[str]]:
@@ -123,7 +117,7 @@ class Posting:
     """Police batches posted from a thread of their own (``HttpLoad``: retried by key until answered)."""
 
     def __init__(self, url: str, token: str, records: list[dict], keys: str) -> None:
-        self.load = HttpLoad(url, token, records, answer_wait_s=ANSWER_WAIT_S)
+        self.load = HttpLoad(url, token, records)
         self.thread = threading.Thread(target=lambda: asyncio.run(self.load.run(keys, clients=4)), daemon=True)
         self.thread.start()
 
