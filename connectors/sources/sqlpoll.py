@@ -12,12 +12,22 @@ are the row as JSON values (timestamps as ISO text, decimals as text), the same 
 so a dead letter replays exactly as it was first read. On SQLite, timestamp columns are read and
 compared as the text they are stored as.
 
-Shared by N processes (``--processes N``, ``sharing.Share``): every child reads the same rows in
-the same order, publishes only those whose key hashes to it and keeps its own position under
-``sql:<table>#p<i>of<N>``; a child that has none yet (N changed) starts at the earliest position
-committed for the table (``_earliest``). The database is read N times (a row costs microseconds to fetch,
-against a tenth of a millisecond to map, encode and commit), but no query needs a hash function
-the database may not have, and any key type works.
+Shared by N processes (``--processes N``, ``sharing.Share``), each child keeps a position of its
+own and reads only its share of the rows, in the same order:
+
+* a table keyed by one integer column: the query itself asks for the child's rows,
+  ``((key % N) + N) % N = i`` (plain modulo, which every SQL dialect has; the outer ``+ N`` makes
+  negative keys agree between dialects that truncate and Python, which floors), under the position
+  ``sql:<table>#p<i>of<N>-mod``. Each child reads one N-th of the rows and commits full batches
+  of its own (measured, bench intake --processes: reading every row and keeping half cost each
+  child a second fetch of every row and twice the transactions per record);
+* any other key (text, composite): every child reads every row and publishes those whose key
+  hashes to it (CRC-32, ``sharing.shard_of``: no hash function the database may lack), under
+  ``sql:<table>#p<i>of<N>``.
+
+A child that has no position yet (N changed, or the other scheme ran before) starts at the earliest
+position committed for the table by anyone (``_earliest``): rows after it may be published again
+(same event ids), none is skipped.
 
 Known limit of any watermark poll: a row committed late with a watermark below one already read
 (a long transaction, a clock step backwards) is not seen until it is updated again. Rows whose
@@ -44,7 +54,7 @@ from connectors.records import Origin, SourceRecord
 from connectors.sources.base import Source, SourceContext, SourceError
 from connectors.sources.sharing import Share
 
-__all__ = ["SqlPollSource", "after", "from_json_value", "row_json", "row_record", "to_json_value"]
+__all__ = ["SqlPollSource", "after", "from_json_value", "modulo_share", "row_json", "row_record", "to_json_value"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +90,7 @@ class SqlPollSource(Source):
         self._table: sa.Table | None = None
         self._selected: list[Any] = []
         self._order: list[Any] = []
+        self._mine: Any = None          # the WHERE condition of this child's rows, if the query can say it
         self._position: dict[str, Any] | None = None
 
     async def open(self) -> None:
@@ -88,6 +99,10 @@ class SqlPollSource(Source):
             self._table = await asyncio.to_thread(self._reflect)
         except (NoSuchTableError, SQLAlchemyError) as err:
             raise SourceError(f"cannot read table {self.table_name!r}: {type(err).__name__}: {err}") from err
+        assert self.key
+        self._mine = modulo_share(self._table, self.key, self.share)
+        if self._mine is not None:
+            self.source_id = f"{self.share.source_id(self._table_id)}-mod"
         self._position = self.context.publisher.checkpoint(self.source_id)
         if self._position is None and self.share.shared:
             self._position = self._earliest(self.context.publisher.checkpoints_of(self._table_id))
@@ -108,7 +123,7 @@ class SqlPollSource(Source):
             return False
         assert self.key
         records = [row_record(self.table_name, row, self.key, with_raw=False) for row in rows]
-        if self.share.shared:   # the position still moves past the siblings' rows (committed, even if none is ours)
+        if self.share.shared and self._mine is None:   # the position still moves past the siblings' rows
             records = [r for r in records if self.share.owns(r.origin.position)]
         last = rows[-1]
         keys = [to_json_value(last[k]) for k in self.key]
@@ -154,6 +169,8 @@ class SqlPollSource(Source):
     def _fetch(self, position: Mapping[str, Any] | None) -> list[dict[str, Any]]:
         assert self._engine is not None
         query = sa.select(*self._selected).order_by(*self._order).limit(self.batch_size)
+        if self._mine is not None:
+            query = query.where(self._mine)
         if position is None:
             query = query.where(self._order[0].is_not(None))
         else:
@@ -164,6 +181,20 @@ class SqlPollSource(Source):
             result = conn.execute(query)
             names = list(result.keys())
             return [dict(zip(names, row)) for row in result.fetchall()]   # one call, not one a row
+
+
+def modulo_share(table: sa.Table, key: Sequence[str], share: Share) -> Any:
+    """The WHERE condition selecting ``share``'s rows when ``key`` is one integer column, else
+    None (the rows are then shared by the CRC-32 of the key's text, after reading)."""
+    if not share.shared or len(key) != 1:
+        return None
+    column = table.c[key[0]]
+    try:
+        if column.type.python_type is not int:
+            return None
+    except NotImplementedError:
+        return None
+    return ((column % share.count) + share.count) % share.count == share.index
 
 
 def _as_stored(column: sa.Column) -> Any:

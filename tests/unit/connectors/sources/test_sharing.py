@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 
 import pytest
+import sqlalchemy as sa
 
 from connectors.sources import FileDropSource, SqlPollSource
 from connectors.sources.sharing import Share, shard_of
+from connectors.sources.sqlpoll import modulo_share
 
 from . import mappers
 from .fakes import FakePublisher, context
@@ -102,6 +104,74 @@ class TestSqlShared:
         poll_all(*polls)
         ids = [e["envelope"]["source"]["record_id"] for p in publishers for e in p.decoded()]
         assert sorted(ids) == [f"K{i:03d}" for i in range(20, 40)]
+
+
+def numbered_crossings(tmp_path, keys):
+    """A crossings table keyed by an integer column, one row a second from T0 in the order of ``keys``."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'numbered.db'}")
+    table = sa.Table("crossings", sa.MetaData(), sa.Column("crossing_id", sa.Integer, primary_key=True),
+                     sa.Column("name", sa.String), sa.Column("updated_at", sa.DateTime))
+    table.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(table.insert(), [dict(crossing_id=k, name="x", updated_at=T0 + dt.timedelta(seconds=n))
+                                      for n, k in enumerate(keys)])
+    return engine
+
+
+def shared_polls(engine, publishers, **options):
+    return [SqlPollSource(context("immigration", mappers.immigration, p, NOW), engine, "crossings",
+                          watermark="updated_at", share=share, **options)
+            for p, share in zip(publishers, Share(0, len(publishers)).siblings())]
+
+
+def published_ids(publisher):
+    return [e["envelope"]["source"]["record_id"] for e in publisher.decoded()]
+
+
+class TestSqlSharedByIntegerKey:
+    def test_each_child_reads_only_its_rows_so_each_batch_is_full(self, tmp_path):
+        engine = numbered_crossings(tmp_path, range(1, 41))
+        publishers = [FakePublisher(), FakePublisher()]
+        poll_all(*shared_polls(engine, publishers, batch_size=7))
+        assert [len(batch) for p in publishers for batch, _ in p.batches] == [7, 7]
+        assert published_ids(publishers[0]) == [str(k) for k in range(2, 16, 2)]
+        assert published_ids(publishers[1]) == [str(k) for k in range(1, 15, 2)]
+
+    def test_every_row_is_published_once_by_the_child_its_key_modulo_n_names(self, tmp_path):
+        keys = [*range(-7, 0), *range(1, 30)]     # negative keys: SQL truncates, Python floors
+        engine = numbered_crossings(tmp_path, keys)
+        publishers = [FakePublisher(), FakePublisher(), FakePublisher()]
+        poll_all(*shared_polls(engine, publishers, batch_size=5), polls=10)
+        ids = [published_ids(p) for p in publishers]
+        assert sorted(int(k) for child in ids for k in child) == sorted(keys)
+        assert all(int(k) % 3 == i for i, child in enumerate(ids) for k in child)
+
+    def test_its_position_has_a_name_of_its_own_so_a_child_of_the_hash_scheme_is_never_resumed_by_it(
+            self, tmp_path):
+        engine = numbered_crossings(tmp_path, range(1, 41))
+        publishers = [FakePublisher(), FakePublisher()]
+        poll_all(*shared_polls(engine, publishers))
+        assert [set(p.checkpoints) for p in publishers] == [{"sql:crossings#p0of2-mod"}, {"sql:crossings#p1of2-mod"}]
+
+    def test_children_after_the_hash_scheme_start_where_its_earliest_child_stood(self, tmp_path):
+        engine = numbered_crossings(tmp_path, range(1, 41))
+        stamp = lambda n: (T0 + dt.timedelta(seconds=n)).isoformat(" ", "microseconds")  # noqa: E731
+        before = {"sql:crossings#p0of2": {"watermark": stamp(24), "pk": 25},
+                  "sql:crossings#p1of2": {"watermark": stamp(19), "pk": 20}}
+        publishers = [FakePublisher(before), FakePublisher(before)]
+        poll_all(*shared_polls(engine, publishers))
+        assert sorted(int(k) for p in publishers for k in published_ids(p)) == list(range(21, 41))
+
+
+class TestModuloShare:
+    def test_only_a_single_integer_key_of_a_shared_source_is_split_by_the_query(self):
+        table = sa.Table("t", sa.MetaData(), sa.Column("n", sa.Integer), sa.Column("s", sa.String),
+                         sa.Column("d", sa.Numeric))
+        assert modulo_share(table, ["n"], Share(1, 2)) is not None
+        assert modulo_share(table, ["n"], Share()) is None
+        assert modulo_share(table, ["s"], Share(1, 2)) is None
+        assert modulo_share(table, ["d"], Share(1, 2)) is None
+        assert modulo_share(table, ["n", "s"], Share(1, 2)) is None
 
 
 class TestFileDropShared:
