@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CpuMeter", "CpuWindow", "children_of", "describe", "machine_times", "process_cpu_s", "stat_cpu_s"]
+__all__ = ["CpuMeter", "CpuWindow", "ceiling", "children_of", "describe", "machine_times", "process_cpu_s",
+           "stat_cpu_s"]
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -119,6 +120,20 @@ class CpuMeter:
         return CpuWindow(wall, cpu, machine[0] - self._machine[0], machine[1] - self._machine[1])
 
 
+def ceiling(window: dict, records: int) -> float | None:
+    """The records/s this machine would allow if nothing else ran on it, from the window's CPU per
+    record: the named processes together get at most every core, and each connector process at
+    most one (it is one Python thread). None when a figure is missing."""
+    cpu = window["cpu_s"]
+    if any(v is None for v in cpu.values()) or not records:
+        return None
+    ours = sum(cpu.values()) / records
+    single = [v / records for name, v in cpu.items() if name.startswith(("child", "connector"))]
+    bounds = [window["cores"] / ours] if ours > 0 else []
+    bounds += [1 / c for c in single if c > 0]
+    return min(bounds) if bounds else None
+
+
 def describe(window: dict, records: int) -> str:
     """One line of a window's accounting (``CpuWindow.as_dict``): CPU microseconds per record of
     each process (with each connector process's busy share of its wall time), of other work on the
@@ -135,4 +150,7 @@ def describe(window: dict, records: int) -> str:
     line = f"CPU us/record: {', '.join(parts)}"
     if window.get("idle_share") is not None:
         line += f"; machine idle {window['idle_share']:.0%} of {window['cores']} cores over {wall:.1f} s"
+    bound = ceiling(window, records)
+    if bound is not None:
+        line += f"; alone on the machine at most {bound:,.0f} records/s"
     return line

@@ -8,7 +8,7 @@ times from the moment the records are released until the last is committed:
 * **file**: ``FILES`` labour exports (Windows-874 CSV), renamed into the drop from ``.part`` at
   once; done when all are in ``done/``;
 * **sql**: immigration crossings copied into the polled table in one statement; done when every
-  child's committed checkpoint (read from ``offsets.immigration.v1``) reached the last row;
+  child's committed checkpoint (read from ``offsets.immigration.v1``) reached the last row of its share;
 * **http**: police records POSTed in batches by a load client in a process of its own, a new
   connection per request so that ``SO_REUSEPORT`` spreads them over the children; done when every
   request was answered 202.

@@ -85,6 +85,9 @@ class Connector:
             self.process.wait()
 
 
+Timed = tuple[float, CpuWindow]   # records/s, and the CPU of each process over the timed window
+
+
 def _until(done: Callable[[], bool], what: str) -> float:
     deadline = time.monotonic() + DONE_S
     while not done():

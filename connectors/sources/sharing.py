@@ -5,7 +5,9 @@
 
 * **SQL polling**: child ``i`` publishes the rows whose key hashes to ``i`` (``shard_of``: CRC-32
   of the key's text, stable across processes, releases and machines, unlike Python's ``hash``),
-  under a checkpoint of its own (``source_id``), so each child has its own watermark.
+  or, for a table keyed by one integer column, whose key modulo N is ``i``, asked for in the query
+  (``sqlpoll.modulo_share``); under a checkpoint of its own (``source_id``), so each child has its
+  own watermark.
 * **File drop**: a child claims a finished file by renaming it into ``claimed/p<i>of<N>/`` (one
   rename of a name succeeds, the others find it gone), and reads it only from there.
 * **HTTP intake**: every child listens on the same port (``SO_REUSEPORT``); the kernel spreads

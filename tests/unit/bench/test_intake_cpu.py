@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from bench.intake_cpu import CpuMeter, CpuWindow, children_of, describe, machine_times, stat_cpu_s
+from bench.intake_cpu import CpuMeter, CpuWindow, ceiling, children_of, describe, machine_times, stat_cpu_s
 
 TICK = os.sysconf("SC_CLK_TCK")
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -50,6 +50,14 @@ class TestTheLine:
             "CPU us/record: child 1 500 busy 50%, child 2 400 busy 40%, broker 200, load client ?, others 400; "
             "machine idle 25% of 2 cores over 10.0 s")
 
+    def test_alone_the_processes_would_share_every_core_and_each_connector_process_one(self):
+        shared = {"wall_s": 10.0, "cpu_s": {"child 1": 3.0, "child 2": 3.0, "broker": 4.0}, "cores": 2}
+        assert ceiling(shared, 10_000) == 2 / 0.001            # the cores bound: 1 ms of CPU a record
+        single = {"wall_s": 10.0, "cpu_s": {"connector": 5.0, "broker": 1.0}, "cores": 2}
+        assert ceiling(single, 10_000) == 1 / 0.0005           # one process: one core
+        assert ceiling({**single, "cpu_s": {"connector": 5.0, "load client": None}}, 10_000) is None
+
     def test_without_machine_figures_the_line_has_only_the_processes(self):
         window = CpuWindow(wall_s=2.0, cpu_s={"connector": 1.0})
-        assert describe(window.as_dict(), 1000) == "CPU us/record: connector 1,000 busy 50%"
+        assert describe(window.as_dict(), 1000) == ("CPU us/record: connector 1,000 busy 50%; "
+                                                    "alone on the machine at most 1,000 records/s")

@@ -34,4 +34,4 @@ class TestReport:
             {"processes": 1, "raw_rate": 20_000.0, "sources": {"file": 250.0}, "cpu": {"file": window}}]}
         lines = report_processes(result).splitlines()
         assert lines[3] == ("         CPU us/record: connector 2,000 busy 50%, broker 1,000, others 3,000; "
-                            "machine idle 25% of 2 cores over 4.0 s")
+                            "machine idle 25% of 2 cores over 4.0 s; alone on the machine at most 500 records/s")
