@@ -33,6 +33,7 @@ from typing import Any, Callable
 from aiokafka import AIOKafkaProducer
 
 from bench.intake import _pre_encoded
+from bench.intake_cpu import describe
 from bench.intake_runs import FILES, file_rate, http_rate, sql_rate
 from runtime.connection import KafkaConnection
 from runtime.settings import Settings
@@ -94,6 +95,7 @@ def measure_processes(settings: Settings, connection: KafkaConnection, counts: l
            "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     if settings.is_external:
         env.update({k: v for k, v in os.environ.items() if k.startswith("SANPALANG_")})
+    watched = {"bench": os.getpid(), **_broker_pids(settings)}
     emit(f"encoding {count} records per source for the raw limit")
     messages = _pre_encoded(count, run)
     settings_out = []
@@ -102,19 +104,33 @@ def measure_processes(settings: Settings, connection: KafkaConnection, counts: l
         raw = raw_limit(connection, messages, processes)
         emit(f"{processes} process(es): file drop, {FILES} files")
         emit(f"{processes} process(es): raw limit {raw:,.0f} events/s")
-        rates = {"file": file_rate(env, processes, count, run, workdir, setting)}
-        emit(f"{processes} process(es): file {rates['file']:,.0f} records/s; SQL polling")
-        rates["sql"] = sql_rate(env, connection, processes, count, workdir, setting)
-        emit(f"{processes} process(es): sql {rates['sql']:,.0f} records/s")
+        rates, cpu = {}, {}
+        rates["file"], window = file_rate(env, processes, count, run, workdir, setting, watched)
+        cpu["file"] = window.as_dict()
+        emit(f"{processes} process(es): file {rates['file']:,.0f} records/s; {describe(cpu['file'], count)}")
+        emit(f"{processes} process(es): SQL polling")
+        rates["sql"], window = sql_rate(env, connection, processes, count, workdir, setting, watched)
+        cpu["sql"] = window.as_dict()
+        emit(f"{processes} process(es): sql {rates['sql']:,.0f} records/s; {describe(cpu['sql'], count)}")
         if settings.is_external:
             emit("http skipped: on an external cluster it would replace police's intake token")
         else:
             emit(f"{processes} process(es): HTTP intake")
-            rates["http"] = http_rate(env, settings, processes, count, run, setting)
-            emit(f"{processes} process(es): http {rates['http']:,.0f} records/s")
-        settings_out.append({"processes": processes, "raw_rate": raw, "sources": rates})
+            rates["http"], window = http_rate(env, settings, processes, count, run, setting, watched)
+            cpu["http"] = window.as_dict()
+            emit(f"{processes} process(es): http {rates['http']:,.0f} records/s; {describe(cpu['http'], count)}")
+        settings_out.append({"processes": processes, "raw_rate": raw, "sources": rates, "cpu": cpu})
     return {"records": count, "raw_events": len(messages), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
             "settings": settings_out}
+
+
+def _broker_pids(settings: Settings) -> dict[str, int]:
+    """The bench's own broker node(s) by name; none on an external cluster (not on this machine)."""
+    if settings.is_external:
+        return {}
+    from ops.kafka import local
+    nodes = [node for node in local.status(settings).nodes if node.alive and node.pid]
+    return {("broker" if len(nodes) == 1 else f"broker {node.node_id}"): node.pid for node in nodes}
 
 
 def report_processes(result: dict) -> str:
@@ -129,4 +145,6 @@ def report_processes(result: dict) -> str:
             base = first["sources"].get(kind)
             lines.append(f"  {kind:>5}: {rate:>9,.0f} records/s ({rate / n:,.0f} per process; "
                          f"x{rate / base:.2f} of {first['processes']} process(es))")
+            if kind in setting.get("cpu", {}):
+                lines.append(f"         {describe(setting['cpu'][kind], result['records'])}")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,12 +27,14 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
 from bench.intake import EXAMPLES, HTTP_BATCH, crossing_rows, labour_csv, police_records
+from bench.intake_cpu import CpuMeter, CpuWindow, children_of
 from connectors.publisher import offsets_topic
+from connectors.sources.sharing import Share
 from runtime.connection import KafkaConnection
 from runtime.credentials import issue_intake_token
 from runtime.settings import Settings
 
-__all__ = ["file_rate", "http_rate", "sql_rate"]
+__all__ = ["Timed", "file_rate", "http_rate", "sql_rate"]
 
 FILES = 8            # labour exports per setting: at least a few per child
 WARM = 200           # records each run sends before the clock starts
@@ -65,6 +68,13 @@ class Connector:
         threading.Thread(target=lambda: [None for _ in stream], daemon=True).start()
         return line
 
+    def pids(self) -> dict[str, int]:
+        """The connector's processes by name: the one process, or the supervisor and each child."""
+        if self.processes == 1:
+            return {"connector": self.process.pid}
+        children = children_of(self.process.pid)
+        return {"supervisor": self.process.pid, **{f"child {n + 1}": pid for n, pid in enumerate(children)}}
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -73,6 +83,9 @@ class Connector:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+Timed = tuple[float, CpuWindow]   # records/s, and the CPU of each process over the timed window
 
 
 def _until(done: Callable[[], bool], what: str) -> float:
@@ -84,7 +97,8 @@ def _until(done: Callable[[], bool], what: str) -> float:
     return time.perf_counter()
 
 
-def file_rate(env: dict[str, str], processes: int, count: int, run: str, workdir: Path, setting: int) -> float:
+def file_rate(env: dict[str, str], processes: int, count: int, run: str, workdir: Path, setting: int,
+              watched: dict[str, int]) -> Timed:
     watch = workdir / f"drop-{setting}"
     watch.mkdir()
     names = [f"inspection_{run}-s{setting}-{k}.csv" for k in range(FILES)]
@@ -99,13 +113,16 @@ def file_rate(env: dict[str, str], processes: int, count: int, run: str, workdir
             (watch / f"{name}.part").write_bytes(labour_csv(WARM // FILES, f"{run}-s{setting}-w{k}", seed=900 + k))
             (watch / f"{name}.part").rename(watch / name)
         _until(lambda: all((watch / "done" / name).exists() for name in warm), "the warm-up files")
+        meter = CpuMeter({**connector.pids(), **watched})
+        meter.start()
         started = time.perf_counter()
         for name in names:
             (watch / f"{name}.part").rename(watch / name)
         ended = _until(lambda: all((watch / "done" / name).exists() for name in names), "the files")
+        window = meter.stop()
     finally:
         connector.stop()
-    return per_file * FILES / (ended - started)
+    return per_file * FILES / (ended - started), window
 
 
 class _Checkpoints:
@@ -143,8 +160,17 @@ def _at(position: dict[str, Any] | None, row: dict[str, Any]) -> bool:
     return bool(position) and str(position["pk"]) == str(row["id"]) and position["watermark"] == str(row["updated_at"])
 
 
+def last_rows(rows: list[dict[str, Any]], processes: int) -> dict[str, dict[str, Any]]:
+    """The checkpoint of each SQL child and the row its committed position stands at once all are
+    published: every child reads every row and keeps those its key hashes to, so each ends at the
+    last row."""
+    if processes == 1:
+        return {"sql:crossings": rows[-1]}
+    return {f"sql:crossings#{share.suffix}": rows[-1] for share in Share(0, processes).siblings()}
+
+
 def sql_rate(env: dict[str, str], connection: KafkaConnection, processes: int, count: int,
-             workdir: Path, setting: int) -> float:
+             workdir: Path, setting: int, watched: dict[str, int]) -> Timed:
     """``setting``: how many settings ran before on this broker. Each takes its rows 10 days after
     the one before, since children of a new count start where the earlier processes stood."""
     url = f"sqlite:///{workdir / f'immigration-{setting}.db'}"
@@ -161,29 +187,33 @@ def sql_rate(env: dict[str, str], connection: KafkaConnection, processes: int, c
         conn.execute(sa.table("staged", *[sa.column(k) for k in rows[0]]).insert(), rows)
         conn.execute(sa.table("crossings", *[sa.column(k) for k in warm[0]]).insert(), warm)
     connector = Connector(env, "immigration", processes, "--sql", url, "--table", "crossings")
-    ids = [f"sql:crossings#p{i}of{processes}" for i in range(processes)] if processes > 1 else ["sql:crossings"]
     checkpoints = _Checkpoints(connection, "immigration")
     try:
         connector.ready("sql source running")
-        asyncio.run(checkpoints.wait(lambda positions: all(_at(positions.get(i), warm[-1]) for i in ids)))
+        warm_ends = last_rows(warm, processes)
+        asyncio.run(checkpoints.wait(lambda positions: all(_at(positions.get(i), r) for i, r in warm_ends.items())))
+        meter = CpuMeter({**connector.pids(), **watched})
+        meter.start()
         started = time.perf_counter()
         with engine.begin() as conn:
             conn.exec_driver_sql("INSERT INTO crossings SELECT * FROM staged")
-        ended = asyncio.run(checkpoints.wait(
-            lambda positions: all(_at(positions.get(i), rows[-1]) for i in ids)))
+        ends = last_rows(rows, processes)
+        ended = asyncio.run(checkpoints.wait(lambda positions: all(_at(positions.get(i), r) for i, r in ends.items())))
+        window = meter.stop()
     finally:
         connector.stop()
         engine.dispose()
-    return count / (ended - started)
+    return count / (ended - started), window
 
 
 HTTP_CLIENT = """
-import asyncio, json, sys, aiohttp
+import asyncio, json, sys, time, aiohttp
 url, token, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
 bodies = [json.dumps(batch).encode() for batch in json.loads(sys.stdin.readline())]
 headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 print("ready", flush=True)
 sys.stdin.readline()
+started = time.process_time()
 async def worker(session, mine):
     for body in mine:
         while True:   # a 503 (the connector cannot commit now) is sent again, as its answer asks
@@ -199,10 +229,12 @@ async def main():
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as s:
         await asyncio.gather(*(worker(s, bodies[i::clients]) for i in range(clients)))
 asyncio.run(main())
+print("cpu", time.process_time() - started, flush=True)
 """
 
 
-def http_rate(env: dict[str, str], settings: Settings, processes: int, count: int, run: str, setting: int) -> float:
+def http_rate(env: dict[str, str], settings: Settings, processes: int, count: int, run: str, setting: int,
+              watched: dict[str, int]) -> Timed:
     token = issue_intake_token(settings, "police")
     records = police_records(count, f"{run}-s{setting}", seed=300 + processes)
     batches = [records[i:i + HTTP_BATCH] for i in range(0, len(records), HTTP_BATCH)]
@@ -226,9 +258,15 @@ def http_rate(env: dict[str, str], settings: Settings, processes: int, count: in
         client.stdin.flush()
         if client.stdout.readline() != "ready\n":
             raise RuntimeError("the HTTP load client did not start")
+        meter = CpuMeter({**connector.pids(), **watched})
+        meter.start()
         started = time.perf_counter()
         answered, _ = client.communicate("go\n", timeout=DONE_S)
         ended = time.perf_counter()
+        window = meter.stop()
+        # the client is reaped by now (its /proc entry gone): it reports its own CPU as its last line
+        client_cpu = float(answered.rsplit("cpu ", 1)[1]) if "cpu " in answered else None
+        window = replace(window, cpu_s={**window.cpu_s, "load client": client_cpu})
         if answered.count("503"):
             print(f"http: {answered.count('503')} request(s) answered 503 and sent again", file=sys.stderr, flush=True)
         if client.returncode:
@@ -237,4 +275,4 @@ def http_rate(env: dict[str, str], settings: Settings, processes: int, count: in
         if client is not None and client.poll() is None:
             client.kill()
         connector.stop()
-    return count / (ended - started)
+    return count / (ended - started), window

@@ -26,3 +26,12 @@ class TestReport:
         assert lines[4].startswith("2 process(es): raw producer limit    30,000 events/s (15,000 per process; x1.50)")
         assert lines[5] == "   file:     1,700 records/s (850 per process; x1.70 of 1 process(es))"
         assert lines[6] == "    sql:     2,100 records/s (1,050 per process; x1.40 of 1 process(es))"
+
+    def test_the_cpu_accounting_of_a_source_follows_its_rate(self):
+        window = {"wall_s": 4.0, "cpu_s": {"connector": 2.0, "broker": 1.0}, "machine_busy_s": 6.0,
+                  "machine_idle_s": 2.0, "others_s": 3.0, "idle_share": 0.25, "cores": 2}
+        result = {"records": 1000, "cores": 2, "loadavg": (1.0, 1.0, 1.0), "settings": [
+            {"processes": 1, "raw_rate": 20_000.0, "sources": {"file": 250.0}, "cpu": {"file": window}}]}
+        lines = report_processes(result).splitlines()
+        assert lines[3] == ("         CPU us/record: connector 2,000 busy 50%, broker 1,000, others 3,000; "
+                            "machine idle 25% of 2 cores over 4.0 s; alone on the machine at most 500 records/s")
