@@ -3,12 +3,10 @@
 import os
 import sys
 
-import pytest
 
 from bench.intake_cpu import CpuMeter, CpuWindow, ceiling, children_of, describe, machine_times, stat_cpu_s
 
 TICK = os.sysconf("SC_CLK_TCK")
-linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 
 class TestReadingProc:
@@ -20,7 +18,6 @@ class TestReadingProc:
         busy, idle = machine_times(f"cpu  {TICK} {TICK} {TICK} {4 * TICK} {TICK} 0 {TICK} 0 0 0")
         assert (busy, idle) == (4.0, 5.0)
 
-    @linux
     def test_a_window_counts_the_cpu_a_process_spent_in_it(self):
         meter = CpuMeter({"bench": os.getpid()})
         meter.start()
@@ -31,7 +28,6 @@ class TestReadingProc:
         assert window.cpu_s["bench"] >= 0.15
         assert window.machine_busy_s is not None and window.machine_busy_s >= window.cpu_s["bench"] - 0.05
 
-    @linux
     def test_a_process_gone_before_the_end_of_the_window_has_no_figure(self, tmp_path):
         import subprocess
         child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
