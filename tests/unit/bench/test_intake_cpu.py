@@ -3,7 +3,6 @@
 import os
 import sys
 
-
 from bench.intake_cpu import CpuMeter, CpuWindow, ceiling, children_of, describe, machine_times, stat_cpu_s
 
 TICK = os.sysconf("SC_CLK_TCK")
