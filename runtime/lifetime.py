@@ -41,6 +41,7 @@ def tied_child(signum: int = signal.SIGTERM) -> Callable[[], None]:
     parent = os.getpid()
 
     def tie() -> None:
-        signal.signal(signum, signal.SIG_DFL)
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):      # those two have no handler to reset
+            signal.signal(signum, signal.SIG_DFL)
         tie_to_parent(signum, parent)
     return tie

@@ -59,3 +59,11 @@ def test_a_child_whose_parent_was_killed_before_the_tie_took_effect_ends_too(tmp
             parent.kill()
         if pid_file.exists() and running(int(pid_file.read_text())):
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+def test_a_child_can_be_tied_with_sigkill_which_has_no_handler_to_reset():
+    """The local broker's nodes are tied with SIGKILL (they must not outlive the demo at all)."""
+    from runtime.lifetime import tied_child
+    child = subprocess.run([sys.executable, "-c", "print('started')"], preexec_fn=tied_child(signal.SIGKILL),
+                           capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0 and child.stdout == "started\n"
