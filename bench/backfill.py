@@ -61,9 +61,11 @@ def run(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def simulated_events(count: int, generators: int = 2) -> Iterator[Any]:
+def simulated_events(count: int, generators: int = 2, progress: Callable[[int], None] = lambda _: None
+                     ) -> Iterator[Any]:
     """The first `count` intake publications of the feeds of seeds FIRST_SEED, FIRST_SEED + 1, ...,
-    generated `generators` feeds at a time, a few ahead, in seed order."""
+    generated `generators` feeds at a time, a few ahead, in seed order; `progress(events so far)`
+    after each feed."""
     from bench.pipeline import simulator_feed
     seeds = itertools.count(FIRST_SEED)
     # spawn: the caller's producer thread already runs, and a fork would copy its locks
@@ -76,6 +78,7 @@ def simulated_events(count: int, generators: int = 2) -> Iterator[Any]:
                 ahead.append(pool.submit(simulator_feed, next(seeds)))
                 left -= len(publications)
                 yield from publications
+                progress(count - left)
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -110,6 +113,7 @@ class WorkerSampler:
     pid: int
     metrics_url: str
     database_url: str
+    emit: Callable[[str], None] = lambda _: None     # each timeline point, as it is taken
     mark: int = OPEN_CASES_MARK
     period: float = 1.0
     began: float = field(default_factory=time.perf_counter)
@@ -134,7 +138,8 @@ class WorkerSampler:
         self._stop.set()
         self._thread.join(timeout=30)
 
-    def sample(self) -> None:
+    def sample(self, keep: bool = False) -> None:
+        """One sample; `keep`: on the timeline whatever its turn (the settled state)."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from bench.pipeline import open_cases_in_views, rss_mb
@@ -150,8 +155,10 @@ class WorkerSampler:
         self.views_peak_mb = max(self.views_peak_mb, views or 0.0)
         self.first_mb = rss if self.first_mb is None else self.first_mb
         self.last = {"events": events, "open_cases": open_cases, "rss_mb": rss}
-        if self.samples % self.every == 0:
+        if keep or self.samples % self.every == 0:
             self.timeline.append((round(seconds, 1), int(events), open_cases, round(rss, 1)))
+            self.emit(f"{seconds:,.0f} s: {int(events):,} events correlated, {open_cases:,} open cases, "
+                      f"worker {rss:,.0f} MB")
         self.samples += 1
         if self.at_mark is None and open_cases >= self.mark:
             self.at_mark = {**self.last, "seconds": seconds}
@@ -159,6 +166,17 @@ class WorkerSampler:
     def _run(self) -> None:
         while not self._stop.wait(self.period):
             self.sample()
+
+
+def _every(step: int, emit: Callable[[str], None], began: float) -> Callable[[int], None]:
+    """A progress callback that says how many events are out each time another `step` are."""
+    said = [0]
+
+    def progress(done: int) -> None:
+        if done // step > said[0]:
+            said[0] = done // step
+            emit(f"{time.perf_counter() - began:,.0f} s: {done:,} events generated and sent")
+    return progress
 
 
 def run_backfill_bench(settings, events: int, emit: Callable[[str], None], *, mark: int = OPEN_CASES_MARK,
@@ -169,17 +187,17 @@ def run_backfill_bench(settings, events: int, emit: Callable[[str], None], *, ma
         connection = hub.connection
         emit(f"generating and publishing {events:,} simulated events to intake")
         began = time.perf_counter()
-        sent = publish(connection, simulated_events(events, generators))
+        sent = publish(connection, simulated_events(events, generators, _every(50_000, emit, began)))
         publish_s = time.perf_counter() - began
         emit(f"published {sent:,} events in {publish_s:.0f} s; replaying them through the worker")
         worker = WorkerProcess(hub, Path(logs) / "worker.log", "--order-days", "0")
         began = time.perf_counter()
         try:
-            with WorkerSampler(worker.pid, worker.metrics_url, hub.database_url, mark, period) as sampler:
+            with WorkerSampler(worker.pid, worker.metrics_url, hub.database_url, emit, mark, period) as sampler:
                 wait_until(lambda: settled(connection, sent, flushed=False), timeout=max(900.0, sent / 20),
                            what="the backfill to settle", poll=1.0)
                 wall = time.perf_counter() - began
-                sampler.sample()                   # the settled state, counted
+                sampler.sample(keep=True)          # the settled state, counted
         finally:
             worker.stop()
     rate = sent / wall
