@@ -17,6 +17,8 @@ table (neither merged nor Closed, `bench.pipeline.open_cases_in_views`): it trai
 by the views child's batch, but the worker's gauge `sanpalang_worker_cases_open` counts each case
 twice, once for its view on `cases.provincial.v1` and once for the pseudonymised copy on
 `cases.consumer.v1` (another key). Events correlated: the worker's `sanpalang_worker_events_total`.
+The worker's CPU seconds are read with each sample: on a machine shared with other work the rate
+moves with their load, the CPU per event much less, so both are reported.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import argparse
 import itertools
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 import threading
@@ -92,6 +95,13 @@ def _events_correlated(url: str) -> float:
                if sample.name == "sanpalang_worker_events_total")
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) process `pid` has spent: on a shared machine its rate moves
+    with the others' load, its CPU per event much less."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _views_child_rss_mb(pid: int) -> float | None:
     """Resident memory of the worker's views child (a multiprocessing spawn), if it runs."""
     from bench.pipeline import rss_mb
@@ -145,7 +155,7 @@ class WorkerSampler:
         from bench.pipeline import open_cases_in_views, rss_mb
         try:
             events = _events_correlated(self.metrics_url)
-            rss = rss_mb(self.pid)
+            rss, cpu = rss_mb(self.pid), _cpu_s(self.pid)
             open_cases = open_cases_in_views(self.database_url)
         except (OSError, ValueError, SQLAlchemyError):   # not serving yet, no views yet, or gone
             return
@@ -154,7 +164,7 @@ class WorkerSampler:
         self.peak_mb = max(self.peak_mb, rss)
         self.views_peak_mb = max(self.views_peak_mb, views or 0.0)
         self.first_mb = rss if self.first_mb is None else self.first_mb
-        self.last = {"events": events, "open_cases": open_cases, "rss_mb": rss}
+        self.last = {"events": events, "open_cases": open_cases, "rss_mb": rss, "cpu_s": cpu}
         if keep or self.samples % self.every == 0:
             self.timeline.append((round(seconds, 1), int(events), open_cases, round(rss, 1)))
             self.emit(f"{seconds:,.0f} s: {int(events):,} events correlated, {open_cases:,} open cases, "
@@ -200,11 +210,12 @@ def run_backfill_bench(settings, events: int, emit: Callable[[str], None], *, ma
                 sampler.sample(keep=True)          # the settled state, counted
         finally:
             worker.stop()
-    rate = sent / wall
+    rate, cpu = sent / wall, sampler.last.get("cpu_s", 0.0)
     return {
         "events": sent, "events_correlated": int(sampler.last.get("events", 0)),
         "generate_and_publish_s": round(publish_s, 1), "wall_s": round(wall, 1), "events_per_s": round(rate, 1),
         "hours_per_10m_events": round(10_000_000 / rate / 3600, 1),
+        "worker_cpu_s": round(cpu, 1), "worker_cpu_ms_per_event": round(1000 * cpu / sent, 3),
         "open_cases": int(sampler.last.get("open_cases", 0)),
         "worker_first_rss_mb": round(sampler.first_mb or 0.0, 1), "worker_peak_rss_mb": round(sampler.peak_mb, 1),
         "worker_final_rss_mb": round(sampler.last.get("rss_mb", 0.0), 1),
@@ -226,7 +237,9 @@ def report(r: dict[str, Any]) -> str:
         f"backfill: {r['events']:,} events replayed from intake to SQL views ({r['events_correlated']:,} correlated) "
         f"in {r['wall_s']:,.1f} s from the worker's start: {r['events_per_s']:,.0f} events/s, "
         f"{r['hours_per_10m_events']:,.1f} hours per 10 million events (from this rate)",
-        f"generating and publishing them first took {r['generate_and_publish_s']:,.0f} s",
+        f"worker CPU {r['worker_cpu_s']:,.0f} s, {r['worker_cpu_ms_per_event']:.3f} ms an event (its main process; "
+        f"{r['worker_cpu_ms_per_event'] * 1e4 / 3600:,.1f} hours per 10 million events on one whole core); "
+        f"generating and publishing the events first took {r['generate_and_publish_s']:,.0f} s",
         f"open cases at the end (SQL views): {r['open_cases']:,}",
         f"worker memory (measured, {r['samples']} samples): {r['worker_first_rss_mb']:,.0f} MB at first, peak "
         f"{r['worker_peak_rss_mb']:,.0f} MB, {r['worker_final_rss_mb']:,.0f} MB at the end; {at_mark}; "

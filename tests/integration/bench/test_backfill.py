@@ -52,6 +52,10 @@ class TestBackfillBench:
         assert backfill["events_per_s"] == pytest.approx(EVENTS / backfill["wall_s"], rel=0.01)
         assert backfill["hours_per_10m_events"] == pytest.approx(1e7 / backfill["events_per_s"] / 3600, rel=0.01)
 
+    def test_measures_the_worker_cpu_it_took(self, backfill):
+        assert backfill["worker_cpu_s"] > 0
+        assert backfill["worker_cpu_ms_per_event"] == pytest.approx(1000 * backfill["worker_cpu_s"] / EVENTS, rel=0.01)
+
     def test_keeps_a_timeline_whose_counts_only_grow(self, backfill):
         timeline = backfill["timeline"]
         assert timeline and all(a[0] < b[0] and a[1] <= b[1] for a, b in zip(timeline, timeline[1:]))
