@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["add_arguments", "run", "run_pipeline_bench", "report"]
+__all__ = ["add_arguments", "run", "run_pipeline_bench", "report", "simulator_feed", "rss_mb", "open_cases_in_views"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,9 @@ def run(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _feed(seed: int) -> list:
+def simulator_feed(seed: int) -> list:
+    """The intake publications of simulator seed `seed` (no dead letters), record ids prefixed by
+    the seed so that feeds of distinct seeds never share a record."""
     from bench.scoring import scenario_feed
     publications, _ = scenario_feed(seed, prefix=f"B{seed}-")
     return [p for p in publications if not p.dead_letter]
@@ -53,7 +55,8 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> float:
+    """Resident memory of the running process `pid`, MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -146,16 +149,27 @@ def _pace(connection, publications: list, rate: float) -> None:
         producer.close()
 
 
-def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None]) -> dict[str, Any]:
+def open_cases_in_views(database_url: str) -> int:
+    """Cases neither merged into another nor Closed, as the SQL views hold them."""
     import sqlalchemy as sa
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(
+                "select count(*) from cases where merged_into is null and status != 'Closed'")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None]) -> dict[str, Any]:
     from kafka.admin import KafkaAdminClient, NewTopic
 
     from bench.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
     from streams.worker.lane import intake_topics
 
     emit(f"generating {seeds} simulator feeds for the load, one more for the latency run")
-    load = [p for seed in range(100, 100 + seeds) for p in _feed(seed)]
-    paced = _feed(99)
+    load = [p for seed in range(100, 100 + seeds) for p in simulator_feed(seed)]
+    paced = simulator_feed(99)
     with scratch_hub(settings.cache, emit) as hub, tempfile.TemporaryDirectory() as logs:
         connection = hub.connection
         admin = KafkaAdminClient(**connection.kafka_python())
@@ -165,7 +179,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
         try:
             warm = publish(connection, load[:1])
             wait_until(lambda: settled(connection, warm, flushed=False), timeout=300, what="the worker to start", poll=0.3)
-            baseline_mb = _rss_mb(worker.pid)
+            baseline_mb = rss_mb(worker.pid)
             emit(f"throughput: {len(load) - 1} events as fast as the broker takes them")
             began = time.perf_counter()
             sent = warm + publish(connection, load[1:])
@@ -182,20 +196,16 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
             time.sleep(1)
             stop.set()
             reader.join(timeout=10)
-            rss_mb = _rss_mb(worker.pid)
+            loaded_mb = rss_mb(worker.pid)
         finally:
             worker.stop()
         emit("raw limits: consume-and-produce loop, broker round trip")
         raw_rate = asyncio.run(_raw_loop(connection, intake_topics(), sent))
         round_trips = asyncio.run(_round_trip(connection, rate, max(200, len(paced))))
-        engine = sa.create_engine(hub.database_url)
-        with engine.connect() as conn:
-            open_cases = conn.execute(sa.text(
-                "select count(*) from cases where merged_into is null and status != 'Closed'")).scalar_one()
-        engine.dispose()
+        open_cases = open_cases_in_views(hub.database_url)
     p99_raw = _percentile(round_trips, 0.99)
     p99_alert = _percentile(latencies, 0.99)
-    grown = max(0.0, rss_mb - baseline_mb)
+    grown = max(0.0, loaded_mb - baseline_mb)
     return {
         "events": sent,
         "hub_events_per_s": round(hub_rate, 1), "raw_loop_per_s": round(raw_rate, 1),
@@ -205,7 +215,7 @@ def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], 
         "round_trip_p50_ms": round(1000 * _percentile(round_trips, 0.5), 1),
         "round_trip_p99_ms": round(1000 * p99_raw, 1),
         "latency_ratio_p99": round(p99_alert / p99_raw, 1) if p99_raw else None,
-        "offered_rate": rate, "worker_rss_mb": round(rss_mb, 1), "worker_idle_rss_mb": round(baseline_mb, 1),
+        "offered_rate": rate, "worker_rss_mb": round(loaded_mb, 1), "worker_idle_rss_mb": round(baseline_mb, 1),
         "open_cases": open_cases,
         "mb_per_100k_open_cases": round(grown / open_cases * 100_000, 0) if open_cases else None,
         "mean_alert_latency_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,

@@ -137,6 +137,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "names": ("bench.names", "real names in Thai, Burmese, Khmer and Lao script against their Latin spellings"),
     "scenario": ("bench.scenario", "alert precision and recall of the simulator's scenario through the hub"),
     "pipeline": ("bench.pipeline", "intake-to-view throughput and event-to-alert latency next to raw Kafka"),
+    "backfill": ("bench.backfill", "N simulated events replayed from intake to SQL views; memory at 100,000 open cases"),
     "faults": ("bench.faults", "records lost, doubled or unaccounted under kills, broker faults and fuzzed input"),
     "signin": ("bench.signin", "a signed-in operator's case page p50/p95 during a flood of made-up sign-ins"),
 }
