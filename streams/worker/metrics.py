@@ -19,6 +19,7 @@ from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
 
 import schemas
 from streams.worker.admission import ACTIONS_TOPIC
+from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC
 
 __all__ = ["WorkerMetrics", "METRIC_NAMES", "serve"]
 
@@ -87,11 +88,11 @@ class WorkerMetrics:
                 self.refused.labels(record["topic"], record["reason_code"]).inc()
             elif output.schema == "sanpalang.hub.PersonLink":
                 self.links.labels(record["decision"]).inc()
-            elif output.schema == "sanpalang.hub.CaseView":
+            elif output.topic == CASES_TOPIC:        # not its consumer copy (another key, the same case)
                 open_ = record.get("merged_into") is None and record.get("status") != "Closed"
                 self._move(self.cases_open, self._cases, output.key,
                            (record["lead_province"], record["stage"]) if open_ else None)
-            elif output.schema == "sanpalang.hub.Alert":
+            elif output.topic == ALERTS_TOPIC:
                 open_ = record["state"] != "Resolved"
                 self._move(self.alerts_open, self._alerts, output.key,
                            (str(record["rule_number"]), record["severity"], record["state"]) if open_ else None)
