@@ -13,10 +13,9 @@ starting) until every event is correlated and its views are committed in SQL (`h
 Memory: the worker's main process (the correlator and its state; not the views child, whose peak
 is given apart, nor the short-lived snapshot forks) is sampled every `--sample-seconds` together
 with the open cases and the events correlated. The open cases are counted in the SQL views' `cases`
-table (neither merged nor Closed, `bench.pipeline.open_cases_in_views`): it trails the correlator
-by the views child's batch, but the worker's gauge `sanpalang_worker_cases_open` counts each case
-twice, once for its view on `cases.provincial.v1` and once for the pseudonymised copy on
-`cases.consumer.v1` (another key). Events correlated: the worker's `sanpalang_worker_events_total`.
+table (neither merged nor Closed, `bench.pipeline.open_cases_in_views`), what the console shows; it
+trails the correlator by the views child's batch. Events correlated: the worker's
+`sanpalang_worker_events_total`.
 The worker's CPU seconds are read with each sample: on a machine shared with other work the rate
 moves with their load, the CPU per event much less, so both are reported.
 """
