@@ -2,11 +2,15 @@
 states, then every committed lane entry after it, publishing nothing.
 
 Called only after the transactional producer fenced any previous owner, so the committed end of
-the lane does not move while it is read.
+the lane does not move while it is read. A rebuild can take minutes (a snapshot of a gigabyte, a
+long lane on a loaded machine); the event loop keeps running meanwhile, so the lane group's
+heartbeats go out and the worker keeps the lane it is rebuilding: the snapshot is read in a thread
+and the replay yields every `YIELD_EVERY` entries.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from streams.worker.snapshot import Snapshot, entry_digest, read_snapshot
 __all__ = ["Rebuilt", "rebuild", "replay", "lane_entry"]
 
 log = logging.getLogger("sanpalang.worker.replay")
+YIELD_EVERY = 50
 
 
 @dataclass
@@ -57,7 +62,7 @@ async def rebuild(clients: WorkerClients, lane: str, *, consumer_key: bytes | No
 async def restored(clients: WorkerClients, lane: str, path: Path, fingerprint: str,
                    consumer_key: bytes | None) -> Snapshot | None:
     """The snapshot at `path`, if it is one of this lane's committed states made by this code."""
-    snapshot = read_snapshot(path, fingerprint, lane, consumer_key)
+    snapshot = await asyncio.to_thread(read_snapshot, path, fingerprint, lane, consumer_key)
     if snapshot is None:
         return None
     last = await lane_entry(clients, lane, snapshot.next_offset - 1)
@@ -88,6 +93,8 @@ async def replay(clients: WorkerClients, correlator: Correlator, *, lane: str,
                     if on_outputs is not None:
                         on_outputs(outputs)
                     fed += 1
+                    if fed % YIELD_EVERY == 0:
+                        await asyncio.sleep(0)
     finally:
         await consumer.stop()
     return fed

@@ -218,3 +218,35 @@ class TestTheAggregates:
         clock.now += 60.0
         worker.turns()
         assert len(broker.values(AGGREGATES_TOPIC)) > len(first)
+
+
+class TestALongRebuild:
+    def test_leaves_the_event_loop_to_the_group_heartbeats_while_it_replays(self, feed):
+        """A rebuild can take minutes; the lane group's heartbeats run on the same event loop, and a
+        loop held past the session timeout loses the lane (and starts the rebuild again)."""
+        from streams.worker.correlator import Correlator
+        from streams.worker.replay import YIELD_EVERY, replay
+
+        broker = FakeBroker()
+        publish(broker, feed)
+        owner(broker).until_drained()
+        entries = len(broker.values(LANE_TOPIC))
+
+        async def scene() -> tuple[int, int]:
+            beats = 0
+
+            async def heartbeat() -> None:
+                nonlocal beats
+                while True:
+                    beats += 1
+                    await asyncio.sleep(0)
+
+            beating = asyncio.create_task(heartbeat())
+            await asyncio.sleep(0)
+            fed = await replay(FakeClients(broker), Correlator(window=LIVE), lane=LANE_TOPIC)
+            beating.cancel()
+            return fed, beats
+
+        fed, beats = asyncio.run(scene())
+        assert fed == entries
+        assert beats >= entries // YIELD_EVERY
