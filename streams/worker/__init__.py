@@ -1,6 +1,8 @@
 """`sanpalang worker`: the stream processors.
 
-- `correlator`: the state machine (matcher, case fold, rules, referrals, consumer copies), pure.
+- `correlator`: the state machine, pure: the `persons_stage` (event dedupe, event-time order, the
+  clock's bound, the matcher) handing each event on to the `case_stage` (case fold, rules,
+  referrals, consumer copies, operators' decisions); `outputs`: what they publish, and where.
 - `reorder`: event-time order from arrival order.
 - `lane`: the single-partition input log and its entries (events, actions, ticks, flushes).
 - `loop`, `views`: the two loops and their commit disciplines; the correlate loop's parts: `clients`
