@@ -4,7 +4,7 @@ import csv
 import io
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from connectors.sources.files import WHOLE_FILE, read_bytes
@@ -70,6 +70,14 @@ class TestAnyBytes:
         check_accounted("any.jsonl", data)
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class TestRoundTrip:
     @settings(max_examples=150)
     @given(st.integers(1, 5).flatmap(lambda n: st.tuples(
@@ -82,7 +90,9 @@ class TestRoundTrip:
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(header)
         writer.writerows(rows)
-        result = check_accounted("t.csv", text.getvalue().encode(encoding))
+        data = text.getvalue().encode(encoding)
+        assume(encoding != "cp874" or not _is_utf8(data))   # such bytes are read as UTF-8: they cannot tell
+        result = check_accounted("t.csv", data)             # (e.g. "ยก" in TIS-620 is C2 A1, "¡" in UTF-8)
         blank = [len(row) == 1 and row[0] and not row[0].strip() and not set(row[0]) & set('\r\n"') for row in rows]
         names = [unicodedata.normalize("NFC", name) for name in header]
         expected = [dict(zip(names, row)) for row, skipped in zip(rows, blank) if not skipped]
