@@ -45,6 +45,8 @@ __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "Work
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
 ROOT = Path(__file__).resolve().parents[1]
+READ_S = 30.0
+"""How long `settled` reads past a group's committed positions before it calls them behind."""
 _COORDINATOR_NOT_READY = (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError)
 
 
@@ -198,12 +200,16 @@ def _behind(connection: KafkaConnection, committed: dict[TopicPartition, int],
         for tp, position in short.items():
             consumer.seek(tp, position)
         found: set[TopicPartition] = set()
-        while any(tp not in found and consumer.position(tp) < ends[tp] for tp in short):
+
+        def unread() -> list[TopicPartition]:
+            return [tp for tp in short if tp not in found and consumer.position(tp) < ends[tp]]
+        deadline = time.monotonic() + READ_S
+        while unread() and time.monotonic() < deadline:
             for tp, messages in consumer.poll(timeout_ms=500, max_records=100).items():
                 if any(m.offset < ends[tp] for m in messages):
                     found.add(tp)
                     consumer.pause(tp)
-        return sorted(found)
+        return sorted(found | set(unread()))        # not read to the end in time: not known to be caught up
     finally:
         consumer.close()
 
