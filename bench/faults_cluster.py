@@ -15,10 +15,9 @@ in while it is down (mid-run by construction); then it is started again on its d
 The count starts once every intake event is on the lane and the processes are stopped: the lane
 entries and their outputs are committed in one transaction, and the oracle replays the lane as it
 then is (events still held for event-time order included), so no final flush is waited for (a
-worker writes one only when it holds events; here the watermark often released them all). Nor is
-``hub_run.settled``: the correlator's committed offsets can stay one short of a partition's end,
-before the commit marker of a connector's last transaction, when the worker's last commit came
-before it fetched that marker.
+worker writes one only when it holds events; here the watermark often released them all). The
+lane itself is counted rather than ``hub_run.settled`` waited for (which now steps over the commit
+marker of a connector's last transaction past the correlator's committed offset).
 """
 
 from __future__ import annotations

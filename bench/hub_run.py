@@ -30,6 +30,7 @@ import schemas
 from ops.admin import apply_catalogue
 from ops.kafka import local
 from runtime.connection import KafkaConnection, resolve_connection
+from runtime.lifetime import tied_child
 from ops.ports import free_block, free_port
 from runtime.settings import Settings
 from schemas.catalogue import load_catalogue
@@ -44,6 +45,8 @@ __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "Work
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
 ROOT = Path(__file__).resolve().parents[1]
+READ_S = 30.0
+"""How long `settled` reads past a group's committed positions before it calls them behind."""
 _COORDINATOR_NOT_READY = (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError)
 
 
@@ -79,7 +82,10 @@ def scratch_hub(cache: Path, progress: Callable[[str], None] = lambda _: None, *
 
 
 class HubProcess:
-    """One `sanpalang ...` process on a scratch hub (its home, broker and database), logging to `log`."""
+    """One `sanpalang ...` process on a scratch hub (its home, broker and database), logging to `log`.
+
+    The child is tied to the process starting it (SIGTERM when it dies, `runtime.lifetime`): a bench
+    interrupted or killed must not leave a worker correlating on a broker nobody stops."""
 
     def __init__(self, hub: ScratchHub, log: Path, *args: str) -> None:
         env = {**os.environ, "SANPALANG_HOME": str(hub.settings.home),
@@ -89,7 +95,7 @@ class HubProcess:
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "ops.cli", *args], env=env, cwd=ROOT,
-                                            stdout=out, stderr=subprocess.STDOUT)
+                                            stdout=out, stderr=subprocess.STDOUT, preexec_fn=tied_child())
 
     @property
     def pid(self) -> int:
@@ -154,25 +160,58 @@ def _ends(connection: KafkaConnection, topics: Iterable[str]) -> dict[TopicParti
 
 def correlated(connection: KafkaConnection) -> int:
     """How many intake messages the correlator has committed (their offsets, summed over the
-    intake partitions; commit markers of transactional producers count too)."""
+    intake partitions: a progress figure; commit markers of transactional producers count too, so
+    `settled` is what says every event is in)."""
     return sum(offset for tp, offset in _offsets(connection, CORRELATE_GROUP).items() if tp.topic.startswith("intake."))
 
 
 def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = True) -> bool:
-    """Every intake event is correlated (the correlator's committed offsets reach the ends of the
-    intake topics), (`flushed`) the events held for event-time order were released by a final
-    `flush` entry, and the views are written. (End offsets of transactional topics count commit
-    markers too; the groups' committed positions step over them.)"""
+    """Every intake event is correlated (no committed intake record lies at or after the
+    correlator's committed positions), (`flushed`) the events held for event-time order were
+    released by a final `flush` entry, and the views are written (the same, for the views group
+    on the outputs).
+
+    The groups' positions cannot be compared with the end offsets alone: a transactional producer
+    (a connector, the worker itself) ends each transaction with a commit marker, which takes an
+    offset, and a consumer that committed its position before it fetched that marker stays one
+    short of the end until more records come, perhaps never."""
     ends = _ends(connection, intake_topics())
     if sum(ends.values()) < intake_events:
         return False
-    committed = _offsets(connection, CORRELATE_GROUP)
-    if any(committed.get(tp, 0) < end for tp, end in ends.items()):
+    if _behind(connection, _offsets(connection, CORRELATE_GROUP), ends):
         return False
     if flushed and _last_lane_entry(connection)[1] != FLUSH:
         return False
     views = _offsets(connection, VIEWS_GROUP)       # outputs' ends read only now, after the last commit
-    return all(views.get(tp, 0) >= end for tp, end in _ends(connection, OUTPUT_TOPICS).items())
+    return not _behind(connection, views, _ends(connection, OUTPUT_TOPICS))
+
+
+def _behind(connection: KafkaConnection, committed: dict[TopicPartition, int],
+            ends: dict[TopicPartition, int]) -> list[TopicPartition]:
+    """The partitions holding a committed record at or after the `committed` position (0 where
+    none) and before `ends`: read from there (read committed), control records and aborted
+    transactions step by unseen, as they do for the group's own consumer."""
+    short = {tp: committed.get(tp, 0) for tp, end in ends.items() if committed.get(tp, 0) < end}
+    if not short:
+        return []
+    consumer = KafkaConsumer(**connection.kafka_python(), isolation_level="read_committed", enable_auto_commit=False)
+    try:
+        consumer.assign(list(short))
+        for tp, position in short.items():
+            consumer.seek(tp, position)
+        found: set[TopicPartition] = set()
+
+        def unread() -> list[TopicPartition]:
+            return [tp for tp in short if tp not in found and consumer.position(tp) < ends[tp]]
+        deadline = time.monotonic() + READ_S
+        while unread() and time.monotonic() < deadline:
+            for tp, messages in consumer.poll(timeout_ms=500, max_records=100).items():
+                if any(m.offset < ends[tp] for m in messages):
+                    found.add(tp)
+                    consumer.pause(tp)
+        return sorted(found | set(unread()))        # not read to the end in time: not known to be caught up
+    finally:
+        consumer.close()
 
 
 def _last_lane_entry(connection: KafkaConnection) -> tuple[int, bytes | None]:

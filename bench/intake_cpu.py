@@ -18,8 +18,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CpuMeter", "CpuWindow", "ceiling", "children_of", "describe", "machine_times", "process_cpu_s",
-           "stat_cpu_s"]
+__all__ = ["CpuMeter", "CpuWindow", "ONE_CORE", "ceiling", "children_of", "describe", "machine_times",
+           "process_cpu_s", "stat_cpu_s"]
+
+ONE_CORE = ("child", "connector")
+"""Name prefixes of the processes that are one Python thread each (at most one core), by default."""
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -120,37 +123,38 @@ class CpuMeter:
         return CpuWindow(wall, cpu, machine[0] - self._machine[0], machine[1] - self._machine[1])
 
 
-def ceiling(window: dict, records: int) -> float | None:
+def ceiling(window: dict, records: int, one_core: tuple[str, ...] = ONE_CORE) -> float | None:
     """The records/s this machine would allow if nothing else ran on it, from the window's CPU per
-    record: the named processes together get at most every core, and each connector process at
-    most one (it is one Python thread). None when a figure is missing."""
+    record: the named processes together get at most every core, and each process named with a
+    prefix of `one_core` at most one (it is one Python thread; `()`: the cores alone bound it).
+    None when a figure is missing."""
     cpu = window["cpu_s"]
     if any(v is None for v in cpu.values()) or not records:
         return None
     ours = sum(cpu.values()) / records
-    single = [v / records for name, v in cpu.items() if name.startswith(("child", "connector"))]
+    single = [v / records for name, v in cpu.items() if one_core and name.startswith(one_core)]
     bounds = [window["cores"] / ours] if ours > 0 else []
     bounds += [1 / c for c in single if c > 0]
     return min(bounds) if bounds else None
 
 
-def describe(window: dict, records: int) -> str:
+def describe(window: dict, records: int, one_core: tuple[str, ...] = ONE_CORE, unit: str = "record") -> str:
     """One line of a window's accounting (``CpuWindow.as_dict``): CPU microseconds per record of
-    each process (with each connector process's busy share of its wall time), of other work on the
+    each process (with each one-core process's busy share of its wall time), of other work on the
     machine, and the machine's idle share."""
     wall, parts = window["wall_s"], []
     for name, cpu in window["cpu_s"].items():
         if cpu is None:
             parts.append(f"{name} ?")
             continue
-        busy = f" busy {cpu / wall:.0%}" if name.startswith(("child", "connector")) and wall > 0 else ""
+        busy = f" busy {cpu / wall:.0%}" if one_core and name.startswith(one_core) and wall > 0 else ""
         parts.append(f"{name} {cpu / records * 1e6:,.0f}{busy}")
     if window.get("others_s") is not None:
         parts.append(f"others {window['others_s'] / records * 1e6:,.0f}")
-    line = f"CPU us/record: {', '.join(parts)}"
+    line = f"CPU us/{unit}: {', '.join(parts)}"
     if window.get("idle_share") is not None:
         line += f"; machine idle {window['idle_share']:.0%} of {window['cores']} cores over {wall:.1f} s"
-    bound = ceiling(window, records)
+    bound = ceiling(window, records, one_core)
     if bound is not None:
-        line += f"; alone on the machine at most {bound:,.0f} records/s"
+        line += f"; alone on the machine at most {bound:,.0f} {unit}s/s"
     return line

@@ -1,9 +1,13 @@
-"""`sanpalang bench pipeline`: the worker on one scratch broker, next to the broker's own limits
-measured in the same run.
+"""`sanpalang bench pipeline [--workers 1,2]`: the worker on a scratch broker, next to the broker's
+own limits measured in the same run; with `--workers`, the same load for each count of worker
+processes (each on a fresh hub, `bench.pipeline_run`), their rates side by side.
 
 - hub throughput: simulator feeds (distinct record ids per seed) published to the intake topics as
   fast as the broker takes them, timed until every event is correlated and its views committed in
   SQL; raw limit: a plain aiokafka consume-and-produce loop over the same intake messages.
+- where the CPU went during that window: each broker node, each worker and its children (the
+  views), this bench, other work on the machine and its idle share; from it, what the machine's
+  cores allow at this CPU per event: the figure that says whether more workers can help here.
 - latency at a fixed offered rate: one more feed paced at `--rate` events/s; for each alert on
   `alerts.v1` (read_committed), receive time minus the produce time of the event that caused it
   (the worker's trigger header); raw limit: the broker's produce-to-consume round trip at the same
@@ -15,27 +19,41 @@ measured in the same run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import statistics
+import os
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-__all__ = ["add_arguments", "run", "run_pipeline_bench", "report", "simulator_feed", "rss_mb", "open_cases_in_views"]
+__all__ = ["add_arguments", "run", "run_pipeline_bench", "report", "worker_counts", "simulator_feed", "rss_mb",
+           "open_cases_in_views"]
+
+GOAL_SCALING = 1.5
+"""Issue 17: two workers at least x1.5 the events/s of one, in the same run."""
+
+
+def worker_counts(text: str) -> list[int]:
+    """`--workers`: a comma list of positive worker counts, e.g. "1,2"."""
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma list of worker counts: {text!r}") from None
+    if not counts or any(n < 1 for n in counts):
+        raise argparse.ArgumentTypeError(f"worker counts must be 1 or more: {text!r}")
+    return counts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=6, help="simulator feeds in the throughput load (default 6)")
     parser.add_argument("--rate", type=float, default=50.0, help="offered events/s for the latency run (default 50)")
+    parser.add_argument("--workers", type=worker_counts, default=[1], metavar="N[,N...]",
+                        help="worker processes, one run per count on a fresh hub (default 1; e.g. 1,2)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    result = run_pipeline_bench(settings, args.seeds, args.rate, lambda line: print(line, file=sys.stderr, flush=True))
+    result = run_pipeline_bench(settings, args.seeds, args.rate, lambda line: print(line, file=sys.stderr, flush=True),
+                                workers=args.workers)
     print(json.dumps(result) if args.json else report(result))
     return 0
 
@@ -48,105 +66,12 @@ def simulator_feed(seed: int) -> list:
     return [p for p in publications if not p.dead_letter]
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of the running process `pid`, MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-async def _raw_loop(connection, topics: list[str], count: int) -> float:
-    """Consume `count` intake messages and produce each to a scratch topic: messages/s."""
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-    consumer = AIOKafkaConsumer(*topics, **connection.aiokafka(), group_id=None, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
-    producer = AIOKafkaProducer(**connection.aiokafka(), acks="all", enable_idempotence=True, linger_ms=5)
-    await consumer.start()
-    await producer.start()
-    try:
-        seen, began = 0, time.perf_counter()
-        while seen < count:
-            for messages in (await consumer.getmany(timeout_ms=500, max_records=2000)).values():
-                for m in messages:
-                    await producer.send("bench.raw.v1", m.value, key=m.key)
-                seen += sum(1 for _ in messages)
-        await producer.flush()
-        return count / (time.perf_counter() - began)
-    finally:
-        await consumer.stop()
-        await producer.stop()
-
-
-async def _round_trip(connection, rate: float, count: int) -> list[float]:
-    """Produce small messages at `rate`/s; each one's produce-to-consume time, seconds."""
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-    consumer = AIOKafkaConsumer("bench.rtt.v1", **connection.aiokafka(), group_id=None,
-                                auto_offset_reset="latest", isolation_level="read_committed")
-    producer = AIOKafkaProducer(**connection.aiokafka(), acks="all", enable_idempotence=True)
-    await consumer.start()
-    await producer.start()
-    latencies: list[float] = []
-
-    async def receive() -> None:
-        while len(latencies) < count:
-            for messages in (await consumer.getmany(timeout_ms=200)).values():
-                now = time.time()
-                latencies.extend(now - float(m.value) for m in messages)
-    try:
-        await consumer.seek_to_end()
-        reader = asyncio.create_task(receive())
-        for n in range(count):
-            await producer.send("bench.rtt.v1", str(time.time()).encode())
-            await asyncio.sleep(1 / rate)
-        async with asyncio.timeout(60):
-            await reader
-        return latencies
-    finally:
-        await consumer.stop()
-        await producer.stop()
-
-
-def _alert_latencies(connection, stop: threading.Event, out: list[float]) -> None:
-    from kafka import KafkaConsumer
-    from streams.worker.batch import TRIGGER_HEADER
-    # fetch_max_wait_ms: as in the worker, a partition's next fetch waits for the long poll of the
-    # others (alerts.v1 has four); the round trip's topic has one partition and no such wait
-    consumer = KafkaConsumer("alerts.v1", **connection.kafka_python(), isolation_level="read_committed",
-                             auto_offset_reset="latest", enable_auto_commit=False, fetch_max_wait_ms=10)
-    try:
-        consumer.poll(timeout_ms=1000)            # join: positions at the end before the load starts
-        while not stop.is_set():
-            for messages in consumer.poll(timeout_ms=200).values():
-                now = time.time()
-                for m in messages:
-                    produced = dict(m.headers or ()).get(TRIGGER_HEADER)
-                    if produced:
-                        out.append(now - int(produced) / 1000)
-    finally:
-        consumer.close()
-
-
-def _pace(connection, publications: list, rate: float) -> None:
-    from kafka import KafkaProducer
-    producer = KafkaProducer(**connection.kafka_python(), acks="all", enable_idempotence=True, linger_ms=0)
-    try:
-        began = time.perf_counter()
-        for n, p in enumerate(publications):
-            delay = began + n / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            producer.send(p.topic, key=p.key, value=p.value, headers=list(p.headers))
-        producer.flush()
-    finally:
-        producer.close()
 
 
 def open_cases_in_views(database_url: str) -> int:
@@ -161,75 +86,81 @@ def open_cases_in_views(database_url: str) -> int:
         engine.dispose()
 
 
-def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None]) -> dict[str, Any]:
-    from kafka.admin import KafkaAdminClient, NewTopic
-
-    from bench.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
-    from streams.worker.lane import intake_topics
+def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None],
+                       workers: Sequence[int] = (1,)) -> dict[str, Any]:
+    from bench.pipeline_run import measure_count
 
     emit(f"generating {seeds} simulator feeds for the load, one more for the latency run")
     load = [p for seed in range(100, 100 + seeds) for p in simulator_feed(seed)]
     paced = simulator_feed(99)
-    with scratch_hub(settings.cache, emit) as hub, tempfile.TemporaryDirectory() as logs:
-        connection = hub.connection
-        admin = KafkaAdminClient(**connection.kafka_python())
-        admin.create_topics([NewTopic("bench.raw.v1", 4, 1), NewTopic("bench.rtt.v1", 1, 1)])
-        admin.close()
-        worker = WorkerProcess(hub, Path(logs) / "worker.log", "--order-days", "0")   # live: no hold
-        try:
-            warm = publish(connection, load[:1])
-            wait_until(lambda: settled(connection, warm, flushed=False), timeout=300, what="the worker to start", poll=0.3)
-            baseline_mb = rss_mb(worker.pid)
-            emit(f"throughput: {len(load) - 1} events as fast as the broker takes them")
-            began = time.perf_counter()
-            sent = warm + publish(connection, load[1:])
-            wait_until(lambda: settled(connection, sent, flushed=False), timeout=1800, what="the load to settle", poll=0.3)
-            hub_rate = (sent - warm) / (time.perf_counter() - began)
-            emit(f"latency: {len(paced)} events at {rate:g}/s")
-            stop, latencies = threading.Event(), []
-            reader = threading.Thread(target=_alert_latencies, args=(connection, stop, latencies), daemon=True)
-            reader.start()
-            time.sleep(2)
-            _pace(connection, paced, rate)
-            sent += len(paced)
-            wait_until(lambda: settled(connection, sent, flushed=False), timeout=600, what="the paced feed to settle", poll=0.3)
-            time.sleep(1)
-            stop.set()
-            reader.join(timeout=10)
-            loaded_mb = rss_mb(worker.pid)
-        finally:
-            worker.stop()
-        emit("raw limits: consume-and-produce loop, broker round trip")
-        raw_rate = asyncio.run(_raw_loop(connection, intake_topics(), sent))
-        round_trips = asyncio.run(_round_trip(connection, rate, max(200, len(paced))))
-        open_cases = open_cases_in_views(hub.database_url)
-    p99_raw = _percentile(round_trips, 0.99)
-    p99_alert = _percentile(latencies, 0.99)
-    grown = max(0.0, loaded_mb - baseline_mb)
-    return {
-        "events": sent,
-        "hub_events_per_s": round(hub_rate, 1), "raw_loop_per_s": round(raw_rate, 1),
-        "throughput_ratio": round(hub_rate / raw_rate, 3),
-        "alert_latency_p50_ms": round(1000 * _percentile(latencies, 0.5), 1),
-        "alert_latency_p99_ms": round(1000 * p99_alert, 1), "alerts_timed": len(latencies),
-        "round_trip_p50_ms": round(1000 * _percentile(round_trips, 0.5), 1),
-        "round_trip_p99_ms": round(1000 * p99_raw, 1),
-        "latency_ratio_p99": round(p99_alert / p99_raw, 1) if p99_raw else None,
-        "offered_rate": rate, "worker_rss_mb": round(loaded_mb, 1), "worker_idle_rss_mb": round(baseline_mb, 1),
-        "open_cases": open_cases,
-        "mb_per_100k_open_cases": round(grown / open_cases * 100_000, 0) if open_cases else None,
-        "mean_alert_latency_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
-    }
+    loadavg_before = os.getloadavg()
+    runs = [measure_count(settings, count, load, paced, rate, emit) for count in workers]
+    first = runs[0]["hub_events_per_s"]
+    for r in runs:
+        r["ratio_to_first"] = round(r["hub_events_per_s"] / first, 2) if first else None
+    return {"seeds": seeds, "offered_rate": rate, "workers": list(workers), "cores": os.cpu_count(),
+            "loadavg_before": [round(v, 2) for v in loadavg_before],
+            "loadavg_after": [round(v, 2) for v in os.getloadavg()], "runs": runs}
 
 
-def report(r: dict[str, Any]) -> str:
-    return "\n".join([
-        f"throughput: hub {r['hub_events_per_s']:,.0f} events/s intake -> SQL views; raw consume-and-produce loop "
-        f"{r['raw_loop_per_s']:,.0f}/s; ratio {r['throughput_ratio']:.3f} (goal >= 0.25)",
-        f"latency at {r['offered_rate']:g} events/s: event -> alert p50 {r['alert_latency_p50_ms']} ms, "
+def report(result: dict[str, Any]) -> str:
+    runs = result["runs"]
+    lines = [f"load average {_load(result['loadavg_before'])} before, {_load(result['loadavg_after'])} after, "
+             f"{result['cores']} cores"]
+    for r in runs:
+        lines += [f"{r['workers']} worker(s):"] + ["  " + line for line in _count_lines(r, runs[0], result)]
+    if len(runs) > 1:
+        lines.append("throughput side by side: " + "; ".join(
+            f"{r['workers']} worker(s) {r['hub_events_per_s']:,.0f} events/s (x{r['ratio_to_first']:.2f}, raw loop "
+            f"{r['raw_loop_per_s']:,.0f}/s)" for r in runs))
+        if runs[0]["workers"] == 1 and any(r["workers"] == 2 for r in runs):
+            two = next(r for r in runs if r["workers"] == 2)
+            lines.append(f"2 workers x{two['ratio_to_first']:.2f} of 1 in the same run (goal >= x{GOAL_SCALING:g})")
+    return "\n".join(lines)
+
+
+def _count_lines(r: dict[str, Any], first: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    from bench.intake_cpu import describe
+    from bench.pipeline_run import ONE_CORE
+    cpu, timed = r["cpu"], r["timed_events"]
+    return [
+        f"throughput: hub {r['hub_events_per_s']:,.0f} events/s intake -> SQL views (x{r['ratio_to_first']:.2f} of "
+        f"{first['workers']} worker(s)); raw consume-and-produce loop {r['raw_loop_per_s']:,.0f}/s; ratio "
+        f"{r['throughput_ratio']:.3f} (goal >= 0.25)",
+        describe(cpu, timed, ONE_CORE, unit="event"),
+        _cores_line(r, first),
+        f"latency at {result['offered_rate']:g} events/s: event -> alert p50 {r['alert_latency_p50_ms']} ms, "
         f"p99 {r['alert_latency_p99_ms']} ms ({r['alerts_timed']} alert messages); broker round trip p50 "
-        f"{r['round_trip_p50_ms']} ms, p99 {r['round_trip_p99_ms']} ms; p99 ratio {r['latency_ratio_p99']} (goal <= 20)",
+        f"{r['round_trip_p50_ms']} ms, p99 {r['round_trip_p99_ms']} ms; p99 ratio {r['latency_ratio_p99']} "
+        f"(goal <= 20)",
         f"memory: worker {r['worker_rss_mb']} MB resident ({r['worker_idle_rss_mb']} MB idle) with "
         f"{r['open_cases']} open cases: about {r['mb_per_100k_open_cases']} MB per 100,000 open cases (linear "
         f"extrapolation)",
-    ])
+    ]
+
+
+def _cores_line(r: dict[str, Any], first: dict[str, Any]) -> str:
+    """Cores each kind of process held during the window, and what the machine's cores allow at
+    this CPU per event next to what x1.5 of the first count needs."""
+    cpu, wall = r["cpu"], r["cpu"]["wall_s"]
+    if wall <= 0 or any(v is None for v in cpu["cpu_s"].values()):
+        return "cores: not measured (a process ended within the window, or no /proc)"
+    held: dict[str, float] = {}
+    for name, seconds in cpu["cpu_s"].items():
+        kind = name.split()[0]
+        held[kind] = held.get(kind, 0.0) + seconds / wall
+    if cpu.get("others_s") is not None:
+        held["others"] = cpu["others_s"] / wall
+    line = "cores held: " + ", ".join(f"{kind} {cores:.2f}" for kind, cores in held.items())
+    line += f" of {cpu['cores']}"
+    allowed = r["cores_allow_per_s"]
+    if allowed is not None:
+        needs = GOAL_SCALING * first["hub_events_per_s"]
+        line += (f"; at this CPU per event the {cpu['cores']} cores allow at most {allowed:,.0f} events/s "
+                 f"(x{allowed / first['hub_events_per_s']:.2f} of {first['workers']} worker(s); "
+                 f"x{GOAL_SCALING:g} needs {needs:,.0f})")
+    return line
+
+
+def _load(values: Sequence[float]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)

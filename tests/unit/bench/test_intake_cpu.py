@@ -56,3 +56,10 @@ class TestTheLine:
         window = CpuWindow(wall_s=2.0, cpu_s={"connector": 1.0})
         assert describe(window.as_dict(), 1000) == ("CPU us/record: connector 1,000 busy 50%; "
                                                     "alone on the machine at most 1,000 records/s")
+
+    def test_the_one_core_processes_are_named_by_the_caller_and_none_leaves_the_cores_alone_as_the_bound(self):
+        window = {"wall_s": 10.0, "cpu_s": {"worker 1": 5.0, "broker": 1.0}, "cores": 2}
+        assert ceiling(window, 10_000, ("worker",)) == 1 / 0.0005          # the worker: one core
+        assert ceiling(window, 10_000, ()) == 2 / 0.0006                    # the cores alone
+        assert describe(window, 10_000, ("worker",), unit="event") == (
+            "CPU us/event: worker 1 500 busy 50%, broker 100; alone on the machine at most 2,000 events/s")
