@@ -184,11 +184,11 @@ class FakeClients:
         self.broker = broker
         self.group: FakeGroup | None = None
 
-    async def lane_group(self, lane: str, listener: Any) -> FakeGroup:
+    async def lane_group(self, lanes: list[str], listener: Any) -> FakeGroup:
         self.group = FakeGroup(self.broker, listener)
         return self.group
 
-    async def transactional_producer(self) -> FakeProducer:
+    async def transactional_producer(self, transactional_id: str = "") -> FakeProducer:
         return FakeProducer(self.broker)
 
     async def sources(self) -> FakeConsumer:

@@ -43,7 +43,7 @@ class Worker:
         self.broker, self.clients = broker, FakeClients(broker)
         options.setdefault("window", LIVE)
         self.loop = CorrelateLoop(self.clients, metrics=WorkerMetrics(), **options)
-        self.group = asyncio.run(self.clients.lane_group(LANE_TOPIC, self.loop.assignment))
+        self.group = asyncio.run(self.clients.lane_group([LANE_TOPIC], self.loop.assignment))
 
     def turns(self, count: int = 1) -> None:
         async def turning():
