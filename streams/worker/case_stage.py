@@ -28,7 +28,7 @@ from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, DESK_KINDS, 
                                      action_refusal, desk_refusal, refused_record)
 from streams.worker.outputs import (ALERT, ALERTS_TOPIC, CASE_VIEW, CASES_TOPIC, CONSUMER_TOPICS, REFERRAL, Output,
                                     referrals_topic)
-from streams.worker.persons_stage import Advance, Handoff, Matched
+from streams.worker.persons_stage import Advance, Handoff, Matched, MergedHandoff
 
 __all__ = ["CaseStage", "EXPIRE_EVERY_MS", "is_link_decision"]
 
@@ -54,9 +54,16 @@ class CaseStage:
         self.aliases: dict[str, str] = {}       # a person id merged away -> the id it went into
 
     def apply(self, handoff: Handoff) -> list[Output]:
+        """One hand-over of the persons stage. An operator's action (`ActionHandoff`) is applied by
+        its kind, not here: in one process `Correlator.action` calls the case stage's methods."""
         if isinstance(handoff, Advance):
             return self._advance(handoff.to)
-        return self._matched(handoff)
+        if isinstance(handoff, MergedHandoff):
+            return self.merged(handoff.merged, handoff.into)
+        if isinstance(handoff, Matched):
+            return self._matched(handoff)
+        raise TypeError(f"the case stage applies no {type(handoff).__name__} by itself: an operator's action "
+                        f"goes by its kind (Correlator.action)")
 
     def _matched(self, matched: Matched) -> list[Output]:
         out = self._advance(matched.clock_to)
