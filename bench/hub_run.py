@@ -36,6 +36,7 @@ from schemas.catalogue import load_catalogue
 from streams.worker.keyfile import pseudonym_key
 from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
+from streams.worker.handover import HANDOVER_TOPIC, LINK_DECISIONS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
@@ -43,6 +44,7 @@ __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "Work
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
+STAGE_TOPICS = (HANDOVER_TOPIC, LINK_DECISIONS_TOPIC)     # between the split stages (empty when joined)
 ROOT = Path(__file__).resolve().parents[1]
 _COORDINATOR_NOT_READY = (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError)
 
@@ -160,16 +162,18 @@ def correlated(connection: KafkaConnection) -> int:
 
 def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = True) -> bool:
     """Every intake event is correlated (the correlator's committed offsets reach the ends of the
-    intake topics), (`flushed`) the events held for event-time order were released by a final
-    `flush` entry, and the views are written. (End offsets of transactional topics count commit
-    markers too; the groups' committed positions step over them.)"""
-    ends = _ends(connection, intake_topics())
-    if sum(ends.values()) < intake_events:
+    intake topics, and with the stages split, of the hand-overs and link decisions between them),
+    (`flushed`) the events held for event-time order were released by a final `flush` entry, and
+    the views are written. Read in that order, each after what it waits on: a commit read before an
+    end it reaches was made after everything that end counts. (End offsets of transactional topics
+    count commit markers too; the groups' committed positions step over them.)"""
+    if flushed and _last_lane_entry(connection)[1] != FLUSH:
         return False
     committed = _offsets(connection, CORRELATE_GROUP)
-    if any(committed.get(tp, 0) < end for tp, end in ends.items()):
+    ends = _ends(connection, [*intake_topics(), *STAGE_TOPICS])
+    if sum(end for tp, end in ends.items() if tp.topic not in STAGE_TOPICS) < intake_events:
         return False
-    if flushed and _last_lane_entry(connection)[1] != FLUSH:
+    if any(committed.get(tp, 0) < end for tp, end in ends.items()):
         return False
     views = _offsets(connection, VIEWS_GROUP)       # outputs' ends read only now, after the last commit
     return all(views.get(tp, 0) >= end for tp, end in _ends(connection, OUTPUT_TOPICS).items())

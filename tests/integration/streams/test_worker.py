@@ -8,13 +8,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import KafkaAdminClient
 
 import schemas
 from bench.hub_run import WorkerProcess as Worker
 from bench.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
 from bench.scoring import scenario_feed, score_alerts
 from streams.views.clock import HUB_CLOCK_HEADER, read_clock
+from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
+from streams.worker.handover import HANDOVER_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference
 
@@ -157,6 +160,57 @@ class TestTwoWorkers:
         assert clock.mode == "event" and clock.at >= max(a["raised_at"] for a in alerts)
         assert clock.at.year == max(a["raised_at"] for a in alerts).year       # event time, not the wall's
         assert _clock_headers(connection, ALERTS_TOPIC) and not _clock_headers(connection, "alerts.consumer.v1")
+
+
+def _handed_on(connection) -> int:
+    """How many hand-overs the case stage has committed (its offset on the hand-over topic)."""
+    admin = KafkaAdminClient(**connection.kafka_python())
+    try:
+        found = admin.list_group_offsets({CORRELATE_GROUP: None}).get(CORRELATE_GROUP, {})
+    finally:
+        admin.close()
+    return sum(meta.offset for tp, meta in found.items() if tp.topic == HANDOVER_TOPIC and meta.offset > 0)
+
+
+class TestTwoWorkersWithTheStagesSplit:
+    def test_each_stage_killed_mid_stream_publishes_what_one_undisturbed_worker_publishes(
+            self, hub_broker, scenario, tmp_path):
+        publications, _ = scenario
+        connection, split = hub_broker.connection, ("--stages", "split", "--order-days", "2")
+        thirds = [publications[i * len(publications) // 3:(i + 1) * len(publications) // 3] for i in range(3)]
+        logs = iter(tmp_path / f"worker-{n}.log" for n in range(10))
+        workers = [Worker(hub_broker, next(logs), *split) for _ in range(2)]
+
+        def holder(stage: str) -> int:
+            found: list[int] = []
+            wait_until(lambda: found.extend(n for n, w in enumerate(workers)
+                                            if f"{stage} stage rebuilt" in w.log.read_text()) or found,
+                       what=f"a worker taking the {stage} stage")
+            return found[0]
+
+        sent, killed = 0, []
+        try:
+            for stage, progress, third in (("persons", lambda: correlated(connection), thirds[0]),
+                                           ("cases", lambda: _handed_on(connection), thirds[1])):
+                before = progress()
+                sent += publish(connection, third)
+                wait_until(lambda: progress() > before, what=f"the {stage} stage at work on the new events")
+                n = holder(stage)
+                workers[n].kill()
+                killed.append((stage, progress()))
+                workers[n] = Worker(hub_broker, next(logs), *split)
+            sent += publish(connection, thirds[2])
+            wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
+        finally:
+            for worker in workers:
+                worker.stop()
+        print(f"killed {killed}, of {sent} intake events")
+        holders = {stage: holder(stage) for stage in ("persons", "cases")}
+        assert holders["persons"] != holders["cases"], "two workers run one stage each"
+        published = read_topic(connection)
+        got, want = per_key(published), per_key(expected(hub_broker, window=timedelta(days=2)))
+        assert got == want, first_difference(got, want)                 # nothing lost, nothing doubled
+        _assert_views_match(hub_broker.database_url, published)
 
 
 class TestAnOperatorsAction:
