@@ -7,6 +7,8 @@ through its own transaction):
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
+  With `--stages split`, two loops (the persons stage and the case stage, `stages`), each on its
+  own lane; the group gives each lane to one worker.
 - task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL. A database it
   cannot write leaves the worker degraded (`/health`), correlating and publishing all the same.
 - timer `lag`: consumer lag of each loop, for the metrics.

@@ -15,7 +15,7 @@ from streams.worker.outputs import CONSUMER_TOPICS, Output
 from streams.worker.lane import LANE_TOPIC, Refused, encoded, feed, refused_output
 from streams.worker.metrics import WorkerMetrics
 
-__all__ = ["Entry", "Batch", "Send", "Feed", "correlate", "safe_feed", "TRIGGER_HEADER"]
+__all__ = ["Entry", "Batch", "Send", "Feed", "correlate", "safe_feed", "triggered_at", "TRIGGER_HEADER"]
 
 log = logging.getLogger("sanpalang.worker.batch")
 _CONSUMER = frozenset(CONSUMER_TOPICS.values())     # their times are days (streams.privacy): no hub clock
@@ -24,6 +24,16 @@ TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
 epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
 
 Send = tuple[str, bytes, bytes, list[tuple[str, bytes]]]          # topic, key, value, headers
+
+
+def triggered_at(message: Any) -> int:
+    """When what caused a hand-over between the split stages was produced, epoch ms: the trigger
+    it carries (so latency counts from intake), else its own timestamp. Read only on the hub's own
+    topics: an agency's headers say nothing the hub trusts."""
+    for key, value in message.headers or ():
+        if key == TRIGGER_HEADER and value.isdigit():
+            return int(value)
+    return message.timestamp
 
 
 @dataclass(frozen=True, slots=True)

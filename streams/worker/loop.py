@@ -26,7 +26,7 @@ from aiokafka.errors import KafkaError
 
 from streams.worker import aggregating
 from streams.worker.aggregating import Aggregating
-from streams.worker.batch import Entry, correlate
+from streams.worker.batch import Entry, correlate, triggered_at
 from streams.worker.checkpoint import Checkpoint
 from streams.worker.clients import WorkerClients
 from streams.worker.locks import Assignment
@@ -113,7 +113,8 @@ class CorrelateLoop:
         fetched = await self.sources.getmany(timeout_ms=200, max_records=self.batch)
         if fetched:
             self.idle.reset()
-            entries = [Entry(m.topic, m.key, m.value, m.timestamp, m.partition, m.offset)
+            own = not self.stage.writes_lane           # its source is the hub's own hand-over topic
+            entries = [Entry(m.topic, m.key, m.value, triggered_at(m) if own else m.timestamp, m.partition, m.offset)
                        for ms in fetched.values() for m in ms]
             # positions, not last offset + 1: they step over the sources' commit markers
             offsets = {tp: await self.sources.position(tp) for tp in fetched}
