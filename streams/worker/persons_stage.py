@@ -3,9 +3,10 @@
 It decides which events are new (a connector may send one twice; another agency's event under the
 same id keeps an identity of its own), holds events for event-time order (`reorder`), bounds the
 hub clock, and keeps the national person index (`matching`): each event's persons are linked and
-published (`persons.links.v1`). What it hands on to the case stage (`Handoff`: `Matched`, `Advance`,
-and operators' actions and joins, `ActionHandoff`, `MergedHandoff`) is all the cases need: the event, its persons' ids, the merges its links made, and where the clock goes first,
-in the order decided here (docs/decisions/003-correlation-in-stages.md).
+published (`persons.links.v1`). What it hands on to the case stage (`Handoff`: `Matched`, `Advance`;
+operators' actions and joins, `ActionHandoff`, `MergedHandoff`) is all the cases need: the event,
+its persons' ids, the merges its links made, and where the clock goes first, in the order decided
+here (docs/decisions/003-correlation-in-stages.md). `streams.worker.handover` puts them on a topic.
 
 **The hub clock bound** (issue 12: one labour record dated B.E. 2569 for 2568 turned every
 province's custody alerts Critical): on the wall clock (the lane holds ticks), events never move it
