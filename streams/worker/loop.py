@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import IllegalOperation, KafkaError
 
 from streams.worker import aggregating
 from streams.worker.aggregating import Aggregating
@@ -41,6 +41,9 @@ from streams.worker.ticks import HeapFreezer, Pace, flush, tick
 __all__ = ["CorrelateLoop"]
 
 log = logging.getLogger("sanpalang.worker.loop")
+ABORTED = (KafkaError, IllegalOperation)
+"""A transaction that did not commit: fenced, the broker gone, or (IllegalOperation) a producer
+fenced by a new owner while this one still sent: aiokafka then refuses the sends themselves."""
 
 
 class CorrelateLoop:
@@ -104,6 +107,8 @@ class CorrelateLoop:
         await group.getmany(timeout_ms=0)             # a poll, or the group drops a busy member
         if self.correlator is None:
             await self._take_over(group)
+            if self.assignment.changed.is_set():     # dealt again while it rebuilt: ours no more, perhaps
+                return
         if self.ticks is not None and self.ticks.due():
             await self._commit([tick(self.lane)], {})
             self.ticks.reset()
@@ -135,7 +140,7 @@ class CorrelateLoop:
         try:
             next_offset = await self.checkpoint.commit(batch.admitted if self.stage.writes_lane else [], batch.sends,
                                                        offsets)
-        except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
+        except ABORTED as err:                             # fenced or broker gone: rebuilt when ours again
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
             return
@@ -157,7 +162,7 @@ class CorrelateLoop:
             return
         try:
             await self.checkpoint.commit([], aggregating.sends(tables))
-        except KafkaError as err:
+        except ABORTED as err:
             log.warning("could not publish the aggregates (%s)", err)
             await self._drop_state()
             return
@@ -191,6 +196,7 @@ class CorrelateLoop:
         self.aggregating.restart(rebuilt.aggregates, rebuilt.cases_changed)
         self.sources = await self._start_sources(group)
         self.freeze_heap(now=True, full=True)           # a full collection, then the state frozen
+        self.metrics.lane_owned.labels(self.stage.name).set(1)
         log.info("%s stage rebuilt from %s and %d lane entries in %.1f s", self.stage.name,
                  f"a snapshot at lane offset {rebuilt.snapshot_offset}" if rebuilt.snapshot_offset is not None
                  else "nothing", rebuilt.fed, time.perf_counter() - started)
@@ -214,6 +220,7 @@ class CorrelateLoop:
     async def _drop_state(self) -> None:
         """Forget everything not committed: state is rebuilt from the lane when the partition is ours."""
         self.correlator = None
+        self.metrics.lane_owned.labels(self.stage.name).set(0)
         if self.sources is not None:
             sources, self.sources = self.sources, None
             await sources.stop()
