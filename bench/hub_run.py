@@ -37,6 +37,7 @@ from schemas.catalogue import load_catalogue
 from streams.worker.keyfile import pseudonym_key
 from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import CONSUMER_TOPICS, Correlator
+from streams.worker.handover import HANDOVER_TOPIC, LINK_DECISIONS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
@@ -44,6 +45,7 @@ __all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "Work
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
+STAGE_TOPICS = (HANDOVER_TOPIC, LINK_DECISIONS_TOPIC)     # between the split stages (empty when joined)
 ROOT = Path(__file__).resolve().parents[1]
 READ_S = 30.0
 """How long `settled` reads past a group's committed positions before it calls them behind."""
@@ -167,20 +169,23 @@ def correlated(connection: KafkaConnection) -> int:
 
 def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = True) -> bool:
     """Every intake event is correlated (no committed intake record lies at or after the
-    correlator's committed positions), (`flushed`) the events held for event-time order were
-    released by a final `flush` entry, and the views are written (the same, for the views group
-    on the outputs).
+    correlator's committed positions; with the stages split, none on the hand-overs and link
+    decisions between them either), (`flushed`) the events held for event-time order were released
+    by a final `flush` entry, and the views are written (the same, for the views group on the
+    outputs). Read in that order, each after what it waits on: a position read before an end it
+    reaches was committed after everything that end counts.
 
     The groups' positions cannot be compared with the end offsets alone: a transactional producer
     (a connector, the worker itself) ends each transaction with a commit marker, which takes an
     offset, and a consumer that committed its position before it fetched that marker stays one
     short of the end until more records come, perhaps never."""
-    ends = _ends(connection, intake_topics())
-    if sum(ends.values()) < intake_events:
-        return False
-    if _behind(connection, _offsets(connection, CORRELATE_GROUP), ends):
-        return False
     if flushed and _last_lane_entry(connection)[1] != FLUSH:
+        return False
+    committed = _offsets(connection, CORRELATE_GROUP)
+    ends = _ends(connection, [*intake_topics(), *STAGE_TOPICS])
+    if sum(end for tp, end in ends.items() if tp.topic not in STAGE_TOPICS) < intake_events:
+        return False
+    if _behind(connection, committed, ends):
         return False
     views = _offsets(connection, VIEWS_GROUP)       # outputs' ends read only now, after the last commit
     return not _behind(connection, views, _ends(connection, OUTPUT_TOPICS))

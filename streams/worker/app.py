@@ -7,6 +7,8 @@ through its own transaction):
   the lane entries, their outputs and the source offsets in one Kafka transaction. One worker at a
   time holds the lane, any other stands by. With `--clock wall` the lane's owner also records a
   tick every `--tick` seconds, so deadlines fire on the wall clock and a replay sees the same ticks.
+  With `--stages split`, two loops (the persons stage and the case stage, `stages`), each on its
+  own lane; the group gives each lane to one worker.
 - task `views` (`ViewsLoop`, in a child process): the committed outputs into SQL. A database it
   cannot write leaves the worker degraded (`/health`), correlating and publishing all the same.
 - timer `lag`: consumer lag of each loop, for the metrics.
@@ -27,9 +29,10 @@ from runtime.connection import KafkaConnection
 from streams.worker.clients import GROUP as CORRELATE_GROUP, WorkerClients
 from streams.worker.lag import LagProbe
 from streams.worker.loop import CorrelateLoop
-from streams.worker.lane import ACTIONS_TOPIC, intake_topics
+from streams.worker.locks import Fanout, SharedGroup
 from streams.worker.metrics import WorkerMetrics
 from streams.worker.reorder import REPLAY_WINDOW
+from streams.worker.stages import JOINED, LAYOUTS, Stage
 from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS, run_in_child
 
 __all__ = ["WorkerOptions", "Pending", "make_app"]
@@ -48,6 +51,7 @@ class WorkerOptions:
     alertmanager_url: str | None = None
     snapshot_path: Path | None = None          # streams.worker.snapshot; None: a restart replays the whole lane
     snapshot_seconds: float = 300.0
+    stages: str = "joined"                     # streams.worker.stages.LAYOUTS: "joined" or "split"
 
 
 class Pending:
@@ -55,10 +59,10 @@ class Pending:
     if any, and the views' batch in hand."""
 
     def __init__(self) -> None:
-        self.correlate: CorrelateLoop | None = None
+        self.correlate: list[CorrelateLoop] = []
 
     def __call__(self) -> str:
-        entries = self.correlate.in_flight if self.correlate is not None else 0
+        entries = sum(loop.in_flight for loop in self.correlate)
         transaction = (f"an open transaction of {entries} lane entr{'y' if entries == 1 else 'ies'}" if entries
                        else "no open transaction")
         return f"{transaction}, the SQL views' uncommitted batch if any, and Kafka clients still closing"
@@ -85,16 +89,25 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
             from streams.worker.alertmanager import AlertmanagerPusher
             pusher = AlertmanagerPusher(options.alertmanager_url, registry=metrics.registry)
             await pusher.start()
-        loop = CorrelateLoop(clients, metrics=metrics, consumer_key=options.consumer_key,
-                             on_alert=pusher.push if pusher else None,
-                             tick_seconds=options.tick_seconds if options.clock == "wall" else None,
-                             window=options.window, snapshot_path=options.snapshot_path,
-                             snapshot_seconds=options.snapshot_seconds)
+        loops = [CorrelateLoop(clients, stage=stage, metrics=metrics, consumer_key=options.consumer_key,
+                               on_alert=pusher.push if pusher else None,
+                               tick_seconds=options.tick_seconds if options.clock == "wall" else None,
+                               window=options.window, snapshot_path=_snapshot_path(options, stage),
+                               snapshot_seconds=options.snapshot_seconds)
+                 for stage in LAYOUTS[options.stages]]
         if pending is not None:
-            pending.correlate = loop
+            pending.correlate = loops
+        group = None
         try:
-            await _or_crash(app, loop.run())
+            if len(loops) == 1:
+                await _or_crash(app, loops[0].run())
+            else:
+                group = SharedGroup(await clients.lane_group([loop.lane for loop in loops],
+                                                             Fanout([loop.assignment for loop in loops])))
+                await _or_crash(app, asyncio.gather(*(loop.run(group) for loop in loops)))
         finally:
+            if group is not None:
+                await group.stop()
             if pusher is not None:
                 await pusher.stop()
 
@@ -103,7 +116,8 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
         async def views() -> None:
             await run_in_child(connection, options.database_url, metrics)    # degraded, never crashed
 
-    probe = LagProbe(clients, {**{t: CORRELATE_GROUP for t in (*intake_topics(), ACTIONS_TOPIC)},
+    sources = {t for stage in LAYOUTS[options.stages] for t in stage.sources}
+    probe = LagProbe(clients, {**{t: CORRELATE_GROUP for t in sorted(sources)},
                                   **{t: VIEWS_GROUP for t in OUTPUT_TOPICS}}, metrics)
 
     @app.timer(15.0)
@@ -111,6 +125,13 @@ def make_app(connection: KafkaConnection, options: WorkerOptions, pending: Pendi
         await probe.measure()
 
     return app
+
+
+def _snapshot_path(options: WorkerOptions, stage: Stage) -> Path | None:
+    """The joined correlator's snapshot where it always was; each split stage's beside it."""
+    if options.snapshot_path is None or stage is JOINED:
+        return options.snapshot_path
+    return options.snapshot_path.with_name(f"{stage.name}.snapshot")
 
 
 async def _or_crash(app: faust.App, loop: Awaitable[None]) -> None:

@@ -6,14 +6,16 @@ what is published (their outputs, with headers), decided before the transaction 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from streams.views.clock import HUB_CLOCK_HEADER, clock_header
-from streams.worker.correlator import CONSUMER_TOPICS, Correlator, Output
+from streams.worker.outputs import CONSUMER_TOPICS, Output
 from streams.worker.lane import LANE_TOPIC, Refused, encoded, feed, refused_output
 from streams.worker.metrics import WorkerMetrics
 
-__all__ = ["Entry", "Batch", "Send", "correlate", "safe_feed", "TRIGGER_HEADER"]
+__all__ = ["Entry", "Batch", "Send", "Feed", "correlate", "safe_feed", "triggered_at", "TRIGGER_HEADER"]
 
 log = logging.getLogger("sanpalang.worker.batch")
 _CONSUMER = frozenset(CONSUMER_TOPICS.values())     # their times are days (streams.privacy): no hub clock
@@ -22,6 +24,16 @@ TRIGGER_HEADER = "sanpalang-trigger-produced-ms"
 epoch milliseconds; end-to-end latency for consumers and the pipeline benchmark."""
 
 Send = tuple[str, bytes, bytes, list[tuple[str, bytes]]]          # topic, key, value, headers
+
+
+def triggered_at(message: Any) -> int:
+    """When what caused a hand-over between the split stages was produced, epoch ms: the trigger
+    it carries (so latency counts from intake), else its own timestamp. Read only on the hub's own
+    topics: an agency's headers say nothing the hub trusts."""
+    for key, value in message.headers or ():
+        if key == TRIGGER_HEADER and value.isdigit():
+            return int(value)
+    return message.timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +56,14 @@ class Batch:
     sends: list[Send] = field(default_factory=list)          # the outputs (and dead letters), encoded
 
 
-def safe_feed(correlator: Correlator, value: bytes, where: str, topic: str = LANE_TOPIC) -> list[Output]:
-    """`lane.feed`, except that a bug on one entry must not stop the hub: it is logged and counted."""
+Feed = Callable[[Any, bytes, str], list[Output]]
+"""How a stage applies one entry from a topic to its state machine (`lane.feed` for the correlator)."""
+
+
+def safe_feed(correlator: Any, value: bytes, where: str, topic: str = LANE_TOPIC, apply: Feed = feed) -> list[Output]:
+    """`apply` (`lane.feed`), except that a bug on one entry must not stop the hub: it is logged and counted."""
     try:
-        return feed(correlator, value, topic)
+        return apply(correlator, value, topic)
     except Refused:
         raise
     except Exception as err:
@@ -56,12 +72,13 @@ def safe_feed(correlator: Correlator, value: bytes, where: str, topic: str = LAN
         return []
 
 
-def correlate(correlator: Correlator, entries: list[Entry]) -> Batch:
-    """Feed `entries` to `correlator`; a record its topic does not carry is dead-lettered, never on the lane."""
+def correlate(correlator: Any, entries: list[Entry], apply: Feed = feed) -> Batch:
+    """Feed `entries` to `correlator` (a stage's state machine, through `apply`); a record its topic
+    does not carry is dead-lettered, never on the lane."""
     batch = Batch()
     for entry in entries:
         try:
-            made = safe_feed(correlator, entry.value, f"{entry.topic} ({entry.key!r})", entry.topic)
+            made = safe_feed(correlator, entry.value, f"{entry.topic} ({entry.key!r})", entry.topic, apply)
         except Refused as refused:
             log.warning("refused %s partition %s offset %s: %s", entry.topic, entry.partition, entry.offset, refused)
             made = [refused_output(entry.topic, entry.partition, entry.offset, entry.value, entry.timestamp, refused)]

@@ -24,15 +24,22 @@ from streams.privacy.consent import ConsentLedger
 from streams.rules import Hub, on_event, on_expire, on_operator, on_person_merge, on_tick
 from streams.rules.desk import on_desk
 from streams.rules.process import Outcome
-from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal,
+from streams.worker.admission import (ACTION_SCHEMA, ACTIONS_TOPIC, DESK_KINDS, HUB_DLQ, REFUSED_SCHEMA, Refusal,
                                      action_refusal, desk_refusal, refused_record)
 from streams.worker.outputs import (ALERT, ALERTS_TOPIC, CASE_VIEW, CASES_TOPIC, CONSUMER_TOPICS, REFERRAL, Output,
                                     referrals_topic)
-from streams.worker.persons_stage import Advance, Handoff, Matched
+from streams.worker.persons_stage import Advance, Handoff, Matched, MergedHandoff
 
-__all__ = ["CaseStage", "EXPIRE_EVERY_MS"]
+__all__ = ["CaseStage", "EXPIRE_EVERY_MS", "is_link_decision"]
 
 EXPIRE_EVERY_MS = 24 * 3600 * 1000
+
+
+def is_link_decision(action: Mapping[str, Any]) -> bool:
+    """An operator's confirmation or rejection of a link: its scope is the case stage's to judge,
+    its join the persons stage's to make."""
+    return action["kind"] in ("ConfirmLink", "RejectLink") and bool(action.get("person_id")) \
+        and bool(action.get("candidate_id"))
 
 
 class CaseStage:
@@ -47,9 +54,16 @@ class CaseStage:
         self.aliases: dict[str, str] = {}       # a person id merged away -> the id it went into
 
     def apply(self, handoff: Handoff) -> list[Output]:
+        """One hand-over of the persons stage. An operator's action (`ActionHandoff`) is applied by
+        its kind, not here: in one process `Correlator.action` calls the case stage's methods."""
         if isinstance(handoff, Advance):
             return self._advance(handoff.to)
-        return self._matched(handoff)
+        if isinstance(handoff, MergedHandoff):
+            return self.merged(handoff.merged, handoff.into)
+        if isinstance(handoff, Matched):
+            return self._matched(handoff)
+        raise TypeError(f"the case stage applies no {type(handoff).__name__} by itself: an operator's action "
+                        f"goes by its kind (Correlator.action)")
 
     def _matched(self, matched: Matched) -> list[Output]:
         out = self._advance(matched.clock_to)
@@ -75,6 +89,17 @@ class CaseStage:
         return person_id
 
     # --- operators' decisions ---------------------------------------------------------------
+    def action(self, action: Mapping[str, Any]) -> list[Output]:
+        """An operator's decision on an alert or a case (a link decision is not one: `is_link_decision`).
+        An action outside the scope it records (`admission`, checked against the state it would
+        change, now) changes nothing and is dead-lettered on `dlq.hub.v1`."""
+        kind = action["kind"]
+        if kind in ("Acknowledge", "Resolve") and action.get("alert_id"):
+            return self.alert_action(action)
+        if kind in DESK_KINDS and action.get("case_id"):
+            return self.desk(action)
+        return []                            # Escalate: the console records it
+
     def alert_action(self, action: Mapping[str, Any]) -> list[Output]:
         """Acknowledge or Resolve: nothing on an alert the hub no longer holds."""
         found = self.hub.rules.find(action["alert_id"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 
 from runtime.connection import KafkaConnection
 
@@ -28,22 +29,25 @@ class WorkerClients:
     def __init__(self, connection: KafkaConnection) -> None:
         self.connection = connection
 
-    async def lane_group(self, lane: str, listener: ConsumerRebalanceListener) -> AIOKafkaConsumer:
-        """The member of `GROUP` that may be given the lane partition: the lane is the lock, never
-        consumed through the group (the loop pauses it), and the group keeps the sources' offsets."""
+    async def lane_group(self, lanes: list[str], listener: ConsumerRebalanceListener) -> AIOKafkaConsumer:
+        """The member of `GROUP` that may be given the lanes' partitions: a lane is a lock, never
+        consumed through the group (the loop pauses it), and the group keeps the sources' offsets.
+        Round robin deals two lanes to two members, one each (the range assignor deals each topic
+        on its own: both to the same member)."""
         group = AIOKafkaConsumer(**self.connection.aiokafka(), group_id=GROUP, enable_auto_commit=False,
-                                 auto_offset_reset="earliest")
+                                 auto_offset_reset="earliest",
+                                 partition_assignment_strategy=(RoundRobinPartitionAssignor,))
         await group.start()
-        group.subscribe([lane], listener=listener)
+        group.subscribe(lanes, listener=listener)
         return group
 
-    async def transactional_producer(self) -> AIOKafkaProducer:
-        """Started, it fences any previous holder of `TRANSACTIONAL_ID` (aborting its open transaction)."""
+    async def transactional_producer(self, transactional_id: str = TRANSACTIONAL_ID) -> AIOKafkaProducer:
+        """Started, it fences any previous holder of `transactional_id` (aborting its open transaction)."""
         # retry_backoff_ms: a transaction begun while the broker still writes the last one's
         # markers is refused (CONCURRENT_TRANSACTIONS) and retried after this; at aiokafka's 100 ms
         # default that wait was the p99 of every transaction (bare transactions of four sends and
         # an offset, one every 20 ms, p99: 150 ms at 100, 17-40 ms at 10, 13-19 ms at 2).
-        producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=TRANSACTIONAL_ID,
+        producer = AIOKafkaProducer(**self.connection.aiokafka(), transactional_id=transactional_id,
                                     enable_idempotence=True, acks="all", linger_ms=0, retry_backoff_ms=2)
         await producer.start()
         return producer

@@ -24,6 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--snapshot-seconds", type=float, default=300.0, metavar="SECONDS",
                         help="snapshot the correlator this often (under SANPALANG_HOME/worker), so a restart replays "
                              "only the lane entries after it; 0: never (default 300)")
+    parser.add_argument("--stages", choices=["joined", "split"], default="joined",
+                        help="joined: the correlator whole on one lane (one worker works, others stand by); split: "
+                             "the persons stage and the case stage on two lanes joined by a topic, so two workers "
+                             "run one each (docs/decisions/003). Every worker of a hub runs the same")
     parser.add_argument("--no-views", action="store_true", help="do not write the SQL views in this process")
     parser.add_argument("--loglevel", choices=["crit", "error", "warn", "info", "debug"], default="warn")
 
@@ -52,7 +56,7 @@ def run(args: argparse.Namespace, settings) -> int:
                             views=not args.no_views, consumer_key=pseudonym_key(settings),
                             alertmanager_url=settings.alertmanager_url, window=window,
                             snapshot_path=settings.home / "worker" / "correlator.snapshot",
-                            snapshot_seconds=args.snapshot_seconds)
+                            snapshot_seconds=args.snapshot_seconds, stages=args.stages)
     host, port = args.metrics
     server = serve(WorkerMetrics.shared(), host, port)
     pending = Pending()

@@ -29,8 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from streams.matching import Matcher
-from streams.worker.admission import DESK_KINDS
-from streams.worker.case_stage import CaseStage
+from streams.worker.case_stage import CaseStage, is_link_decision
 from streams.worker.outputs import (ALERT, ALERTS_TOPIC, CASE_VIEW, CASES_TOPIC, CONSUMER_TOPICS, LINKS_TOPIC,
                                     PERSON_LINK, REFERRAL, Output, referrals_topic)
 from streams.worker.persons_stage import CLOCK_LEAD, NOT_CORRELATED, Handoff, PersonsStage
@@ -86,14 +85,7 @@ class Correlator:
         if action["action_id"] in self._actions:
             return []
         self._actions.add(action["action_id"])
-        kind = action["kind"]
-        if kind in ("Acknowledge", "Resolve") and action.get("alert_id"):
-            return self.cases.alert_action(action)
-        if kind in ("ConfirmLink", "RejectLink") and action.get("person_id") and action.get("candidate_id"):
-            return self._link_decision(action)
-        if kind in DESK_KINDS and action.get("case_id"):
-            return self.cases.desk(action)
-        return []                            # Escalate: the console records it
+        return self._link_decision(action) if is_link_decision(action) else self.cases.action(action)
 
     def _link_decision(self, action: Mapping[str, Any]) -> list[Output]:
         """Confirm: the matcher joins the two persons, older id surviving, and their cases follow.

@@ -15,21 +15,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 import schemas
 from schemas.catalogue import load_catalogue
 
 from streams.worker.admission import ACTIONS_TOPIC, HUB_DLQ, REFUSED_SCHEMA, Refusal, refusal, refused_record
-from streams.worker.correlator import Correlator, Output
+from streams.worker.outputs import Output
 
-__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "intake_topics", "tick_value", "feed", "Refused",
-           "refused_output"]
+if TYPE_CHECKING:
+    from streams.worker.correlator import Correlator
+
+__all__ = ["LANE_TOPIC", "AGENCIES", "ACTIONS_TOPIC", "intake_topics", "tick_value", "feed", "read", "Refused",
+           "refused_output", "FLUSH", "TICK", "FLUSHED", "ACTION"]
 
 LANE_TOPIC = "sanpalang-hub-lane"
 AGENCIES = load_catalogue().agencies                 # the catalogue names them once, for every part
 _TICK = b"tick:"
 FLUSH = b"flush"
-_ACTION = "sanpalang.hub.OperatorAction"
+TICK, FLUSHED = "tick", "flush"          # what `read` names the lane's own entries
+ACTION = "sanpalang.hub.OperatorAction"
 
 
 def intake_topics() -> list[str]:
@@ -51,24 +56,33 @@ class Refused(Exception):
 def feed(correlator: Correlator, value: bytes, topic: str = LANE_TOPIC) -> list[Output]:
     """Apply one entry that came from `topic` (the lane itself on a replay). Raises `Refused` when
     the topic does not carry it (`admission`): it is then not applied and must not reach the lane."""
-    if topic == LANE_TOPIC:
-        if value == FLUSH:
-            return correlator.flush()
-        if value.startswith(_TICK):
-            at = datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc)
-            return correlator.tick(at)
-        name, record = schemas.decode(value)
-    else:
-        try:
-            name, record = schemas.decode(value)
-        except Exception as err:  # bytes that are no Avro record of ours: a tick, garbage, an unknown schema
-            raise Refused(Refusal("undecodable", f"not a record of the contract: {err}")) from err
-        refused = refusal(topic, name, record)
-        if refused is not None:
-            raise Refused(refused, name)
-    if name == _ACTION:
+    name, record = read(value, topic)
+    if name == FLUSHED:
+        return correlator.flush()
+    if name == TICK:
+        return correlator.tick(record)
+    if name == ACTION:
         return correlator.action(record)
     return correlator.event(name, record)
+
+
+def read(value: bytes, topic: str = LANE_TOPIC) -> tuple[str, Any]:
+    """(schema name, decoded record) of an entry from `topic`, or (`TICK`, its time) or (`FLUSHED`,
+    None) for the lane's own entries. Raises `Refused` for what `topic` does not carry."""
+    if topic == LANE_TOPIC:
+        if value == FLUSH:
+            return FLUSHED, None
+        if value.startswith(_TICK):
+            return TICK, datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc)
+        return schemas.decode(value)
+    try:
+        name, record = schemas.decode(value)
+    except Exception as err:  # bytes that are no Avro record of ours: a tick, garbage, an unknown schema
+        raise Refused(Refusal("undecodable", f"not a record of the contract: {err}")) from err
+    refused = refusal(topic, name, record)
+    if refused is not None:
+        raise Refused(refused, name)
+    return name, record
 
 
 def refused_output(topic: str, partition: int | None, offset: int | None, value: bytes, produced_ms: int,

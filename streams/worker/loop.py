@@ -21,78 +21,76 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from aiokafka import ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import TopicPartition
+from aiokafka.errors import IllegalOperation, KafkaError
 
 from streams.worker import aggregating
 from streams.worker.aggregating import Aggregating
-from streams.worker.batch import Entry, correlate
+from streams.worker.batch import Entry, correlate, triggered_at
 from streams.worker.checkpoint import Checkpoint
 from streams.worker.clients import WorkerClients
-from streams.worker.correlator import ALERTS_TOPIC, Correlator
-from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, intake_topics
+from streams.worker.locks import Assignment
 from streams.worker.metrics import WorkerMetrics
+from streams.worker.outputs import ALERTS_TOPIC
 from streams.worker.reorder import REPLAY_WINDOW
 from streams.worker.replay import rebuild
 from streams.worker.snapshot import Snapshot, SnapshotWriter, code_fingerprint, entry_digest
+from streams.worker.stages import JOINED, Stage
 from streams.worker.ticks import HeapFreezer, Pace, flush, tick
 
 __all__ = ["CorrelateLoop"]
 
 log = logging.getLogger("sanpalang.worker.loop")
-
-
-class _Assignment(ConsumerRebalanceListener):
-    def __init__(self) -> None:
-        self.changed = asyncio.Event()
-
-    async def on_partitions_revoked(self, revoked: Any) -> None:
-        self.changed.set()
-
-    async def on_partitions_assigned(self, assigned: Any) -> None:
-        self.changed.set()
+ABORTED = (KafkaError, IllegalOperation)
+"""A transaction that did not commit: fenced, the broker gone, or (IllegalOperation) a producer
+fenced by a new owner while this one still sent: aiokafka then refuses the sends themselves."""
 
 
 class CorrelateLoop:
     """Runs while the worker runs; correlates while the group gives it the lane partition."""
 
-    def __init__(self, clients: WorkerClients, *, batch: int = 500, lane: str = LANE_TOPIC,
+    def __init__(self, clients: WorkerClients, *, stage: Stage = JOINED, batch: int = 500,
                  sources: list[str] | None = None, metrics: WorkerMetrics | None = None,
                  consumer_key: bytes | None = None, on_alert: Callable[[dict[str, Any]], None] | None = None,
                  tick_seconds: float | None = None, window: timedelta = REPLAY_WINDOW,
                  flush_seconds: float = 3.0, aggregate_seconds: float = 60.0,
                  snapshot_path: Path | None = None, snapshot_seconds: float = 300.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.clients, self.batch, self.lane, self.tp = clients, batch, lane, TopicPartition(lane, 0)
-        self.source_topics = sources if sources is not None else [*intake_topics(), ACTIONS_TOPIC]
+        self.clients, self.stage, self.batch = clients, stage, batch
+        self.lane, self.tp = stage.lane, TopicPartition(stage.lane, 0)
+        self.source_topics = sources if sources is not None else list(stage.sources)
         self.consumer_key, self.window, self.on_alert = consumer_key, window, on_alert
         self.metrics = metrics or WorkerMetrics.shared()
-        self.ticks = Pace(tick_seconds, clock, started=False) if tick_seconds is not None else None
+        self.ticks = Pace(tick_seconds, clock, started=False) if tick_seconds is not None and stage.keeps_clock else None
         self.idle = Pace(flush_seconds, clock)
         self.aggregating = Aggregating(aggregate_seconds, clock)
         self.freeze_heap = HeapFreezer(clock)
-        self.fingerprint = code_fingerprint(consumer_key, window)
+        self.fingerprint = code_fingerprint(consumer_key, window, stage.name)
         self.snapshots = (SnapshotWriter(snapshot_path, snapshot_seconds)
                           if snapshot_path is not None and snapshot_seconds > 0 else None)
-        self.correlator: Correlator | None = None          # None: not ours, or dropped after an abort
+        self.correlator: Any = None          # the stage's state machine; None: not ours, or dropped after an abort
         self.checkpoint: Checkpoint | None = None
         self.sources: Any = None
         self._lane_next: tuple[int, bytes] | None = None    # after the last commit: the lane's next offset, last entry
-        self.assignment = _Assignment()
+        self.assignment = Assignment()
 
     @property
     def in_flight(self) -> int:
         """Lane entries of the transaction under way."""
         return self.checkpoint.in_flight if self.checkpoint is not None else 0
 
-    async def run(self) -> None:
-        group = await self.clients.lane_group(self.lane, self.assignment)
+    async def run(self, group: Any = None) -> None:
+        """Turns until cancelled; `group`: a member shared with the other stage's loop (else its own)."""
+        own = group is None
+        if own:
+            group = await self.clients.lane_group([self.lane], self.assignment)
         try:
             while True:
                 await self.turn(group)
         finally:
             await self._drop_state()
-            await group.stop()
+            if own:
+                await group.stop()
             if self.snapshots is not None:
                 self.snapshots.close()
 
@@ -109,6 +107,8 @@ class CorrelateLoop:
         await group.getmany(timeout_ms=0)             # a poll, or the group drops a busy member
         if self.correlator is None:
             await self._take_over(group)
+            if self.assignment.changed.is_set():     # dealt again while it rebuilt: ours no more, perhaps
+                return
         if self.ticks is not None and self.ticks.due():
             await self._commit([tick(self.lane)], {})
             self.ticks.reset()
@@ -118,12 +118,14 @@ class CorrelateLoop:
         fetched = await self.sources.getmany(timeout_ms=200, max_records=self.batch)
         if fetched:
             self.idle.reset()
-            entries = [Entry(m.topic, m.key, m.value, m.timestamp, m.partition, m.offset)
+            own = not self.stage.writes_lane           # its source is the hub's own hand-over topic
+            entries = [Entry(m.topic, m.key, m.value, triggered_at(m) if own else m.timestamp, m.partition, m.offset)
                        for ms in fetched.values() for m in ms]
             # positions, not last offset + 1: they step over the sources' commit markers
             offsets = {tp: await self.sources.position(tp) for tp in fetched}
             await self._commit(entries, offsets)
-        elif self.correlator is not None and len(self.correlator.buffer) and self.idle.due():
+        elif self.stage.keeps_clock and self.correlator is not None and len(self.correlator.buffer) \
+                and self.idle.due():
             await self._commit([flush(self.lane)], {})
             self.idle.reset()
         self.freeze_heap()
@@ -134,30 +136,33 @@ class CorrelateLoop:
         rebuilt from what was committed."""
         if self.correlator is None or self.checkpoint is None:
             return
-        batch = correlate(self.correlator, entries)
+        batch = correlate(self.correlator, entries, self.stage.feed)
         try:
-            next_offset = await self.checkpoint.commit(batch.admitted, batch.sends, offsets)
-        except KafkaError as err:                          # fenced or broker gone: rebuilt when ours again
+            next_offset = await self.checkpoint.commit(batch.admitted if self.stage.writes_lane else [], batch.sends,
+                                                       offsets)
+        except ABORTED as err:                             # fenced or broker gone: rebuilt when ours again
             log.warning("transaction of %d entries aborted (%s); redoing from the last commit", len(entries), err)
             await self._drop_state()
             return
+        if not self.stage.writes_lane and batch.admitted:       # its source is its lane
+            next_offset = batch.admitted[-1].offset + 1
         if next_offset is not None:
             self._lane_next = (next_offset, batch.admitted[-1].value)
             self.metrics.replay_backlog.set(next_offset - (self.snapshots.written if self.snapshots else 0))
         self.aggregating.count(batch.outputs)
         self.metrics.committed(batch.admitted, batch.outputs)
-        if self.on_alert is not None:
+        if self.on_alert is not None and self.stage.counts_cases:
             for output in batch.outputs:
                 if output.topic == ALERTS_TOPIC:
                     self.on_alert(output.record)
 
     async def _aggregate(self) -> None:
-        tables = self.aggregating.due() if self.checkpoint is not None else None
+        tables = self.aggregating.due() if self.checkpoint is not None and self.stage.counts_cases else None
         if tables is None:                             # (no checkpoint: a failed tick dropped the state)
             return
         try:
             await self.checkpoint.commit([], aggregating.sends(tables))
-        except KafkaError as err:
+        except ABORTED as err:
             log.warning("could not publish the aggregates (%s)", err)
             await self._drop_state()
             return
@@ -178,18 +183,21 @@ class CorrelateLoop:
         started = time.perf_counter()
         # The producer first: its transactional id fences a previous owner (aborting its open
         # transaction) before the lane is replayed and the offsets are read.
-        self.checkpoint = Checkpoint(await self.clients.transactional_producer(), self.lane)
+        self.checkpoint = Checkpoint(await self.clients.transactional_producer(self.stage.transactional_id), self.lane)
         self._lane_next = None
+        end = None if self.stage.writes_lane else (await group.committed(self.tp) or 0)   # its input: as far as it went
         rebuilt = await rebuild(self.clients, self.lane, consumer_key=self.consumer_key, window=self.window,
                                 snapshot_path=self.snapshots.path if self.snapshots else None,
-                                fingerprint=self.fingerprint)
+                                fingerprint=self.fingerprint, machine=self.stage.machine, apply=self.stage.feed,
+                                end=end)
         if rebuilt.snapshot_offset is not None and self.snapshots is not None:
             self.snapshots.written = rebuilt.snapshot_offset
         self.correlator = rebuilt.correlator
         self.aggregating.restart(rebuilt.aggregates, rebuilt.cases_changed)
         self.sources = await self._start_sources(group)
         self.freeze_heap(now=True, full=True)           # a full collection, then the state frozen
-        log.info("correlator rebuilt from %s and %d lane entries in %.1f s",
+        self.metrics.lane_owned.labels(self.stage.name).set(1)
+        log.info("%s stage rebuilt from %s and %d lane entries in %.1f s", self.stage.name,
                  f"a snapshot at lane offset {rebuilt.snapshot_offset}" if rebuilt.snapshot_offset is not None
                  else "nothing", rebuilt.fed, time.perf_counter() - started)
 
@@ -212,6 +220,7 @@ class CorrelateLoop:
     async def _drop_state(self) -> None:
         """Forget everything not committed: state is rebuilt from the lane when the partition is ours."""
         self.correlator = None
+        self.metrics.lane_owned.labels(self.stage.name).set(0)
         if self.sources is not None:
             sources, self.sources = self.sources, None
             await sources.stop()

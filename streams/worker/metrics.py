@@ -43,6 +43,8 @@ class WorkerMetrics:
         self.links = PromCounter("sanpalang_worker_person_links_total", "Person link decisions", ["decision"], registry=r)
         self.cases_open = Gauge("sanpalang_worker_cases_open", "Open cases", ["province", "stage"], registry=r)
         self.alerts_open = Gauge("sanpalang_worker_alerts_open", "Open alerts", ["rule", "severity", "state"], registry=r)
+        self.lane_owned = Gauge("sanpalang_worker_lane_owned", "1 while this worker runs the stage (owns its lane)",
+                                ["stage"], registry=r)
         self.lag = Gauge("sanpalang_worker_consumer_lag", "Messages behind the end of a topic", ["topic"], registry=r)
         self.latency = Histogram("sanpalang_worker_processing_seconds",
                                  "From an event's produce time to its outputs committed", registry=r,

@@ -3,9 +3,10 @@
 It decides which events are new (a connector may send one twice; another agency's event under the
 same id keeps an identity of its own), holds events for event-time order (`reorder`), bounds the
 hub clock, and keeps the national person index (`matching`): each event's persons are linked and
-published (`persons.links.v1`). What it hands on to the case stage (`Matched`, `Advance`) is all the
-cases need: the event, its persons' ids, the merges its links made, and where the clock goes first,
-in the order decided here (docs/decisions/003-correlation-in-stages.md).
+published (`persons.links.v1`). What it hands on to the case stage (`Handoff`: `Matched`, `Advance`;
+operators' actions and joins, `ActionHandoff`, `MergedHandoff`) is all the cases need: the event,
+its persons' ids, the merges its links made, and where the clock goes first, in the order decided
+here (docs/decisions/003-correlation-in-stages.md). `streams.worker.handover` puts them on a topic.
 
 **The hub clock bound** (issue 12: one labour record dated B.E. 2569 for 2568 turned every
 province's custody alerts Critical): on the wall clock (the lane holds ticks), events never move it
@@ -27,7 +28,8 @@ from streams.matching.persons import load_persons_parameters, person_record, per
 from streams.worker.outputs import LINKS_TOPIC, PERSON_LINK, Output
 from streams.worker.reorder import REPLAY_WINDOW, EventTimeBuffer
 
-__all__ = ["PersonsStage", "Matched", "Advance", "Handoff", "NOT_CORRELATED", "CLOCK_LEAD"]
+__all__ = ["PersonsStage", "Matched", "Advance", "ActionHandoff", "MergedHandoff", "Handoff", "NOT_CORRELATED",
+           "CLOCK_LEAD"]
 
 NOT_CORRELATED = frozenset({"sanpalang.social.PreventionActivity"})
 """Events about no person and no case (prevention work, issue 13 item 4): nothing to match or fold,
@@ -47,6 +49,9 @@ class Matched:
     clock_to: datetime
     person_ids: Mapping[tuple[str, str], str]           # (event id, person ref) -> person id
     merges: tuple[tuple[tuple[str, ...], str], ...]      # (ids merged away, the id they went into)
+    raw: bytes = b""
+    """The intake event's bytes as they came (Avro single-object): what crosses a topic to the case
+    stage, which reads the event again (`handover`); empty when the stages are joined in one process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +61,23 @@ class Advance:
     to: datetime
 
 
-Handoff = Matched | Advance
+@dataclass(frozen=True, slots=True)
+class ActionHandoff:
+    """An operator's action for the case stage to apply (alert and desk actions, and link decisions,
+    whose scope only the case stage can judge): its `sanpalang.hub.OperatorAction` bytes."""
+
+    action: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MergedHandoff:
+    """An operator's confirmed join: the matcher merged persons `merged` into `into`; their cases follow."""
+
+    merged: tuple[str, ...]
+    into: str
+
+
+Handoff = Matched | Advance | ActionHandoff | MergedHandoff
 
 
 class PersonsStage:
@@ -79,9 +100,10 @@ class PersonsStage:
         frontier = self.buffer.frontier()
         return frontier + self.lead if frontier is not None else None
 
-    def event(self, name: str, record: Mapping[str, Any]) -> list[Output | Handoff]:
+    def event(self, name: str, record: Mapping[str, Any], raw: bytes = b"") -> list[Output | Handoff]:
         """A decoded intake event (`schemas.decode` output), read here once into an `Event`; it is
-        matched once the watermark passes it (`reorder`)."""
+        matched once the watermark passes it (`reorder`). `raw`, the bytes it was decoded from, is
+        held with it and handed on (`Matched.raw`), so a case stage across a topic can read it again."""
         if name in NOT_CORRELATED:
             return []
         event = Event.of(name, record)
@@ -95,20 +117,20 @@ class PersonsStage:
                 return []
             event = replace(event, event_id=event_id)
         self._events[event_id] = agency
-        released = self.buffer.add(event.source.system, event.occurred_at, event)
-        return [made for e in released for made in self._match(e)]
+        released = self.buffer.add(event.source.system, event.occurred_at, (event, raw))
+        return [made for held in released for made in self._match(*held)]
 
     def tick(self, at: datetime) -> list[Output | Handoff]:
         """The wall clock reached `at`: events up to `at` are matched, then the clock moves to `at`."""
         self.wall_at = at if self.wall_at is None else max(self.wall_at, at)
-        released = [made for event in self.buffer.release_until(at) for made in self._match(event)]
+        released = [made for held in self.buffer.release_until(at) for made in self._match(*held)]
         return [*released, Advance(at)]
 
     def flush(self) -> list[Output | Handoff]:
         """The lane went idle: match every waiting event."""
-        return [made for event in self.buffer.flush() for made in self._match(event)]
+        return [made for held in self.buffer.flush() for made in self._match(*held)]
 
-    def _match(self, event: Event) -> list[Output | Handoff]:
+    def _match(self, event: Event, raw: bytes) -> list[Output | Handoff]:
         at, bound = event.occurred_at, self.bound()
         person_ids: dict[tuple[str, str], str] = {}
         merges: list[tuple[tuple[str, ...], str]] = []
@@ -119,7 +141,7 @@ class PersonsStage:
             made.append(self._link(event, person.ref, decision))
             if decision.merged:
                 merges.append((decision.merged, decision.person_id))
-        made.append(Matched(event, at if bound is None else min(at, bound), person_ids, tuple(merges)))
+        made.append(Matched(event, at if bound is None else min(at, bound), person_ids, tuple(merges), raw))
         return made
 
     # --- operators' link decisions --------------------------------------------------------------

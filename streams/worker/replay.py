@@ -16,14 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiokafka import TopicPartition
 
 from streams.aggregates import AggregateCounts
 from streams.worker.aggregating import count_cases
-from streams.worker.batch import safe_feed
+from streams.worker.batch import Feed, safe_feed
 from streams.worker.clients import WorkerClients
-from streams.worker.correlator import Correlator, Output
+from streams.worker.correlator import Correlator
+from streams.worker.lane import Refused, feed
+from streams.worker.outputs import Output
 from streams.worker.snapshot import Snapshot, entry_digest, read_snapshot
 
 __all__ = ["Rebuilt", "rebuild", "replay", "lane_entry"]
@@ -34,7 +37,7 @@ YIELD_EVERY = 50
 
 @dataclass
 class Rebuilt:
-    correlator: Correlator
+    correlator: Any                      # the stage's state machine
     aggregates: AggregateCounts
     snapshot_offset: int | None          # the lane offset the snapshot was taken at, None: no snapshot
     fed: int                             # lane entries replayed after it
@@ -42,11 +45,13 @@ class Rebuilt:
 
 
 async def rebuild(clients: WorkerClients, lane: str, *, consumer_key: bytes | None, window: timedelta,
-                  snapshot_path: Path | None, fingerprint: str) -> Rebuilt:
-    """The state the lane's committed entries give, with the aggregates' counts of its case views."""
+                  snapshot_path: Path | None, fingerprint: str, machine: Callable[..., Any] = Correlator,
+                  apply: Feed = feed, end: int | None = None) -> Rebuilt:
+    """The state the lane's committed entries (before `end`, if given) give, with the aggregates'
+    counts of its case views; `machine` makes a stage's fresh state, `apply` feeds it an entry."""
     snapshot = await restored(clients, lane, snapshot_path, fingerprint, consumer_key) if snapshot_path else None
     if snapshot is None:
-        correlator, aggregates, start = Correlator(consumer_key=consumer_key, window=window), AggregateCounts(), 0
+        correlator, aggregates, start = machine(consumer_key=consumer_key, window=window), AggregateCounts(), 0
     else:
         correlator, aggregates, start = snapshot.correlator, snapshot.aggregates, snapshot.next_offset
     changed = False
@@ -55,7 +60,7 @@ async def rebuild(clients: WorkerClients, lane: str, *, consumer_key: bytes | No
         nonlocal changed
         changed = count_cases(aggregates, outputs) or changed
 
-    fed = await replay(clients, correlator, lane=lane, on_outputs=count, start=start)
+    fed = await replay(clients, correlator, lane=lane, on_outputs=count, start=start, apply=apply, end=end)
     return Rebuilt(correlator, aggregates, start if snapshot is not None else None, fed, changed)
 
 
@@ -73,9 +78,12 @@ async def restored(clients: WorkerClients, lane: str, path: Path, fingerprint: s
     return snapshot
 
 
-async def replay(clients: WorkerClients, correlator: Correlator, *, lane: str,
-                 on_outputs: Callable[[list[Output]], None] | None = None, start: int = 0) -> int:
-    """Feed every committed lane entry from offset `start` on to `correlator`; returns how many were fed."""
+async def replay(clients: WorkerClients, correlator: Any, *, lane: str,
+                 on_outputs: Callable[[list[Output]], None] | None = None, start: int = 0,
+                 apply: Feed = feed, end: int | None = None) -> int:
+    """Feed every committed lane entry from offset `start` on (to `end`, else to the lane's end) to
+    `correlator`; returns how many were fed. An entry its stage refuses (a lane that is a stage's
+    input: it was dead-lettered when it came) is passed over again."""
     tp = TopicPartition(lane, 0)
     consumer = await clients.lane_reader()
     fed = 0
@@ -85,11 +93,17 @@ async def replay(clients: WorkerClients, correlator: Correlator, *, lane: str,
             consumer.seek(tp, start)
         else:
             await consumer.seek_to_beginning(tp)
-        end = (await consumer.end_offsets([tp]))[tp]
+        if end is None:
+            end = (await consumer.end_offsets([tp]))[tp]
         while await consumer.position(tp) < end:
             for messages in (await consumer.getmany(tp, timeout_ms=500, max_records=2000)).values():
                 for message in messages:
-                    outputs = safe_feed(correlator, message.value, f"lane offset {message.offset}")
+                    if message.offset >= end:
+                        break
+                    try:
+                        outputs = safe_feed(correlator, message.value, f"lane offset {message.offset}", lane, apply)
+                    except Refused:
+                        continue
                     if on_outputs is not None:
                         on_outputs(outputs)
                     fed += 1

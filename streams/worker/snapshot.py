@@ -73,11 +73,11 @@ def _sources_digest() -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint(consumer_key: bytes | None, window: timedelta) -> str:
+def code_fingerprint(consumer_key: bytes | None, window: timedelta, stage: str = "correlate") -> str:
     """What a correlator's state depends on besides the lane: a snapshot made under anything else
     is not the state this worker would build."""
     key = hashlib.sha256(consumer_key).hexdigest() if consumer_key is not None else "none"
-    parts = (str(FORMAT), _sources_digest(), sys.version, key, str(window.total_seconds()))
+    parts = (str(FORMAT), _sources_digest(), sys.version, key, str(window.total_seconds()), stage)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -8,13 +8,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import KafkaAdminClient
 
 import schemas
 from bench.hub_run import WorkerProcess as Worker
 from bench.hub_run import correlated, expected, lane_values, latest, per_key, publish, read_topic, settled, wait_until
 from bench.scoring import scenario_feed, score_alerts
 from streams.views.clock import HUB_CLOCK_HEADER, read_clock
+from streams.worker.clients import GROUP as CORRELATE_GROUP
 from streams.worker.correlator import ALERTS_TOPIC, CASES_TOPIC, LINKS_TOPIC
+from streams.worker.handover import HANDOVER_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC
 from tests.integration.streams.hub import first_difference
 
@@ -159,25 +162,93 @@ class TestTwoWorkers:
         assert _clock_headers(connection, ALERTS_TOPIC) and not _clock_headers(connection, "alerts.consumer.v1")
 
 
-class TestAnOperatorsAction:
-    def test_an_acknowledgement_on_the_actions_topic_comes_back_on_alerts_and_in_the_views(
+def _owns(worker, stage: str) -> bool:
+    try:
+        return _gauge(worker.metrics_url, f'sanpalang_worker_lane_owned{{stage="{stage}"}}') == 1
+    except (OSError, AssertionError):          # not serving yet, or not yet told of its lanes
+        return False
+
+
+def _handed_on(connection) -> int:
+    """How many hand-overs the case stage has committed (its offset on the hand-over topic)."""
+    admin = KafkaAdminClient(**connection.kafka_python())
+    try:
+        found = admin.list_group_offsets({CORRELATE_GROUP: None}).get(CORRELATE_GROUP, {})
+    finally:
+        admin.close()
+    return sum(meta.offset for tp, meta in found.items() if tp.topic == HANDOVER_TOPIC and meta.offset > 0)
+
+
+class TestTwoWorkersWithTheStagesSplit:
+    def test_each_stage_killed_mid_stream_publishes_what_one_undisturbed_worker_publishes(
             self, hub_broker, scenario, tmp_path):
         publications, _ = scenario
+        connection, split = hub_broker.connection, ("--stages", "split", "--order-days", "2")
+        thirds = [publications[i * len(publications) // 3:(i + 1) * len(publications) // 3] for i in range(3)]
+        logs = iter(tmp_path / f"worker-{n}.log" for n in range(10))
+        workers = [Worker(hub_broker, next(logs), *split) for _ in range(2)]
+
+        def holder(stage: str) -> int:
+            """The worker that runs `stage` now (its /metrics say so), once one does."""
+            found: list[int] = []
+            wait_until(lambda: found.extend(n for n, w in enumerate(workers) if _owns(w, stage)) or found,
+                       what=f"a worker running the {stage} stage")
+            return found[0]
+
+        sent, killed = 0, []
+        try:
+            for stage, progress, third in (("persons", lambda: correlated(connection), thirds[0]),
+                                           ("cases", lambda: _handed_on(connection), thirds[1])):
+                before = progress()
+                sent += publish(connection, third)
+                wait_until(lambda: progress() > before, what=f"the {stage} stage at work on the new events")
+                n = holder(stage)
+                workers[n].kill()
+                killed.append((stage, progress()))
+                workers[n] = Worker(hub_broker, next(logs), *split)
+            sent += publish(connection, thirds[2])
+            wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
+            holders = {stage: holder(stage) for stage in ("persons", "cases")}
+        finally:
+            for worker in workers:
+                worker.stop()
+        print(f"killed {killed}, of {sent} intake events")
+        assert holders["persons"] != holders["cases"], "two workers run one stage each"
+        published = read_topic(connection)
+        got, want = per_key(published), per_key(expected(hub_broker, window=timedelta(days=2)))
+        assert got == want, first_difference(got, want)                 # nothing lost, nothing doubled
+        _assert_views_match(hub_broker.database_url, published)
+
+
+def _send_action(connection, province: str, **fields) -> None:
+    action = {"person_id": None, "candidate_id": None, "alert_id": None, "province": province,
+              "operator": "demo.national", "note": None, "at": datetime.now(timezone.utc), "role": "national",
+              "provinces": [], **fields}
+    producer = KafkaProducer(**connection.kafka_python(), acks="all")
+    producer.send("operator.actions.v1", key=province.encode(),
+                  value=schemas.encode("sanpalang.hub.OperatorAction", action)).get(timeout=30)
+    producer.close()
+
+
+def _persons_in_cases(connection) -> set[str]:
+    return {p["person_id"] for view in latest(read_topic(connection, [CASES_TOPIC]), CASES_TOPIC).values()
+            if view["merged_into"] is None for p in view["persons"]}
+
+
+class TestAnOperatorsAction:
+    @pytest.mark.parametrize("stages", ["joined", "split"])
+    def test_an_acknowledgement_and_a_link_confirmation_come_back_on_the_outputs_and_in_the_views(
+            self, hub_broker, scenario, tmp_path, stages):
+        publications, _ = scenario
         connection = hub_broker.connection
-        worker = Worker(hub_broker, tmp_path / "worker.log")
+        worker = Worker(hub_broker, tmp_path / "worker.log", "--stages", stages)
         try:
             sent = publish(connection, publications)
             wait_until(lambda: settled(connection, sent), what="every event correlated and in the views")
             firing = next(a for a in latest(read_topic(connection, [ALERTS_TOPIC]), ALERTS_TOPIC).values()
                           if a["state"] == "Firing")
-            action = {"action_id": "act-it-1", "kind": "Acknowledge", "alert_id": firing["alert_id"],
-                      "person_id": None, "candidate_id": None, "province": firing["province"],
-                      "operator": "demo.national", "note": "on it", "at": datetime.now(timezone.utc),
-                      "role": "national", "provinces": []}
-            producer = KafkaProducer(**connection.kafka_python(), acks="all")
-            producer.send("operator.actions.v1", key=firing["province"].encode(),
-                          value=schemas.encode("sanpalang.hub.OperatorAction", action)).get(timeout=30)
-            producer.close()
+            _send_action(connection, firing["province"], action_id="act-it-1", kind="Acknowledge",
+                         alert_id=firing["alert_id"], note="on it")
 
             def acknowledged() -> bool:
                 alert = latest(read_topic(connection, [ALERTS_TOPIC]), ALERTS_TOPIC)[firing["alert_id"]]
@@ -185,5 +256,14 @@ class TestAnOperatorsAction:
             wait_until(acknowledged, timeout=120, what="the acknowledged alert on alerts.v1")
             wait_until(lambda: _sql(hub_broker.database_url)[0][firing["alert_id"]][0] == "Acknowledged",
                        timeout=60, what="the acknowledged alert in the SQL views")
+
+            in_cases = _persons_in_cases(connection)
+            possible = next(link for link in latest(read_topic(connection, [LINKS_TOPIC]), LINKS_TOPIC).values()
+                            if link["decision"] == "Possible" and link["candidate_id"] != link["person_id"]
+                            and {link["person_id"], link["candidate_id"]} <= in_cases)
+            _send_action(connection, "TH-10", action_id="act-it-2", kind="ConfirmLink",
+                         person_id=possible["person_id"], candidate_id=possible["candidate_id"])
+            wait_until(lambda: not {possible["person_id"], possible["candidate_id"]} <= _persons_in_cases(connection),
+                       timeout=120, what="the two persons' cases published as one person's")
         finally:
             worker.stop()

@@ -176,7 +176,7 @@ class TestAWorkerWhoseBrokerIsGone:
         worker = Worker(hub_broker, tmp_path / "worker.log", hub_broker.database_url,
                         SANPALANG_STOP_TIMEOUT=str(STOP_TIMEOUT_S))
         try:
-            wait_until(lambda: "correlator rebuilt" in worker.log.read_text(errors="replace"), timeout=120,
+            wait_until(lambda: "stage rebuilt" in worker.log.read_text(errors="replace"), timeout=120,
                        what="the worker correlating")
             children = _children(worker.process.pid)
             assert children, "the worker runs its SQL views in a child process"

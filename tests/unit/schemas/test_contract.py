@@ -29,7 +29,7 @@ EVENTS = {
 }
 HUB = ["sanpalang.hub.PersonLink", "sanpalang.hub.CaseView", "sanpalang.hub.Alert", "sanpalang.hub.Referral",
        "sanpalang.hub.DeadLetter", "sanpalang.hub.OperatorAction",
-       "sanpalang.hub.Aggregate", "sanpalang.hub.RefusedRecord"]
+       "sanpalang.hub.Aggregate", "sanpalang.hub.RefusedRecord", "sanpalang.hub.Handover"]
 EVENT_NAMES = [f"{ns}.{n}" for ns, names in EVENTS.items() for n in names]
 
 # HTCDS 2.0 picklists (Value Names column of htcds-2.0-fields.csv); the hub adds a default where HTCDS has none.

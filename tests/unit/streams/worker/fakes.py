@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import TopicPartition
-from aiokafka.errors import KafkaConnectionError, ProducerFenced
+from aiokafka.errors import IllegalOperation, KafkaConnectionError, ProducerFenced
 
 from streams.worker.aggregating import AGGREGATES_TOPIC
 from streams.worker.lane import LANE_TOPIC
@@ -39,6 +39,7 @@ class FakeBroker:
     epoch: int = 0                                                  # of the transactional id
     lane_owner: Any = None                                          # the FakeGroup given the lane
     at_commit: BaseException | None = None                          # raised once, at the next commit
+    refuse_fenced_sends: bool = False     # a fenced producer's sends raise (aiokafka, once it knows), not its commit
 
     def log(self, tp: TopicPartition) -> list[Message]:
         return self.logs.setdefault(tp, [])
@@ -101,6 +102,8 @@ class FakeProducer:
     async def send(self, topic: str, value: bytes, key: bytes | None = None, headers: Any = None,
                    timestamp_ms: int | None = None) -> _Sent:
         assert self.pending is not None, "a send outside a transaction"
+        if self.broker.refuse_fenced_sends and self.broker.epoch != self.epoch:
+            raise IllegalOperation("Can't send messages while not in transaction")
         partition = 0 if key is None else sum(key) % self.broker.partitions.get(topic, 1)
         ahead = sum(1 for kind, *what in self.pending
                     if kind == "send" and what[0] == topic and what[3] == partition)
@@ -184,11 +187,11 @@ class FakeClients:
         self.broker = broker
         self.group: FakeGroup | None = None
 
-    async def lane_group(self, lane: str, listener: Any) -> FakeGroup:
+    async def lane_group(self, lanes: list[str], listener: Any) -> FakeGroup:
         self.group = FakeGroup(self.broker, listener)
         return self.group
 
-    async def transactional_producer(self) -> FakeProducer:
+    async def transactional_producer(self, transactional_id: str = "") -> FakeProducer:
         return FakeProducer(self.broker)
 
     async def sources(self) -> FakeConsumer:

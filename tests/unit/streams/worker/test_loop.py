@@ -43,7 +43,7 @@ class Worker:
         self.broker, self.clients = broker, FakeClients(broker)
         options.setdefault("window", LIVE)
         self.loop = CorrelateLoop(self.clients, metrics=WorkerMetrics(), **options)
-        self.group = asyncio.run(self.clients.lane_group(LANE_TOPIC, self.loop.assignment))
+        self.group = asyncio.run(self.clients.lane_group([LANE_TOPIC], self.loop.assignment))
 
     def turns(self, count: int = 1) -> None:
         async def turning():
@@ -128,9 +128,10 @@ class TestACrashBetweenTheSendsAndTheCommit:
 
 
 class TestAFencedWorker:
+    @pytest.mark.parametrize("refused", [False, True], ids=["at-its-commit", "at-its-sends"])
     def test_commits_nothing_once_its_successor_has_the_transactional_id_and_the_successor_goes_on(
-            self, feed, undisturbed):
-        broker = FakeBroker()
+            self, feed, undisturbed, refused):
+        broker = FakeBroker(refuse_fenced_sends=refused)
         publish(broker, feed)
         zombie = owner(broker, batch=50)
         zombie.turns(3)
