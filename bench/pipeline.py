@@ -48,12 +48,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="offered events/s for the latency run (default 50)")
     parser.add_argument("--workers", type=worker_counts, default=[1], metavar="N[,N...]",
                         help="worker processes, one run per count on a fresh hub (default 1; e.g. 1,2)")
+    parser.add_argument("--stages", type=stage_layouts, default=["joined"], metavar="LAYOUT[,LAYOUT...]",
+                        help="the workers' --stages, one for all counts or one per count (default joined; e.g. "
+                             "joined,split with --workers 1,2: one joined worker against two split ones)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
 
 
+def stage_layouts(text: str) -> list[str]:
+    layouts = [part.strip() for part in text.split(",")]
+    if not layouts or any(layout not in ("joined", "split") for layout in layouts):
+        raise argparse.ArgumentTypeError(f"stage layouts are joined or split: {text!r}")
+    return layouts
+
+
 def run(args: argparse.Namespace, settings) -> int:
+    if len(args.stages) not in (1, len(args.workers)):
+        raise SystemExit(f"--stages names {len(args.stages)} layouts for {len(args.workers)} worker counts")
     result = run_pipeline_bench(settings, args.seeds, args.rate, lambda line: print(line, file=sys.stderr, flush=True),
-                                workers=args.workers)
+                                workers=args.workers, stages=args.stages)
     print(json.dumps(result) if args.json else report(result))
     return 0
 
@@ -87,14 +99,16 @@ def open_cases_in_views(database_url: str) -> int:
 
 
 def run_pipeline_bench(settings, seeds: int, rate: float, emit: Callable[[str], None],
-                       workers: Sequence[int] = (1,)) -> dict[str, Any]:
+                       workers: Sequence[int] = (1,), stages: Sequence[str] = ("joined",)) -> dict[str, Any]:
     from bench.pipeline_run import measure_count
 
     emit(f"generating {seeds} simulator feeds for the load, one more for the latency run")
     load = [p for seed in range(100, 100 + seeds) for p in simulator_feed(seed)]
     paced = simulator_feed(99)
     loadavg_before = os.getloadavg()
-    runs = [measure_count(settings, count, load, paced, rate, emit) for count in workers]
+    layouts = list(stages) * len(workers) if len(stages) == 1 else list(stages)
+    runs = [measure_count(settings, count, load, paced, rate, emit, stages=layout)
+            for count, layout in zip(workers, layouts)]
     first = runs[0]["hub_events_per_s"]
     for r in runs:
         r["ratio_to_first"] = round(r["hub_events_per_s"] / first, 2) if first else None
@@ -108,10 +122,11 @@ def report(result: dict[str, Any]) -> str:
     lines = [f"load average {_load(result['loadavg_before'])} before, {_load(result['loadavg_after'])} after, "
              f"{result['cores']} cores"]
     for r in runs:
-        lines += [f"{r['workers']} worker(s):"] + ["  " + line for line in _count_lines(r, runs[0], result)]
+        lines += [f"{r['workers']} worker(s), stages {r['stages']}:"] + ["  " + line
+                                                                        for line in _count_lines(r, runs[0], result)]
     if len(runs) > 1:
         lines.append("throughput side by side: " + "; ".join(
-            f"{r['workers']} worker(s) {r['hub_events_per_s']:,.0f} events/s (x{r['ratio_to_first']:.2f}, raw loop "
+            f"{r['workers']} worker(s) {r['stages']} {r['hub_events_per_s']:,.0f} events/s (x{r['ratio_to_first']:.2f}, raw loop "
             f"{r['raw_loop_per_s']:,.0f}/s)" for r in runs))
         if runs[0]["workers"] == 1 and any(r["workers"] == 2 for r in runs):
             two = next(r for r in runs if r["workers"] == 2)

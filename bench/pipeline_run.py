@@ -60,8 +60,9 @@ def _broker_pids(hub) -> dict[int, int]:
 
 
 def measure_count(settings, workers: int, load: list, paced: list, rate: float,
-                  emit: Callable[[str], None]) -> dict[str, Any]:
-    """Throughput, CPU, latency, memory and the raw limits with `workers` worker processes."""
+                  emit: Callable[[str], None], stages: str = "joined") -> dict[str, Any]:
+    """Throughput, CPU, latency, memory and the raw limits with `workers` worker processes, each
+    run with `--stages stages`."""
     from kafka.admin import KafkaAdminClient, NewTopic
 
     from bench.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
@@ -75,7 +76,8 @@ def measure_count(settings, workers: int, load: list, paced: list, rate: float,
         admin = KafkaAdminClient(**connection.kafka_python())
         admin.create_topics([NewTopic("bench.raw.v1", 4, 1), NewTopic("bench.rtt.v1", 1, 1)])
         admin.close()
-        processes = [WorkerProcess(hub, Path(logs) / f"worker-{n}.log", "--order-days", "0")   # live: no hold
+        processes = [WorkerProcess(hub, Path(logs) / f"worker-{n}.log", "--order-days", "0",   # live: no hold
+                                   "--stages", stages)
                      for n in range(1, workers + 1)]
         try:
             warm = publish(connection, load[:1])
@@ -119,7 +121,7 @@ def measure_count(settings, workers: int, load: list, paced: list, rate: float,
     largest = max(range(workers), key=lambda n: grown[n])       # the worker that correlated
     p99_raw, p99_alert = percentile(round_trips, 0.99), percentile(latencies, 0.99)
     return {
-        "workers": workers, "events": sent, "timed_events": timed,
+        "workers": workers, "stages": stages, "events": sent, "timed_events": timed,
         "hub_events_per_s": round(hub_rate, 1), "raw_loop_per_s": round(raw_rate, 1),
         "throughput_ratio": round(hub_rate / raw_rate, 3),
         "cpu": window,

@@ -6,11 +6,12 @@ import argparse
 
 import pytest
 
-from bench.pipeline import report, worker_counts
+from bench.pipeline import report, stage_layouts, worker_counts
 
 
-def count(workers: int, rate: float, cpu_s: dict[str, float | None], allow: float | None) -> dict:
-    return {"workers": workers, "events": 2000, "timed_events": 1000, "hub_events_per_s": rate,
+def count(workers: int, rate: float, cpu_s: dict[str, float | None], allow: float | None,
+          stages: str = "joined") -> dict:
+    return {"workers": workers, "stages": stages, "events": 2000, "timed_events": 1000, "hub_events_per_s": rate,
             "raw_loop_per_s": 20_000.0, "throughput_ratio": rate / 20_000, "ratio_to_first": rate / 400,
             "cpu": {"wall_s": 2.0, "cpu_s": cpu_s, "machine_busy_s": 4.0, "machine_idle_s": 0.0, "others_s": 0.4,
                     "idle_share": 0.0, "cores": 2},
@@ -36,15 +37,27 @@ class TestWorkerCounts:
             worker_counts(text)
 
 
+class TestStageLayouts:
+    def test_one_or_a_comma_list_of_joined_and_split(self):
+        assert stage_layouts("split") == ["split"]
+        assert stage_layouts("joined,split") == ["joined", "split"]
+
+    @pytest.mark.parametrize("text", ["", "both", "joined,"])
+    def test_anything_else_is_refused(self, text):
+        with pytest.raises(argparse.ArgumentTypeError):
+            stage_layouts(text)
+
+
 class TestTheReport:
     ONE = count(1, 400.0, {"broker": 0.4, "worker 1": 1.6, "worker 1 views": 0.2, "bench": 0.2}, 800.0)
     TWO = count(2, 420.0, {"broker": 0.4, "worker 1": 1.6, "worker 1 views": 0.2, "worker 2": 0.0,
-                           "worker 2 views": 0.2, "bench": 0.2}, 700.0)
+                           "worker 2 views": 0.2, "bench": 0.2}, 700.0, stages="split")
 
     def test_it_puts_the_counts_side_by_side_with_their_ratio_to_the_first_and_the_goal(self):
         text = report(result(self.ONE, self.TWO))
-        assert ("throughput side by side: 1 worker(s) 400 events/s (x1.00, raw loop 20,000/s); "
-                "2 worker(s) 420 events/s (x1.05, raw loop 20,000/s)") in text
+        assert ("throughput side by side: 1 worker(s) joined 400 events/s (x1.00, raw loop 20,000/s); "
+                "2 worker(s) split 420 events/s (x1.05, raw loop 20,000/s)") in text
+        assert "2 worker(s), stages split:" in text
         assert "2 workers x1.05 of 1 in the same run (goal >= x1.5)" in text
 
     def test_it_says_which_cores_each_kind_of_process_held_and_what_the_cores_allow_against_the_goal(self):
