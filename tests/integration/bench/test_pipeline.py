@@ -1,4 +1,4 @@
-"""`sanpalang bench pipeline --workers 1,2` end to end on a small load: each count on its own
+"""`sanpalang bench pipeline --workers 1,2 --stages joined,split` end to end on a small load: each count on its own
 scratch hub settles the same events into the same views, and the report carries its rates, the raw
 limits of its broker and where the CPU went (no timings asserted: they move with the machine)."""
 
@@ -31,15 +31,16 @@ def pipeline(tmp_path_factory, kafka_jar_cache) -> dict:
         capture = tmp_path_factory.mktemp("pipeline-out") / "out.json"
         with capture.open("w") as out, pytest.MonkeyPatch.context() as stdout:
             stdout.setattr("sys.stdout", out)
-            code = main(["bench", "pipeline", "--workers", "1,2", "--seeds", "1", "--rate", str(RATE), "--json"])
+            code = main(["bench", "pipeline", "--workers", "1,2", "--stages", "joined,split", "--seeds", "1",
+                         "--rate", str(RATE), "--json"])
     assert code == 0
     return json.loads(capture.read_text().strip().splitlines()[-1])
 
 
 class TestPipelineBenchWithOneThenTwoWorkers:
-    def test_it_runs_each_count_asked_for_in_order(self, pipeline):
+    def test_it_runs_each_count_asked_for_in_order_with_its_layout(self, pipeline):
         assert pipeline["workers"] == [1, 2]
-        assert [r["workers"] for r in pipeline["runs"]] == [1, 2]
+        assert [(r["workers"], r["stages"]) for r in pipeline["runs"]] == [(1, "joined"), (2, "split")]
 
     def test_both_counts_settle_the_same_events_and_leave_open_cases_in_the_views(self, pipeline):
         # not the same number of open cases: the live worker correlates the intake partitions in the
