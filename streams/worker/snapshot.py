@@ -149,7 +149,8 @@ class SnapshotWriter:
         self._child, offset = None, self.offset
         if os.waitstatus_to_exitcode(status) == 0:
             self.written = offset
-            log.info("snapshot at lane offset %d written in %.1f s", offset, time.monotonic() - started)
+            log.info("snapshot %s at lane offset %d written in %.1f s", self.path.name, offset,
+                     time.monotonic() - started)
         else:
             self.offset = None
             log.warning("the snapshot at lane offset %d could not be written to %s (exit status %d); "

@@ -180,10 +180,12 @@ def _handed_on(connection) -> int:
 
 
 class TestTwoWorkersWithTheStagesSplit:
+    @pytest.mark.parametrize("snapshots", ["0", "1"], ids=["replaying-the-whole-lane", "from-its-snapshots"])
     def test_each_stage_killed_mid_stream_publishes_what_one_undisturbed_worker_publishes(
-            self, hub_broker, scenario, tmp_path):
+            self, hub_broker, scenario, tmp_path, snapshots):
         publications, _ = scenario
-        connection, split = hub_broker.connection, ("--stages", "split", "--order-days", "2")
+        connection = hub_broker.connection
+        split = ("--stages", "split", "--order-days", "2", "--snapshot-seconds", snapshots)
         thirds = [publications[i * len(publications) // 3:(i + 1) * len(publications) // 3] for i in range(3)]
         logs = iter(tmp_path / f"worker-{n}.log" for n in range(10))
         workers = [Worker(hub_broker, next(logs), *split) for _ in range(2)]
@@ -203,6 +205,9 @@ class TestTwoWorkersWithTheStagesSplit:
                 sent += publish(connection, third)
                 wait_until(lambda: progress() > before, what=f"the {stage} stage at work on the new events")
                 n = holder(stage)
+                if snapshots != "0":
+                    wait_until(lambda: f"snapshot {stage}.snapshot at" in workers[n].log.read_text(),
+                               what=f"a snapshot of the {stage} stage")
                 workers[n].kill()
                 killed.append((stage, progress()))
                 workers[n] = Worker(hub_broker, next(logs), *split)
@@ -214,6 +219,9 @@ class TestTwoWorkersWithTheStagesSplit:
                 worker.stop()
         print(f"killed {killed}, of {sent} intake events")
         assert holders["persons"] != holders["cases"], "two workers run one stage each"
+        logs = "".join(log.read_text() for log in tmp_path.glob("worker-*.log"))
+        for stage in ("persons", "cases"):
+            assert (f"{stage} stage rebuilt from a snapshot" in logs) == (snapshots != "0"), stage
         published = read_topic(connection)
         got, want = per_key(published), per_key(expected(hub_broker, window=timedelta(days=2)))
         assert got == want, first_difference(got, want)                 # nothing lost, nothing doubled
