@@ -13,7 +13,6 @@ Between batches the owner writes its own lane entries (`ticks`), publishes the a
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable

@@ -3,7 +3,6 @@ hand-over of the fixed-seed scenario crosses as a `sanpalang.hub.Handover` recor
 equal, and a case stage fed only what it reads back publishes what the joined correlator does
 (docs/decisions/003-correlation-in-stages.md)."""
 
-from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,39 +14,27 @@ from streams.worker.case_stage import CaseStage
 from streams.worker.correlator import Correlator, Output
 from streams.worker.handover import (CLOCK_KEY, HANDOVER_SCHEMA, HANDOVER_TOPIC, LINK_DECISIONS_TOPIC,
                                      handover_output, read_handover)
-from streams.worker.lane import FLUSH, feed, tick_value
+from streams.worker.lane import FLUSHED, TICK, feed, read
 from streams.worker.persons_stage import ActionHandoff, Advance, Matched, MergedHandoff, PersonsStage
+from tests.unit.streams.worker.outputs import by_topic
 
 KEY = b"a test key of at least thirty-two bytes"
-_TICK = b"tick:"
-
-
-@pytest.fixture(scope="module")
-def lane(fixed_values) -> list[bytes]:
-    """The scenario's events with a tick after every 40, at the latest event time seen, then a flush."""
-    entries, latest = [], None
-    for i, value in enumerate(fixed_values):
-        entries.append(value)
-        at = schemas.decode(value)[1]["envelope"]["occurred_at"]
-        latest = at if latest is None else max(latest, at)
-        if i % 40 == 39:
-            entries.append(tick_value(latest))
-    return [*entries, FLUSH]
 
 
 def persons_with_raw(stage: PersonsStage, value: bytes) -> list:
     """One lane entry into the persons stage alone, each event with the bytes it came in."""
-    if value == FLUSH:
+    name, record = read(value)
+    if name == FLUSHED:
         return stage.flush()
-    if value.startswith(_TICK):
-        return stage.tick(datetime.fromtimestamp(int(value[len(_TICK):]) / 1000, tz=timezone.utc))
-    return stage.event(*schemas.decode(value), raw=value)
+    if name == TICK:
+        return stage.tick(record)
+    return stage.event(name, record, raw=value)
 
 
 @pytest.fixture(scope="module")
-def made(lane) -> list:
+def made(ticked_lane) -> list:
     stage = PersonsStage()
-    return [item for value in lane for item in persons_with_raw(stage, value)]
+    return [item for value in ticked_lane for item in persons_with_raw(stage, value)]
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +47,6 @@ def crossed(item):
     output = handover_output(item)
     assert output.topic == HANDOVER_TOPIC and output.schema == HANDOVER_SCHEMA
     return read_handover(schemas.encode(output.schema, output.record))
-
-
-def by_topic(outputs: list[Output]) -> dict[str, list[tuple]]:
-    found = defaultdict(list)
-    for o in outputs:
-        found[o.topic].append((o.key, o.schema, o.record))
-    return dict(found)
 
 
 def action_bytes(**changes) -> bytes:
@@ -85,14 +65,14 @@ class TestTheScenarioAcrossTheTopic:
         assert sum(isinstance(h, Matched) for h in handed) > 500 and any(isinstance(h, Advance) for h in handed)
         assert [h for h in handed if crossed(h) != h] == []
 
-    def test_every_event_crosses_with_the_bytes_it_came_in(self, lane, handed):
-        assert {h.raw for h in handed if isinstance(h, Matched)} <= set(lane)
+    def test_every_event_crosses_with_the_bytes_it_came_in(self, ticked_lane, handed):
+        assert {h.raw for h in handed if isinstance(h, Matched)} <= set(ticked_lane)
         assert all(h.raw for h in handed if isinstance(h, Matched))
 
     def test_a_case_stage_fed_only_what_it_reads_back_publishes_what_the_joined_correlator_does(
-            self, lane, made):
+            self, ticked_lane, made):
         correlator = Correlator(consumer_key=KEY)
-        joined = [o for value in lane for o in feed(correlator, value)]
+        joined = [o for value in ticked_lane for o in feed(correlator, value)]
         cases = CaseStage(consumer_key=KEY)
         apart = [o for item in made for o in ([item] if isinstance(item, Output) else cases.apply(crossed(item)))]
         assert by_topic(apart) == by_topic(joined)

@@ -1,10 +1,9 @@
 """The stages on two lanes (`sanpalang worker --stages split`), their topics stood in for by lists:
-the persons lane's hand-overs, encoded as they go on the topic, fed to the case lane, and the link
-decisions the case lane accepts fed back to the persons lane, as their loops would. They publish
+the persons lane's hand-overs, encoded as they go on the topic, fed to the case ticked_lane, and the link
+decisions the case lane accepts fed back to the persons ticked_lane, as their loops would. They publish
 what the joined correlator publishes, operators' link decisions included."""
 
 import pickle
-from collections import defaultdict
 from datetime import datetime, timezone
 
 import pytest
@@ -13,8 +12,9 @@ import schemas
 from streams.worker.correlator import CASES_TOPIC, LINKS_TOPIC, Correlator, Output
 from streams.worker.admission import HUB_DLQ
 from streams.worker.handover import HANDOVER_TOPIC, LINK_DECISIONS_TOPIC
-from streams.worker.lane import ACTIONS_TOPIC, FLUSH, LANE_TOPIC, Refused, feed, tick_value
+from streams.worker.lane import ACTIONS_TOPIC, LANE_TOPIC, Refused, feed
 from streams.worker.split import CasesLane, PersonsLane
+from tests.unit.streams.worker.outputs import by_topic
 
 KEY = b"a test key of at least thirty-two bytes"
 INTERNAL = {HANDOVER_TOPIC, LINK_DECISIONS_TOPIC}
@@ -41,13 +41,6 @@ class TwoLanes:
         return published
 
 
-def by_topic(outputs) -> dict[str, list[tuple]]:
-    found = defaultdict(list)
-    for o in outputs:
-        found[o.topic].append((o.key, o.schema, o.record))
-    return dict(found)
-
-
 def action(kind, *, person_id, candidate_id, action_id, role="national", provinces=()) -> bytes:
     return schemas.encode("sanpalang.hub.OperatorAction", {
         "action_id": action_id, "kind": kind, "alert_id": None, "person_id": person_id,
@@ -56,22 +49,10 @@ def action(kind, *, person_id, candidate_id, action_id, role="national", provinc
 
 
 @pytest.fixture(scope="module")
-def lane(fixed_values) -> list[bytes]:
-    entries, latest = [], None
-    for i, value in enumerate(fixed_values):
-        entries.append(value)
-        at = schemas.decode(value)[1]["envelope"]["occurred_at"]
-        latest = at if latest is None else max(latest, at)
-        if i % 40 == 39:
-            entries.append(tick_value(latest))
-    return [*entries, FLUSH]
-
-
-@pytest.fixture(scope="module")
-def scenario_run(lane) -> bytes:
+def scenario_run(ticked_lane) -> bytes:
     joined, split = Correlator(consumer_key=KEY), TwoLanes()
-    return pickle.dumps(((joined, [o for v in lane for o in feed(joined, v)]),
-                         (split, [o for v in lane for o in split.feed(v)])))
+    return pickle.dumps(((joined, [o for v in ticked_lane for o in feed(joined, v)]),
+                         (split, [o for v in ticked_lane for o in split.feed(v)])))
 
 
 @pytest.fixture

@@ -2,42 +2,21 @@
 persons stage hands on is all the case stage needs, and the case stage knows each person by the
 id the matcher gives them now (docs/decisions/003-correlation-in-stages.md)."""
 
-from collections import defaultdict
 import pytest
 
-import schemas
 from streams.worker.case_stage import CaseStage
 from streams.worker.correlator import LINKS_TOPIC, Correlator, Output
-from streams.worker.lane import FLUSH, feed, tick_value
+from streams.worker.lane import feed
 from streams.worker.persons_stage import Advance, Matched, PersonsStage
+from tests.unit.streams.worker.outputs import by_topic
 
 KEY = b"a test key of at least thirty-two bytes"
 
 
 @pytest.fixture(scope="module")
-def lane(fixed_values) -> list[bytes]:
-    """The scenario's events with a tick after every 40, at the latest event time seen, then a flush."""
-    entries, latest = [], None
-    for i, value in enumerate(fixed_values):
-        entries.append(value)
-        at = schemas.decode(value)[1]["envelope"]["occurred_at"]
-        latest = at if latest is None else max(latest, at)
-        if i % 40 == 39:
-            entries.append(tick_value(latest))
-    return [*entries, FLUSH]
-
-
-@pytest.fixture(scope="module")
-def joined(lane):
+def joined(ticked_lane):
     correlator = Correlator(consumer_key=KEY)
-    return correlator, [o for value in lane for o in feed(correlator, value)]
-
-
-def by_topic(outputs: list[Output]) -> dict[str, list[tuple]]:
-    found = defaultdict(list)
-    for o in outputs:
-        found[o.topic].append((o.key, o.schema, o.record))
-    return dict(found)
+    return correlator, [o for value in ticked_lane for o in feed(correlator, value)]
 
 
 def persons_alone(lane: list[bytes]) -> tuple[PersonsStage, list]:
@@ -47,16 +26,16 @@ def persons_alone(lane: list[bytes]) -> tuple[PersonsStage, list]:
 
 
 class TestTheStagesApart:
-    def test_a_case_stage_fed_only_the_hand_overs_publishes_what_the_joined_correlator_does(self, lane, joined):
-        _, made = persons_alone(lane)
+    def test_a_case_stage_fed_only_the_hand_overs_publishes_what_the_joined_correlator_does(self, ticked_lane, joined):
+        _, made = persons_alone(ticked_lane)
         cases = CaseStage(consumer_key=KEY)
         apart = [o for item in made for o in ([item] if isinstance(item, Output) else cases.apply(item))]
         assert by_topic(apart) == by_topic(joined[1])
 
-    def test_the_persons_stage_publishes_only_links_and_hands_on_every_event_and_tick(self, lane):
-        _, made = persons_alone(lane)
+    def test_the_persons_stage_publishes_only_links_and_hands_on_every_event_and_tick(self, ticked_lane):
+        _, made = persons_alone(ticked_lane)
         assert {o.topic for o in made if isinstance(o, Output)} == {LINKS_TOPIC}
-        assert sum(isinstance(o, Advance) for o in made) == sum(v.startswith(b"tick:") for v in lane)
+        assert sum(isinstance(o, Advance) for o in made) == sum(v.startswith(b"tick:") for v in ticked_lane)
         assert sum(isinstance(o, Matched) for o in made) > 500
 
 
