@@ -33,7 +33,7 @@ import schemas
 from bench.faults_broker import kill_leader, partition_leaders
 from bench.faults_count import Tally, count_landed
 from bench.faults_kill import Crossings, HttpLoad, labour_exports, lane_entries, outputs_differing, records_in
-from bench.hub_run import HubProcess, ScratchHub, WorkerProcess, correlated, read_topic, wait_until
+from bench.hub_run import HubProcess, ScratchHub, WorkerProcess, correlated, read_topic, stop_all, wait_until
 from bench.intake import EXAMPLES, crossing_rows, police_records
 from ops.kafka import local
 from ops.ports import free_port
@@ -178,11 +178,7 @@ def cluster_killed(hub: ScratchHub, workdir: Path, run: str, emit: Callable[[str
                    poll=1.0)
         emit(f"  {events:,} intake events on the lane")
     finally:
-        for process in processes:          # all told at once: each stops within its own bound
-            if process.process.poll() is None:
-                process.process.terminate()
-        for process in processes:
-            process.stop()
+        stop_all(processes)
         crossings.dispose()
     emit("  stopped; counting")
     return _count(hub, load, postings)

@@ -41,7 +41,7 @@ from streams.worker.handover import HANDOVER_TOPIC, LINK_DECISIONS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
-__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "publish", "correlated", "settled",
+__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "stop_all", "publish", "correlated", "settled",
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
@@ -114,6 +114,16 @@ class HubProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def stop_all(processes: Iterable[HubProcess]) -> None:
+    """Tell every process to stop at once, then wait for each: each stops within its own bound."""
+    processes = list(processes)
+    for process in processes:
+        if process.process.poll() is None:
+            process.process.terminate()
+    for process in processes:
+        process.stop()
 
 
 class WorkerProcess(HubProcess):

@@ -65,7 +65,7 @@ def measure_count(settings, workers: int, load: list, paced: list, rate: float,
     run with `--stages stages`."""
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    from bench.hub_run import WorkerProcess, publish, scratch_hub, settled, wait_until
+    from bench.hub_run import WorkerProcess, publish, scratch_hub, settled, stop_all, wait_until
     from bench.intake_cpu import CpuMeter, ceiling
     from bench.pipeline import open_cases_in_views, rss_mb
     from bench.pipeline_kafka import alert_latencies, pace, raw_loop, round_trip
@@ -107,11 +107,7 @@ def measure_count(settings, workers: int, load: list, paced: list, rate: float,
             reader.join(timeout=10)
             loaded_mb = [rss_mb(p.pid) for p in processes]
         finally:
-            for process in processes:       # all told at once: each stops within its own bound
-                if process.process.poll() is None:
-                    process.process.terminate()
-            for process in processes:
-                process.stop()
+            stop_all(processes)
         emit(f"{workers} worker(s): raw limits on the same broker, consume-and-produce loop and round trip")
         raw_rate = asyncio.run(raw_loop(connection, intake_topics(), sent))
         round_trips = asyncio.run(round_trip(connection, rate, max(200, len(paced))))

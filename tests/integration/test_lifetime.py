@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from tests.integration.processes import running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,14 +30,6 @@ PARENT = textwrap.dedent("""
 
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], preexec_fn=tie_after_the_parent_died)
 """)
-
-
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_a_child_whose_parent_was_killed_before_the_tie_took_effect_ends_too(tmp_path):

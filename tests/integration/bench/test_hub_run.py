@@ -20,6 +20,7 @@ from ops.kafka import local
 from runtime.settings import Settings
 from streams.worker.clients import GROUP as CORRELATE_GROUP
 from tests.missing import missing
+from tests.integration.processes import running
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,14 +38,6 @@ BENCH = textwrap.dedent("""
     (root / "child.part").rename(root / "child.pid")
     time.sleep(300)
 """)
-
-
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def wait_for(condition, timeout: float) -> bool:
