@@ -4,8 +4,9 @@ load with the CPU of every process of interest accounted, the paced latency run,
 Kafka limits on that same broker.
 
 Each count gets a fresh hub so that no count starts with another's topics, groups, lane or open
-cases: the counts differ only in how many workers run. The bench measures whatever the workers do
-with that: today a second worker stands by on the lane's group, later it may share the work.
+cases: the counts differ only in how many workers run and their `--stages`. The bench measures
+whatever the workers do with that: a second joined worker stands by on the lane's group, two split
+workers run a stage each.
 """
 
 from __future__ import annotations
