@@ -75,7 +75,7 @@ class TestPipelineBenchWithOneThenTwoWorkers:
 
     def test_the_report_says_it_in_words(self, pipeline):
         text = report(pipeline)
-        for phrase in ("1 worker(s):", "2 worker(s):", "raw consume-and-produce loop", "CPU us/event: broker",
-                       "cores held: broker", "broker round trip", "throughput side by side",
+        for phrase in ("1 worker(s), stages joined:", "2 worker(s), stages split:", "raw consume-and-produce loop",
+                       "CPU us/event: broker", "cores held: broker", "broker round trip", "throughput side by side",
                        "2 workers x", "load average"):
             assert phrase in text
