@@ -3,17 +3,18 @@ one broker killed with SIGKILL mid-run, nothing lost or doubled end to end.
 
 Every agency's connector runs as ``sanpalang connect AGENCY --processes 2`` (police: HTTP intake on
 one ``SO_REUSEPORT`` port; labour and social: a shared file drop; immigration: table polling split
-by key hash) and two ``sanpalang worker`` processes run (one correlates, the other stands by on the
-lane's group). Half of every source's records go in; once every source has landed some and the
+by key hash) and two ``sanpalang worker --stages split`` processes run (one the persons stage, the
+other the case stage: docs/decisions/003). Half of every source's records go in; once every source has landed some and the
 worker has correlated some, the node leading most intake partitions is killed; the other half goes
 in while it is down (mid-run by construction); then it is started again on its data. Counted after:
 
 * every generated record is on its intake topic, or dead-lettered, exactly once (read committed);
-* every intake event is on the worker's lane exactly once;
-* the worker's committed outputs equal what an undisturbed worker publishes for that lane.
+* every intake event is on the persons stage's lane exactly once;
+* the workers' committed outputs equal what an undisturbed joined worker publishes for that lane.
 
-The count starts once every intake event is on the lane and the processes are stopped: the lane
-entries and their outputs are committed in one transaction, and the oracle replays the lane as it
+The count starts once every intake event is on the lane, the case stage has every hand-over, and
+the processes are stopped: the lane entries and their outputs are committed in one transaction,
+and the oracle replays the lane as it
 then is (events still held for event-time order included), so no final flush is waited for (a
 worker writes one only when it holds events; here the watermark often released them all). The
 lane itself is counted rather than ``hub_run.settled`` waited for (which now steps over the commit
@@ -33,7 +34,8 @@ import schemas
 from bench.faults_broker import kill_leader, partition_leaders
 from bench.faults_count import Tally, count_landed
 from bench.faults_kill import Crossings, HttpLoad, labour_exports, lane_entries, outputs_differing, records_in
-from bench.hub_run import HubProcess, ScratchHub, WorkerProcess, correlated, read_topic, stop_all, wait_until
+from bench.hub_run import (HubProcess, ScratchHub, WorkerProcess, correlated, handed_over, read_topic, stop_all,
+                           wait_until)
 from bench.intake import EXAMPLES, crossing_rows, police_records
 from ops.kafka import local
 from ops.ports import free_port
@@ -143,11 +145,11 @@ def cluster_killed(hub: ScratchHub, workdir: Path, run: str, emit: Callable[[str
                       Supervisor(hub, workdir, "immigration", "--sql", crossings.url, "--table", "crossings"),
                       Supervisor(hub, workdir, "social", "--watch", str(drops["social"]))]
         processes += connectors
-        processes += [WorkerProcess(hub, workdir / "worker-a.log"), WorkerProcess(hub, workdir / "worker-b.log")]
+        processes += [WorkerProcess(hub, workdir / f"worker-{name}.log", "--stages", "split") for name in "ab"]
         for connector, marker in zip(connectors, ("HTTP intake on", "file source running", "sql source running",
                                                   "file source running")):
             connector.wait_ready(marker)
-        emit(f"  {len(AGENCIES)} connectors x {PROCESSES} processes and 2 workers running; first half in")
+        emit(f"  {len(AGENCIES)} connectors x {PROCESSES} processes and 2 split workers running; first half in")
 
         def deliver(half: int) -> None:
             postings.append(Posting(url, token, load.police[half], f"{run}h{half}"))
@@ -176,7 +178,9 @@ def cluster_killed(hub: ScratchHub, workdir: Path, run: str, emit: Callable[[str
         events = len({record["envelope"]["event_id"] for _, _, record in read_topic(hub.connection, INTAKE)})
         wait_until(lambda: len(lane_entries(hub)) >= events, timeout=DONE_S, what="every intake event on the lane",
                    poll=1.0)
-        emit(f"  {events:,} intake events on the lane")
+        wait_until(lambda: handed_over(hub.connection), timeout=DONE_S, what="the case stage at the lane's end",
+                   poll=1.0)
+        emit(f"  {events:,} intake events on the lane, every hand-over taken")
     finally:
         stop_all(processes)
         crossings.dispose()

@@ -41,7 +41,7 @@ from streams.worker.handover import HANDOVER_TOPIC, LINK_DECISIONS_TOPIC
 from streams.worker.lane import FLUSH, LANE_TOPIC, feed, intake_topics
 from streams.worker.views_loop import GROUP as VIEWS_GROUP, OUTPUT_TOPICS
 
-__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "stop_all", "publish", "correlated", "settled",
+__all__ = ["ScratchHub", "scratch_hub", "start_scratch_hub", "HubProcess", "WorkerProcess", "stop_all", "handed_over", "publish", "correlated", "settled",
            "wait_until", "read_topic", "lane_values", "expected", "per_key", "latest", "ALL_OUTPUTS", "free_port"]
 
 ALL_OUTPUTS = (*OUTPUT_TOPICS, *CONSUMER_TOPICS.values())
@@ -199,6 +199,12 @@ def settled(connection: KafkaConnection, intake_events: int, *, flushed: bool = 
         return False
     views = _offsets(connection, VIEWS_GROUP)       # outputs' ends read only now, after the last commit
     return not _behind(connection, views, _ends(connection, OUTPUT_TOPICS))
+
+
+def handed_over(connection: KafkaConnection) -> bool:
+    """With the stages split: every hand-over is committed by the case stage, and every link
+    decision by the persons stage (true at once when joined: the topics are empty)."""
+    return not _behind(connection, _offsets(connection, CORRELATE_GROUP), _ends(connection, STAGE_TOPICS))
 
 
 def _behind(connection: KafkaConnection, committed: dict[TopicPartition, int],

@@ -1,5 +1,5 @@
 """Issue 17's cluster run, small: on a 3-node cluster, every agency's connector with two processes
-and two workers, the node leading most intake partitions killed with SIGKILL mid-run and started
+and two split workers (one stage each), the node leading most intake partitions killed with SIGKILL mid-run and started
 again on its data; every record lands once (or is dead-lettered once), every intake event is on the
 worker's lane once, and the worker's outputs are an undisturbed worker's (``bench.faults_cluster``)."""
 
