@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 
 from connectors.normalise._data import read_table
 
-__all__ = ["table_words", "lookup", "compound", "model_form"]
+__all__ = ["table_words", "lookup", "compound", "model_form", "quiet_sessions"]
 
 # A piece of a compound may not start with a sign that belongs to the letter before it, nor end
 # with a vowel written before its consonant.
@@ -75,12 +75,39 @@ def compound(word: str) -> str | None:
 
 @cache
 def _model():
-    """pythainlp's thai2rom_onnx romaniser, or None when onnxruntime cannot be imported."""
+    """pythainlp's thai2rom_onnx romaniser (its sessions made quiet), or None when onnxruntime
+    cannot be imported."""
     try:
-        from pythainlp.transliterate.thai2rom_onnx import romanize
+        from pythainlp.transliterate import thai2rom_onnx
     except ImportError:
         return None
-    return romanize
+    quiet_sessions(thai2rom_onnx)
+    return thai2rom_onnx.romanize
+
+
+def quiet_sessions(module) -> None:
+    """The model's encoder and decoder again, on the calling thread only, never spinning.
+
+    onnxruntime's default session keeps a thread per core that spins after every run, waiting for
+    more: for this small model that burned twice the model's own CPU (2,000 table words: 3.9 ms of
+    process CPU a word, 1.4 on the calling thread; 1.2 ms so), and in a fresh worker's first pass
+    over the pipeline bench's six feeds, 888 us an entry in those threads against 731 in the
+    correlator's own. The same weights on one thread give the same romanisations (those 2,000
+    words, and the worker's outputs byte for byte on the pipeline bench's six feeds)."""
+    from onnxruntime import InferenceSession, SessionOptions
+    from pythainlp.corpus import get_corpus_path
+
+    options = SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    model, network = module._THAI_TO_ROM_ONNX, module._THAI_TO_ROM_ONNX._network
+
+    def session(name: str) -> InferenceSession:
+        return InferenceSession(get_corpus_path(name), options, providers=["CPUExecutionProvider"])
+
+    model._encoder = network.encoder = session(module._MODEL_ENCODER_NAME)
+    model._decoder = network.decoder = session(module._MODEL_DECODER_NAME)
 
 
 def model_form(word: str, rules: str | None) -> str | None:
