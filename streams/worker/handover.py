@@ -11,7 +11,8 @@ by crosses when it may differ from its record's (the persons stage prefixes `<ag
 another agency used the id first), and its persons' ids are keyed by that id again on reading.
 
 Operators' link decisions the case stage finds in scope go back to the persons stage on
-`sanpalang-hub-link-decisions` as the `sanpalang.hub.OperatorAction` records they are.
+`sanpalang-hub-link-decisions` as hand-overs of kind Action (`split.CasesLane`), so that the persons
+stage's lane tells them from the actions that came from the console.
 """
 
 from __future__ import annotations

@@ -111,8 +111,6 @@ class CasesLane:
             raise Refused(Refusal("undecodable", f"not a hand-over of the persons stage: {err}")) from err
         if isinstance(item, ActionHandoff):
             return self._action(item)
-        if isinstance(item, MergedHandoff):
-            return self.stage.merged(item.merged, item.into)
         if isinstance(item, Advance):
             self.wall_at = item.to if self.wall_at is None else max(self.wall_at, item.to)
         return self.stage.apply(item)
