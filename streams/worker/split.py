@@ -52,7 +52,7 @@ class PersonsLane:
         elif name == ACTION:
             made = self._action(record, value)
         elif name == HANDOVER_SCHEMA:
-            made = self._decided(read_handover(value))
+            made = self._decided(_handover(value))
         else:
             made = self.stage.event(name, record, raw=value)
         return [item if isinstance(item, Output) else self._handed(item) for item in made]
@@ -105,10 +105,7 @@ class CasesLane:
         self.stage.consumer_key = key
 
     def feed(self, value: bytes, topic: str = HANDOVER_TOPIC) -> list[Output]:
-        try:
-            item = read_handover(value)
-        except ValueError as err:
-            raise Refused(Refusal("undecodable", f"not a hand-over of the persons stage: {err}")) from err
+        item = _handover(value)
         if isinstance(item, ActionHandoff):
             return self._action(item)
         if isinstance(item, Advance):
@@ -123,3 +120,11 @@ class CasesLane:
         if refused is not None:
             return [self.stage.refused(action, refused)]
         return [replace(handover_output(item), topic=LINK_DECISIONS_TOPIC)]
+
+
+def _handover(value: bytes) -> Handoff:
+    """`read_handover`, a record that is none refused (dead-lettered with its reason, never applied)."""
+    try:
+        return read_handover(value)
+    except ValueError as err:
+        raise Refused(Refusal("undecodable", f"not a hand-over of the hub's: {err}")) from err

@@ -111,3 +111,14 @@ class TestTheCaseLane:
     def test_it_refuses_what_is_no_hand_over(self):
         with pytest.raises(Refused):
             CasesLane().feed(b"tick:1", HANDOVER_TOPIC)
+
+
+class TestThePersonsLane:
+    @pytest.mark.parametrize("record", [{"kind": "Advance", "to": datetime(2025, 6, 1, tzinfo=timezone.utc)},
+                                        {"kind": "Matched"}], ids=["a-clock-move", "a-matched-event-without-it"])
+    def test_it_refuses_a_link_decision_that_is_none(self, record):
+        empty = {"event": None, "event_id": None, "clock_to": None, "person_ids": [], "merges": [], "to": None,
+                 "action": None}
+        value = schemas.encode("sanpalang.hub.Handover", {**empty, **record})
+        with pytest.raises(Refused):
+            PersonsLane().feed(value, LINK_DECISIONS_TOPIC)
