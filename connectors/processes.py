@@ -173,8 +173,14 @@ def _child_main(argv: list[str]) -> int:
     plan = plan_from_json(parser.parse_args(argv).plan)
     logging.basicConfig(level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s {plan.share.suffix} %(name)s: %(message)s")
-    return asyncio.run(run_connector(Settings.from_env(), plan,
-                                     lambda line: print(f"{plan.share.suffix} {line}", file=sys.stderr, flush=True)))
+    return asyncio.run(run_connector(Settings.from_env(), plan, lambda line: _say(f"{plan.share.suffix} {line}")))
+
+
+def _say(line: str) -> None:
+    """One line to stderr in one write: the children share the supervisor's pipe, and a line
+    written as its text and then its newline (`print` unbuffered) can be cut by a sibling's."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ __all__ = ["main"]
 
 
 def progress(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    sys.stderr.write(line + "\n")          # one write: a line of its own next to child processes' lines
+    sys.stderr.flush()
 
 
 def _kafka(args: argparse.Namespace, settings: Settings) -> int:
